@@ -1,0 +1,111 @@
+// conform::model — fixtures, expectations and results as plain data (no I/O, no Beast).
+//   input : a doc page's "### Request" / "### Response" pair, as extracted by conform::extract
+//   output: fixture{id="create-user/create_user", request{POST, "https://graph.microsoft.com/v1.0/users"}, response{201}}
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace conform {
+
+enum class severity { warning, error };
+std::string_view to_string(severity s);
+
+// A problem in the documentation itself: extraction reports it and goes on.
+struct diagnostic {
+  std::string file;
+  std::size_t line = 0;
+  severity level = severity::warning;
+  std::string code;  // stable, kebab-case, e.g. "invalid-json-body"
+  std::string message;
+};
+
+struct header {
+  std::string name;
+  std::string value;
+};
+using header_list = std::vector<header>;
+
+// Case-insensitive header lookup; nullptr when absent.
+const header* find_header(const header_list& headers, std::string_view name);
+
+// One documented property of a type: from a property table or a resource page.
+struct property {
+  std::string name;
+  std::string type;                      // as documented: "String", "Collection(String)", "resultInfo", ...
+  std::vector<std::string> enum_values;  // documented members; empty when none
+  bool required = false;
+  bool nullable = false;
+};
+
+// The documented contract of one named type (resource page or API-page table).
+struct type_def {
+  std::string name;  // as documented, e.g. "commsOperation"
+  std::vector<property> properties;
+  std::string file;
+  std::size_t line = 0;
+};
+
+struct request_example {
+  std::string method;
+  std::string url;  // as documented, placeholders kept
+  header_list headers;
+  std::string body;                        // raw documented text
+  std::optional<boost::json::value> json;  // parsed (possibly repaired) body when it is JSON
+  std::size_t line = 0;                    // line of the request line
+};
+
+struct response_example {
+  int status = 0;
+  std::string reason;
+  header_list headers;
+  std::string body;
+  std::optional<boost::json::value> json;
+  bool truncated = false;
+  bool is_collection = false;
+  std::string odata_type;  // without '#', e.g. "microsoft.graph.user"; may be "Collection(microsoft.graph.user)"
+  std::size_t line = 0;    // line of the status line
+};
+
+struct fixture {
+  std::string id;    // stable, unique, readable: "<page>/<example name>"
+  std::string page;  // doc page file name without extension (JUnit classname)
+  std::string file;  // doc file as given
+  std::size_t line = 0;
+  std::string version;  // "v1.0", "beta", or "" when unknown
+  bool runnable = true;
+  std::string not_runnable_reason;
+  bool expect_error = false;
+  request_example request;
+  response_example response;
+  std::vector<property> properties;  // contract of the response's type
+  std::vector<std::string> optional_properties;
+  std::vector<std::string> nullable_properties;
+  std::vector<std::string> endpoint_templates;  // the page's "## HTTP request" URL templates
+};
+
+struct fixture_set {
+  std::vector<fixture> fixtures;
+  std::vector<diagnostic> diagnostics;
+  // Documented types by lower-case simple name ("resultinfo"), from resource pages and API tables.
+  std::map<std::string, type_def, std::less<>> types;
+  std::size_t files_read = 0;
+  std::size_t bytes_read = 0;
+
+  const type_def* find_type(std::string_view name) const;  // accepts "microsoft.graph.X", "#X", any case
+};
+
+// "#microsoft.graph.User" -> "user"; "Collection(microsoft.graph.user)" -> "user".
+std::string simple_type_name(std::string_view odata_type);
+// Case-insensitive comparison of two type names ignoring '#' and namespace prefixes.
+bool same_type(std::string_view a, std::string_view b);
+std::string to_lower(std::string_view s);
+bool iequals(std::string_view a, std::string_view b);
+
+}  // namespace conform

@@ -1,0 +1,119 @@
+#include "model/fixture.hpp"
+#include "model/result.hpp"
+
+#include <algorithm>
+
+namespace conform {
+
+std::string_view to_string(severity s) { return s == severity::error ? "error" : "warning"; }
+
+std::string to_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+const header* find_header(const header_list& headers, std::string_view name) {
+  for (const auto& h : headers)
+    if (iequals(h.name, name)) return &h;
+  return nullptr;
+}
+
+std::string simple_type_name(std::string_view t) {
+  auto trim = [](std::string_view v) {
+    while (!v.empty() && (v.front() == ' ' || v.front() == '#')) v.remove_prefix(1);
+    while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+    return v;
+  };
+  t = trim(t);
+  if (t.size() > 11 && iequals(t.substr(0, 11), "collection(") && t.back() == ')')
+    t = trim(t.substr(11, t.size() - 12));
+  if (auto dot = t.rfind('.'); dot != std::string_view::npos) t = t.substr(dot + 1);
+  return to_lower(t);
+}
+
+bool same_type(std::string_view a, std::string_view b) {
+  auto norm = [](std::string_view t) {
+    while (!t.empty() && (t.front() == '#' || t.front() == ' ')) t.remove_prefix(1);
+    while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+    return to_lower(t);
+  };
+  std::string x = norm(a), y = norm(b);
+  if (x == y) return true;
+  // "microsoft.graph.user" and "user" name the same type; two different namespaces do not.
+  bool x_ns = x.find('.') != std::string::npos, y_ns = y.find('.') != std::string::npos;
+  if (x_ns != y_ns) return simple_type_name(x) == simple_type_name(y);
+  return false;
+}
+
+const type_def* fixture_set::find_type(std::string_view name) const {
+  auto it = types.find(simple_type_name(name));
+  return it == types.end() ? nullptr : &it->second;
+}
+
+std::string_view to_string(check_id c) {
+  switch (c) {
+    case check_id::status: return "status";
+    case check_id::content_type: return "content-type";
+    case check_id::json: return "json";
+    case check_id::odata_type: return "odata-type";
+    case check_id::required_property: return "required-property";
+    case check_id::property_type: return "property-type";
+    case check_id::enum_value: return "enum";
+    case check_id::unexpected_property: return "unexpected-property";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(check_outcome o) {
+  switch (o) {
+    case check_outcome::passed: return "passed";
+    case check_outcome::failed: return "failed";
+    case check_outcome::skipped: return "skipped";
+    case check_outcome::note: return "note";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(verdict v) {
+  switch (v) {
+    case verdict::passed: return "passed";
+    case verdict::failed: return "failed";
+    case verdict::error: return "error";
+    case verdict::skipped: return "skipped";
+  }
+  return "unknown";
+}
+
+const check_result* case_result::first_failure() const {
+  auto it = std::find_if(checks.begin(), checks.end(),
+                         [](const check_result& c) { return c.outcome == check_outcome::failed; });
+  return it == checks.end() ? nullptr : &*it;
+}
+
+run_summary run_result::summary() const {
+  run_summary s;
+  for (const auto& c : cases) {
+    switch (c.outcome) {
+      case verdict::passed: ++s.passed; break;
+      case verdict::failed: ++s.failed; break;
+      case verdict::error: ++s.errors; break;
+      case verdict::skipped: ++s.skipped; break;
+    }
+  }
+  return s;
+}
+
+}  // namespace conform
