@@ -1,0 +1,467 @@
+#include "check/check.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace conform::check {
+namespace {
+
+namespace json = boost::json;
+
+// The seed 004 page (create commsOperation): table with status enum and a resultInfo complex property.
+fixture comms_fixture() {
+  fixture f;
+  f.id = "create-commsoperation/create_commsoperation_from_";
+  f.page = "create-commsoperation";
+  f.file = "api/create-commsoperation.md";
+  f.line = 80;
+  f.response.status = 201;
+  f.response.truncated = true;
+  f.response.odata_type = "microsoft.graph.commsoperation";
+  f.response.body = R"j({
+    "@odata.type": "#microsoft.graph.commsOperation",
+    "id": "b571cdaa-cdaa-b571-aacd-71b5aacd71b5",
+    "status": "String",
+    "clientContext": "Client Context value",
+    "resultInfo": {
+      "@odata.type": "microsoft.graph.ResultInfo",
+      "code": 4,
+      "subcode": 7,
+      "message": "Message value"
+    }
+  })j";
+  f.response.json = json::parse(f.response.body);
+  f.properties = {
+      {"id", "String", {}, false, false},
+      {"status", "operationStatus", {"NotStarted", "Running", "Completed", "Failed"}, false, false},
+      {"clientContext", "String", {}, false, false},
+      {"resultInfo", "ResultInfo", {}, false, false},
+  };
+  return f;
+}
+
+fixture_set comms_contract() {
+  fixture_set c;
+  c.types["resultinfo"] = type_def{"resultInfo",
+                                   {{"code", "Int32", {}, false, false},
+                                    {"subcode", "Int32", {}, false, false},
+                                    {"message", "String", {}, false, false}},
+                                   "resources/resultinfo.md",
+                                   10};
+  return c;
+}
+
+const char* conformant_body = R"j({
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#commsOperation",
+  "@odata.type": "#microsoft.graph.commsOperation",
+  "id": "b571cdaa-cdaa-b571-aacd-71b5aacd71b5",
+  "status": "Running",
+  "clientContext": "ctx",
+  "resultInfo": {"@odata.type": "#microsoft.graph.resultInfo", "code": 200, "subcode": 0, "message": "ok"}
+})j";
+
+http_response respond(std::string body, int status = 201,
+                      std::string content_type = "application/json;odata.metadata=minimal;charset=utf-8") {
+  http_response r;
+  r.status = status;
+  r.headers.push_back({"Content-Type", std::move(content_type)});
+  r.body = std::move(body);
+  return r;
+}
+
+// Body with one JSON-pointer location replaced.
+std::string patched(const std::string& pointer, json::value replacement) {
+  json::value v = json::parse(conformant_body);
+  v.at_pointer(pointer) = std::move(replacement);
+  return json::serialize(v);
+}
+
+std::string without(std::string_view key, std::string_view nested = {}) {
+  json::value v = json::parse(conformant_body);
+  if (nested.empty())
+    v.as_object().erase(key);
+  else
+    v.as_object()[nested].as_object().erase(key);
+  return json::serialize(v);
+}
+
+std::vector<check_result> failures(const std::vector<check_result>& rs) {
+  std::vector<check_result> out;
+  std::copy_if(rs.begin(), rs.end(), std::back_inserter(out),
+               [](const check_result& c) { return c.outcome == check_outcome::failed; });
+  return out;
+}
+
+std::size_t count(const std::vector<check_result>& rs, check_id id, check_outcome o) {
+  return static_cast<std::size_t>(std::count_if(
+      rs.begin(), rs.end(), [&](const check_result& c) { return c.check == id && c.outcome == o; }));
+}
+
+std::string dump(const std::vector<check_result>& rs) {
+  std::string s;
+  for (const auto& c : rs)
+    s += std::string(to_string(c.check)) + " " + std::string(to_string(c.outcome)) + " " + c.pointer + " " +
+         c.message + "\n";
+  return s;
+}
+
+TEST(CheckResponse, ConformantResponsePassesEveryCheck) {
+  auto rs = check_response(comms_fixture(), comms_contract(), respond(conformant_body));
+  EXPECT_TRUE(failures(rs).empty()) << dump(rs);
+  for (check_id id : {check_id::status, check_id::content_type, check_id::json, check_id::odata_type,
+                      check_id::required_property, check_id::property_type, check_id::enum_value,
+                      check_id::unexpected_property})
+    EXPECT_EQ(count(rs, id, check_outcome::passed), 1u) << to_string(id) << "\n" << dump(rs);
+  // Order is part of the contract: reports list checks as they ran.
+  ASSERT_EQ(rs.size(), 8u) << dump(rs);
+  EXPECT_EQ(rs.front().check, check_id::status);
+  EXPECT_EQ(rs.back().check, check_id::unexpected_property);
+}
+
+TEST(CheckResponse, StatusFailureSkipsBodyChecks) {
+  auto rs = check_response(comms_fixture(), comms_contract(), respond(R"j({"error":{}})j", 500));
+  ASSERT_EQ(rs.size(), 8u) << dump(rs);
+  EXPECT_EQ(rs[0].check, check_id::status);
+  EXPECT_EQ(rs[0].outcome, check_outcome::failed);
+  EXPECT_EQ(rs[0].expected, "201");
+  EXPECT_EQ(rs[0].actual, "500");
+  for (std::size_t i = 1; i < rs.size(); ++i) {
+    EXPECT_EQ(rs[i].outcome, check_outcome::skipped) << dump(rs);
+    EXPECT_NE(rs[i].message.find("skipped: status check failed"), std::string::npos);
+  }
+}
+
+TEST(CheckResponse, ContentTypeMustBeJson) {
+  auto rs = check_response(comms_fixture(), comms_contract(), respond(conformant_body, 201, "text/html"));
+  auto f = failures(rs);
+  ASSERT_EQ(f.size(), 1u) << dump(rs);
+  EXPECT_EQ(f[0].check, check_id::content_type);
+  EXPECT_EQ(f[0].actual, "text/html");
+}
+
+TEST(CheckResponse, BodyThatDoesNotParseFailsJsonAndSkipsTheRest) {
+  auto rs = check_response(comms_fixture(), comms_contract(), respond("{\"id\": "));
+  auto f = failures(rs);
+  ASSERT_EQ(f.size(), 1u) << dump(rs);
+  EXPECT_EQ(f[0].check, check_id::json);
+  EXPECT_EQ(count(rs, check_id::property_type, check_outcome::skipped), 1u);
+}
+
+TEST(CheckResponse, DeepNestingIsRejectedNotRecursed) {
+  std::string deep = std::string(10000, '[') + std::string(10000, ']');
+  auto rs = check_response(comms_fixture(), comms_contract(), respond(deep));
+  auto f = failures(rs);
+  ASSERT_EQ(f.size(), 1u) << dump(rs);
+  EXPECT_EQ(f[0].check, check_id::json);
+}
+
+TEST(CheckResponse, WrongODataTypeFails) {
+  auto rs = check_response(comms_fixture(), comms_contract(),
+                           respond(patched("/@odata.type", "#microsoft.graph.user")));
+  auto f = failures(rs);
+  ASSERT_EQ(f.size(), 1u) << dump(rs);
+  EXPECT_EQ(f[0].check, check_id::odata_type);
+  EXPECT_EQ(f[0].pointer, "/@odata.type");
+  EXPECT_EQ(f[0].actual, "\"#microsoft.graph.user\"");
+}
+
+TEST(CheckResponse, MissingODataTypeDependsOnMode) {
+  auto body = without("@odata.type");
+  auto rs = check_response(comms_fixture(), comms_contract(), respond(body));
+  auto f = failures(rs);
+  ASSERT_EQ(f.size(), 1u) << dump(rs);
+  EXPECT_EQ(f[0].check, check_id::odata_type);
+
+  options lenient;
+  lenient.odata_type = odata_type_mode::if_present;
+  EXPECT_TRUE(failures(check_response(comms_fixture(), comms_contract(), respond(body), lenient)).empty());
+}
+
+TEST(CheckResponse, MissingNestedPropertyFailsRequired) {
+  auto rs = check_response(comms_fixture(), comms_contract(), respond(without("code", "resultInfo")));
+  auto f = failures(rs);
+  ASSERT_EQ(f.size(), 1u) << dump(rs);
+  EXPECT_EQ(f[0].check, check_id::required_property);
+  EXPECT_EQ(f[0].pointer, "/resultInfo/code");
+}
+
+TEST(CheckResponse, OptionalPropertiesAreExempt) {
+  auto fx = comms_fixture();
+  fx.optional_properties = {"clientContext"};
+  EXPECT_TRUE(failures(check_response(fx, comms_contract(), respond(without("clientContext")))).empty());
+}
+
+TEST(CheckResponse, TableRequiredPropertyMustBePresent) {
+  auto fx = comms_fixture();
+  fx.properties.push_back({"callId", "String", {}, true, false});
+  auto f = failures(check_response(fx, comms_contract(), respond(conformant_body)));
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].check, check_id::required_property);
+  EXPECT_EQ(f[0].pointer, "/callId");
+}
+
+TEST(CheckResponse, NestedTypeComesFromContract) {
+  auto rs = check_response(comms_fixture(), comms_contract(), respond(patched("/resultInfo/code", "200")));
+  auto f = failures(rs);
+  ASSERT_EQ(f.size(), 1u) << dump(rs);
+  EXPECT_EQ(f[0].check, check_id::property_type);
+  EXPECT_EQ(f[0].pointer, "/resultInfo/code");
+  EXPECT_EQ(f[0].expected, "Int32");
+  EXPECT_EQ(f[0].actual, "\"200\"");
+}
+
+TEST(CheckResponse, NestedTypeFromExampleWhenContractIsUnknown) {
+  // No resource page for resultInfo: the example value (a number) still documents the shape.
+  auto rs = check_response(comms_fixture(), fixture_set{}, respond(patched("/resultInfo/code", true)));
+  auto f = failures(rs);
+  ASSERT_EQ(f.size(), 1u) << dump(rs);
+  EXPECT_EQ(f[0].check, check_id::property_type);
+  EXPECT_EQ(f[0].pointer, "/resultInfo/code");
+}
+
+TEST(CheckResponse, TopLevelStringTypeFails) {
+  auto f = failures(check_response(comms_fixture(), comms_contract(), respond(patched("/clientContext", 5))));
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].check, check_id::property_type);
+  EXPECT_EQ(f[0].pointer, "/clientContext");
+  EXPECT_EQ(f[0].actual, "5");
+}
+
+TEST(CheckResponse, NullPassesOnlyWhereNullable) {
+  auto body = patched("/clientContext", nullptr);
+  auto f = failures(check_response(comms_fixture(), comms_contract(), respond(body)));
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].check, check_id::property_type);
+  EXPECT_EQ(f[0].pointer, "/clientContext");
+
+  auto listed = comms_fixture();
+  listed.nullable_properties = {"clientContext"};
+  EXPECT_TRUE(failures(check_response(listed, comms_contract(), respond(body))).empty());
+
+  auto table = comms_fixture();
+  table.properties[2].nullable = true;
+  EXPECT_TRUE(failures(check_response(table, comms_contract(), respond(body))).empty());
+}
+
+TEST(CheckResponse, UnknownEnumMemberFails) {
+  auto rs = check_response(comms_fixture(), comms_contract(), respond(patched("/status", "Bogus")));
+  auto f = failures(rs);
+  ASSERT_EQ(f.size(), 1u) << dump(rs);
+  EXPECT_EQ(f[0].check, check_id::enum_value);
+  EXPECT_EQ(f[0].pointer, "/status");
+  EXPECT_EQ(f[0].expected, "one of NotStarted, Running, Completed, Failed");
+  EXPECT_EQ(f[0].actual, "\"Bogus\"");
+}
+
+TEST(CheckResponse, CaseOnlyEnumDifferencePassesWithNote) {
+  auto body = patched("/status", "running");
+  auto rs = check_response(comms_fixture(), comms_contract(), respond(body));
+  EXPECT_TRUE(failures(rs).empty()) << dump(rs);
+  EXPECT_EQ(count(rs, check_id::enum_value, check_outcome::note), 1u);
+  EXPECT_EQ(count(rs, check_id::enum_value, check_outcome::passed), 1u);
+
+  options strict;
+  strict.strict_enums = true;
+  auto f = failures(check_response(comms_fixture(), comms_contract(), respond(body), strict));
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].check, check_id::enum_value);
+  EXPECT_EQ(f[0].expected, "Running");
+}
+
+TEST(CheckResponse, UndocumentedPropertyIsANoteUnlessStrict) {
+  std::string body;
+  {
+    json::value v = json::parse(conformant_body);
+    v.as_object()["extra"] = 1;
+    v.as_object()["resultInfo"].as_object()["hidden"] = "x";
+    v.as_object()["x@odata.navigationLink"] = "https://example.test";
+    body = json::serialize(v);
+  }
+  auto rs = check_response(comms_fixture(), comms_contract(), respond(body));
+  EXPECT_TRUE(failures(rs).empty()) << dump(rs);
+  ASSERT_EQ(count(rs, check_id::unexpected_property, check_outcome::note), 1u);
+  EXPECT_NE(rs.back().message.find("/extra"), std::string::npos);
+  EXPECT_NE(rs.back().message.find("/resultInfo/hidden"), std::string::npos);
+  EXPECT_EQ(rs.back().message.find("navigationLink"), std::string::npos);
+
+  options strict;
+  strict.strict_properties = true;
+  auto fx = comms_fixture();
+  // A truncated example cannot prove a property undocumented.
+  EXPECT_TRUE(failures(check_response(fx, comms_contract(), respond(body), strict)).empty());
+  fx.response.truncated = false;
+  auto f = failures(check_response(fx, comms_contract(), respond(body), strict));
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[0].check, check_id::unexpected_property);
+  // Listed in the response's own key order.
+  EXPECT_EQ(f[0].pointer, "/resultInfo/hidden");
+  EXPECT_EQ(f[1].pointer, "/extra");
+}
+
+fixture list_fixture() {
+  fixture f;
+  f.id = "list-operations/list";
+  f.response.status = 200;
+  f.response.is_collection = true;
+  f.response.odata_type = "Collection(microsoft.graph.commsOperation)";
+  f.response.json = json::parse(R"j({
+    "@odata.context": "x",
+    "value": [{"id": "String (identifier)", "status": "String", "createdDateTime": "String (timestamp)",
+               "resultInfo": {"code": 1}}]
+  })j");
+  f.properties = comms_fixture().properties;
+  return f;
+}
+
+TEST(CheckResponse, CollectionsCheckEveryItem) {
+  const char* ok = R"j({"value": [
+    {"@odata.type": "#microsoft.graph.commsOperation", "id": "a", "status": "Completed",
+     "createdDateTime": "2024-01-01T10:00:00Z", "resultInfo": {"code": 1}},
+    {"id": "b", "status": "Failed", "createdDateTime": "2024-01-01T10:00:00.123+02:00", "resultInfo": {"code": 2}}]})j";
+  auto rs = check_response(list_fixture(), comms_contract(), respond(ok, 200));
+  EXPECT_TRUE(failures(rs).empty()) << dump(rs);
+
+  const char* bad = R"j({"value": [
+    {"id": "a", "status": "Completed", "createdDateTime": "2024-01-01T10:00:00Z", "resultInfo": {"code": 1}},
+    {"@odata.type": "#microsoft.graph.user", "id": "b", "status": "Nope", "createdDateTime": "yesterday",
+     "resultInfo": {}}]})j";
+  auto f = failures(check_response(list_fixture(), comms_contract(), respond(bad, 200)));
+  ASSERT_EQ(f.size(), 4u) << dump(f);
+  EXPECT_EQ(f[0].check, check_id::odata_type);
+  EXPECT_EQ(f[0].pointer, "/value/1/@odata.type");
+  EXPECT_EQ(f[1].check, check_id::required_property);
+  EXPECT_EQ(f[1].pointer, "/value/1/resultInfo/code");
+  EXPECT_EQ(f[2].check, check_id::property_type);
+  EXPECT_EQ(f[2].pointer, "/value/1/createdDateTime");
+  EXPECT_EQ(f[3].check, check_id::enum_value);
+  EXPECT_EQ(f[3].pointer, "/value/1/status");
+}
+
+TEST(CheckResponse, CollectionWithoutValueArrayFails) {
+  auto f = failures(check_response(list_fixture(), comms_contract(), respond(R"j({"items": []})j", 200)));
+  ASSERT_FALSE(f.empty());
+  EXPECT_EQ(f[0].check, check_id::required_property);
+  EXPECT_EQ(f[0].pointer, "/value");
+}
+
+TEST(ValidateValue, CollectionOfComplexTypes) {
+  std::vector<check_result> out;
+  property p{"results", "Collection(microsoft.graph.resultInfo)", {}, false, false};
+  validate_value(json::parse(R"j([{"code": 1}, {"code": "x"}])j"), p, comms_contract(), "/results", {}, out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].pointer, "/results/1/code");
+}
+
+TEST(ValidateValue, UnresolvableTypeIsANoteNotAFailure) {
+  std::vector<check_result> out;
+  property p{"thing", "microsoft.graph.mystery", {}, false, false};
+  validate_value(json::parse(R"j({"a": 1})j"), p, fixture_set{}, "/thing", {}, out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].outcome, check_outcome::note);
+}
+
+TEST(ValidateValue, EdmPrefixAndPrimitives) {
+  struct row {
+    const char* type;
+    const char* value;
+    bool ok;
+  };
+  const row rows[] = {
+      {"Edm.Int64", "12", true},
+      {"Double", "1.5", true},
+      {"Int32", "\"1\"", false},
+      {"Boolean", "false", true},
+      {"Boolean", "0", false},
+      {"Guid", "\"b571cdaa-cdaa-b571-aacd-71b5aacd71b5\"", true},
+      {"Guid", "\"nope\"", false},
+      {"Date", "\"2024-02-29\"", true},
+      {"Date", "\"2024-02-29T00:00:00Z\"", false},
+      {"DateTimeOffset", "\"2024-02-29T00:00:00Z\"", true},
+      {"Edm.DateTimeOffset", "\"2024-02-29\"", false},
+      {"Binary", "\"AAEC\"", true},
+      {"Duration", "\"PT1H\"", true},
+      {"Collection(String)", "[\"a\", \"b\"]", true},
+      {"Collection(String)", "[\"a\", 2]", false},
+      {"Collection(String)", "\"a\"", false},
+  };
+  for (const auto& r : rows) {
+    std::vector<check_result> out;
+    validate_value(json::parse(r.value), property{"p", r.type, {}, false, false}, fixture_set{}, "/p", {},
+                   out);
+    EXPECT_EQ(out.empty(), r.ok) << r.type << " " << r.value;
+  }
+}
+
+TEST(Types, PlaceholderType) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"String", "String"},
+      {"string", "String"},
+      {"String (timestamp)", "DateTimeOffset"},
+      {"string (timestamp)", "DateTimeOffset"},
+      {"String (identifier)", "String"},
+      {"String (duration)", "Duration"},
+      {"String (time of day)", "TimeOfDay"},
+      {"Int32", "Int32"},
+      {"Boolean", "Boolean"},
+      {"boolean", "Boolean"},
+      {"Guid", "Guid"},
+      {"Guid (identifier)", "Guid"},
+      {"Edm.Stream", "Stream"},
+      {"Double", "Double"},
+      {"Date", "Date"},
+      {"Client Context value", ""},
+      {"Running", ""},
+      {"", ""},
+      {"b571cdaa-cdaa-b571-aacd-71b5aacd71b5", ""},
+  };
+  for (const auto& [in, want] : cases) EXPECT_EQ(placeholder_type(in), want) << in;
+}
+
+TEST(Types, IsTimestamp) {
+  const std::pair<const char*, bool> cases[] = {
+      {"2024-01-01T10:00:00Z", true},
+      {"2024-01-01T10:00:00.1234567Z", true},
+      {"2024-01-01T10:00:00+02:00", true},
+      {"2024-01-01T10:00:00-0800", true},
+      {"2024-01-01T10:00Z", true},
+      {"2024-01-01T10:00:00", false},
+      {"2024-01-01", false},
+      {"2024-13-01T10:00:00Z", false},
+      {"2024-01-01 10:00:00Z", false},
+      {"2024-01-01T10:00:00.Z", false},
+      {"String (timestamp)", false},
+      {"", false},
+  };
+  for (const auto& [in, want] : cases) EXPECT_EQ(is_timestamp(in), want) << in;
+}
+
+TEST(Types, IsGuid) {
+  const std::pair<const char*, bool> cases[] = {
+      {"b571cdaa-cdaa-b571-aacd-71b5aacd71b5", true},  {"B571CDAA-CDAA-B571-AACD-71B5AACD71B5", true},
+      {"b571cdaa-cdaa-b571-aacd-71b5aacd71b", false},  {"b571cdaacdaab571aacd71b5aacd71b5", false},
+      {"g571cdaa-cdaa-b571-aacd-71b5aacd71b5", false}, {"", false},
+  };
+  for (const auto& [in, want] : cases) EXPECT_EQ(is_guid(in), want) << in;
+}
+
+TEST(Types, JsonMediaType) {
+  EXPECT_TRUE(is_json_media_type("application/json"));
+  EXPECT_TRUE(
+      is_json_media_type("Application/JSON; odata.metadata=minimal;odata.streaming=true;charset=utf-8"));
+  EXPECT_TRUE(is_json_media_type("application/problem+json"));
+  EXPECT_FALSE(is_json_media_type("text/plain"));
+  EXPECT_FALSE(is_json_media_type("application/jsonx"));
+  EXPECT_FALSE(is_json_media_type(""));
+}
+
+TEST(Types, PointerTokenEscapes) {
+  EXPECT_EQ(pointer_token("a/b~c"), "a~1b~0c");
+  EXPECT_EQ(pointer_token("@odata.type"), "@odata.type");
+}
+
+}  // namespace
+}  // namespace conform::check
