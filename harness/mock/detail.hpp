@@ -1,0 +1,108 @@
+// conform::mock internals shared by the routing, synthesis and fault code; not part of the public API.
+//   input : "https://graph.microsoft.com/beta/calls/{callId}/items('{id}')?$top=1"
+//   output: segments [beta] [calls] [*] [items('*')] and query [("$top","1")]
+#pragma once
+
+#include "mock/reference_server.hpp"
+#include "model/fixture.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace conform::mock::detail {
+
+// One piece of a path segment: literal text, or a placeholder that matches one or more characters.
+struct token {
+  bool wildcard = false;
+  std::string text;  // percent-decoded literal; empty for wildcards
+};
+
+struct segment_pattern {
+  std::vector<token> tokens;
+  bool is_literal() const { return tokens.size() == 1 && !tokens.front().wildcard; }
+  bool is_wildcard() const { return tokens.size() == 1 && tokens.front().wildcard; }
+};
+
+struct route {
+  std::string method;
+  std::vector<segment_pattern> segments;
+  std::string key;                    // canonical "METHOD /a/{}/b('{}')" used to merge identical routes
+  int literal_segments = 0;           // specificity, compared first
+  int partial_segments = 0;           // segments like items('{id}')
+  std::size_t literal_chars = 0;      // last tie breaker
+  std::vector<std::size_t> fixtures;  // indices into fixture_set::fixtures, document order
+};
+
+using query_list = std::vector<std::pair<std::string, std::string>>;
+
+std::string percent_decode(std::string_view s, bool plus_is_space = false);
+// Path of a documented URL or request target: scheme and host stripped, query and fragment cut off.
+std::string_view url_path(std::string_view url);
+std::string_view url_query(std::string_view url);  // after '?', "" when none
+query_list parse_query(std::string_view query);
+
+// Splits a documented path into patterns ('/' inside {...} does not split); empty segments are dropped.
+std::vector<segment_pattern> parse_path_pattern(std::string_view path);
+// Splits a request path into percent-decoded segments; empty segments are dropped.
+std::vector<std::string> split_request_path(std::string_view path);
+
+bool match_segment(const segment_pattern& p, std::string_view text);
+bool match_route(const route& r, const std::vector<std::string>& segments);
+
+// Route for one fixture, or an empty-segment route when the URL has no usable path.
+route make_route(const fixture& f);
+
+std::string pointer_escape(std::string_view key);
+std::uint64_t fnv1a(std::uint64_t seed, std::string_view a, std::string_view b);
+
+// Where the documented properties of a JSON object come from: the fixture's table and/or a named type.
+struct type_context {
+  const std::vector<property>* table = nullptr;
+  const type_def* type = nullptr;
+};
+const property* find_property(const type_context& ctx, std::string_view name);
+// Context for the members of `v`, the value of property `p` inside an object.
+type_context child_context(const fixture_set& set, const property* p, const boost::json::value& v);
+// Context of the response body's top-level object (or of each element of "value" for collections).
+type_context response_context(const fixture& f, const fixture_set& set, const boost::json::value& body);
+// The object the body's property-level faults bend: the body itself, or value[0] of a collection.
+boost::json::object* fault_target(const fixture& f, boost::json::value& body, std::string& pointer_prefix);
+
+std::string element_type(std::string_view type);  // "Collection(X)" -> "X"; anything else unchanged
+bool is_timestamp_type(std::string_view type);
+bool is_annotation(std::string_view key);  // "@odata.type", "name@odata.nextLink"
+
+// Makes the documented example real: placeholder values -> valid values of their documented type,
+// '#'-prefixed @odata.type. `next_guid` yields fresh GUIDs.
+struct synth_env {
+  const fixture_set& set;
+  std::string now;  // "2026-11-25T11:00:00Z"
+  std::string (*make_guid)(const void* ctx);
+  const void* guid_ctx;
+};
+void synthesize(boost::json::value& v, const type_context& ctx, const synth_env& env);
+void synthesize_body(const fixture& f, boost::json::value& body, const synth_env& env);
+
+std::string utc_now();
+std::string format_guid(std::uint64_t hi, std::uint64_t lo);
+
+// Applies one body-independent or JSON-level fault; returns the X-Conform-Fault header value.
+struct fault_input {
+  const fixture& f;
+  const fixture_set& set;
+  const options& opts;
+};
+std::string apply_json_fault(fault_kind kind, const fault_input& in, boost::json::value& body);
+std::string apply_text_fault(fault_kind kind, const fault_input& in, std::string& body);
+bool is_text_fault(fault_kind kind);
+bool is_json_fault(fault_kind kind);
+int faulted_status(int documented);
+
+}  // namespace conform::mock::detail

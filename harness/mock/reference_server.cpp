@@ -1,0 +1,419 @@
+#include "mock/reference_server.hpp"
+
+#include "check/check.hpp"
+#include "mock/detail.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <array>
+#include <random>
+#include <set>
+#include <utility>
+
+namespace conform::mock {
+
+namespace json = boost::json;
+using detail::route;
+
+namespace {
+
+constexpr std::array<std::pair<fault_kind, std::string_view>, 13> fault_names{{
+    {fault_kind::status, "status"},
+    {fault_kind::drop_property, "drop-property"},
+    {fault_kind::wrong_type, "wrong-type"},
+    {fault_kind::bad_enum, "bad-enum"},
+    {fault_kind::bad_timestamp, "bad-timestamp"},
+    {fault_kind::odata_type, "odata-type"},
+    {fault_kind::no_odata_type, "no-odata-type"},
+    {fault_kind::content_type, "content-type"},
+    {fault_kind::malformed_json, "malformed-json"},
+    {fault_kind::slow, "slow"},
+    {fault_kind::reset, "reset"},
+    {fault_kind::huge_body, "huge-body"},
+    {fault_kind::nested, "nested"},
+}};
+
+std::string_view reason_phrase(int status) {
+  switch (status) {
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 418:
+      return "I'm a teapot";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "";
+  }
+}
+
+void set_header(header_list& headers, std::string_view name, std::string value) {
+  for (auto it = headers.begin(); it != headers.end();) {
+    if (iequals(it->name, name))
+      it = headers.erase(it);
+    else
+      ++it;
+  }
+  headers.push_back({std::string(name), std::move(value)});
+}
+
+void remove_header(header_list& headers, std::string_view name) {
+  std::erase_if(headers, [name](const header& h) { return iequals(h.name, name); });
+}
+
+reply odata_error(int status, std::string_view code, std::string message) {
+  reply r;
+  r.response.status = status;
+  r.response.reason = std::string(reason_phrase(status));
+  json::object inner;
+  inner["code"] = code;
+  inner["message"] = message;
+  json::object outer;
+  outer["error"] = std::move(inner);
+  r.response.body = json::serialize(outer);
+  r.response.headers.push_back({"Content-Type", "application/json"});
+  return r;
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return out;
+}
+
+std::optional<json::value> parse_json(std::string_view text) {
+  boost::system::error_code ec;
+  json::parse_options po;
+  po.max_depth = 64;  // hostile nesting must not exhaust the stack
+  json::value v = json::parse(text, ec, {}, po);
+  if (ec) return std::nullopt;
+  return v;
+}
+
+// How well a request fits a documented one: shared query parameters and body keys count, differences cost.
+int match_score(const fixture& f, const detail::query_list& query, const std::optional<json::value>& body) {
+  int score = 0;
+  detail::query_list documented = detail::parse_query(detail::url_query(f.request.url));
+  for (const auto& [name, value] : documented) {
+    auto it = std::find_if(query.begin(), query.end(), [&](const auto& q) { return iequals(q.first, name); });
+    if (it == query.end()) {
+      score -= 2;
+    } else {
+      score += 3;
+      if (it->second == value) ++score;
+    }
+  }
+  for (const auto& [name, value] : query)
+    if (std::none_of(documented.begin(), documented.end(),
+                     [&](const auto& d) { return iequals(d.first, name); }))
+      score -= 2;
+  const json::object* doc =
+      f.request.json && f.request.json->is_object() ? &f.request.json->get_object() : nullptr;
+  const json::object* got = body && body->is_object() ? &body->get_object() : nullptr;
+  if ((doc != nullptr) != (got != nullptr)) score -= 1;
+  if (doc != nullptr && got != nullptr) {
+    for (const auto& m : *doc) score += got->contains(m.key()) ? 2 : -1;
+    for (const auto& m : *got)
+      if (!doc->contains(m.key())) score -= 1;
+  }
+  return score;
+}
+
+bool documents_json_body(const fixture& f) {
+  if (f.request.json) return true;
+  const header* ct = find_header(f.request.headers, "Content-Type");
+  std::string_view body = f.request.body;
+  return ct != nullptr && check::is_json_media_type(ct->value) &&
+         body.find_first_not_of(" \t\r\n") != std::string_view::npos;
+}
+
+// The request body's properties against the documented contract, like a strict server would. "" when valid.
+std::string validate_request(const fixture& f, const fixture_set& set,
+                             const std::optional<json::value>& body) {
+  if (!body || !body->is_object()) return {};
+  const json::object& o = body->get_object();
+  detail::type_context ctx{&f.properties, nullptr};
+  if (auto it = o.find("@odata.type"); it != o.end() && it->value().is_string())
+    ctx.type = set.find_type(it->value().get_string());
+  if (ctx.type == nullptr && !f.response.odata_type.empty()) ctx.type = set.find_type(f.response.odata_type);
+  std::vector<check_result> failures;
+  check::options opts;
+  for (const auto& m : o) {
+    if (detail::is_annotation(m.key())) continue;
+    const property* p = detail::find_property(ctx, m.key());
+    if (p == nullptr) continue;
+    check::validate_value(m.value(), *p, set, "/" + detail::pointer_escape(m.key()), opts, failures);
+    auto bad = std::find_if(failures.begin(), failures.end(),
+                            [](const check_result& c) { return c.outcome == check_outcome::failed; });
+    if (bad != failures.end()) {
+      std::string msg = "Invalid value for property '" + bad->pointer + "'";
+      if (!bad->expected.empty()) msg += ": expected " + bad->expected;
+      if (!bad->actual.empty()) msg += ", got " + bad->actual;
+      return msg;
+    }
+  }
+  return {};
+}
+
+std::string guid_from(const void* ctx) {
+  const auto* s = static_cast<const std::pair<std::uint64_t, std::atomic<std::uint64_t>*>*>(ctx);
+  std::uint64_t n = s->second->fetch_add(1, std::memory_order_relaxed);
+  std::uint64_t hi = detail::fnv1a(s->first, "guid-hi", std::to_string(n));
+  std::uint64_t lo = detail::fnv1a(s->first, "guid-lo", std::to_string(n));
+  return detail::format_guid(hi, lo);
+}
+
+}  // namespace
+
+std::optional<fault_kind> parse_fault_kind(std::string_view s) {
+  std::string norm = to_lower(s);
+  std::replace(norm.begin(), norm.end(), '_', '-');
+  for (const auto& [kind, name] : fault_names)
+    if (norm == name) return kind;
+  return std::nullopt;
+}
+
+std::string_view to_string(fault_kind k) {
+  for (const auto& [kind, name] : fault_names)
+    if (kind == k) return name;
+  return "unknown";
+}
+
+std::optional<fault> parse_fault(std::string_view spec) {
+  std::size_t at = spec.find('@');
+  auto kind = parse_fault_kind(spec.substr(0, at));
+  if (!kind) return std::nullopt;
+  fault f{*kind, "*"};
+  if (at != std::string_view::npos && at + 1 < spec.size()) f.glob = std::string(spec.substr(at + 1));
+  return f;
+}
+
+bool glob_match(std::string_view glob, std::string_view text) {
+  // Iterative matcher with one backtrack point: linear enough for hostile patterns like "*a*a*a*b".
+  std::size_t g = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (g < glob.size() && (glob[g] == '?' || glob[g] == text[t])) {
+      ++g;
+      ++t;
+    } else if (g < glob.size() && glob[g] == '*') {
+      star = g++;
+      mark = t;
+    } else if (star != std::string_view::npos) {
+      g = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (g < glob.size() && glob[g] == '*') ++g;
+  return g == glob.size();
+}
+
+reference_server::reference_server(const fixture_set& fixtures, options opts)
+    : fixtures_(fixtures), opts_(std::move(opts)) {
+  for (std::size_t i = 0; i < fixtures_.fixtures.size(); ++i) {
+    const fixture& f = fixtures_.fixtures[i];
+    if (!f.runnable || f.request.method.empty()) continue;
+    route r = detail::make_route(f);
+    if (r.segments.empty()) continue;
+    auto same = std::find_if(routes_.begin(), routes_.end(), [&](const route& x) { return x.key == r.key; });
+    if (same != routes_.end()) {
+      same->fixtures.push_back(i);
+    } else {
+      r.fixtures.push_back(i);
+      routes_.push_back(std::move(r));
+    }
+  }
+  // Most specific first, so the first match is the one a real router would pick.
+  std::stable_sort(routes_.begin(), routes_.end(), [](const route& a, const route& b) {
+    if (a.literal_segments != b.literal_segments) return a.literal_segments > b.literal_segments;
+    if (a.partial_segments != b.partial_segments) return a.partial_segments > b.partial_segments;
+    return a.literal_chars > b.literal_chars;
+  });
+  std::random_device rd;
+  guid_base_ = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+}
+
+reference_server::~reference_server() = default;
+
+std::size_t reference_server::route_count() const {
+  return routes_.size();
+}
+
+reply reference_server::handle(const http_request& req) const {
+  try {
+    return answer(req);
+  } catch (const std::exception& e) {
+    return odata_error(500, "InternalServerError", std::string("conform reference server: ") + e.what());
+  } catch (...) {
+    return odata_error(500, "InternalServerError", "conform reference server: unknown error");
+  }
+}
+
+reply reference_server::answer(const http_request& req) const {
+  std::string_view path = detail::url_path(req.target);
+  std::vector<std::string> segments = detail::split_request_path(path);
+  std::string method = upper(req.method);
+
+  std::vector<const route*> on_path;
+  for (const route& r : routes_)
+    if (detail::match_route(r, segments)) on_path.push_back(&r);
+  if (on_path.empty())
+    return odata_error(404, "ResourceNotFound", "No documented route matches '" + std::string(path) + "'.");
+
+  std::vector<const route*> with_method;
+  for (const route* r : on_path)
+    if (r->method == method) with_method.push_back(r);
+  if (with_method.empty()) {
+    std::set<std::string> allowed;
+    for (const route* r : on_path) allowed.insert(r->method);
+    std::string allow;
+    for (const std::string& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+    reply r = odata_error(405, "MethodNotAllowed",
+                          "Method '" + req.method + "' is not documented for '" + std::string(path) + "'.");
+    r.response.headers.push_back({"Allow", allow});
+    return r;
+  }
+
+  std::optional<json::value> body;
+  if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) body = parse_json(req.body);
+
+  // The runner names the fixture it replays; otherwise the best documented match on the most specific route.
+  const fixture* chosen = nullptr;
+  if (const header* h = find_header(req.headers, fixture_header))
+    for (const route* r : with_method)
+      for (std::size_t i : r->fixtures)
+        if (chosen == nullptr && fixtures_.fixtures[i].id == h->value) chosen = &fixtures_.fixtures[i];
+  if (chosen == nullptr) {
+    detail::query_list query = detail::parse_query(detail::url_query(req.target));
+    int best = 0;
+    for (std::size_t i : with_method.front()->fixtures) {
+      int score = match_score(fixtures_.fixtures[i], query, body);
+      if (chosen == nullptr || score > best) {
+        chosen = &fixtures_.fixtures[i];
+        best = score;
+      }
+    }
+  }
+  const fixture& f = *chosen;
+
+  if (documents_json_body(f) && !body) {
+    reply r = odata_error(400, "BadRequest", "The request body must be JSON.");
+    r.fixture_id = f.id;
+    return r;
+  }
+  if (std::string problem = validate_request(f, fixtures_, body); !problem.empty()) {
+    reply r = odata_error(400, "BadRequest", std::move(problem));
+    r.fixture_id = f.id;
+    return r;
+  }
+
+  reply out;
+  out.fixture_id = f.id;
+  http_response& res = out.response;
+  res.status = f.response.status != 0 ? f.response.status : 200;
+  res.reason = !f.response.reason.empty() ? f.response.reason : std::string(reason_phrase(res.status));
+  for (const header& h : f.response.headers)
+    if (!iequals(h.name, "Content-Length") && !iequals(h.name, "Transfer-Encoding")) res.headers.push_back(h);
+
+  std::optional<json::value> doc = f.response.json;
+  if (doc) {
+    std::pair<std::uint64_t, std::atomic<std::uint64_t>*> guid_state{guid_base_, &guid_counter_};
+    detail::synth_env env{fixtures_, detail::utc_now(), &guid_from, &guid_state};
+    detail::synthesize_body(f, *doc, env);
+    bool echoes = (method == "POST" || method == "PATCH" || method == "PUT") && res.status >= 200 &&
+                  res.status < 300 && doc->is_object() && body && body->is_object() &&
+                  !f.response.is_collection;
+    if (echoes)
+      for (const auto& m : body->get_object())
+        if (m.key().rfind("@odata.", 0) != 0) doc->get_object()[m.key()] = m.value();
+  }
+
+  std::vector<fault_kind> active;
+  for (const fault& ft : opts_.faults)
+    if (glob_match(ft.glob, f.id)) active.push_back(ft.kind);
+
+  detail::fault_input fin{f, fixtures_, opts_};
+  header_list fault_headers;
+  for (fault_kind k : active) {
+    if (!detail::is_json_fault(k)) continue;
+    fault_headers.push_back(
+        {std::string(fault_header),
+         doc ? detail::apply_json_fault(k, fin, *doc) : std::string(to_string(k)) + " (not applicable)"});
+  }
+
+  if (doc) {
+    res.body = json::serialize(*doc);
+    const header* ct = find_header(res.headers, "Content-Type");
+    if (ct == nullptr || !check::is_json_media_type(ct->value))
+      set_header(res.headers, "Content-Type", "application/json");
+  } else {
+    res.body = f.response.body;
+    if (res.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+      res.body.clear();
+      remove_header(res.headers, "Content-Type");
+    }
+  }
+
+  for (fault_kind k : active) {
+    std::string applied;
+    switch (k) {
+      case fault_kind::status:
+        res.status = detail::faulted_status(res.status);
+        res.reason = std::string(reason_phrase(res.status));
+        applied = "status";
+        break;
+      case fault_kind::content_type:
+        set_header(res.headers, "Content-Type", "text/plain");
+        applied = "content-type";
+        break;
+      case fault_kind::slow:
+        out.delay = opts_.fault_delay;
+        applied = "slow";
+        break;
+      case fault_kind::reset:
+        out.reset = true;
+        applied = "reset";
+        break;
+      case fault_kind::malformed_json:
+      case fault_kind::huge_body:
+        applied = detail::apply_text_fault(k, fin, res.body);
+        break;
+      default:
+        continue;
+    }
+    // "<kind> <pointer>" with an empty pointer: the kind alone names what was bent.
+    while (!applied.empty() && applied.back() == ' ') applied.pop_back();
+    fault_headers.push_back({std::string(fault_header), std::move(applied)});
+  }
+  if (!active.empty() && !fault_headers.empty() && find_header(res.headers, "Content-Type") == nullptr &&
+      !res.body.empty())
+    res.headers.push_back({"Content-Type", "application/json"});
+  for (header& h : fault_headers) res.headers.push_back(std::move(h));
+  res.headers.push_back({std::string(fixture_header), f.id});
+  return out;
+}
+
+}  // namespace conform::mock

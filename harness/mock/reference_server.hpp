@@ -1,0 +1,102 @@
+// conform::mock — the reference server's logic: documented request in, documented response (made real) out.
+//   input : fixture{POST .../beta/communications/calls/{callId}/operations -> 201 {"status":"String",...}},
+//           http_request{POST "/beta/communications/calls/abc/operations", body={"status":"Running"}}
+//   output: reply{201, Content-Type: application/json,
+//   {"@odata.type":"#...","status":"Running","id":"<guid>",...}}
+#pragma once
+
+#include "model/exchange.hpp"
+#include "model/fixture.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace conform::mock {
+
+// Ways the server can deliberately break its answer, so the runner and the checks can be tested end to end.
+enum class fault_kind {
+  status,
+  drop_property,
+  wrong_type,
+  bad_enum,
+  bad_timestamp,
+  odata_type,
+  no_odata_type,
+  content_type,
+  malformed_json,
+  slow,
+  reset,
+  huge_body,
+  nested
+};
+
+// "drop-property" -> fault_kind::drop_property; also accepts '_' and any case. nullopt when unknown.
+std::optional<fault_kind> parse_fault_kind(std::string_view s);
+std::string_view to_string(fault_kind k);  // kebab-case, the inverse of parse_fault_kind
+
+// --fault KIND[@GLOB]: the fault applies to fixtures whose id matches the glob.
+struct fault {
+  fault_kind kind = fault_kind::status;
+  std::string glob = "*";
+};
+// "wrong-type@create-user/*" -> fault{wrong_type, "create-user/*"}; nullopt when the kind is unknown.
+std::optional<fault> parse_fault(std::string_view spec);
+
+struct options {
+  std::vector<fault> faults;
+  std::uint64_t seed =
+      1;  // which property a fault bends is a hash of seed + fixture id: reruns are identical
+  std::chrono::milliseconds fault_delay{2000};
+  std::size_t huge_body_bytes = 17 * 1024 * 1024;
+};
+
+struct reply {
+  http_response response;  // headers carry no Content-Length: the transport computes it from the body
+  bool reset = false;      // the transport should drop the connection instead of answering
+  std::chrono::milliseconds delay{0};
+  std::string fixture_id;  // fixture that answered, "" when none
+};
+
+// Request header naming the fixture the client replays; picks it among fixtures documented on the same route.
+inline constexpr std::string_view fixture_header = "X-Conform-Fixture";
+// Response header describing each fault applied: "<kind> <json-pointer>", e.g. "drop-property /status".
+inline constexpr std::string_view fault_header = "X-Conform-Fault";
+
+namespace detail {
+struct route;
+}
+
+class reference_server {
+ public:
+  // Keeps a reference to `fixtures` (it must outlive the server); builds the route table.
+  reference_server(const fixture_set& fixtures, options opts);
+  ~reference_server();
+  reference_server(const reference_server&) = delete;
+  reference_server& operator=(const reference_server&) = delete;
+
+  // Distinct method + path patterns served; 0 means nothing is servable.
+  std::size_t route_count() const;
+
+  // Never throws. Thread-safe: the only mutable state is an atomic counter for fresh GUIDs.
+  reply handle(const http_request& req) const;
+
+ private:
+  reply answer(const http_request& req) const;
+
+  const fixture_set& fixtures_;
+  options opts_;
+  std::vector<detail::route> routes_;
+  std::uint64_t guid_base_ = 0;
+  mutable std::atomic<std::uint64_t> guid_counter_{0};
+};
+
+// Shell-style glob on whole strings: '*' any run of characters (also '/'), '?' exactly one. Case-sensitive.
+bool glob_match(std::string_view glob, std::string_view text);
+
+}  // namespace conform::mock

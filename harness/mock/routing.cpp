@@ -1,0 +1,268 @@
+#include "mock/detail.hpp"
+
+#include <algorithm>
+
+namespace conform::mock::detail {
+
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// Position of the first of `chars` outside {...}; documented placeholders may contain '?' or '#'.
+std::size_t find_outside_braces(std::string_view s, std::string_view chars) {
+  int depth = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '{')
+      ++depth;
+    else if (s[i] == '}' && depth > 0)
+      --depth;
+    else if (depth == 0 && chars.find(s[i]) != std::string_view::npos)
+      return i;
+  }
+  return std::string_view::npos;
+}
+
+bool is_version_segment(const segment_pattern& p, std::string_view version) {
+  if (!p.is_literal()) return false;
+  const std::string& t = p.tokens.front().text;
+  return iequals(t, "v1.0") || iequals(t, "beta") || (!version.empty() && iequals(t, version));
+}
+
+bool literal_prefix_equal(std::string_view text, std::size_t pos, std::string_view lit) {
+  return text.size() - pos >= lit.size() && iequals(text.substr(pos, lit.size()), lit);
+}
+
+bool match_tokens(const std::vector<token>& tokens, std::size_t ti, std::string_view text, std::size_t pos) {
+  if (ti == tokens.size()) return pos == text.size();
+  const token& t = tokens[ti];
+  if (!t.wildcard) {
+    if (!literal_prefix_equal(text, pos, t.text)) return false;
+    return match_tokens(tokens, ti + 1, text, pos + t.text.size());
+  }
+  // A placeholder stands for a real value, so it never matches nothing.
+  for (std::size_t end = pos + 1; end <= text.size(); ++end)
+    if (match_tokens(tokens, ti + 1, text, end)) return true;
+  return false;
+}
+
+// Concrete example URLs ("/users/48d3...") become patterns where the page's "## HTTP request" templates have
+// a placeholder, so a runner substituting other ids still reaches the fixture.
+void generalize(std::vector<segment_pattern>& segments, std::size_t offset, const fixture& f) {
+  for (const std::string& raw_template : f.endpoint_templates) {
+    std::string_view t = trim(raw_template);
+    if (auto sp = t.find(' '); sp != std::string_view::npos && sp > 0 &&
+                               std::all_of(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(sp),
+                                           [](char c) { return c >= 'A' && c <= 'Z'; }))
+      t = trim(t.substr(sp + 1));
+    std::vector<segment_pattern> tp = parse_path_pattern(url_path(t));
+    if (!tp.empty() && is_version_segment(tp.front(), f.version)) tp.erase(tp.begin());
+    if (tp.size() + offset != segments.size() || tp.empty()) continue;
+    bool aligned = true;
+    std::vector<std::size_t> to_widen;
+    for (std::size_t i = 0; i < tp.size() && aligned; ++i) {
+      const segment_pattern& ex = segments[i + offset];
+      if (tp[i].is_literal()) {
+        aligned = !ex.is_literal() || iequals(ex.tokens.front().text, tp[i].tokens.front().text);
+      } else if (tp[i].is_wildcard() && ex.is_literal()) {
+        to_widen.push_back(i + offset);
+      }
+    }
+    if (!aligned) continue;
+    for (std::size_t i : to_widen) segments[i] = segment_pattern{{token{true, {}}}};
+    return;
+  }
+}
+
+}  // namespace
+
+std::string percent_decode(std::string_view s, bool plus_is_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(plus_is_space && s[i] == '+' ? ' ' : s[i]);
+  }
+  return out;
+}
+
+std::string_view url_path(std::string_view url) {
+  url = trim(url);
+  if (auto scheme = url.find("://"); scheme != std::string_view::npos &&
+                                     url.substr(0, scheme).find_first_of("/?{") == std::string_view::npos) {
+    url.remove_prefix(scheme + 3);
+    std::size_t slash = url.find_first_of("/?#");
+    if (slash == std::string_view::npos || url[slash] != '/') return "/";
+    url.remove_prefix(slash);
+  }
+  return url.substr(0, find_outside_braces(url, "?#"));
+}
+
+std::string_view url_query(std::string_view url) {
+  url = trim(url);
+  std::size_t q = find_outside_braces(url, "?");
+  if (q == std::string_view::npos) return {};
+  std::string_view rest = url.substr(q + 1);
+  return rest.substr(0, rest.find('#'));
+}
+
+query_list parse_query(std::string_view query) {
+  query_list out;
+  while (!query.empty()) {
+    std::size_t amp = query.find('&');
+    std::string_view item = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (item.empty()) continue;
+    std::size_t eq = item.find('=');
+    std::string name = percent_decode(item.substr(0, eq), true);
+    std::string value =
+        eq == std::string_view::npos ? std::string{} : percent_decode(item.substr(eq + 1), true);
+    out.emplace_back(std::move(name), std::move(value));
+  }
+  return out;
+}
+
+std::vector<segment_pattern> parse_path_pattern(std::string_view path) {
+  std::vector<segment_pattern> out;
+  segment_pattern current;
+  std::string literal;
+  int depth = 0;
+  auto flush_literal = [&] {
+    if (!literal.empty()) current.tokens.push_back(token{false, percent_decode(literal)});
+    literal.clear();
+  };
+  auto flush_segment = [&] {
+    flush_literal();
+    if (!current.tokens.empty()) out.push_back(std::move(current));
+    current = {};
+  };
+  for (char c : path) {
+    if (depth == 0 && c == '/') {
+      flush_segment();
+    } else if (c == '{') {
+      if (depth++ == 0) flush_literal();
+    } else if (c == '}' && depth > 0) {
+      // Two placeholders in a row would make the split ambiguous; one wildcard covers both.
+      if (--depth == 0 && (current.tokens.empty() || !current.tokens.back().wildcard))
+        current.tokens.push_back(token{true, {}});
+    } else if (depth == 0) {
+      literal.push_back(c);
+    }
+  }
+  if (depth > 0) {  // an unclosed '{' is documentation noise: treat what followed it as a placeholder
+    if (current.tokens.empty() || !current.tokens.back().wildcard) current.tokens.push_back(token{true, {}});
+  }
+  flush_segment();
+  return out;
+}
+
+std::vector<std::string> split_request_path(std::string_view path) {
+  std::vector<std::string> out;
+  while (!path.empty()) {
+    std::size_t slash = path.find('/');
+    std::string_view seg = path.substr(0, slash);
+    if (!seg.empty()) out.push_back(percent_decode(seg));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+bool match_segment(const segment_pattern& p, std::string_view text) {
+  return match_tokens(p.tokens, 0, text, 0);
+}
+
+bool match_route(const route& r, const std::vector<std::string>& segments) {
+  if (r.segments.size() != segments.size()) return false;
+  for (std::size_t i = 0; i < segments.size(); ++i)
+    if (!match_segment(r.segments[i], segments[i])) return false;
+  return true;
+}
+
+route make_route(const fixture& f) {
+  route r;
+  r.method = f.request.method;
+  for (char& c : r.method)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  std::string_view url = trim(f.request.url);
+  bool relative = url.find("://") == std::string_view::npos;
+  r.segments = parse_path_pattern(url_path(url));
+  if (relative && !f.version.empty() &&
+      (r.segments.empty() || !is_version_segment(r.segments.front(), f.version)))
+    r.segments.insert(r.segments.begin(), segment_pattern{{token{false, f.version}}});
+  std::size_t offset = !r.segments.empty() && is_version_segment(r.segments.front(), f.version) ? 1 : 0;
+  generalize(r.segments, offset, f);
+
+  r.key = r.method + " ";
+  for (const segment_pattern& s : r.segments) {
+    r.key += '/';
+    bool literal_only = true;
+    for (const token& t : s.tokens) {
+      if (t.wildcard) {
+        r.key += "{}";
+        literal_only = false;
+      } else {
+        r.key += to_lower(t.text);
+        r.literal_chars += t.text.size();
+      }
+    }
+    if (literal_only)
+      ++r.literal_segments;
+    else if (!s.is_wildcard())
+      ++r.partial_segments;
+  }
+  return r;
+}
+
+std::string pointer_escape(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out.push_back(c);
+  }
+  return out;
+}
+
+std::uint64_t fnv1a(std::uint64_t seed, std::string_view a, std::string_view b) {
+  std::uint64_t h = 14695981039346656037ull;
+  auto mix = [&h](unsigned char c) {
+    h ^= c;
+    h *= 1099511628211ull;
+  };
+  for (int i = 0; i < 8; ++i) mix(static_cast<unsigned char>(seed >> (8 * i)));
+  for (char c : a) mix(static_cast<unsigned char>(c));
+  mix(0);
+  for (char c : b) mix(static_cast<unsigned char>(c));
+  // FNV's low bits are weak for small moduli; a final avalanche (splitmix64) spreads them.
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebull;
+  h ^= h >> 31;
+  return h;
+}
+
+}  // namespace conform::mock::detail

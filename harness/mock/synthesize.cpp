@@ -1,0 +1,186 @@
+#include "check/check.hpp"
+#include "mock/detail.hpp"
+
+#include <cstdio>
+#include <ctime>
+#include <optional>
+
+namespace conform::mock::detail {
+
+namespace json = boost::json;
+
+namespace {
+
+bool type_is(std::string_view t, std::initializer_list<std::string_view> names) {
+  std::string l = to_lower(t);
+  if (l.rfind("edm.", 0) == 0) l.erase(0, 4);
+  for (std::string_view n : names)
+    if (l == n) return true;
+  return false;
+}
+
+// A valid value for a placeholder string, or nullopt when the documented text should stay as it is.
+std::optional<json::value> real_value(std::string_view text, std::string_view key, const property* p,
+                                      const synth_env& env) {
+  std::string ph = check::placeholder_type(text);
+  if (ph.empty()) return std::nullopt;
+  if (p != nullptr && !p->enum_values.empty()) return json::value(p->enum_values.front());
+  // The table's type wins, except that a plain "String" column says less than "String (timestamp)".
+  std::string type = p != nullptr ? element_type(p->type) : std::string{};
+  if (type.empty() || type_is(type, {"string"})) type = ph;
+  if (is_timestamp_type(type)) return json::value(env.now);
+  if (type_is(type, {"date"})) return json::value(env.now.substr(0, 10));
+  if (type_is(type, {"timeofday"})) return json::value(env.now.substr(11, 8));
+  if (type_is(type, {"duration"})) return json::value("PT1H");
+  if (type_is(type, {"guid"}) || (iequals(key, "id") && type_is(type, {"string"})))
+    return json::value(env.make_guid(env.guid_ctx));
+  if (type_is(type, {"int16", "int32", "int64", "integer", "int", "byte", "sbyte", "long", "double", "single",
+                     "decimal", "number", "float"}))
+    return json::value(std::int64_t{0});  // an integer is a valid Double too, and serialises as "0" not "0E0"
+  if (type_is(type, {"boolean", "bool"})) return json::value(false);
+  return std::nullopt;
+}
+
+void fix_odata_type(json::object& o) {
+  auto it = o.find("@odata.type");
+  if (it == o.end() || !it->value().is_string()) return;
+  json::string& s = it->value().get_string();
+  if (!s.empty() && s.front() != '#') s.insert(std::size_t{0}, 1, '#');
+}
+
+void synthesize_member(std::string_view key, json::value& v, const property* p, const synth_env& env) {
+  if (v.is_string()) {
+    if (auto r = real_value(v.get_string(), key, p, env)) v = std::move(*r);
+  } else if (v.is_object()) {
+    synthesize(v, child_context(env.set, p, v), env);
+  } else if (v.is_array()) {
+    for (json::value& e : v.get_array()) {
+      if (e.is_object())
+        synthesize(e, child_context(env.set, p, e), env);
+      else if (e.is_string())
+        if (auto r = real_value(e.get_string(), key, p, env)) e = std::move(*r);
+    }
+  }
+}
+
+}  // namespace
+
+std::string element_type(std::string_view type) {
+  std::string_view t = type;
+  while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
+  while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+  if (t.size() > 11 && iequals(t.substr(0, 11), "collection(") && t.back() == ')')
+    t = t.substr(11, t.size() - 12);
+  return std::string(t);
+}
+
+bool is_timestamp_type(std::string_view type) {
+  std::string l = to_lower(type);
+  return l.find("timestamp") != std::string::npos || l.find("datetime") != std::string::npos;
+}
+
+bool is_annotation(std::string_view key) {
+  return key.find('@') != std::string_view::npos;
+}
+
+const property* find_property(const type_context& ctx, std::string_view name) {
+  auto search = [name](const std::vector<property>& props) -> const property* {
+    for (const property& p : props)
+      if (p.name == name) return &p;
+    for (const property& p : props)
+      if (iequals(p.name, name)) return &p;
+    return nullptr;
+  };
+  if (ctx.table != nullptr)
+    if (const property* p = search(*ctx.table)) return p;
+  if (ctx.type != nullptr)
+    if (const property* p = search(ctx.type->properties)) return p;
+  return nullptr;
+}
+
+type_context child_context(const fixture_set& set, const property* p, const json::value& v) {
+  type_context ctx;
+  if (v.is_object())
+    if (auto it = v.get_object().find("@odata.type"); it != v.get_object().end() && it->value().is_string())
+      ctx.type = set.find_type(it->value().get_string());
+  if (ctx.type == nullptr && p != nullptr) ctx.type = set.find_type(p->type);
+  return ctx;
+}
+
+type_context response_context(const fixture& f, const fixture_set& set, const json::value& body) {
+  type_context ctx{&f.properties, nullptr};
+  if (!f.response.odata_type.empty()) ctx.type = set.find_type(f.response.odata_type);
+  if (ctx.type == nullptr && body.is_object())
+    if (auto it = body.get_object().find("@odata.type");
+        it != body.get_object().end() && it->value().is_string())
+      ctx.type = set.find_type(it->value().get_string());
+  return ctx;
+}
+
+void synthesize(json::value& v, const type_context& ctx, const synth_env& env) {
+  if (!v.is_object()) return;
+  json::object& o = v.get_object();
+  fix_odata_type(o);
+  for (auto& member : o) {
+    std::string_view key = member.key();
+    if (is_annotation(key)) continue;
+    synthesize_member(key, member.value(), find_property(ctx, key), env);
+  }
+}
+
+void synthesize_body(const fixture& f, json::value& body, const synth_env& env) {
+  type_context ctx = response_context(f, env.set, body);
+  if (!body.is_object()) {
+    if (body.is_array())
+      for (json::value& e : body.get_array()) synthesize(e, ctx, env);
+    return;
+  }
+  json::object& o = body.get_object();
+  auto value = o.find("value");
+  bool collection = value != o.end() && value->value().is_array() &&
+                    (f.response.is_collection || iequals(f.response.odata_type.substr(0, 11), "collection("));
+  if (!collection) {
+    synthesize(body, ctx, env);
+    return;
+  }
+  fix_odata_type(o);
+  for (json::value& e : value->value().get_array()) synthesize(e, ctx, env);
+}
+
+boost::json::object* fault_target(const fixture& f, json::value& body, std::string& pointer_prefix) {
+  pointer_prefix.clear();
+  if (!body.is_object()) return nullptr;
+  json::object& o = body.get_object();
+  auto value = o.find("value");
+  if (value != o.end() && value->value().is_array() &&
+      (f.response.is_collection || iequals(f.response.odata_type.substr(0, 11), "collection("))) {
+    json::array& a = value->value().get_array();
+    if (!a.empty() && a.front().is_object()) {
+      pointer_prefix = "/value/0";
+      return &a.front().get_object();
+    }
+  }
+  return &o;
+}
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string format_guid(std::uint64_t hi, std::uint64_t lo) {
+  // Version 4, variant 1 bits, so strict GUID validators accept it.
+  hi = (hi & 0xffffffffffff0fffull) | 0x0000000000004000ull;
+  lo = (lo & 0x3fffffffffffffffull) | 0x8000000000000000ull;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                static_cast<unsigned>((hi >> 16) & 0xffff), static_cast<unsigned>(hi & 0xffff),
+                static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xffffffffffffull));
+  return buf;
+}
+
+}  // namespace conform::mock::detail

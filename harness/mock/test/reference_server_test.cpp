@@ -1,0 +1,276 @@
+#include "mock/reference_server.hpp"
+#include "check/check.hpp"
+#include "test_fixtures.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+
+#include <string>
+
+namespace conform::mock {
+namespace {
+
+namespace json = boost::json;
+using test::request;
+using test::with_types;
+
+json::object body_of(const reply& r) {
+  boost::system::error_code ec;
+  json::value v = json::parse(r.response.body, ec);
+  EXPECT_FALSE(ec) << r.response.body;
+  return v.is_object() ? v.get_object() : json::object{};
+}
+
+std::string header_of(const reply& r, std::string_view name) {
+  const header* h = find_header(r.response.headers, name);
+  return h ? h->value : std::string{};
+}
+
+std::string error_code_of(const reply& r) {
+  json::object b = body_of(r);
+  if (!b.contains("error")) return {};
+  return std::string(b["error"].at("code").as_string());
+}
+
+std::string error_message_of(const reply& r) {
+  json::object b = body_of(r);
+  if (!b.contains("error")) return {};
+  return std::string(b["error"].at("message").as_string());
+}
+
+TEST(ReferenceServer, Answers404ForUnknownRoute) {
+  fixture_set set = with_types({test::comms_operation()});
+  reference_server server(set, {});
+  reply r = server.handle(request("GET", "/beta/nothing/here"));
+  EXPECT_EQ(r.response.status, 404);
+  EXPECT_FALSE(error_code_of(r).empty());
+  EXPECT_NE(error_message_of(r).find("/beta/nothing/here"), std::string::npos);
+  EXPECT_EQ(r.fixture_id, "");
+  EXPECT_EQ(header_of(r, "Content-Type"), "application/json");
+}
+
+TEST(ReferenceServer, Answers405WithAllowForAnotherMethod) {
+  fixture_set set = with_types({test::comms_operation()});
+  reference_server server(set, {});
+  reply r = server.handle(request("GET", test::comms_target));
+  EXPECT_EQ(r.response.status, 405);
+  EXPECT_EQ(header_of(r, "Allow"), "POST");
+  EXPECT_EQ(error_code_of(r), "MethodNotAllowed");
+}
+
+TEST(ReferenceServer, FixtureHeaderSelectsThatFixture) {
+  fixture a = test::get_fixture("users-list/first", "https://graph.microsoft.com/v1.0/users");
+  fixture b = test::get_fixture("users-list/second", "https://graph.microsoft.com/v1.0/users");
+  fixture_set set = with_types({a, b});
+  reference_server server(set, {});
+  http_request req = request("GET", "/v1.0/users");
+  EXPECT_EQ(server.handle(req).fixture_id, "users-list/first");
+  req.headers.push_back({std::string(fixture_header), "users-list/second"});
+  reply r = server.handle(req);
+  EXPECT_EQ(r.fixture_id, "users-list/second");
+  EXPECT_EQ(header_of(r, fixture_header), "users-list/second");
+  // An id that is not on this route is ignored rather than served from the wrong route.
+  req.headers.back().value = "no/such";
+  EXPECT_EQ(server.handle(req).fixture_id, "users-list/first");
+}
+
+TEST(ReferenceServer, PicksBestMatchByQueryParameters) {
+  fixture a =
+      test::get_fixture("users-list/select", "https://graph.microsoft.com/v1.0/users?$select=displayName");
+  fixture b = test::get_fixture("users-list/filter",
+                                "https://graph.microsoft.com/v1.0/users?$filter=startswith(displayName,'a')");
+  fixture_set set = with_types({a, b});
+  reference_server server(set, {});
+  EXPECT_EQ(server.handle(request("GET", "/v1.0/users?%24filter=startswith(displayName,'b')")).fixture_id,
+            "users-list/filter");
+  EXPECT_EQ(server.handle(request("GET", "/v1.0/users?$select=displayName")).fixture_id, "users-list/select");
+}
+
+TEST(ReferenceServer, PicksBestMatchByBodyKeys) {
+  fixture a = test::managed_app_operation();
+  fixture b = test::managed_app_operation();
+  b.id = "other/with_extra";
+  test::set_request_body(b, R"j({"displayName": "String", "conformExtra": "x"})j");
+  fixture_set set = with_types({a, b});
+  reference_server server(set, {});
+  const char* target = "/v1.0/users/u1/managedAppRegistrations/r1/operations";
+  EXPECT_EQ(
+      server.handle(request("POST", target, R"j({"displayName": "n", "conformExtra": "y"})j")).fixture_id,
+      "other/with_extra");
+  EXPECT_EQ(server.handle(request("POST", target, R"j({"displayName": "n", "state": "s", "version": "1"})j"))
+                .fixture_id,
+            a.id);
+}
+
+TEST(ReferenceServer, ReplacesPlaceholdersWithValidValues) {
+  fixture_set set = with_types({test::comms_operation()});
+  reference_server server(set, {});
+  // Without a request body to echo, the documented placeholders show.
+  fixture f = test::comms_operation();
+  reply r = server.handle(request("POST", test::comms_target, R"j({"clientContext": "c"})j"));
+  ASSERT_EQ(r.response.status, 201);
+  json::object b = body_of(r);
+  EXPECT_EQ(b["status"], "NotStarted");  // first enum member
+  ASSERT_TRUE(b["lastActionDateTime"].is_string());
+  EXPECT_TRUE(check::is_timestamp(b["lastActionDateTime"].as_string()));
+  EXPECT_EQ(b["lastActionDateTime"].as_string().back(), 'Z');
+  EXPECT_EQ(b["@odata.type"], "#microsoft.graph.commsOperation");
+  EXPECT_EQ(b["resultInfo"].at("@odata.type"), "#microsoft.graph.ResultInfo");  // '#' added in nested objects
+  EXPECT_EQ(b["id"], "b571cdaa-cdaa-b571-aacd-71b5aacd71b5");  // a real documented value stays
+  EXPECT_EQ(b["clientContext"], "c");
+  EXPECT_EQ(r.fixture_id, f.id);
+}
+
+TEST(ReferenceServer, PlaceholderIdsBecomeFreshGuidsAndTypesAreHonoured) {
+  fixture f = test::managed_app_operation();
+  test::set_response_body(f, R"j({"@odata.type": "microsoft.graph.managedAppOperation", "id": "String",
+                                 "count": "Int32", "enabled": "Boolean", "when": "String (timestamp)",
+                                 "state": "String", "key": "String"
+})j");
+  f.properties.push_back(test::prop("key", "Guid"));
+  fixture_set set = with_types({f});
+  reference_server server(set, {});
+  const char* target = "/v1.0/users/u1/managedAppRegistrations/r1/operations";
+  reply r1 = server.handle(request("POST", target, "{}"));
+  reply r2 = server.handle(request("POST", target, "{}"));
+  json::object b1 = body_of(r1), b2 = body_of(r2);
+  ASSERT_TRUE(b1["id"].is_string());
+  EXPECT_TRUE(check::is_guid(b1["id"].as_string()));
+  EXPECT_TRUE(check::is_guid(b1["key"].as_string()));
+  EXPECT_NE(b1["id"], b2["id"]);
+  EXPECT_NE(b1["id"], b1["key"]);
+  EXPECT_EQ(b1["count"], 0);
+  EXPECT_EQ(b1["enabled"], false);
+  EXPECT_TRUE(check::is_timestamp(b1["when"].as_string()));
+  EXPECT_EQ(b1["state"], "String");  // a String placeholder is a valid string already
+  EXPECT_EQ(b1["@odata.type"], "#microsoft.graph.managedAppOperation");
+}
+
+TEST(ReferenceServer, EchoesRequestPropertiesOnCreate) {
+  fixture_set set = with_types({test::comms_operation()});
+  reference_server server(set, {});
+  reply r = server.handle(request("POST", test::comms_target, test::valid_comms_body));
+  ASSERT_EQ(r.response.status, 201);
+  json::object b = body_of(r);
+  EXPECT_EQ(b["status"], "Running");
+  EXPECT_EQ(b["clientContext"], "mine");
+  EXPECT_EQ(b["resultInfo"].at("code"), 1);
+  EXPECT_EQ(b["@odata.type"], "#microsoft.graph.commsOperation");
+}
+
+TEST(ReferenceServer, DocumentedResponseIsTheOneServed) {
+  fixture_set set = with_types({test::comms_operation()});
+  reference_server server(set, {});
+  reply r = server.handle(request("POST", test::comms_target, test::valid_comms_body));
+  EXPECT_EQ(r.response.reason, "Created");
+  EXPECT_EQ(find_header(r.response.headers, "Content-Length"), nullptr);  // the documented 265 would be wrong
+  EXPECT_EQ(header_of(r, "Content-Type"), "application/json");
+  EXPECT_EQ(find_header(r.response.headers, fault_header), nullptr);
+  EXPECT_FALSE(r.reset);
+  EXPECT_EQ(r.delay.count(), 0);
+  std::vector<check_result> results = check::check_response(set.fixtures[0], set, r.response);
+  for (const check_result& c : results)
+    EXPECT_NE(c.outcome, check_outcome::failed) << c.pointer << ": " << c.message;
+}
+
+TEST(ReferenceServer, RejectsUnsubstitutedEnumPlaceholderNamingProperty) {
+  fixture_set set = with_types({test::comms_operation()});
+  reference_server server(set, {});
+  // The documented request itself: "status": "String" is not an operationStatus member.
+  reply r = server.handle(request("POST", test::comms_target, set.fixtures[0].request.body));
+  EXPECT_EQ(r.response.status, 400);
+  EXPECT_EQ(error_code_of(r), "BadRequest");
+  EXPECT_NE(error_message_of(r).find("/status"), std::string::npos) << error_message_of(r);
+}
+
+TEST(ReferenceServer, RejectsBadTimestampNamingProperty) {
+  fixture_set set = with_types({test::comms_operation()});
+  reference_server server(set, {});
+  reply r = server.handle(
+      request("POST", test::comms_target, R"j({"status": "Running", "lastActionDateTime": "String (timestamp)"
+})j"));
+  EXPECT_EQ(r.response.status, 400);
+  EXPECT_NE(error_message_of(r).find("/lastActionDateTime"), std::string::npos) << error_message_of(r);
+  reply ok = server.handle(
+      request("POST", test::comms_target,
+              R"j({"status": "Running", "lastActionDateTime": "2017-01-01T00:00:35.1329464-08:00"})j"));
+  EXPECT_EQ(ok.response.status, 201);
+}
+
+TEST(ReferenceServer, RejectsNestedTypeViolation) {
+  fixture_set set = with_types({test::comms_operation()});
+  reference_server server(set, {});
+  reply r = server.handle(request("POST", test::comms_target, R"j({"resultInfo": {"code": "four"}})j"));
+  EXPECT_EQ(r.response.status, 400);
+  EXPECT_NE(error_message_of(r).find("/resultInfo/code"), std::string::npos) << error_message_of(r);
+}
+
+TEST(ReferenceServer, RejectsNonJsonBodyWhenJsonIsDocumented) {
+  fixture_set set = with_types({test::comms_operation()});
+  reference_server server(set, {});
+  EXPECT_EQ(server.handle(request("POST", test::comms_target, "status=Running")).response.status, 400);
+  EXPECT_EQ(server.handle(request("POST", test::comms_target, "")).response.status, 400);
+  EXPECT_EQ(server.handle(request("POST", test::comms_target, "{\"status\": \"Runn")).response.status, 400);
+}
+
+TEST(ReferenceServer, SendsNoBodyWhenNoneIsDocumented) {
+  fixture f = test::get_fixture("user-delete/a", "https://graph.microsoft.com/v1.0/users/{id}");
+  f.request.method = "DELETE";
+  f.response = {};
+  f.response.status = 204;
+  f.response.headers = {{"Content-Type", "application/json"}};
+  fixture_set set = with_types({f});
+  reference_server server(set, {});
+  reply r = server.handle(request("DELETE", "/v1.0/users/1"));
+  EXPECT_EQ(r.response.status, 204);
+  EXPECT_TRUE(r.response.body.empty());
+  EXPECT_EQ(find_header(r.response.headers, "Content-Type"), nullptr);
+}
+
+TEST(ReferenceServer, SendsNonJsonDocumentedBodyAsIs) {
+  fixture f = test::get_fixture("photo-get/a", "https://graph.microsoft.com/v1.0/me/photo/$value");
+  f.response.json.reset();
+  f.response.body = "Binary data for the image";
+  f.response.headers = {{"Content-Type", "image/jpeg"}};
+  fixture_set set = with_types({f});
+  reference_server server(set, {});
+  reply r = server.handle(request("GET", "/v1.0/me/photo/$value"));
+  EXPECT_EQ(r.response.body, "Binary data for the image");
+  EXPECT_EQ(header_of(r, "Content-Type"), "image/jpeg");
+}
+
+TEST(ReferenceServer, NeverThrowsOnHostileInput) {
+  fixture_set set = with_types({test::comms_operation(), test::get_fixture("u/1", "/users/{id}")});
+  reference_server server(set, {});
+  std::string deep(100000, '[');
+  std::string invalid_utf8 = "{\"clientContext\": \"\xff\xfe\"}";
+  std::vector<http_request> hostile = {
+      request("", ""),
+      request("GET", "*"),
+      request("GET", "%"),
+      request("GET", "/%zz/%"),
+      request("GET", "http://"),
+      request("GET", "http://host"),
+      request("GET", "////"),
+      request("GET", std::string(100000, '/') + "x"),
+      request("GET", "/v1.0/users/" + std::string(50000, '{')),
+      request("GET", std::string("/v1.0/users/\0\xff", 15)),
+      request("POST", test::comms_target, deep),
+      request("POST", test::comms_target, invalid_utf8),
+      request("POST", test::comms_target, std::string(1 << 20, 'x')),
+      request("POST", test::comms_target, "[1,2,3]"),
+      request("POST", test::comms_target, "null"),
+      request("post", test::comms_target, test::valid_comms_body),
+  };
+  for (const http_request& req : hostile) {
+    reply r;
+    EXPECT_NO_THROW(r = server.handle(req)) << req.target.substr(0, 40);
+    EXPECT_GE(r.response.status, 200);
+    EXPECT_LT(r.response.status, 600);
+  }
+  EXPECT_EQ(server.handle(request("POST", test::comms_target, invalid_utf8)).response.status, 400);
+  EXPECT_EQ(server.handle(request("POST", test::comms_target, deep)).response.status, 400);
+}
+
+}  // namespace
+}  // namespace conform::mock
