@@ -41,21 +41,38 @@ bool is_version_segment(const segment_pattern& p, std::string_view version) {
   return iequals(t, "v1.0") || iequals(t, "beta") || (!version.empty() && iequals(t, version));
 }
 
-bool literal_prefix_equal(std::string_view text, std::size_t pos, std::string_view lit) {
-  return text.size() - pos >= lit.size() && iequals(text.substr(pos, lit.size()), lit);
+char fold(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-bool match_tokens(const std::vector<token>& tokens, std::size_t ti, std::string_view text, std::size_t pos) {
-  if (ti == tokens.size()) return pos == text.size();
-  const token& t = tokens[ti];
-  if (!t.wildcard) {
-    if (!literal_prefix_equal(text, pos, t.text)) return false;
-    return match_tokens(tokens, ti + 1, text, pos + t.text.size());
+// One pattern element: a literal character (compared case-insensitively), exactly one character of a
+// placeholder, or any run of further characters.
+struct element {
+  enum kind_t { literal, one, any } kind;
+  char c;
+};
+
+// A placeholder matches one or more characters: "one" then "any". Matching is then the classic glob walk with
+// a single backtrack point, linear in practice even for hostile segments, unlike naive recursion.
+bool match_elements(const std::vector<element>& pat, std::string_view text) {
+  std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pat.size() && pat[p].kind != element::any &&
+        (pat[p].kind == element::one || pat[p].c == fold(text[t]))) {
+      ++p;
+      ++t;
+    } else if (p < pat.size() && pat[p].kind == element::any) {
+      star = p++;
+      mark = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
   }
-  // A placeholder stands for a real value, so it never matches nothing.
-  for (std::size_t end = pos + 1; end <= text.size(); ++end)
-    if (match_tokens(tokens, ti + 1, text, end)) return true;
-  return false;
+  while (p < pat.size() && pat[p].kind == element::any) ++p;
+  return p == pat.size();
 }
 
 // Concrete example URLs ("/users/48d3...") become patterns where the page's "## HTTP request" templates have
@@ -188,7 +205,18 @@ std::vector<std::string> split_request_path(std::string_view path) {
 }
 
 bool match_segment(const segment_pattern& p, std::string_view text) {
-  return match_tokens(p.tokens, 0, text, 0);
+  if (p.is_literal()) return iequals(p.tokens.front().text, text);
+  if (p.is_wildcard()) return !text.empty();
+  std::vector<element> pat;
+  for (const token& t : p.tokens) {
+    if (t.wildcard) {
+      pat.push_back({element::one, 0});
+      pat.push_back({element::any, 0});
+    } else {
+      for (char c : t.text) pat.push_back({element::literal, fold(c)});
+    }
+  }
+  return match_elements(pat, text);
 }
 
 bool match_route(const route& r, const std::vector<std::string>& segments) {

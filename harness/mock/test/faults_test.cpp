@@ -170,6 +170,19 @@ TEST(Faults, NestedBreaksAPropertyInsideAComplexValue) {
   EXPECT_NE(before->kind(), after->kind()) << f.header;
 }
 
+TEST(Faults, CollectionFaultsBendTheFirstElement) {
+  fixture f = test::get_fixture("user-list/a", "https://graph.microsoft.com/v1.0/users");
+  test::set_response_body(
+      f, R"j({"value": [{"@odata.type": "#microsoft.graph.user", "id": "1", "displayName": "A"}]})j");
+  f.response.is_collection = true;
+  f.response.odata_type = "Collection(microsoft.graph.user)";
+  faulted d = run(fault_kind::drop_property, f, 1, "", "/v1.0/users");
+  ASSERT_EQ(d.header.rfind("drop-property /value/0/", 0), 0u) << d.header;
+  EXPECT_EQ(at(parse(d.bent.response.body), d.pointer), nullptr);
+  faulted o = run(fault_kind::odata_type, f, 1, "", "/v1.0/users");
+  EXPECT_EQ(o.header, "odata-type /value/0/@odata.type");
+}
+
 TEST(Faults, CheckModuleNoticesEachBodyFault) {
   for (fault_kind k : {fault_kind::status, fault_kind::drop_property, fault_kind::bad_enum,
                        fault_kind::bad_timestamp, fault_kind::odata_type, fault_kind::content_type,

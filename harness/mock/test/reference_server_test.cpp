@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
+#include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace conform::mock {
 namespace {
@@ -237,6 +240,48 @@ TEST(ReferenceServer, SendsNonJsonDocumentedBodyAsIs) {
   reply r = server.handle(request("GET", "/v1.0/me/photo/$value"));
   EXPECT_EQ(r.response.body, "Binary data for the image");
   EXPECT_EQ(header_of(r, "Content-Type"), "image/jpeg");
+}
+
+TEST(ReferenceServer, FillsPlaceholdersInEachElementOfACollection) {
+  fixture f = test::get_fixture("user-list/a", "https://graph.microsoft.com/v1.0/users");
+  test::set_response_body(f, R"j({"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users",
+    "value": [{"@odata.type": "microsoft.graph.user", "id": "String", "displayName": "String"},
+              {"id": "String", "displayName": "Real Name"}]})j");
+  f.response.is_collection = true;
+  f.response.odata_type = "Collection(microsoft.graph.user)";
+  fixture_set set = with_types({f});
+  reference_server server(set, {});
+  json::object b = body_of(server.handle(request("GET", "/v1.0/users")));
+  const json::array& items = b["value"].as_array();
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_TRUE(check::is_guid(items[0].at("id").as_string()));
+  EXPECT_TRUE(check::is_guid(items[1].at("id").as_string()));
+  EXPECT_NE(items[0].at("id"), items[1].at("id"));
+  EXPECT_EQ(items[0].at("@odata.type"), "#microsoft.graph.user");
+  EXPECT_EQ(items[1].at("displayName"), "Real Name");
+}
+
+TEST(ReferenceServer, HandlesConcurrentRequestsWithDistinctGuids) {
+  fixture f = test::managed_app_operation();
+  fixture_set set = with_types({f});
+  reference_server server(set, {});
+  constexpr int threads = 4, per_thread = 50;
+  std::vector<std::vector<std::string>> ids(threads);
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      for (int i = 0; i < per_thread; ++i) {
+        reply r = server.handle(request("POST", "/v1.0/users/u/managedAppRegistrations/r/operations", "{}"));
+        boost::system::error_code ec;
+        json::value v = json::parse(r.response.body, ec);
+        if (!ec && v.is_object() && v.as_object().contains("id") && v.at("id").is_string())
+          ids[static_cast<std::size_t>(t)].emplace_back(v.at("id").as_string());
+      }
+    });
+  for (auto& th : pool) th.join();
+  std::set<std::string> unique;
+  for (const auto& v : ids) unique.insert(v.begin(), v.end());
+  EXPECT_EQ(unique.size(), static_cast<std::size_t>(threads * per_thread));
 }
 
 TEST(ReferenceServer, NeverThrowsOnHostileInput) {

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <string>
+
 namespace conform::mock {
 namespace {
 
@@ -125,6 +128,20 @@ TEST(Routing, EndpointTemplatesWidenConcreteExampleIds) {
   fixture_set set = with_types({f});
   reference_server server(set, {});
   EXPECT_EQ(server.handle(request("GET", "/v1.0/users/someone-else")).response.status, 200);
+}
+
+TEST(Routing, SeveralPlaceholdersInOneSegmentStayFastOnHostileInput) {
+  fixture_set set = with_types({get_fixture(
+      "range/a", "https://graph.microsoft.com/v1.0/me/range(address='{a}',sheet='{b}',x='{c}')")});
+  reference_server server(set, {});
+  EXPECT_EQ(server.handle(request("GET", "/v1.0/me/range(address='A1',sheet='S',x='1')")).response.status,
+            200);
+  EXPECT_EQ(server.handle(request("GET", "/v1.0/me/range(address='',sheet='S',x='1')")).response.status, 404);
+  // Naive backtracking would take O(n^3) here.
+  std::string hostile = "/v1.0/me/range(address='" + std::string(200000, '\'') + "z";
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(server.handle(request("GET", hostile)).response.status, 404);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 TEST(Routing, NotRunnableFixturesAreNotServed) {
