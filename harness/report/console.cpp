@@ -1,0 +1,117 @@
+#include "report/report.hpp"
+
+#include <cstdio>
+#include <ostream>
+#include <string>
+
+namespace conform::report {
+
+namespace {
+
+// Server-controlled text must not drive the terminal (escape sequences) or break lines unexpectedly.
+std::string clean(std::string_view s) {
+  return xml_clean(s);
+}
+
+std::string location(const case_result& c) {
+  if (c.file.empty()) return "";
+  return " (" + clean(c.file) + (c.line ? ":" + std::to_string(c.line) : "") + ")";
+}
+
+std::string seconds(double s) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.3fs", s < 0 ? 0.0 : s);
+  return buf;
+}
+
+std::string_view label(verdict v) {
+  switch (v) {
+    case verdict::passed:
+      return "PASS";
+    case verdict::failed:
+      return "FAIL";
+    case verdict::error:
+      return "ERROR";
+    case verdict::skipped:
+      return "SKIP";
+  }
+  return "?";
+}
+
+constexpr std::string_view clear_line = "\r\x1b[K";
+
+}  // namespace
+
+console_reporter::console_reporter(std::ostream& out, bool terminal, bool verbose)
+    : out_(out), terminal_(terminal), verbose_(verbose) {}
+
+void console_reporter::print_details(const case_result& c) {
+  out_ << label(c.outcome) << ' ' << clean(c.fixture_id) << location(c) << ' ' << seconds(c.seconds);
+  if (c.passed_after_retry) out_ << " (passed after " << c.attempts << " attempts)";
+  out_ << '\n';
+  if (c.outcome == verdict::failed || verbose_) {
+    if (!c.method.empty() && c.outcome != verdict::passed)
+      out_ << "  " << clean(c.method) << ' ' << clean(c.url) << '\n';
+    for (const auto& k : c.checks) {
+      bool show = k.outcome == check_outcome::failed || (verbose_ && k.outcome == check_outcome::note);
+      if (!show) continue;
+      out_ << "  [" << to_string(k.check) << "] " << (k.pointer.empty() ? "-" : clean(k.pointer)) << ": "
+           << clean(k.message) << '\n';
+      if (k.outcome == check_outcome::failed) {
+        out_ << "      expected: " << clean(k.expected) << '\n';
+        out_ << "      actual:   " << clean(k.actual) << '\n';
+      }
+    }
+  }
+  if (c.outcome == verdict::error)
+    out_ << "  " << (c.error_stage.empty() ? "error" : clean(c.error_stage)) << ": " << clean(c.error_message)
+         << '\n';
+  if (c.outcome == verdict::skipped && !c.skip_reason.empty()) out_ << "  " << clean(c.skip_reason) << '\n';
+  if (verbose_)
+    for (const auto& n : c.notes) out_ << "  note: " << clean(n) << '\n';
+}
+
+void console_reporter::on_case(const case_result& c, std::size_t done, std::size_t total) {
+  std::lock_guard lock(mutex_);
+  switch (c.outcome) {
+    case verdict::passed:
+      ++so_far_.passed;
+      break;
+    case verdict::failed:
+      ++so_far_.failed;
+      break;
+    case verdict::error:
+      ++so_far_.errors;
+      break;
+    case verdict::skipped:
+      ++so_far_.skipped;
+      break;
+  }
+  bool interesting = c.outcome == verdict::failed || c.outcome == verdict::error || verbose_;
+  if (terminal_) {
+    if (interesting) {
+      if (progress_shown_) out_ << clear_line;
+      print_details(c);
+    }
+    out_ << clear_line << '[' << done << '/' << total << "] " << summary_line(so_far_) << std::flush;
+    progress_shown_ = true;
+  } else {
+    // A log has no live line: one line per case keeps progress visible, details only where they matter.
+    out_ << '[' << done << '/' << total << "] ";
+    if (interesting || c.outcome == verdict::skipped)
+      print_details(c);
+    else
+      out_ << label(c.outcome) << ' ' << clean(c.fixture_id) << ' ' << seconds(c.seconds) << '\n';
+  }
+}
+
+void console_reporter::finish(const run_result& run) {
+  std::lock_guard lock(mutex_);
+  if (progress_shown_) out_ << clear_line;
+  progress_shown_ = false;
+  out_ << "Ran " << run.cases.size() << " case" << (run.cases.size() == 1 ? "" : "s") << " in "
+       << seconds(run.seconds) << '\n';
+  out_ << summary_line(run.summary()) << '\n' << std::flush;
+}
+
+}  // namespace conform::report

@@ -1,0 +1,200 @@
+#include "report/report.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <string>
+
+#include <unistd.h>
+
+namespace conform::report {
+
+namespace {
+
+// Surefire's time pattern allows at most three decimals.
+std::string seconds3(double s) {
+  if (!std::isfinite(s) || s < 0) s = 0;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.3f", s);
+  return buf;
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "localhost";
+  return buf;
+}
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string short_text(std::string s, std::size_t limit = 200) {
+  if (s.size() <= limit) return s;
+  while (limit > 0 && (static_cast<unsigned char>(s[limit]) & 0xC0) == 0x80) --limit;
+  s.resize(limit);
+  return s + "...";
+}
+
+std::string doc_location(const case_result& c) {
+  if (c.file.empty()) return "";
+  return c.line ? c.file + ":" + std::to_string(c.line) : c.file;
+}
+
+struct suite {
+  std::string name;
+  std::vector<const case_result*> cases;
+  run_summary counts;
+  double seconds = 0;
+};
+
+std::vector<suite> group_by_page(const run_result& run) {
+  std::vector<suite> suites;
+  for (const auto& c : run.cases) {
+    std::string name = c.page.empty() ? "conform" : c.page;
+    suite* s = nullptr;
+    for (auto& x : suites)
+      if (x.name == name) s = &x;
+    if (s == nullptr) s = &suites.emplace_back(suite{name, {}, {}, 0});
+    s->cases.push_back(&c);
+    s->seconds += c.seconds;
+    switch (c.outcome) {
+      case verdict::passed:
+        ++s->counts.passed;
+        break;
+      case verdict::failed:
+        ++s->counts.failed;
+        break;
+      case verdict::error:
+        ++s->counts.errors;
+        break;
+      case verdict::skipped:
+        ++s->counts.skipped;
+        break;
+    }
+  }
+  return suites;
+}
+
+std::string attr(std::string_view name, std::string_view value) {
+  return " " + std::string(name) + "=\"" + xml_escape_attribute(value) + "\"";
+}
+
+std::string failure_text(const case_result& c) {
+  std::string text = "fixture " + c.fixture_id;
+  if (auto loc = doc_location(c); !loc.empty()) text += " (" + loc + ")";
+  if (!c.method.empty()) text += "\n" + c.method + " " + c.url;
+  text += "\n";
+  for (const auto& k : c.checks) {
+    if (k.outcome != check_outcome::failed) continue;
+    text += "\n[" + std::string(to_string(k.check)) + "] " + (k.pointer.empty() ? "(response)" : k.pointer) +
+            ": " + k.message + "\n";
+    text += "  expected: " + k.expected + "\n";
+    text += "  actual:   " + k.actual + "\n";
+    if (auto loc = doc_location(c); !loc.empty()) text += "  doc:      " + loc + "\n";
+  }
+  return text;
+}
+
+std::string system_out(const case_result& c) {
+  std::string text;
+  for (const auto& s : c.substitutions) text += "substituted: " + s + "\n";
+  for (const auto& n : c.notes) text += "note: " + n + "\n";
+  for (const auto& k : c.checks)
+    if (k.outcome == check_outcome::note)
+      text += "note [" + std::string(to_string(k.check)) + "] " +
+              (k.pointer.empty() ? "" : k.pointer + ": ") + k.message + "\n";
+  if (c.attempts > 1)
+    text += "attempts: " + std::to_string(c.attempts) +
+            (c.passed_after_retry ? " (passed after retry)" : "") + "\n";
+  return text;
+}
+
+void write_case(std::string& out, const case_result& c) {
+  out += "    <testcase" + attr("name", c.fixture_id) +
+         attr("classname", c.page.empty() ? "conform" : c.page) + attr("time", seconds3(c.seconds));
+  std::string body;
+  // Surefire's sequence: failure*, skipped?, error?, system-out?; one of the first three per case.
+  if (c.outcome == verdict::failed) {
+    const check_result* first = c.first_failure();
+    std::size_t n = 0;
+    for (const auto& k : c.checks) n += k.outcome == check_outcome::failed;
+    std::string type = first ? std::string(to_string(first->check)) : "failed";
+    std::string message = first ? short_text(first->message) : "case failed";
+    if (n > 1) message += " (+" + std::to_string(n - 1) + " more)";
+    body += "      <failure" + attr("type", type) + attr("message", message) + ">" +
+            xml_cdata(failure_text(c)) + "</failure>\n";
+  } else if (c.outcome == verdict::skipped) {
+    body += "      <skipped" + attr("message", c.skip_reason) + "/>\n";
+  } else if (c.outcome == verdict::error) {
+    std::string text = "fixture " + c.fixture_id;
+    if (auto loc = doc_location(c); !loc.empty()) text += " (" + loc + ")";
+    text +=
+        "\n" + (c.error_stage.empty() ? std::string("error") : c.error_stage) + ": " + c.error_message + "\n";
+    body += "      <error" + attr("type", c.error_stage.empty() ? "error" : c.error_stage) +
+            attr("message", short_text(c.error_message)) + ">" + xml_cdata(text) + "</error>\n";
+  }
+  if (auto so = system_out(c); !so.empty()) body += "      <system-out>" + xml_cdata(so) + "</system-out>\n";
+  if (body.empty()) {
+    out += "/>\n";
+  } else {
+    out += ">\n" + body + "    </testcase>\n";
+  }
+}
+
+// `host_and_time`: Jenkins wants timestamp/hostname; the Surefire schema rejects them.
+void write_suite(std::string& out, const suite& s, const run_result& run, bool host_and_time,
+                 const std::string& hostname, const std::string& timestamp) {
+  out += "  <testsuite" + attr("name", s.name) + attr("tests", std::to_string(s.cases.size())) +
+         attr("failures", std::to_string(s.counts.failed)) + attr("errors", std::to_string(s.counts.errors)) +
+         attr("skipped", std::to_string(s.counts.skipped)) + attr("time", seconds3(s.seconds));
+  if (host_and_time) out += attr("timestamp", timestamp) + attr("hostname", hostname);
+  out += ">\n";
+  // Surefire requires properties before the test cases.
+  out += "    <properties>\n";
+  for (const auto& [name, value] : run.properties)
+    out += "      <property" + attr("name", name) + attr("value", value) + "/>\n";
+  out += "    </properties>\n";
+  for (const case_result* c : s.cases) write_case(out, *c);
+  out += "  </testsuite>\n";
+}
+
+constexpr std::string_view xml_decl = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+
+}  // namespace
+
+std::string junit_xml(const run_result& run, const junit_options& opts) {
+  std::string hostname = opts.hostname.empty() ? host_name() : opts.hostname;
+  std::string timestamp = !opts.timestamp.empty()   ? opts.timestamp
+                          : !run.started_at.empty() ? run.started_at
+                                                    : utc_now();
+  run_summary total = run.summary();
+  double seconds = run.seconds;
+  if (seconds <= 0)
+    for (const auto& c : run.cases) seconds += c.seconds;
+  std::string out(xml_decl);
+  // The Jenkins schema allows no `skipped` on <testsuites>; each <testsuite> carries its own.
+  out += "<testsuites" + attr("name", "conform") + attr("tests", std::to_string(run.cases.size())) +
+         attr("failures", std::to_string(total.failed)) + attr("errors", std::to_string(total.errors)) +
+         attr("time", seconds3(seconds)) + ">\n";
+  for (const auto& s : group_by_page(run)) write_suite(out, s, run, opts.host_and_time, hostname, timestamp);
+  out += "</testsuites>\n";
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> junit_surefire_suites(const run_result& run) {
+  std::vector<std::pair<std::string, std::string>> docs;
+  for (const auto& s : group_by_page(run)) {
+    std::string out(xml_decl);
+    write_suite(out, s, run, false, "", "");
+    docs.emplace_back(s.name, std::move(out));
+  }
+  return docs;
+}
+
+}  // namespace conform::report

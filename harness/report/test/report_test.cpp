@@ -1,0 +1,322 @@
+#include "report/report.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace conform::report {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+const std::string hostile =
+    "ctl\x01 esc\x1b[31m bad\xff\xfe utf8 \xe2\x82 end ]]> \"quotes\" 'apos' <&> tab\there";
+
+run_result sample_run() {
+  run_result run;
+  run.started_at = "2026-01-02T03:04:05Z";
+  run.seconds = 1.5;
+  run.properties = {{"target", "http://127.0.0.1:8080"}, {"conform.version", "0.1.0"}, {"filter", hostile}};
+
+  case_result passed;
+  passed.fixture_id = "get-user/get_user";
+  passed.page = "get-user";
+  passed.file = "api/user-get.md";
+  passed.line = 40;
+  passed.method = "GET";
+  passed.url = "http://127.0.0.1:8080/v1.0/users/1";
+  passed.status = 200;
+  passed.seconds = 0.0123;
+  passed.attempts = 2;
+  passed.passed_after_retry = true;
+  passed.checks = {
+      {check_id::status, check_outcome::passed, "", "", "", "status 200"},
+      {check_id::unexpected_property, check_outcome::note, "", "", "/x", "1 undocumented property: /x"}};
+  run.cases.push_back(passed);
+
+  case_result failed = passed;
+  failed.fixture_id = "get-user/get_user_select";
+  failed.line = 90;
+  failed.attempts = 1;
+  failed.passed_after_retry = false;
+  failed.outcome = verdict::failed;
+  failed.checks = {
+      {check_id::status, check_outcome::passed, "", "", "", "status 200"},
+      {check_id::property_type, check_outcome::failed, "/resultInfo/code", "Int32", "\"200\"",
+       "/resultInfo/code should be Int32 (number), got string"},
+      {check_id::enum_value, check_outcome::failed, "/status", "one of NotStarted, Running",
+       "\"" + hostile + "\"", "value " + hostile + " is not a documented member"},
+  };
+  failed.substitutions = {"{id} = 1"};
+  run.cases.push_back(failed);
+
+  case_result error;
+  error.fixture_id = "create-op/create";
+  error.page = "create-op";
+  error.file = "api/create-op.md";
+  error.line = 12;
+  error.outcome = verdict::error;
+  error.error_stage = "connect";
+  error.error_message = "connection refused " + hostile;
+  error.seconds = 0.001;
+  run.cases.push_back(error);
+
+  case_result skipped;
+  skipped.fixture_id = "create-op/needs-tenant";
+  skipped.page = "create-op";
+  skipped.outcome = verdict::skipped;
+  skipped.skip_reason = "not runnable: " + hostile;
+  run.cases.push_back(skipped);
+  return run;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string templ = (fs::temp_directory_path() / "conform-report-XXXXXX").string();
+    path_ = ::mkdtemp(templ.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+bool have_xmllint() {
+  return std::system("xmllint --version >/dev/null 2>&1") == 0;
+}
+
+// Runs xmllint; returns its diagnostics (empty on success) so a failure shows why.
+std::string xmllint(const fs::path& schema, const fs::path& file) {
+  fs::path log = file;
+  log += ".log";
+  std::string cmd = "xmllint --noout --schema '" + schema.string() + "' '" + file.string() + "' >'" +
+                    log.string() + "' 2>&1";
+  int rc = std::system(cmd.c_str());
+  if (rc == 0) return "";
+  std::ifstream in(log);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return "xmllint failed (" + std::to_string(rc) + "): " + ss.str();
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+const fs::path junit_dir = fs::path(CONFORM_SHARED_DIR) / "junit";
+
+TEST(JunitWriter, WholeReportValidatesAgainstJenkinsSchema) {
+  if (!have_xmllint()) GTEST_SKIP() << "xmllint not installed";
+  fs::path xsd = junit_dir / "jenkins-junit-10.xsd";
+  if (!fs::exists(xsd)) GTEST_SKIP() << "schema missing: " << xsd;
+  TempDir dir;
+  std::error_code ec;
+  write_file_atomic(dir.path() / "junit.xml", junit_xml(sample_run()), ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_EQ(xmllint(xsd, dir.path() / "junit.xml"), "");
+}
+
+TEST(JunitWriter, EverySuiteValidatesAgainstSurefireSchema) {
+  if (!have_xmllint()) GTEST_SKIP() << "xmllint not installed";
+  fs::path xsd = junit_dir / "surefire-test-report-3.0.xsd";
+  if (!fs::exists(xsd)) GTEST_SKIP() << "schema missing: " << xsd;
+  TempDir dir;
+  auto suites = junit_surefire_suites(sample_run());
+  ASSERT_EQ(suites.size(), 2u);
+  EXPECT_EQ(suites[0].first, "get-user");
+  EXPECT_EQ(suites[1].first, "create-op");
+  for (std::size_t i = 0; i < suites.size(); ++i) {
+    fs::path file = dir.path() / ("TEST-" + std::to_string(i) + ".xml");
+    std::error_code ec;
+    write_file_atomic(file, suites[i].second, ec);
+    ASSERT_FALSE(ec);
+    EXPECT_EQ(xmllint(xsd, file), "") << suites[i].first;
+  }
+}
+
+TEST(JunitWriter, SuitesExtractedFromWholeReportValidateAgainstSurefire) {
+  if (!have_xmllint()) GTEST_SKIP() << "xmllint not installed";
+  fs::path xsd = junit_dir / "surefire-test-report-3.0.xsd";
+  if (!fs::exists(xsd)) GTEST_SKIP() << "schema missing: " << xsd;
+  junit_options opts;
+  opts.host_and_time = false;
+  std::string xml = junit_xml(sample_run(), opts);
+  TempDir dir;
+  std::size_t found = 0;
+  for (std::size_t pos = 0; (pos = xml.find("<testsuite ", pos)) != std::string::npos; ++found) {
+    std::size_t end = xml.find("</testsuite>", pos) + std::string_view("</testsuite>").size();
+    fs::path file = dir.path() / ("suite-" + std::to_string(found) + ".xml");
+    std::error_code ec;
+    write_file_atomic(file, xml.substr(pos, end - pos), ec);
+    ASSERT_FALSE(ec);
+    EXPECT_EQ(xmllint(xsd, file), "");
+    pos = end;
+  }
+  EXPECT_EQ(found, 2u);
+}
+
+TEST(JunitWriter, EmptyRunIsValid) {
+  if (!have_xmllint()) GTEST_SKIP() << "xmllint not installed";
+  TempDir dir;
+  std::error_code ec;
+  write_file_atomic(dir.path() / "empty.xml", junit_xml(run_result{}), ec);
+  ASSERT_FALSE(ec);
+  EXPECT_EQ(xmllint(junit_dir / "jenkins-junit-10.xsd", dir.path() / "empty.xml"), "");
+}
+
+TEST(JunitWriter, EscapesControlBytesAndInvalidUtf8) {
+  std::string xml = junit_xml(sample_run(), {"host", "2026-01-02T03:04:05Z"});
+  EXPECT_EQ(xml.find('\x01'), std::string::npos);
+  EXPECT_EQ(xml.find('\x1b'), std::string::npos);
+  EXPECT_EQ(valid_utf8(xml), xml) << "output must be valid UTF-8";
+  EXPECT_NE(xml.find("\xEF\xBF\xBD"), std::string::npos) << "invalid bytes become U+FFFD";
+  EXPECT_NE(xml.find("&quot;quotes&quot; &apos;apos&apos; &lt;&amp;&gt;"), std::string::npos);
+  EXPECT_NE(xml.find("]]]]><![CDATA[>"), std::string::npos);
+}
+
+TEST(JunitWriter, SuitesCountsAndFailureText) {
+  std::string xml = junit_xml(sample_run(), {"build-host", "2026-01-02T03:04:05Z"});
+  EXPECT_NE(xml.find("<testsuites name=\"conform\" tests=\"4\" failures=\"1\" errors=\"1\" time=\"1.500\">"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<testsuite name=\"get-user\" tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"0\" "
+                     "time=\"0.025\" timestamp=\"2026-01-02T03:04:05Z\" hostname=\"build-host\">"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<testsuite name=\"create-op\" tests=\"2\" failures=\"0\" errors=\"1\" skipped=\"1\""),
+            std::string::npos);
+  EXPECT_NE(xml.find("<testcase name=\"get-user/get_user\" classname=\"get-user\" time=\"0.012\">"),
+            std::string::npos);
+  EXPECT_NE(
+      xml.find("<failure type=\"property-type\" message=\"/resultInfo/code should be Int32 (number), got "
+               "string (+1 more)\">"),
+      std::string::npos);
+  // Both failed checks, with pointer, expected, actual and doc location.
+  EXPECT_NE(xml.find("[property-type] /resultInfo/code"), std::string::npos);
+  EXPECT_NE(xml.find("[enum] /status"), std::string::npos);
+  EXPECT_NE(xml.find("expected: Int32"), std::string::npos);
+  EXPECT_NE(xml.find("doc:      api/user-get.md:90"), std::string::npos);
+  EXPECT_NE(xml.find("<error type=\"connect\" message=\"connection refused"), std::string::npos);
+  EXPECT_NE(xml.find("<skipped message=\"not runnable: "), std::string::npos);
+  EXPECT_NE(xml.find("attempts: 2 (passed after retry)"), std::string::npos);
+  EXPECT_NE(xml.find("substituted: {id} = 1"), std::string::npos);
+  // Properties come first in every suite (Surefire order).
+  EXPECT_LT(xml.find("<properties>"), xml.find("<testcase"));
+  EXPECT_NE(xml.find("<property name=\"target\" value=\"http://127.0.0.1:8080\"/>"), std::string::npos);
+}
+
+TEST(XmlText, CdataSplitsTerminator) {
+  EXPECT_EQ(xml_cdata("a]]>b"), "<![CDATA[a]]]]><![CDATA[>b]]>");
+  EXPECT_EQ(xml_cdata("]]>]]>"), "<![CDATA[]]]]><![CDATA[>]]]]><![CDATA[>]]>");
+  EXPECT_EQ(xml_cdata(""), "<![CDATA[]]>");
+}
+
+TEST(XmlText, CleanKeepsValidText) {
+  EXPECT_EQ(xml_clean("a\tb\nc\rd"), "a\tb\nc\rd");
+  EXPECT_EQ(xml_clean("x\x01y\x1f\x7fz"), "xy\x7fz");
+  EXPECT_EQ(xml_clean("caf\xc3\xa9 \xf0\x9f\x98\x80"), "caf\xc3\xa9 \xf0\x9f\x98\x80");
+  EXPECT_EQ(xml_clean("\xef\xbf\xbe"), "");  // U+FFFE is not an XML character
+  EXPECT_EQ(valid_utf8("\xed\xa0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+  EXPECT_EQ(valid_utf8("\xc0\xaf"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong
+  EXPECT_EQ(xml_escape_attribute("a\"b\nc"), "a&quot;b&#10;c");
+}
+
+TEST(AtomicWrite, ReplacesExistingFileAndLeavesNoTemp) {
+  TempDir dir;
+  fs::path target = dir.path() / "nested" / "deeper" / "report.xml";
+  std::error_code ec;
+  write_file_atomic(target, "first", ec);
+  ASSERT_FALSE(ec) << ec.message();
+  write_file_atomic(target, "second version", ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_EQ(read_file(target), "second version");
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(target.parent_path())) ++entries;
+  EXPECT_EQ(entries, 1u) << "temporary file left behind";
+}
+
+TEST(AtomicWrite, ReportsErrorAndKeepsOldFile) {
+  TempDir dir;
+  fs::path blocker = dir.path() / "file";
+  std::error_code ec;
+  write_file_atomic(blocker, "keep", ec);
+  ASSERT_FALSE(ec);
+  write_file_atomic(blocker / "child.xml", "x", ec);  // parent is a regular file
+  EXPECT_TRUE(ec);
+  EXPECT_EQ(read_file(blocker), "keep");
+}
+
+TEST(JsonReport, ParsesBackWithCounts) {
+  std::string text = json_report(sample_run());
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  const auto& summary = v.at("summary");
+  EXPECT_EQ(summary.at("total").to_number<int>(), 4);
+  EXPECT_EQ(summary.at("passed").to_number<int>(), 1);
+  EXPECT_EQ(summary.at("failed").to_number<int>(), 1);
+  EXPECT_EQ(summary.at("errors").to_number<int>(), 1);
+  EXPECT_EQ(summary.at("skipped").to_number<int>(), 1);
+  const auto& cases = v.at("cases").as_array();
+  ASSERT_EQ(cases.size(), 4u);
+  EXPECT_EQ(cases[1].at("outcome").as_string(), "failed");
+  EXPECT_EQ(cases[1].at("checks").as_array()[1].at("pointer").as_string(), "/resultInfo/code");
+  EXPECT_EQ(cases[2].at("error").at("stage").as_string(), "connect");
+  EXPECT_EQ(v.at("properties").as_array()[0].at("name").as_string(), "target");
+  EXPECT_EQ(valid_utf8(text), text);
+}
+
+TEST(ConsoleReporter, PlainModeEndsWithSummaryLine) {
+  auto run = sample_run();
+  std::ostringstream out;
+  console_reporter r(out, false, false);
+  for (std::size_t i = 0; i < run.cases.size(); ++i) r.on_case(run.cases[i], i + 1, run.cases.size());
+  r.finish(run);
+  std::string text = out.str();
+  EXPECT_EQ(text.find('\r'), std::string::npos);
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << "server text must not reach the terminal raw";
+  const std::string last = "1 passed, 1 failed, 1 errors, 1 skipped\n";
+  ASSERT_GE(text.size(), last.size());
+  EXPECT_EQ(text.substr(text.size() - last.size()), last);
+  EXPECT_NE(text.find("\nRan 4 cases in 1.500s\n"), std::string::npos);
+  // Failure details: fixture id, doc location, check id, pointer, expected, actual.
+  EXPECT_NE(text.find("FAIL get-user/get_user_select (api/user-get.md:90)"), std::string::npos) << text;
+  EXPECT_NE(text.find("[property-type] /resultInfo/code:"), std::string::npos);
+  EXPECT_NE(text.find("expected: Int32"), std::string::npos);
+  EXPECT_NE(text.find("actual:   \"200\""), std::string::npos);
+  EXPECT_NE(text.find("connect: connection refused"), std::string::npos);
+}
+
+TEST(ConsoleReporter, TerminalModeRewritesProgressLine) {
+  auto run = sample_run();
+  std::ostringstream out;
+  console_reporter r(out, true, false);
+  for (std::size_t i = 0; i < run.cases.size(); ++i) r.on_case(run.cases[i], i + 1, run.cases.size());
+  r.finish(run);
+  std::string text = out.str();
+  EXPECT_NE(text.find("\r\x1b[K[4/4] 1 passed, 1 failed, 1 errors, 1 skipped"), std::string::npos);
+  EXPECT_EQ(text.find("PASS get-user/get_user"), std::string::npos) << "passes are quiet unless verbose";
+  std::size_t last_nl = text.rfind('\n', text.size() - 2);
+  EXPECT_EQ(text.substr(last_nl + 1), "1 passed, 1 failed, 1 errors, 1 skipped\n");
+}
+
+TEST(ConsoleReporter, SummaryLineFormat) {
+  EXPECT_EQ(summary_line({3, 2, 1, 0}), "3 passed, 2 failed, 1 errors, 0 skipped");
+}
+
+}  // namespace
+}  // namespace conform::report
