@@ -43,9 +43,11 @@ struct route {
 using query_list = std::vector<std::pair<std::string, std::string>>;
 
 std::string percent_decode(std::string_view s, bool plus_is_space = false);
-// Path of a documented URL or request target: scheme and host stripped, query and fragment cut off.
-std::string_view url_path(std::string_view url);
-std::string_view url_query(std::string_view url);  // after '?', "" when none
+// Path of a documented URL or request target: scheme and host stripped, query and fragment cut off. In
+// documented URLs a '?' inside {...} belongs to the placeholder; a request target has no placeholders to
+// protect.
+std::string_view url_path(std::string_view url, bool documented = true);
+std::string_view url_query(std::string_view url, bool documented = true);  // after '?', "" when none
 query_list parse_query(std::string_view query);
 
 // Splits a documented path into patterns ('/' inside {...} does not split); empty segments are dropped.

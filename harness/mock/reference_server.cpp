@@ -273,7 +273,7 @@ reply reference_server::handle(const http_request& req) const {
 }
 
 reply reference_server::answer(const http_request& req) const {
-  std::string_view path = detail::url_path(req.target);
+  std::string_view path = detail::url_path(req.target, false);
   std::vector<std::string> segments = detail::split_request_path(path);
   std::string method = upper(req.method);
 
@@ -307,7 +307,7 @@ reply reference_server::answer(const http_request& req) const {
       for (std::size_t i : r->fixtures)
         if (chosen == nullptr && fixtures_.fixtures[i].id == h->value) chosen = &fixtures_.fixtures[i];
   if (chosen == nullptr) {
-    detail::query_list query = detail::parse_query(detail::url_query(req.target));
+    detail::query_list query = detail::parse_query(detail::url_query(req.target, false));
     int best = 0;
     for (std::size_t i : with_method.front()->fixtures) {
       int score = match_score(fixtures_.fixtures[i], query, body);
@@ -322,11 +322,13 @@ reply reference_server::answer(const http_request& req) const {
   if (documents_json_body(f) && !body) {
     reply r = odata_error(400, "BadRequest", "The request body must be JSON.");
     r.fixture_id = f.id;
+    r.response.headers.push_back({std::string(fixture_header), f.id});
     return r;
   }
   if (std::string problem = validate_request(f, fixtures_, body); !problem.empty()) {
     reply r = odata_error(400, "BadRequest", std::move(problem));
     r.fixture_id = f.id;
+    r.response.headers.push_back({std::string(fixture_header), f.id});
     return r;
   }
 

@@ -22,7 +22,8 @@ std::string_view trim(std::string_view s) {
 }
 
 // Position of the first of `chars` outside {...}; documented placeholders may contain '?' or '#'.
-std::size_t find_outside_braces(std::string_view s, std::string_view chars) {
+std::size_t find_outside_braces(std::string_view s, std::string_view chars, bool braces) {
+  if (!braces) return s.find_first_of(chars);
   int depth = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '{')
@@ -122,7 +123,7 @@ std::string percent_decode(std::string_view s, bool plus_is_space) {
   return out;
 }
 
-std::string_view url_path(std::string_view url) {
+std::string_view url_path(std::string_view url, bool documented) {
   url = trim(url);
   if (auto scheme = url.find("://"); scheme != std::string_view::npos &&
                                      url.substr(0, scheme).find_first_of("/?{") == std::string_view::npos) {
@@ -131,12 +132,12 @@ std::string_view url_path(std::string_view url) {
     if (slash == std::string_view::npos || url[slash] != '/') return "/";
     url.remove_prefix(slash);
   }
-  return url.substr(0, find_outside_braces(url, "?#"));
+  return url.substr(0, find_outside_braces(url, "?#", documented));
 }
 
-std::string_view url_query(std::string_view url) {
+std::string_view url_query(std::string_view url, bool documented) {
   url = trim(url);
-  std::size_t q = find_outside_braces(url, "?");
+  std::size_t q = find_outside_braces(url, "?", documented);
   if (q == std::string_view::npos) return {};
   std::string_view rest = url.substr(q + 1);
   return rest.substr(0, rest.find('#'));

@@ -144,6 +144,12 @@ TEST(Routing, SeveralPlaceholdersInOneSegmentStayFastOnHostileInput) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
+TEST(Routing, UnsubstitutedPlaceholderInRequestStillSplitsOffQuery) {
+  fixture_set set = with_types({get_fixture("user-get/a", "https://graph.microsoft.com/v1.0/users/{id}")});
+  reference_server server(set, {});
+  EXPECT_EQ(server.handle(request("GET", "/v1.0/users/{id?$select=id")).response.status, 200);
+}
+
 TEST(Routing, NotRunnableFixturesAreNotServed) {
   fixture f = get_fixture("x/1", "https://graph.microsoft.com/v1.0/users");
   f.runnable = false;
