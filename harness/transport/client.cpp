@@ -1,0 +1,391 @@
+#include "transport/client.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <utility>
+#include <variant>
+
+namespace conform::transport {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+using tls_stream = ssl::stream<beast::tcp_stream>;
+using steady = std::chrono::steady_clock;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// Response headers of real services can exceed Beast's 8 KiB default (long CSP or link headers).
+constexpr std::uint32_t response_header_limit = 256 * 1024;
+
+// Where a request goes, derived once from its URL.
+struct target {
+  bool tls = false;
+  bool ip_literal = false;
+  std::string host;  // for resolving and certificate checks: IPv6 without brackets
+  std::string port;
+  std::string host_header;  // as in the URL: "[::1]:8080"
+  std::string path;         // origin form: "/v1.0/users?$top=1"
+  std::string key;          // pool key: scheme + host + port
+  std::string where() const {
+    return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + port;
+  }
+};
+
+bool parse_target(std::string_view url, target& out, std::string& error) {
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) {
+    error = "not an absolute URL: " + parsed.error().message();
+    return false;
+  }
+  const boost::urls::url_view& u = *parsed;
+  if (u.scheme_id() == boost::urls::scheme::https) {
+    out.tls = true;
+  } else if (u.scheme_id() != boost::urls::scheme::http) {
+    error = "unsupported scheme \"" + std::string(u.scheme()) + "\" (http or https expected)";
+    return false;
+  }
+  out.host = u.host_address();
+  if (out.host.empty()) {
+    error = "URL has no host";
+    return false;
+  }
+  out.ip_literal =
+      u.host_type() == boost::urls::host_type::ipv4 || u.host_type() == boost::urls::host_type::ipv6;
+  out.port = u.has_port() && !u.port().empty() ? std::string(u.port()) : (out.tls ? "443" : "80");
+  out.host_header = u.encoded_host_and_port();
+  out.path = u.encoded_target();
+  if (out.path.empty() || out.path.front() != '/') out.path.insert(0, "/");
+  out.key = (out.tls ? "https://" : "http://") + out.where();
+  return true;
+}
+
+bool is_token(std::string_view s) {
+  if (s.empty()) return false;
+  return std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return c > 32 && c < 127 &&
+           std::string_view("\"(),/:;<=>?@[\\]{}").find(static_cast<char>(c)) == std::string_view::npos;
+  });
+}
+
+bool is_field_value(std::string_view s) {
+  return std::none_of(s.begin(), s.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
+}
+
+struct connection {
+  std::unique_ptr<beast::tcp_stream> plain;
+  std::unique_ptr<tls_stream> secure;
+  beast::flat_buffer buffer;  // keeps bytes read past one response for the next
+  beast::tcp_stream& lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
+};
+
+struct run_state {
+  const client_options& opts;
+  const std::vector<outgoing_request>& requests;
+  const std::function<void(std::size_t, exchange_result&&)>& on_done;
+  ssl::context& tls_context;
+  std::size_t next = 0;
+  std::map<std::string, std::vector<std::unique_ptr<connection>>> idle;  // keep-alive pool per target key
+};
+
+void fail(exchange_result& r, std::string stage, std::string message) {
+  r.ok = false;
+  r.error_stage = std::move(stage);
+  r.error_message = std::move(message);
+}
+
+std::string tls_failure(const tls_stream& stream, const error_code& ec) {
+  std::string message = ec.message();
+  // The verify result names the reason (untrusted, expired, host name mismatch) where ec only says "failed".
+  long verify = SSL_get_verify_result(const_cast<tls_stream&>(stream).native_handle());
+  if (verify != X509_V_OK) message += ": " + std::string(X509_verify_cert_error_string(verify));
+  return message;
+}
+
+asio::awaitable<std::unique_ptr<connection>> open(run_state& st, const target& t, exchange_result& r) {
+  using namespace asio::experimental::awaitable_operators;
+  auto ex = co_await asio::this_coro::executor;
+  const auto deadline = steady::now() + st.opts.connect_timeout;
+  const std::string limit = std::to_string(st.opts.connect_timeout.count()) + " ms";
+
+  tcp::resolver resolver(ex);
+  asio::steady_timer timer(ex, deadline);
+  auto raced = co_await (resolver.async_resolve(t.host, t.port, use_tuple) || timer.async_wait(use_tuple));
+  if (raced.index() == 1) {
+    fail(r, "timeout", "resolving " + t.host + " took longer than " + limit);
+    co_return nullptr;
+  }
+  auto [resolve_ec, endpoints] = std::get<0>(std::move(raced));
+  if (resolve_ec) {
+    fail(r, "resolve", "cannot resolve " + t.host + ": " + resolve_ec.message());
+    co_return nullptr;
+  }
+
+  auto conn = std::make_unique<connection>();
+  if (t.tls) {
+    conn->secure = std::make_unique<tls_stream>(ex, st.tls_context);
+  } else {
+    conn->plain = std::make_unique<beast::tcp_stream>(ex);
+  }
+  beast::tcp_stream& low = conn->lowest();
+  low.expires_at(deadline);
+  auto [connect_ec, endpoint] = co_await low.async_connect(endpoints, use_tuple);
+  if (connect_ec == beast::error::timeout) {
+    fail(r, "timeout", "connecting to " + t.where() + " took longer than " + limit);
+    co_return nullptr;
+  }
+  if (connect_ec) {
+    fail(r, "connect", "cannot connect to " + t.where() + ": " + connect_ec.message());
+    co_return nullptr;
+  }
+  low.socket().set_option(tcp::no_delay(true), connect_ec);  // best effort: small requests go out at once
+
+  if (t.tls) {
+    SSL* native = conn->secure->native_handle();
+    // SNI must carry a host name, never an address literal (RFC 6066 section 3).
+    // (SSL_set_tlsext_host_name spelled out: the macro's C cast trips -Wold-style-cast.)
+    if (!t.ip_literal)
+      SSL_ctrl(native, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+               const_cast<char*>(t.host.c_str()));
+    if (st.opts.verify_tls) {
+      X509_VERIFY_PARAM* param = SSL_get0_param(native);
+      if (t.ip_literal) {
+        X509_VERIFY_PARAM_set1_ip_asc(param, t.host.c_str());
+      } else {
+        X509_VERIFY_PARAM_set1_host(param, t.host.c_str(), t.host.size());
+      }
+    }
+    low.expires_at(deadline);
+    auto [tls_ec] = co_await conn->secure->async_handshake(ssl::stream_base::client, use_tuple);
+    if (tls_ec == beast::error::timeout) {
+      fail(r, "timeout", "TLS handshake with " + t.where() + " took longer than " + limit);
+      co_return nullptr;
+    }
+    if (tls_ec) {
+      fail(r, "tls", "TLS handshake with " + t.where() + " failed: " + tls_failure(*conn->secure, tls_ec));
+      co_return nullptr;
+    }
+  }
+  co_return conn;
+}
+
+struct io_outcome {
+  error_code ec;
+  bool wrote = false;  // the request went out completely
+};
+
+template <class Stream>
+asio::awaitable<io_outcome> write_and_read(Stream& stream, beast::flat_buffer& buffer,
+                                           http::request<http::string_body>& msg,
+                                           http::response_parser<http::string_body>& parser) {
+  io_outcome out;
+  std::tie(out.ec, std::ignore) = co_await http::async_write(stream, msg, use_tuple);
+  if (out.ec) co_return out;
+  out.wrote = true;
+  std::tie(out.ec, std::ignore) = co_await http::async_read(stream, buffer, parser, use_tuple);
+  co_return out;
+}
+
+// A pooled connection the server closed while idle fails on first use; that is no fault of the server.
+bool stale_connection(const error_code& ec) {
+  return ec == asio::error::eof || ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
+         ec == asio::error::broken_pipe || ec == asio::error::connection_aborted ||
+         ec == ssl::error::stream_truncated;
+}
+
+std::unique_ptr<connection> take_idle(run_state& st, const std::string& key) {
+  auto found = st.idle.find(key);
+  if (found == st.idle.end() || found->second.empty()) return nullptr;
+  auto conn = std::move(found->second.back());
+  found->second.pop_back();
+  return conn;
+}
+
+http_response to_response(http::response<http::string_body>&& res) {
+  http_response out;
+  out.status = static_cast<int>(res.result_int());
+  out.reason = res.reason();
+  for (const auto& field : res)
+    out.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+  out.body = std::move(res.body());
+  return out;
+}
+
+// One attempt: a pooled connection when there is one, a fresh one if the pooled one turns out stale.
+asio::awaitable<void> attempt(run_state& st, const target& t, http::request<http::string_body>& msg,
+                              exchange_result& r) {
+  for (int round = 0; round < 2; ++round) {
+    std::unique_ptr<connection> conn = round == 0 ? take_idle(st, t.key) : nullptr;
+    const bool reused = conn != nullptr;
+    if (!conn) {
+      conn = co_await open(st, t, r);
+      if (!conn) co_return;
+    }
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(st.opts.max_body);
+    parser.header_limit(response_header_limit);
+    if (msg.method() == http::verb::head)
+      parser.skip(true);  // HEAD answers carry no body despite Content-Length
+
+    conn->lowest().expires_after(st.opts.timeout);
+    io_outcome out = conn->secure ? co_await write_and_read(*conn->secure, conn->buffer, msg, parser)
+                                  : co_await write_and_read(*conn->plain, conn->buffer, msg, parser);
+    if (out.ec && reused && stale_connection(out.ec) && (!out.wrote || !parser.got_some())) continue;
+    if (out.ec == beast::error::timeout) {
+      fail(r, "timeout",
+           "no complete response from " + t.where() + " within " + std::to_string(st.opts.timeout.count()) +
+               " ms");
+      co_return;
+    }
+    if (out.ec == http::error::body_limit) {
+      fail(r, "body-limit",
+           "response body exceeds the limit of " + std::to_string(st.opts.max_body) + " bytes");
+      co_return;
+    }
+    if (out.ec && !out.wrote) {
+      fail(r, "write", "cannot send the request to " + t.where() + ": " + out.ec.message());
+      co_return;
+    }
+    if (out.ec == http::error::partial_message) {
+      fail(r, "read", "connection to " + t.where() + " closed in the middle of the response");
+      co_return;
+    }
+    if (out.ec) {
+      fail(r, "read", "cannot read the response from " + t.where() + ": " + out.ec.message());
+      co_return;
+    }
+    conn->lowest().expires_never();
+    const bool keep = parser.get().keep_alive();
+    r.ok = true;
+    r.response = to_response(parser.release());
+    if (keep) st.idle[t.key].push_back(std::move(conn));
+    co_return;
+  }
+}
+
+bool build_message(const outgoing_request& req, const target& t, http::request<http::string_body>& msg,
+                   std::string& error) {
+  if (!is_token(req.method)) {
+    error = "invalid HTTP method";
+    return false;
+  }
+  msg.version(11);
+  msg.method_string(req.method);
+  msg.target(t.path);
+  msg.set(http::field::host, t.host_header);
+  msg.set(http::field::user_agent, "conform/0.1");
+  for (const header& h : req.headers) {
+    if (!is_token(h.name) || !is_field_value(h.value)) {
+      error = "invalid header \"" + (is_token(h.name) ? h.name : std::string("?")) + "\"";  // never the value
+      return false;
+    }
+    // The framing is ours to compute; Host and User-Agent from the fixture replace the defaults.
+    if (iequals(h.name, "content-length") || iequals(h.name, "transfer-encoding")) continue;
+    if (iequals(h.name, "host") || iequals(h.name, "user-agent")) {
+      msg.set(h.name, h.value);
+    } else {
+      msg.insert(h.name, h.value);
+    }
+  }
+  msg.body() = req.body;
+  msg.prepare_payload();
+  return true;
+}
+
+bool retryable(const exchange_result& r) {
+  if (r.ok) return r.response.status == 502 || r.response.status == 503 || r.response.status == 504;
+  return r.error_stage != "body-limit" && r.error_stage != "url";
+}
+
+asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& req) {
+  const auto started = steady::now();
+  exchange_result r;
+  target t;
+  std::string error;
+  http::request<http::string_body> msg;
+  if (!parse_target(req.url, t, error) || !build_message(req, t, msg, error)) {
+    fail(r, "url", error);
+    co_return r;
+  }
+  const int max_attempts = 1 + std::max(0, st.opts.retries);
+  for (int n = 0; n < max_attempts; ++n) {
+    if (n > 0) {
+      asio::steady_timer pause(co_await asio::this_coro::executor,
+                               st.opts.backoff * (1LL << std::min(n - 1, 20)));
+      co_await pause.async_wait(use_tuple);
+    }
+    r = exchange_result{};
+    r.attempts = n + 1;
+    co_await attempt(st, t, msg, r);
+    if (!retryable(r)) break;
+  }
+  r.retried = r.ok && r.attempts > 1 && !retryable(r);
+  r.seconds = std::chrono::duration<double>(steady::now() - started).count();
+  co_return r;
+}
+
+asio::awaitable<void> worker(run_state& st) {
+  while (st.next < st.requests.size()) {
+    const std::size_t index = st.next++;
+    exchange_result r = co_await perform(st, st.requests[index]);
+    st.on_done(index, std::move(r));
+  }
+}
+
+}  // namespace
+
+http_client::http_client(client_options opts) : opts_(std::move(opts)) {}
+http_client::~http_client() = default;
+
+void http_client::run(const std::vector<outgoing_request>& requests,
+                      const std::function<void(std::size_t, exchange_result&&)>& on_done) {
+  ssl::context tls_context(ssl::context::tls_client);
+  if (opts_.verify_tls) {
+    error_code ec;
+    tls_context.set_default_verify_paths(
+        ec);  // a missing system store only matters if a cacert is absent too
+    if (!opts_.cacert.empty()) {
+      tls_context.load_verify_file(opts_.cacert, ec);
+      if (ec) throw std::runtime_error("cannot load CA file " + opts_.cacert + ": " + ec.message());
+    }
+    tls_context.set_verify_mode(ssl::verify_peer);
+  } else {
+    tls_context.set_verify_mode(ssl::verify_none);
+  }
+
+  asio::io_context ioc;
+  run_state st{opts_, requests, on_done, tls_context, 0, {}};
+  const std::size_t workers = std::min(std::max<std::size_t>(opts_.concurrency, 1), requests.size());
+  for (std::size_t i = 0; i < workers; ++i) {
+    // An exception from on_done is the caller's: let it leave ioc.run().
+    asio::co_spawn(ioc, worker(st), [](std::exception_ptr e) {
+      if (e) std::rethrow_exception(e);
+    });
+  }
+  ioc.run();
+}
+
+}  // namespace conform::transport

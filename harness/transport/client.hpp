@@ -1,0 +1,63 @@
+// conform::transport client — replays HTTP/1.1 requests over pooled keep-alive connections (Beast, OpenSSL).
+//   input : outgoing_request{"GET", "https://127.0.0.1:8443/v1.0/me",
+//   headers={{"Accept","application/json"}}} output: exchange_result{ok=true, response{status=200,
+//   headers=[...], body="{...}"}, attempts=1}
+#pragma once
+
+#include "model/exchange.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace conform::transport {
+
+struct client_options {
+  std::size_t concurrency = 8;                       // requests in flight
+  std::chrono::milliseconds timeout{30000};          // whole exchange (write + read)
+  std::chrono::milliseconds connect_timeout{10000};  // resolve + connect + TLS handshake
+  std::size_t max_body = 16 * 1024 * 1024;           // response body limit
+  bool verify_tls = true;                            // certificate + host name verification
+  std::string cacert;                                // extra CA file; empty = system trust store
+  int retries = 0;                                   // only on connection faults and 502/503/504
+  std::chrono::milliseconds backoff{100};            // exponential: backoff * 2^attempt
+};
+
+struct outgoing_request {
+  std::string method;
+  std::string url;  // absolute http(s)://host[:port]/path?query; IPv6 literals as [::1]
+  header_list headers;
+  std::string body;
+};
+
+struct exchange_result {
+  bool ok = false;            // a complete HTTP response was received
+  http_response response;     // valid when ok
+  std::string error_stage;    // "url", "resolve", "connect", "tls", "write", "read", "timeout", "body-limit"
+  std::string error_message;  // readable, never containing header values (they may be secrets)
+  int attempts = 0;
+  bool retried = false;  // succeeded only after a retry
+  double seconds = 0;
+};
+
+class http_client {
+ public:
+  explicit http_client(client_options opts);
+  ~http_client();
+  http_client(const http_client&) = delete;
+  http_client& operator=(const http_client&) = delete;
+
+  // Sends all requests with at most opts.concurrency in flight over keep-alive connections pooled per
+  // scheme+host+port; calls on_done(index, result) once per request from the calling thread, which runs
+  // the event loop until all are done. Never throws for network trouble; a bad cacert file throws
+  // std::runtime_error (a configuration mistake).
+  void run(const std::vector<outgoing_request>& requests,
+           const std::function<void(std::size_t, exchange_result&&)>& on_done);
+
+ private:
+  client_options opts_;
+};
+
+}  // namespace conform::transport

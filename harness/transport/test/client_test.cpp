@@ -1,0 +1,383 @@
+#include "transport/client.hpp"
+#include "transport/server.hpp"
+
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sys/socket.h>
+
+#include <atomic>
+#include <set>
+
+namespace conform::transport {
+namespace {
+
+using namespace std::chrono_literals;
+using test::raw_listener;
+using test::raw_server;
+
+std::string header_value(const header_list& headers, std::string_view name) {
+  const header* h = find_header(headers, name);
+  return h ? h->value : "";
+}
+
+exchange_result fetch(const client_options& opts, outgoing_request req) {
+  http_client client(opts);
+  exchange_result out;
+  int calls = 0;
+  client.run({std::move(req)}, [&](std::size_t, exchange_result&& r) {
+    out = std::move(r);
+    ++calls;
+  });
+  EXPECT_EQ(calls, 1);
+  return out;
+}
+
+outgoing_request get(const std::string& url) {
+  return {"GET", url, {}, ""};
+}
+
+// A server that echoes what it saw, so tests can assert on the request that went out.
+class echo_server {
+ public:
+  explicit echo_server(server_options opts = {})
+      : server_(std::move(opts), [](const http_request& req) {
+          server_reply reply;
+          reply.response.status = 200;
+          reply.response.headers = {{"Content-Type", "text/plain"},
+                                    {"X-Method", req.method},
+                                    {"X-Target", req.target},
+                                    {"X-Host", header_value(req.headers, "Host")},
+                                    {"X-User-Agent", header_value(req.headers, "User-Agent")},
+                                    {"X-Trace", header_value(req.headers, "X-Trace")}};
+          reply.response.body = req.body.empty() ? "hello" : req.body;
+          return reply;
+        }) {
+    server_.start(ec_);
+  }
+  std::error_code ec() const { return ec_; }
+  http_server& server() { return server_; }
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(server_.port()) + path;
+  }
+
+ private:
+  http_server server_;
+  std::error_code ec_;
+};
+
+TEST(HttpClient, GetRoundTrip) {
+  echo_server echo;
+  ASSERT_FALSE(echo.ec()) << echo.ec().message();
+  outgoing_request req = get(echo.url("/v1.0/users?$top=1"));
+  req.headers = {{"X-Trace", "abc"}};
+  exchange_result r = fetch({}, req);
+  ASSERT_TRUE(r.ok) << r.error_stage << ": " << r.error_message;
+  EXPECT_EQ(r.response.status, 200);
+  EXPECT_EQ(r.response.reason, "OK");
+  EXPECT_EQ(r.response.body, "hello");
+  EXPECT_EQ(header_value(r.response.headers, "X-Method"), "GET");
+  EXPECT_EQ(header_value(r.response.headers, "X-Target"), "/v1.0/users?$top=1");
+  EXPECT_EQ(header_value(r.response.headers, "X-Host"), "127.0.0.1:" + std::to_string(echo.server().port()));
+  EXPECT_EQ(header_value(r.response.headers, "X-User-Agent"), "conform/0.1");
+  EXPECT_EQ(header_value(r.response.headers, "X-Trace"), "abc");
+  EXPECT_EQ(r.attempts, 1);
+  EXPECT_FALSE(r.retried);
+}
+
+TEST(HttpClient, PostRoundTrip) {
+  echo_server echo;
+  ASSERT_FALSE(echo.ec());
+  outgoing_request req{"POST", echo.url("/v1.0/users"), {{"Content-Type", "application/json"}}, R"({"a":1})"};
+  exchange_result r = fetch({}, req);
+  ASSERT_TRUE(r.ok) << r.error_message;
+  EXPECT_EQ(header_value(r.response.headers, "X-Method"), "POST");
+  EXPECT_EQ(r.response.body, R"({"a":1})");
+  EXPECT_EQ(header_value(r.response.headers, "Content-Length"), "7");
+}
+
+TEST(HttpClient, ReusesKeepAliveConnections) {
+  echo_server echo;
+  ASSERT_FALSE(echo.ec());
+  std::vector<outgoing_request> requests;
+  for (int i = 0; i < 60; ++i) requests.push_back(get(echo.url("/item/" + std::to_string(i))));
+  client_options opts;
+  opts.concurrency = 4;
+  http_client client(opts);
+  std::set<std::size_t> seen;
+  std::size_t ok = 0;
+  client.run(requests, [&](std::size_t i, exchange_result&& r) {
+    EXPECT_TRUE(seen.insert(i).second) << "index reported twice: " << i;
+    if (r.ok && header_value(r.response.headers, "X-Target") == "/item/" + std::to_string(i)) ++ok;
+  });
+  EXPECT_EQ(seen.size(), requests.size());
+  EXPECT_EQ(ok, requests.size());
+  EXPECT_GE(echo.server().connections_accepted(), 1u);
+  EXPECT_LE(echo.server().connections_accepted(), opts.concurrency);
+}
+
+TEST(HttpClient, ReadsChunkedResponse) {
+  raw_server server([](int fd) {
+    test::read_until(fd, "\r\n\r\n", 2s);
+    test::send_all(fd,
+                   "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n"
+                   "Connection: close\r\n\r\n"
+                   "5\r\n{\"a\":\r\n3\r\n42}\r\n0\r\n\r\n");
+  });
+  exchange_result r = fetch({}, get("http://127.0.0.1:" + std::to_string(server.port()) + "/"));
+  ASSERT_TRUE(r.ok) << r.error_message;
+  EXPECT_EQ(r.response.body, R"({"a":42})");
+}
+
+TEST(HttpClient, ReportsConnectionRefused) {
+  unsigned short port = 0;
+  {
+    raw_listener closed;
+    port = closed.port();
+  }
+  exchange_result r = fetch({}, get("http://127.0.0.1:" + std::to_string(port) + "/"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.error_stage, "connect");
+  EXPECT_NE(r.error_message.find("refused"), std::string::npos) << r.error_message;
+}
+
+TEST(HttpClient, ReportsServerClosingMidBody) {
+  raw_server server([](int fd) {
+    test::read_until(fd, "\r\n\r\n", 2s);
+    test::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b");
+  });
+  exchange_result r = fetch({}, get("http://127.0.0.1:" + std::to_string(server.port()) + "/"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.error_stage, "read");
+}
+
+TEST(HttpClient, TimesOutOnSilentServer) {
+  raw_listener silent;  // the kernel completes the connect; nobody ever reads or answers
+  client_options opts;
+  opts.timeout = 300ms;
+  exchange_result r = fetch(opts, get("http://127.0.0.1:" + std::to_string(silent.port()) + "/"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.error_stage, "timeout");
+  EXPECT_GE(r.seconds, 0.25);
+  EXPECT_LT(r.seconds, 5.0);
+}
+
+TEST(HttpClient, EnforcesBodyLimit) {
+  http_server server({}, [](const http_request&) {
+    server_reply reply;
+    reply.response.status = 200;
+    reply.response.body.assign(5000, 'x');
+    return reply;
+  });
+  std::error_code ec;
+  server.start(ec);
+  ASSERT_FALSE(ec);
+  client_options opts;
+  opts.max_body = 1000;
+  opts.retries = 3;  // a body over the limit is not worth retrying
+  exchange_result r = fetch(opts, get("http://127.0.0.1:" + std::to_string(server.port()) + "/"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.error_stage, "body-limit");
+  EXPECT_EQ(r.attempts, 1);
+}
+
+TEST(HttpClient, RetriesOn503ThenSucceeds) {
+  std::atomic<int> calls{0};
+  http_server server({}, [&](const http_request&) {
+    server_reply reply;
+    reply.response.status = calls++ == 0 ? 503 : 200;
+    return reply;
+  });
+  std::error_code ec;
+  server.start(ec);
+  ASSERT_FALSE(ec);
+  client_options opts;
+  opts.retries = 2;
+  opts.backoff = 10ms;
+  exchange_result r = fetch(opts, get("http://127.0.0.1:" + std::to_string(server.port()) + "/"));
+  ASSERT_TRUE(r.ok) << r.error_message;
+  EXPECT_EQ(r.response.status, 200);
+  EXPECT_EQ(r.attempts, 2);
+  EXPECT_TRUE(r.retried);
+  EXPECT_EQ(calls.load(), 2);
+}
+
+TEST(HttpClient, Reports503WhenRetriesAreOff) {
+  std::atomic<int> calls{0};
+  http_server server({}, [&](const http_request&) {
+    ++calls;
+    server_reply reply;
+    reply.response.status = 503;
+    return reply;
+  });
+  std::error_code ec;
+  server.start(ec);
+  ASSERT_FALSE(ec);
+  exchange_result r = fetch({}, get("http://127.0.0.1:" + std::to_string(server.port()) + "/"));
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(r.response.status, 503);
+  EXPECT_EQ(r.attempts, 1);
+  EXPECT_FALSE(r.retried);
+  EXPECT_EQ(calls.load(), 1);
+}
+
+TEST(HttpClient, RetriesConnectionFaultsWithBackoff) {
+  unsigned short port = 0;
+  {
+    raw_listener closed;
+    port = closed.port();
+  }
+  client_options opts;
+  opts.retries = 2;
+  opts.backoff = 20ms;
+  exchange_result r = fetch(opts, get("http://127.0.0.1:" + std::to_string(port) + "/"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.error_stage, "connect");
+  EXPECT_EQ(r.attempts, 3);
+  EXPECT_GE(r.seconds, 0.055);  // 20 ms + 40 ms of backoff
+}
+
+TEST(HttpClient, ReplacesStaleKeepAliveConnectionTransparently) {
+  // Each connection answers one request announcing keep-alive, then the server closes it: the pooled
+  // connection is dead when the second request tries it.
+  raw_server server(
+      [](int fd) {
+        test::read_until(fd, "\r\n\r\n", 2s);
+        test::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+      },
+      2);
+  client_options opts;
+  opts.concurrency = 1;
+  http_client client(opts);
+  const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/";
+  std::vector<exchange_result> results(2);
+  client.run({get(url), get(url)}, [&](std::size_t i, exchange_result&& r) { results[i] = std::move(r); });
+  for (const auto& r : results) {
+    EXPECT_TRUE(r.ok) << r.error_stage << ": " << r.error_message;
+    EXPECT_EQ(r.attempts, 1);
+    EXPECT_EQ(r.response.body, "ok");
+  }
+}
+
+TEST(HttpClient, RejectsBadUrls) {
+  for (const char* url : {"not a url", "ftp://127.0.0.1/x", "/relative/path", "http:///nohost"}) {
+    exchange_result r = fetch({}, get(url));
+    EXPECT_FALSE(r.ok) << url;
+    EXPECT_EQ(r.error_stage, "url") << url;
+    EXPECT_FALSE(r.error_message.empty()) << url;
+  }
+}
+
+TEST(HttpClient, NeverPutsHeaderValuesInErrors) {
+  outgoing_request req = get("http://127.0.0.1:1/");
+  req.headers = {{"Authorization", "Bearer secret\r\ninjected"}};
+  exchange_result r = fetch({}, req);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.error_stage, "url");
+  EXPECT_EQ(r.error_message.find("secret"), std::string::npos) << r.error_message;
+}
+
+TEST(HttpClient, ReachesIpv6Literal) {
+  server_options sopts;
+  sopts.host = "::1";
+  echo_server echo(sopts);
+  if (echo.ec()) GTEST_SKIP() << "no IPv6 loopback here: " << echo.ec().message();
+  exchange_result r = fetch({}, get("http://[::1]:" + std::to_string(echo.server().port()) + "/six"));
+  ASSERT_TRUE(r.ok) << r.error_stage << ": " << r.error_message;
+  EXPECT_EQ(header_value(r.response.headers, "X-Host"), "[::1]:" + std::to_string(echo.server().port()));
+}
+
+// ---- TLS ----------------------------------------------------------------------------------------------
+
+const test::pki& shared_pki() {
+  static const test::pki k = test::make_pki();
+  return k;
+}
+
+class tls_server {
+ public:
+  tls_server(const std::string& cert, const std::string& key) {
+    server_options opts;
+    opts.tls_cert_file = cert;
+    opts.tls_key_file = key;
+    server_ = std::make_unique<http_server>(opts, [](const http_request& req) {
+      server_reply reply;
+      reply.response.status = 200;
+      reply.response.body = "secure " + req.target;
+      return reply;
+    });
+    server_->start(ec_);
+  }
+  std::error_code ec() const { return ec_; }
+  std::string url(const std::string& host) const {
+    return "https://" + host + ":" + std::to_string(server_->port()) + "/tls";
+  }
+
+ private:
+  std::unique_ptr<http_server> server_;
+  std::error_code ec_;
+};
+
+TEST(HttpsClient, VerifiesServerWithCaFile) {
+  const auto& k = shared_pki();
+  if (!k.ok) GTEST_SKIP() << "openssl CLI unavailable";
+  tls_server server(k.server_cert, k.server_key);
+  ASSERT_FALSE(server.ec()) << server.ec().message();
+  client_options opts;
+  opts.cacert = k.ca_cert;
+  for (const char* host : {"localhost", "127.0.0.1"}) {
+    exchange_result r = fetch(opts, get(server.url(host)));
+    ASSERT_TRUE(r.ok) << host << ": " << r.error_stage << ": " << r.error_message;
+    EXPECT_EQ(r.response.body, "secure /tls");
+  }
+}
+
+TEST(HttpsClient, RejectsUntrustedCertificate) {
+  const auto& k = shared_pki();
+  if (!k.ok) GTEST_SKIP() << "openssl CLI unavailable";
+  tls_server server(k.server_cert, k.server_key);
+  ASSERT_FALSE(server.ec());
+  exchange_result r = fetch({}, get(server.url("localhost")));  // system store only: the test CA is unknown
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.error_stage, "tls");
+  EXPECT_NE(r.error_message.find("certificate"), std::string::npos) << r.error_message;
+}
+
+TEST(HttpsClient, RejectsWrongHostName) {
+  const auto& k = shared_pki();
+  if (!k.ok) GTEST_SKIP() << "openssl CLI unavailable";
+  tls_server server(k.other_cert, k.other_key);  // trusted CA, but issued for other.example
+  ASSERT_FALSE(server.ec());
+  client_options opts;
+  opts.cacert = k.ca_cert;
+  for (const char* host : {"localhost", "127.0.0.1"}) {
+    exchange_result r = fetch(opts, get(server.url(host)));
+    EXPECT_FALSE(r.ok) << host;
+    EXPECT_EQ(r.error_stage, "tls") << host;
+    EXPECT_NE(r.error_message.find("mismatch"), std::string::npos) << r.error_message;
+  }
+}
+
+TEST(HttpsClient, AcceptsAnyCertificateWithoutVerification) {
+  const auto& k = shared_pki();
+  if (!k.ok) GTEST_SKIP() << "openssl CLI unavailable";
+  tls_server server(k.other_cert, k.other_key);
+  ASSERT_FALSE(server.ec());
+  client_options opts;
+  opts.verify_tls = false;
+  exchange_result r = fetch(opts, get(server.url("127.0.0.1")));
+  ASSERT_TRUE(r.ok) << r.error_stage << ": " << r.error_message;
+  EXPECT_EQ(r.response.body, "secure /tls");
+}
+
+TEST(HttpsClient, ThrowsOnUnreadableCaFile) {
+  client_options opts;
+  opts.cacert = "/nonexistent/ca.pem";
+  http_client client(opts);
+  EXPECT_THROW(client.run({get("https://127.0.0.1:1/")}, [](std::size_t, exchange_result&&) {}),
+               std::runtime_error);
+}
+
+}  // namespace
+}  // namespace conform::transport
