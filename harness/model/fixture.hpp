@@ -1,6 +1,7 @@
 // conform::model — fixtures, expectations and results as plain data (no I/O, no Beast).
 //   input : a doc page's "### Request" / "### Response" pair, as extracted by conform::extract
-//   output: fixture{id="create-user/create_user", request{POST, "https://graph.microsoft.com/v1.0/users"}, response{201}}
+//   output: fixture{id="create-user/create_user", request{POST, "https://graph.microsoft.com/v1.0/users"},
+//   response{201}}
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -69,8 +70,9 @@ struct response_example {
   std::optional<boost::json::value> json;
   bool truncated = false;
   bool is_collection = false;
-  std::string odata_type;  // without '#', e.g. "microsoft.graph.user"; may be "Collection(microsoft.graph.user)"
-  std::size_t line = 0;    // line of the status line
+  std::string
+      odata_type;  // without '#', e.g. "microsoft.graph.user"; may be "Collection(microsoft.graph.user)"
+  std::size_t line = 0;  // line of the status line
 };
 
 struct fixture {

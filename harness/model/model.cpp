@@ -5,7 +5,9 @@
 
 namespace conform {
 
-std::string_view to_string(severity s) { return s == severity::error ? "error" : "warning"; }
+std::string_view to_string(severity s) {
+  return s == severity::error ? "error" : "warning";
+}
 
 std::string to_lower(std::string_view s) {
   std::string out(s);
@@ -65,34 +67,50 @@ const type_def* fixture_set::find_type(std::string_view name) const {
 
 std::string_view to_string(check_id c) {
   switch (c) {
-    case check_id::status: return "status";
-    case check_id::content_type: return "content-type";
-    case check_id::json: return "json";
-    case check_id::odata_type: return "odata-type";
-    case check_id::required_property: return "required-property";
-    case check_id::property_type: return "property-type";
-    case check_id::enum_value: return "enum";
-    case check_id::unexpected_property: return "unexpected-property";
+    case check_id::status:
+      return "status";
+    case check_id::content_type:
+      return "content-type";
+    case check_id::json:
+      return "json";
+    case check_id::odata_type:
+      return "odata-type";
+    case check_id::required_property:
+      return "required-property";
+    case check_id::property_type:
+      return "property-type";
+    case check_id::enum_value:
+      return "enum";
+    case check_id::unexpected_property:
+      return "unexpected-property";
   }
   return "unknown";
 }
 
 std::string_view to_string(check_outcome o) {
   switch (o) {
-    case check_outcome::passed: return "passed";
-    case check_outcome::failed: return "failed";
-    case check_outcome::skipped: return "skipped";
-    case check_outcome::note: return "note";
+    case check_outcome::passed:
+      return "passed";
+    case check_outcome::failed:
+      return "failed";
+    case check_outcome::skipped:
+      return "skipped";
+    case check_outcome::note:
+      return "note";
   }
   return "unknown";
 }
 
 std::string_view to_string(verdict v) {
   switch (v) {
-    case verdict::passed: return "passed";
-    case verdict::failed: return "failed";
-    case verdict::error: return "error";
-    case verdict::skipped: return "skipped";
+    case verdict::passed:
+      return "passed";
+    case verdict::failed:
+      return "failed";
+    case verdict::error:
+      return "error";
+    case verdict::skipped:
+      return "skipped";
   }
   return "unknown";
 }
@@ -107,10 +125,18 @@ run_summary run_result::summary() const {
   run_summary s;
   for (const auto& c : cases) {
     switch (c.outcome) {
-      case verdict::passed: ++s.passed; break;
-      case verdict::failed: ++s.failed; break;
-      case verdict::error: ++s.errors; break;
-      case verdict::skipped: ++s.skipped; break;
+      case verdict::passed:
+        ++s.passed;
+        break;
+      case verdict::failed:
+        ++s.failed;
+        break;
+      case verdict::error:
+        ++s.errors;
+        break;
+      case verdict::skipped:
+        ++s.skipped;
+        break;
     }
   }
   return s;

@@ -49,7 +49,8 @@ struct case_result {
   std::string url;  // as sent, secrets redacted
   verdict outcome = verdict::passed;
   std::vector<check_result> checks;
-  std::string error_stage;    // "resolve", "connect", "tls", "write", "read", "timeout", "body-limit", "placeholder"
+  std::string
+      error_stage;  // "resolve", "connect", "tls", "write", "read", "timeout", "body-limit", "placeholder"
   std::string error_message;  // for verdict::error
   std::string skip_reason;    // for verdict::skipped
   int status = 0;             // status received, 0 when none

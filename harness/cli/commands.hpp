@@ -1,0 +1,30 @@
+// conform::cli — argv, environment and exit codes: the only module that knows them.
+//   input : conform lint fixtures/
+//   output: "fixtures/x.md:12: error: broken-url: ...", "5 files, 4 fixtures, 1 error, 0 warnings", exit 1
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <stdexcept>
+#include <string>
+
+namespace conform::cli {
+
+// Exit codes are a contract with scripts. extract/lint: 0 clean, 1 doc errors, 2 usage.
+// run: 0 all passed, 1 a failure, 2 an error, 3 usage or configuration. serve: 0 stopped, 3 configuration.
+enum exit_code : int { ok = 0, failures = 1, errors = 2, usage_extract = 2, usage_run = 3 };
+
+// A configuration mistake found after parsing (missing file, bad suite): message printed on one line.
+struct usage_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Each subcommand lives in its own file: setup_x registers options and a callback that stores its exit code.
+void setup_extract(CLI::App& app, int& exit_status);
+void setup_lint(CLI::App& app, int& exit_status);
+void setup_run(CLI::App& app, int& exit_status);
+void setup_serve(CLI::App& app, int& exit_status);
+
+std::string conform_version();
+
+}  // namespace conform::cli

@@ -1,0 +1,73 @@
+// conform extract PATH... [-o FILE]: doc pages -> {"fixtures": [...], "diagnostics": [...]}.
+#include "cli/commands.hpp"
+#include "extract/extract.hpp"
+#include "report/report.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <iostream>
+#include <memory>
+
+namespace conform::cli {
+namespace {
+
+struct extract_options {
+  std::vector<std::string> paths;
+  std::string output;
+};
+
+fixture_set extract_or_throw(const std::vector<std::string>& paths) {
+  fixture_set set;
+  std::vector<std::string> missing;
+  extract::extract_paths(paths, set, missing);
+  if (!missing.empty()) throw usage_error("no such file or directory: " + missing.front());
+  return set;
+}
+
+}  // namespace
+
+void setup_extract(CLI::App& app, int& exit_status) {
+  auto opts = std::make_shared<extract_options>();
+  auto* sub = app.add_subcommand("extract", "Turn documentation pages into fixtures (JSON)");
+  sub->add_option("paths", opts->paths, "Doc pages (any extension) or directories (walked for *.md)")
+      ->required();
+  sub->add_option("-o,--output", opts->output, "Write the JSON here (atomically) instead of stdout");
+  sub->callback([opts, &exit_status] {
+    fixture_set set = extract_or_throw(opts->paths);
+    std::string doc = boost::json::serialize(extract::to_json(set));
+    doc += '\n';
+    if (opts->output.empty()) {
+      std::cout << doc;
+    } else {
+      std::error_code ec;
+      report::write_file_atomic(opts->output, doc, ec);
+      if (ec) throw usage_error("cannot write " + opts->output + ": " + ec.message());
+    }
+    exit_status = ok;
+  });
+}
+
+void setup_lint(CLI::App& app, int& exit_status) {
+  auto paths = std::make_shared<std::vector<std::string>>();
+  auto* sub = app.add_subcommand("lint", "Check documentation pages; print diagnostics compiler-style");
+  sub->add_option("paths", *paths, "Doc pages (any extension) or directories (walked for *.md)")->required();
+  sub->callback([paths, &exit_status] {
+    fixture_set set = extract_or_throw(*paths);
+    std::size_t errors = 0, warnings = 0;
+    std::string out;
+    for (const auto& d : set.diagnostics) {
+      (d.level == severity::error ? errors : warnings)++;
+      out += d.file + ":" + std::to_string(d.line) + ": " + std::string(to_string(d.level)) + ": " + d.code +
+             ": " + d.message + "\n";
+    }
+    std::size_t runnable = 0;
+    for (const auto& f : set.fixtures) runnable += f.runnable;
+    out += std::to_string(set.files_read) + " files, " + std::to_string(set.fixtures.size()) + " fixtures (" +
+           std::to_string(runnable) + " runnable), " + std::to_string(errors) + " errors, " +
+           std::to_string(warnings) + " warnings\n";
+    std::cout << out;
+    exit_status = errors ? failures : ok;
+  });
+}
+
+}  // namespace conform::cli

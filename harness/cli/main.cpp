@@ -1,0 +1,53 @@
+#include "cli/commands.hpp"
+
+#include <exception>
+#include <iostream>
+
+namespace conform::cli {
+std::string conform_version() {
+  return "0.1.0";
+}
+}  // namespace conform::cli
+
+int main(int argc, char** argv) {
+  using namespace conform::cli;
+  CLI::App app{"conform: replays documented API examples against a server and checks the responses"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", conform_version());
+  int status = 0;
+  setup_extract(app, status);
+  setup_lint(app, status);
+  setup_run(app, status);
+  setup_serve(app, status);
+
+  // run/serve report usage trouble as 3 (1 and 2 mean failures and errors there); extract/lint as 2.
+  auto usage_code = [&] {
+    for (const char* name : {"run", "serve"})
+      if (app.got_subcommand(name)) return int{usage_run};
+    for (int i = 1; i < argc; ++i) {
+      std::string a = argv[i];
+      if (a == "run" || a == "serve") return int{usage_run};
+      if (!a.empty() && a[0] != '-') break;
+    }
+    return int{usage_extract};
+  };
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "conform: " << e.what() << " (see conform --help)\n";
+    return usage_code();
+  } catch (const usage_error& e) {
+    std::cerr << "conform: " << e.what() << "\n";
+    return usage_code();
+  } catch (const std::exception& e) {
+    std::cerr << "conform: internal error: " << e.what() << "\n";
+    return usage_code();
+  }
+  return status;
+}

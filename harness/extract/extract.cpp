@@ -1,0 +1,911 @@
+// Markdown is read with md4c (a CommonMark parser). md4c hands us pointers into the source buffer, which we
+// turn into line numbers, so every fixture and diagnostic carries file:line without a second pass over the
+// text.
+#include "extract/extract.hpp"
+
+#include "extract/http_block.hpp"
+
+#include <md4c.h>
+
+#include <boost/json/parse.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+namespace conform::extract {
+namespace {
+
+using detail::block_kind;
+using detail::http_block;
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
+  return s;
+}
+
+bool icontains(std::string_view hay, std::string_view needle) {
+  if (needle.size() > hay.size()) return false;
+  for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i)
+    if (iequals(hay.substr(i, needle.size()), needle)) return true;
+  return false;
+}
+
+std::size_t ifind(std::string_view hay, std::string_view needle) {
+  if (needle.size() > hay.size()) return std::string_view::npos;
+  for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i)
+    if (iequals(hay.substr(i, needle.size()), needle)) return i;
+  return std::string_view::npos;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Annotations: `<!-- { "blockType": "request", ... } -->`, read leniently.
+
+struct annotation {
+  std::string block_type;  // request, response, resource, ignored, example, ...
+  std::string name;
+  bool truncated = false;
+  std::string odata_type;
+  bool is_collection = false;
+  bool expect_error = false;
+  std::vector<std::string> optional_properties, nullable_properties;
+  std::size_t line = 0;
+};
+
+// Quotes bare keys (`{ blockType: "x" }`), the most common hand-written slip.
+std::string quote_bare_keys(std::string_view s) {
+  std::string out;
+  bool in_string = false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (in_string) {
+      // Hand-written annotations wrap long strings across lines: a raw newline becomes a space.
+      out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+      if (c == '\\' && i + 1 < s.size())
+        out += s[++i];
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      out += c;
+      continue;
+    }
+    bool ident_start = std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '@';
+    if (ident_start) {
+      // Look back: previous non-space must be '{' or ','.
+      std::size_t k = out.size();
+      while (k > 0 && std::isspace(static_cast<unsigned char>(out[k - 1]))) --k;
+      std::size_t j = i;
+      while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_' || s[j] == '.' ||
+                              s[j] == '@' || s[j] == '-'))
+        ++j;
+      std::size_t m = j;
+      while (m < s.size() && std::isspace(static_cast<unsigned char>(s[m]))) ++m;
+      if (k > 0 && (out[k - 1] == '{' || out[k - 1] == ',') && m < s.size() && s[m] == ':') {
+        out += '"';
+        out.append(s.substr(i, j - i));
+        out += '"';
+        i = j - 1;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::vector<std::string> string_list(const boost::json::value& v) {
+  std::vector<std::string> out;
+  if (auto* a = v.if_array()) {
+    for (auto& e : *a)
+      if (auto* s = e.if_string()) out.emplace_back(*s);
+  } else if (auto* s = v.if_string()) {
+    out.emplace_back(*s);
+  }
+  return out;
+}
+
+bool truthy(const boost::json::value& v) {
+  if (auto* b = v.if_bool()) return *b;
+  if (auto* s = v.if_string()) return iequals(*s, "true");
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One page as md4c walks it.
+
+struct code_block {
+  std::string info;
+  std::string text;
+  std::size_t line = 0;  // line of the first content line
+  std::optional<annotation> note;
+  bool in_template_section = false;
+};
+
+struct table {
+  std::vector<std::vector<std::string>> rows;  // rows[0] is the header
+  std::size_t line = 0;
+  std::vector<std::size_t> row_lines;
+};
+
+struct page_walker {
+  std::string_view file;
+  std::string_view doc;
+  const options& opts;
+  fixture_set& out;
+  std::vector<std::size_t> line_starts;
+
+  page_walker(std::string_view f, std::string_view d, const options& o, fixture_set& s)
+      : file(f), doc(d), opts(o), out(s) {}
+
+  // md4c state
+  int heading_level = 0;
+  std::string heading_text;
+  std::string h1;
+  bool in_template_section = false;
+  bool in_code = false, in_html = false, in_table = false, in_cell = false;
+  code_block code;
+  std::string html;
+  std::size_t html_line = 0;
+  table tbl;
+  std::string cell;
+  std::size_t last_line = 1;
+  std::optional<annotation> pending;
+
+  // results
+  std::vector<code_block> blocks;
+  std::vector<table> tables;
+  bool resource_page = false;
+  std::string resource_type;  // from a blockType "resource" annotation
+
+  std::size_t line_of(const char* p) {
+    if (p < doc.data() || p > doc.data() + doc.size()) return last_line;
+    auto off = static_cast<std::size_t>(p - doc.data());
+    auto it = std::upper_bound(line_starts.begin(), line_starts.end(), off);
+    last_line = static_cast<std::size_t>(it - line_starts.begin());
+    return last_line;
+  }
+
+  void diag(std::size_t line, severity s, std::string code_id, std::string msg) {
+    out.diagnostics.push_back({std::string(file), line, s, std::move(code_id), std::move(msg)});
+  }
+
+  void on_html_done() {
+    std::string_view h = html;
+    std::size_t pos = 0;
+    while ((pos = h.find("<!--", pos)) != std::string_view::npos) {
+      std::size_t end = h.find("-->", pos + 4);
+      std::size_t comment_line =
+          html_line + static_cast<std::size_t>(std::count(h.begin(), h.begin() + pos, '\n'));
+      if (end == std::string_view::npos) {
+        if (trim(h.substr(pos + 4)).starts_with("{"))
+          diag(comment_line, severity::error, "unterminated-comment",
+               "annotation comment '<!--' is never closed with '-->'; the rest of the page is inside it");
+        return;
+      }
+      std::string_view body = trim(h.substr(pos + 4, end - pos - 4));
+      pos = end + 3;
+      if (!body.starts_with("{")) continue;
+      parse_annotation(body, comment_line);
+    }
+  }
+
+  void parse_annotation(std::string_view body, std::size_t line) {
+    boost::system::error_code ec;
+    boost::json::parse_options po;
+    po.max_depth = 16;
+    boost::json::value v = boost::json::parse(body, ec, {}, po);
+    if (ec) {
+      po.allow_trailing_commas = true;
+      po.allow_comments = true;
+      std::string fixed = quote_bare_keys(body);
+      v = boost::json::parse(fixed, ec, {}, po);
+      if (ec) {
+        diag(line, severity::error, "invalid-annotation",
+             "annotation is not JSON even when read leniently (" + ec.message() + "); ignored");
+        return;
+      }
+      diag(line, severity::warning, "lenient-annotation",
+           "annotation is not strict JSON (trailing comma or unquoted key); read leniently");
+    }
+    auto* o = v.if_object();
+    if (!o) return;
+    annotation a;
+    a.line = line;
+    for (auto& [k, val] : *o) {
+      if (iequals(k, "blockType")) {
+        if (auto* s = val.if_string()) a.block_type = to_lower(*s);
+      } else if (iequals(k, "name")) {
+        if (auto* s = val.if_string()) a.name = std::string(*s);
+      } else if (iequals(k, "truncated")) {
+        a.truncated = truthy(val);
+      } else if (iequals(k, "@odata.type")) {
+        if (auto* s = val.if_string()) a.odata_type = std::string(*s);
+      } else if (iequals(k, "isCollection")) {
+        a.is_collection = truthy(val);
+      } else if (iequals(k, "expectError")) {
+        a.expect_error = truthy(val);
+      } else if (iequals(k, "optionalProperties")) {
+        a.optional_properties = string_list(val);
+      } else if (iequals(k, "nullableProperties")) {
+        a.nullable_properties = string_list(val);
+      }
+    }
+    static const std::set<std::string, std::less<>> known{"request", "response", "resource",    "ignored",
+                                                          "example", "enum",     "enumeration", "property"};
+    if (a.block_type.empty()) return;  // other tooling comments (e.g. "type": "#page.annotation")
+    if (!known.contains(a.block_type))
+      diag(line, severity::warning, "unknown-block-type", "unknown blockType '" + a.block_type + "'");
+    if (a.block_type == "resource") {
+      resource_page = true;
+      if (resource_type.empty() && !a.odata_type.empty()) resource_type = a.odata_type;
+    }
+    pending = std::move(a);
+  }
+
+  static int enter_block(MD_BLOCKTYPE type, void* detail, void* ud) {
+    auto& w = *static_cast<page_walker*>(ud);
+    switch (type) {
+      case MD_BLOCK_H:
+        w.heading_level = static_cast<int>(static_cast<MD_BLOCK_H_DETAIL*>(detail)->level);
+        w.heading_text.clear();
+        break;
+      case MD_BLOCK_CODE: {
+        auto* d = static_cast<MD_BLOCK_CODE_DETAIL*>(detail);
+        w.in_code = true;
+        w.code = {};
+        w.code.info = std::string(trim(std::string_view(d->info.text ? d->info.text : "", d->info.size)));
+        if (d->info.text && d->info.size) w.code.line = w.line_of(d->info.text) + 1;
+        break;
+      }
+      case MD_BLOCK_HTML:
+        w.in_html = true;
+        w.html.clear();
+        w.html_line = 0;
+        break;
+      case MD_BLOCK_TABLE:
+        w.in_table = true;
+        w.tbl = {};
+        break;
+      case MD_BLOCK_TR:
+        if (w.in_table) {
+          w.tbl.rows.emplace_back();
+          w.tbl.row_lines.push_back(w.last_line);
+        }
+        break;
+      case MD_BLOCK_TH:
+      case MD_BLOCK_TD:
+        w.in_cell = true;
+        w.cell.clear();
+        break;
+      default:
+        break;
+    }
+    return 0;
+  }
+
+  static int leave_block(MD_BLOCKTYPE type, void* /*detail*/, void* ud) {
+    auto& w = *static_cast<page_walker*>(ud);
+    switch (type) {
+      case MD_BLOCK_H: {
+        std::string_view t = trim(w.heading_text);
+        if (w.heading_level == 1 && w.h1.empty()) w.h1 = std::string(t);
+        if (w.heading_level <= 2)
+          w.in_template_section = iequals(t, "HTTP request") || iequals(t, "HTTP requests");
+        w.heading_level = 0;
+        break;
+      }
+      case MD_BLOCK_CODE:
+        w.in_code = false;
+        if (w.code.line == 0) w.code.line = w.last_line;
+        w.code.note = std::move(w.pending);
+        w.pending.reset();
+        w.code.in_template_section = w.in_template_section;
+        w.blocks.push_back(std::move(w.code));
+        break;
+      case MD_BLOCK_HTML:
+        w.in_html = false;
+        w.on_html_done();
+        break;
+      case MD_BLOCK_TABLE:
+        w.in_table = false;
+        if (!w.tbl.rows.empty()) {
+          w.tbl.line = w.tbl.row_lines.empty() ? w.last_line : w.tbl.row_lines.front();
+          w.tables.push_back(std::move(w.tbl));
+        }
+        break;
+      case MD_BLOCK_TH:
+      case MD_BLOCK_TD:
+        w.in_cell = false;
+        if (w.in_table && !w.tbl.rows.empty()) w.tbl.rows.back().push_back(std::string(trim(w.cell)));
+        break;
+      default:
+        break;
+    }
+    return 0;
+  }
+
+  // Cells keep code spans and bold as markers: enum members are written as `a` or **a**.
+  static int enter_span(MD_SPANTYPE type, void* /*detail*/, void* ud) {
+    auto& w = *static_cast<page_walker*>(ud);
+    if (w.in_cell && type == MD_SPAN_CODE) w.cell += '`';
+    if (w.in_cell && type == MD_SPAN_STRONG) w.cell += "**";
+    return 0;
+  }
+  static int leave_span(MD_SPANTYPE type, void* /*detail*/, void* ud) {
+    auto& w = *static_cast<page_walker*>(ud);
+    if (w.in_cell && type == MD_SPAN_CODE) w.cell += '`';
+    if (w.in_cell && type == MD_SPAN_STRONG) w.cell += "**";
+    return 0;
+  }
+
+  static int text(MD_TEXTTYPE type, const MD_CHAR* t, MD_SIZE size, void* ud) {
+    auto& w = *static_cast<page_walker*>(ud);
+    std::string_view s(t, size);
+    if (w.in_code) {
+      if (w.code.line == 0 && type == MD_TEXT_CODE && s != "\n") w.code.line = w.line_of(t);
+      if (type == MD_TEXT_NULLCHAR) return 0;
+      w.code.text.append(s);
+      return 0;
+    }
+    if (w.in_html) {
+      if (w.html_line == 0) w.html_line = w.line_of(t);
+      w.html.append(s);
+      return 0;
+    }
+    if (type == MD_TEXT_NORMAL || type == MD_TEXT_CODE) w.line_of(t);
+    if (type == MD_TEXT_HTML) {
+      // An inline comment inside a paragraph (`text <!-- {...} -->`) is an annotation too.
+      if (s.starts_with("<!--")) {
+        std::size_t keep = w.html_line;
+        std::string keep_html = std::move(w.html);
+        w.html = std::string(s);
+        w.html_line = w.line_of(t);
+        w.on_html_done();
+        w.html = std::move(keep_html);
+        w.html_line = keep;
+      }
+      return 0;
+    }
+    if (w.heading_level) {
+      w.heading_text.append(s);
+    } else if (w.in_cell) {
+      if (type == MD_TEXT_ENTITY) {
+        if (s == "&lt;")
+          w.cell += '<';
+        else if (s == "&gt;")
+          w.cell += '>';
+        else if (s == "&amp;")
+          w.cell += '&';
+        else if (s == "&#124;" || s == "&vert;")
+          w.cell += '|';
+        else
+          w.cell.append(s);
+      } else {
+        w.cell.append(s);
+      }
+    }
+    return 0;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Property tables.
+
+std::vector<std::string> enum_members(std::string_view desc) {
+  std::vector<std::string> out;
+  std::size_t at = ifind(desc, "possible values");
+  if (at == std::string_view::npos) at = ifind(desc, "supported values are");
+  if (at == std::string_view::npos) at = ifind(desc, "the values are");
+  if (at != std::string_view::npos) {
+    std::string_view rest = desc.substr(at);
+    if (auto colon = rest.find_first_of(":"); colon != std::string_view::npos && colon < 40)
+      rest = rest.substr(colon + 1);
+    else if (auto are = ifind(rest, " are "); are != std::string_view::npos && are < 40)
+      rest = rest.substr(are + 5);
+    else if (auto is = ifind(rest, " is "); is != std::string_view::npos && is < 40)
+      rest = rest.substr(is + 4);
+    // Prefer marked members (`a` or **a**): they survive any punctuation around them.
+    for (std::string_view mark : {std::string_view("`"), std::string_view("**")}) {
+      std::size_t p = 0;
+      while ((p = rest.find(mark, p)) != std::string_view::npos) {
+        std::size_t e = rest.find(mark, p + mark.size());
+        if (e == std::string_view::npos) break;
+        std::string_view m = trim(rest.substr(p + mark.size(), e - p - mark.size()));
+        if (!m.empty() && m.size() < 100) out.emplace_back(m);
+        p = e + mark.size();
+      }
+      if (!out.empty()) return out;
+    }
+    // Bare list: "Possible values are everyone, organization, and unknownFutureValue." up to the sentence
+    // end.
+    std::size_t end = rest.find(". ");
+    if (end == std::string_view::npos) end = rest.size();
+    std::string_view list = rest.substr(0, end);
+    std::string token;
+    auto flush = [&] {
+      std::string_view tk = trim(token);
+      while (!tk.empty() && (tk.front() == '\'' || tk.front() == '"')) tk.remove_prefix(1);
+      while (!tk.empty() && (tk.back() == '\'' || tk.back() == '"' || tk.back() == '.')) tk.remove_suffix(1);
+      if (tk.starts_with("and ")) tk.remove_prefix(4);
+      if (tk.starts_with("or ")) tk.remove_prefix(3);
+      bool ident = !tk.empty() && std::all_of(tk.begin(), tk.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+      });
+      if (ident) out.emplace_back(tk);
+      token.clear();
+    };
+    for (char c : list) {
+      if (c == ',')
+        flush();
+      else
+        token += c;
+    }
+    flush();
+    if (out.size() < 2) out.clear();  // one word is more likely prose than a list
+    return out;
+  }
+  // Intune form: "0 - `Not Ready`" / "1 - `Ready`".
+  std::size_t p = 0;
+  while ((p = desc.find(" - `", p)) != std::string_view::npos) {
+    std::size_t d = p;
+    while (d > 0 && std::isdigit(static_cast<unsigned char>(desc[d - 1]))) --d;
+    std::size_t e = desc.find('`', p + 4);
+    if (d == p || e == std::string_view::npos) {
+      p += 4;
+      continue;
+    }
+    out.emplace_back(desc.substr(p + 4, e - p - 4));
+    p = e + 1;
+  }
+  return out;
+}
+
+// "String collection" -> "Collection(String)"; "[x](../resources/x.md) (optional)" -> "x".
+std::string normalize_type(std::string_view t, bool& optional_marker) {
+  std::string s(trim(t));
+  auto strip = [&](std::string_view suffix) {
+    if (s.size() >= suffix.size() && iequals(std::string_view(s).substr(s.size() - suffix.size()), suffix)) {
+      s = std::string(trim(std::string_view(s).substr(0, s.size() - suffix.size())));
+      return true;
+    }
+    return false;
+  };
+  if (strip("(optional)")) optional_marker = true;
+  s.erase(std::remove(s.begin(), s.end(), '`'), s.end());
+  while (s.find("**") != std::string::npos) s.erase(s.find("**"), 2);
+  if (strip(" collection")) s = "Collection(" + s + ")";
+  return s;
+}
+
+bool is_property_table(const std::vector<std::string>& header) {
+  if (header.size() < 2) return false;
+  std::string first = to_lower(trim(header[0]));
+  bool name_col = first == "property" || first == "name" || first == "parameter" || first == "property name";
+  return name_col && icontains(header[1], "type");
+}
+
+std::vector<property> table_properties(const table& t) {
+  std::vector<property> props;
+  for (std::size_t r = 1; r < t.rows.size(); ++r) {
+    const auto& row = t.rows[r];
+    if (row.size() < 2) continue;
+    std::string name(trim(row[0]));
+    name.erase(std::remove(name.begin(), name.end(), '`'), name.end());
+    while (name.find("**") != std::string::npos) name.erase(name.find("**"), 2);
+    name = std::string(trim(name));
+    if (name.empty() || name.find(' ') != std::string::npos) continue;
+    property p;
+    p.name = name;
+    bool optional_marker = false;
+    p.type = normalize_type(row[1], optional_marker);
+    std::string_view desc = row.size() > 2 ? std::string_view(row[2]) : std::string_view();
+    p.enum_values = enum_members(desc);
+    p.required = !optional_marker && (desc.find("Required.") != std::string_view::npos ||
+                                      desc.starts_with("Required") || icontains(row[1], "required"));
+    p.nullable =
+        icontains(desc, "nullable") && !icontains(desc, "not nullable") && !icontains(desc, "non-nullable");
+    props.push_back(std::move(p));
+  }
+  return props;
+}
+
+void merge_properties(std::vector<property>& into, const std::vector<property>& from) {
+  for (const auto& p : from) {
+    auto it = std::find_if(into.begin(), into.end(), [&](const property& q) { return q.name == p.name; });
+    if (it == into.end()) {
+      into.push_back(p);
+    } else {
+      if (it->enum_values.empty()) it->enum_values = p.enum_values;
+      it->required = it->required || p.required;
+      it->nullable = it->nullable || p.nullable;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// URLs.
+
+struct url_info {
+  std::string version;
+  std::string broken;  // why the URL is not a URL, "" when fine
+};
+
+url_info inspect_url(std::string_view url) {
+  url_info u;
+  std::string_view path = url;
+  if (auto scheme = path.find("://"); scheme != std::string_view::npos) {
+    std::size_t slash = path.find('/', scheme + 3);
+    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
+  }
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  std::string_view first = path.substr(0, path.find_first_of("/?"));
+  if (first == "v1.0" || first == "beta") u.version = std::string(first);
+  if (url.find("**") != std::string_view::npos || icontains(url, " not found")) {
+    u.broken = "the documented URL is a generator leftover, not a URL";
+    return u;
+  }
+  // Spaces are fine inside {placeholders} and the query string, not in the path itself.
+  std::string_view before_query = url.substr(0, url.find('?'));
+  int depth = 0;
+  for (char c : before_query) {
+    if (c == '{')
+      ++depth;
+    else if (c == '}')
+      depth = std::max(0, depth - 1);
+    else if ((c == ' ' || c == '\t') && depth == 0) {
+      u.broken = "the documented URL has a space in its path";
+      return u;
+    }
+  }
+  return u;
+}
+
+std::string page_name(std::string_view file) {
+  std::filesystem::path p{std::string(file)};
+  return p.stem().string();
+}
+
+std::string resource_name_from_title(std::string_view h1) {
+  std::string_view t = trim(h1);
+  std::size_t rt = ifind(t, " resource type");
+  if (rt == std::string_view::npos) rt = ifind(t, " complex type");
+  if (rt == std::string_view::npos) rt = ifind(t, " resource");
+  if (rt != std::string_view::npos) t = trim(t.substr(0, rt));
+  if (t.find(' ') != std::string_view::npos) return {};
+  return std::string(t);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+struct example {
+  http_block http;
+  std::size_t line = 0;  // line of the request/status line in the file
+  std::size_t body_line = 0;
+  std::optional<annotation> note;
+  bool paired = false;
+  bool ignored = false;  // annotated "ignored" outside the templates: an example the doc tooling skips
+};
+
+void fill_body(std::string_view file, example& e, std::string& body, std::optional<boost::json::value>& json,
+               const header_list& headers, fixture_set& out, const options& opts) {
+  body = e.http.body;
+  if (body.empty()) return;
+  const header* ct = find_header(headers, "Content-Type");
+  bool json_type = ct && icontains(ct->value, "json");
+  std::string_view b = trim(body);
+  bool looks_json = b.starts_with("{") || b.starts_with("[");
+  if (!looks_json &&
+      !(json_type && !b.empty() && (b.front() == '"' || std::isdigit(static_cast<unsigned char>(b.front())))))
+    return;  // text, XML, binary placeholders: kept as text
+  auto r = parse_documented_json(body, opts.max_json_depth);
+  if (r.value) {
+    json = std::move(r.value);
+    if (!r.repairs.empty()) {
+      std::string what;
+      for (auto& x : r.repairs) what += (what.empty() ? "" : ", ") + x;
+      out.diagnostics.push_back({std::string(file), e.body_line, severity::warning, "json-repaired",
+                                 "documented JSON body is not strict JSON; repaired: " + what});
+    }
+    return;
+  }
+  std::size_t line = r.error_line ? e.body_line + r.error_line - 1 : e.body_line;
+  out.diagnostics.push_back({std::string(file), line, severity::error, "invalid-json-body",
+                             "documented JSON body cannot be parsed (" + r.error + "); kept as text"});
+}
+
+std::string body_odata_type(const boost::json::value& v, bool& collection) {
+  if (auto* o = v.if_object()) {
+    if (auto* t = o->if_contains("@odata.type"))
+      if (auto* s = t->if_string()) return std::string(*s);
+    if (auto* val = o->if_contains("value"))
+      if (auto* a = val->if_array()) {
+        collection = true;
+        for (auto& item : *a)
+          if (auto* io = item.if_object())
+            if (auto* t = io->if_contains("@odata.type"))
+              if (auto* s = t->if_string()) return std::string(*s);
+      }
+  }
+  return {};
+}
+
+std::string strip_hash(std::string_view s) {
+  while (!s.empty() && s.front() == '#') s.remove_prefix(1);
+  return std::string(trim(s));
+}
+
+}  // namespace
+
+void extract_text(std::string_view file, std::string_view text, fixture_set& out, const options& opts) {
+  ++out.files_read;
+  out.bytes_read += text.size();
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+
+  page_walker w(file, text, opts, out);
+  w.line_starts.reserve(text.size() / 40 + 1);
+  w.line_starts.push_back(0);
+  for (const char* p = text.data(); (p = static_cast<const char*>(std::memchr(
+                                         p, '\n', static_cast<std::size_t>(text.data() + text.size() - p))));
+       ++p)
+    w.line_starts.push_back(static_cast<std::size_t>(p - text.data()) + 1);
+
+  MD_PARSER parser{};
+  parser.abi_version = 0;
+  parser.flags = MD_FLAG_TABLES | MD_FLAG_NOINDENTEDCODEBLOCKS;
+  parser.enter_block = &page_walker::enter_block;
+  parser.leave_block = &page_walker::leave_block;
+  parser.enter_span = &page_walker::enter_span;
+  parser.leave_span = &page_walker::leave_span;
+  parser.text = &page_walker::text;
+  if (md_parse(text.data(), static_cast<MD_SIZE>(text.size()), &parser, &w) != 0) {
+    w.diag(1, severity::error, "unparsable-markdown", "the markdown parser gave up on this page");
+    return;
+  }
+  if (w.pending && w.pending->block_type != "resource")
+    w.diag(w.pending->line, severity::warning, "dangling-annotation",
+           "annotation '" + w.pending->block_type + "' is not followed by a code block");
+
+  std::string fname(file);
+  std::string page = page_name(file);
+  bool resource_page = w.resource_page || fname.find("/resources/") != std::string::npos ||
+                       fname.starts_with("resources/") || icontains(w.h1, "resource type");
+
+  // Property tables: a resource page defines a type; an API page documents its examples' properties.
+  std::vector<property> page_props;
+  std::size_t first_table_line = 0;
+  for (const auto& t : w.tables) {
+    if (!is_property_table(t.rows.front())) continue;
+    if (!first_table_line) first_table_line = t.line;
+    merge_properties(page_props, table_properties(t));
+  }
+  if (resource_page) {
+    std::string name =
+        !w.resource_type.empty() ? simple_type_name(w.resource_type) : resource_name_from_title(w.h1);
+    if (name.empty()) name = page;
+    std::string key = simple_type_name(name);
+    if (!page_props.empty() || !out.types.contains(key)) {
+      auto& td = out.types[key];
+      if (td.name.empty()) {
+        td.name = !w.resource_type.empty() ? strip_hash(w.resource_type) : name;
+        td.file = fname;
+        td.line = first_table_line ? first_table_line : 1;
+      }
+      merge_properties(td.properties, page_props);
+    }
+  }
+
+  // Code blocks -> templates and examples.
+  std::vector<std::string> templates;
+  std::vector<example> requests, responses;
+  for (auto& b : w.blocks) {
+    std::string info = to_lower(b.info);
+    std::string bt = b.note ? b.note->block_type : "";
+    if (bt == "resource" || bt == "example" || bt == "enum" || bt == "enumeration" || bt == "property")
+      continue;
+    bool http_fence =
+        info == "http" || info.empty() || info == "msgraph-interactive" || info.starts_with("http ");
+    bool annotated = bt == "request" || bt == "response";
+    if (!http_fence && !annotated) continue;
+    http_block hb = detail::parse_http_block(b.text);
+    if (hb.kind == block_kind::none) {
+      if (annotated && http_fence)
+        w.diag(b.line, severity::warning, "unparsed-http-block",
+               "block annotated as " + bt + " has no request line or status line");
+      continue;
+    }
+    example e;
+    e.line = b.line + hb.first_line;
+    e.body_line = b.line + hb.body_line;
+    e.http = std::move(hb);
+    e.note = b.note;
+    e.ignored = bt == "ignored";
+    if (b.in_template_section) {
+      if (e.http.kind == block_kind::request) {
+        // Templates often list several lines (one per route): keep each request line.
+        for (std::string_view line : {std::string_view(b.text)}) {
+          std::size_t pos = 0;
+          while (pos < line.size()) {
+            std::size_t nl = line.find('\n', pos);
+            std::string_view l = trim(line.substr(pos, nl == std::string_view::npos ? nl : nl - pos));
+            auto sp = l.find(' ');
+            if (sp != std::string_view::npos && detail::is_http_method(l.substr(0, sp)))
+              templates.push_back(std::string(l.substr(0, sp)) + " " + std::string(trim(l.substr(sp + 1))));
+            if (nl == std::string_view::npos) break;
+            pos = nl + 1;
+          }
+        }
+      }
+      continue;
+    }
+    if (bt == "request" && e.http.kind != block_kind::request)
+      w.diag(e.line, severity::warning, "block-type-mismatch", "annotated as request but holds a response");
+    if (bt == "response" && e.http.kind != block_kind::response)
+      w.diag(e.line, severity::warning, "block-type-mismatch", "annotated as response but holds a request");
+    (e.http.kind == block_kind::request ? requests : responses).push_back(std::move(e));
+  }
+
+  // Pairing: a named response pairs with the request of that name; otherwise with the closest unpaired
+  // request before it.
+  std::string page_version;
+  for (auto& r : requests)
+    if (auto u = inspect_url(r.http.url); !u.version.empty()) {
+      page_version = u.version;
+      break;
+    }
+  if (page_version.empty()) page_version = opts.default_version;
+
+  std::set<std::string> ids;
+  std::size_t example_no = 0;
+  for (auto& resp : responses) {
+    example* req = nullptr;
+    if (resp.note && !resp.note->name.empty()) {
+      for (auto& r : requests)
+        if (r.note && r.note->name == resp.note->name && !r.paired) req = &r;
+      if (!req)
+        for (auto& r : requests)
+          if (r.note && r.note->name == resp.note->name) req = &r;
+    }
+    if (!req) {
+      for (auto& r : requests)
+        if (r.line < resp.line && !r.paired) req = &r;
+    }
+    if (!req) {
+      if (resp.ignored) continue;
+      w.diag(resp.line, severity::warning, "unpaired-response",
+             "response example has no request example before it; not a fixture");
+      continue;
+    }
+    req->paired = true;
+    ++example_no;
+
+    fixture f;
+    f.page = page;
+    f.file = fname;
+    f.line = req->line;
+    std::string name = req->note && !req->note->name.empty()   ? req->note->name
+                       : resp.note && !resp.note->name.empty() ? resp.note->name
+                                                               : "example-" + std::to_string(example_no);
+    std::string id = page + "/" + name;
+    for (int n = 2; ids.contains(id); ++n) id = page + "/" + name + "-" + std::to_string(n);
+    ids.insert(id);
+    f.id = std::move(id);
+
+    f.request.method = req->http.method;
+    f.request.url = req->http.url;
+    f.request.headers = req->http.headers;
+    f.request.line = req->line;
+    fill_body(file, *req, f.request.body, f.request.json, f.request.headers, out, opts);
+    f.response.status = resp.http.status;
+    f.response.reason = resp.http.reason;
+    f.response.headers = resp.http.headers;
+    f.response.line = resp.line;
+    fill_body(file, resp, f.response.body, f.response.json, f.response.headers, out, opts);
+
+    auto u = inspect_url(f.request.url);
+    f.version = u.version.empty() ? page_version : u.version;
+    if (!u.broken.empty()) {
+      f.runnable = false;
+      f.not_runnable_reason = u.broken + ": " + f.request.url;
+      w.diag(f.line, severity::error, "broken-url", f.not_runnable_reason);
+    } else if (!f.request.body.empty() && !f.request.json && trim(f.request.body).starts_with("{")) {
+      f.runnable = false;
+      f.not_runnable_reason = "the documented request body is not valid JSON";
+    }
+
+    if (resp.note) {
+      f.response.truncated = resp.note->truncated;
+      f.response.is_collection = resp.note->is_collection;
+      f.expect_error = resp.note->expect_error;
+      f.optional_properties = resp.note->optional_properties;
+      f.nullable_properties = resp.note->nullable_properties;
+    }
+    std::string declared = resp.note ? strip_hash(resp.note->odata_type) : std::string();
+    if (declared.size() > 11 && iequals(std::string_view(declared).substr(0, 11), "collection(") &&
+        declared.back() == ')') {
+      declared = std::string(trim(std::string_view(declared).substr(11, declared.size() - 12)));
+      f.response.is_collection = true;
+    }
+    bool body_collection = false;
+    std::string shown = f.response.json ? strip_hash(body_odata_type(*f.response.json, body_collection)) : "";
+    if (!declared.empty() && !shown.empty() && !same_type(declared, shown) && !body_collection)
+      w.diag(resp.line, severity::warning, "odata-type-mismatch",
+             "annotation says @odata.type '" + declared + "' but the example body says '" + shown + "'");
+    // The body's spelling is what a server sends; the annotation is often lower-cased by tooling.
+    if (!declared.empty() && !shown.empty() && same_type(declared, shown))
+      f.response.odata_type = shown;
+    else if (!declared.empty())
+      f.response.odata_type = declared;
+    else if (!body_collection)
+      f.response.odata_type = shown;
+    if (f.response.status >= 400) f.expect_error = true;
+
+    if (!resource_page) f.properties = page_props;
+    f.endpoint_templates = templates;
+    out.fixtures.push_back(std::move(f));
+  }
+  for (auto& r : requests)
+    if (!r.paired && !r.ignored)
+      w.diag(r.line, severity::warning, "unpaired-request",
+             "request example has no response example; not a fixture");
+}
+
+void link(fixture_set& set) {
+  for (auto& f : set.fixtures) {
+    if (f.response.odata_type.empty()) continue;
+    if (const type_def* t = set.find_type(f.response.odata_type))
+      merge_properties(f.properties, t->properties);
+  }
+}
+
+void extract_paths(const std::vector<std::string>& paths, fixture_set& out, std::vector<std::string>& missing,
+                   const options& opts) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
+           !ec && it != end; it.increment(ec))
+        if (it->is_regular_file(ec) && it->path().extension() == ".md") found.push_back(it->path().string());
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (fs::exists(p, ec)) {
+      files.push_back(p);
+    } else {
+      missing.push_back(p);
+    }
+  }
+  std::string buf;
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    std::error_code ec;
+    auto size = fs::file_size(f, ec);
+    if (!in || ec) {
+      out.diagnostics.push_back({f, 0, severity::error, "unreadable-file", "cannot read the file"});
+      continue;
+    }
+    if (size > opts.max_file_bytes) {
+      out.diagnostics.push_back({f, 0, severity::error, "file-too-large",
+                                 "file is " + std::to_string(size) + " bytes, over the limit of " +
+                                     std::to_string(opts.max_file_bytes)});
+      continue;
+    }
+    buf.resize(size);
+    in.read(buf.data(), static_cast<std::streamsize>(size));
+    buf.resize(static_cast<std::size_t>(in.gcount()));
+    extract_text(f, buf, out, opts);
+  }
+  link(out);
+}
+
+}  // namespace conform::extract

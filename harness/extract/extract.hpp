@@ -1,0 +1,52 @@
+// conform::extract — documentation pages (markdown) become fixtures and diagnostics; knows nothing of HTTP
+// I/O.
+//   input : "### Request\n<!-- {\"blockType\":\"request\",\"name\":\"get_user\"} -->\n```http\nGET
+//   https://graph.microsoft.com/v1.0/me\n```\n..." output: fixture{id="get-user/get_user", request{GET,
+//   ".../v1.0/me"}, response{200, odata_type="microsoft.graph.user"}}
+#pragma once
+
+#include "model/fixture.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace conform::extract {
+
+struct options {
+  std::size_t max_json_depth = 64;                // deeper documented JSON is an error, not a stack overflow
+  std::size_t max_file_bytes = 64 * 1024 * 1024;  // larger files are a diagnostic, not read
+  std::string default_version = "v1.0";           // for relative URLs on pages that never name a version
+};
+
+// Extracts one document already in memory. `file` names it in fixtures and diagnostics. Resource pages add to
+// out.types; API pages add fixtures. Call link() once all pages are in.
+void extract_text(std::string_view file, std::string_view text, fixture_set& out, const options& opts = {});
+
+// Reads every file named (whatever its extension) and walks directories for *.md (sorted, for stable output),
+// then links. Paths that do not exist are returned in `missing` and skipped.
+void extract_paths(const std::vector<std::string>& paths, fixture_set& out, std::vector<std::string>& missing,
+                   const options& opts = {});
+
+// Gives each fixture the properties of the type its response names (@odata.type), from resource pages.
+void link(fixture_set& set);
+
+// The `conform extract` document: {"fixtures": [...], "diagnostics": [...]}.
+boost::json::value to_json(const fixture_set& set);
+boost::json::value to_json(const fixture& f);
+boost::json::value to_json(const diagnostic& d);
+
+// Exposed for tests and the reference server: lenient JSON as documented (trailing commas, `...` lines,
+// NBSP).
+struct json_parse_result {
+  std::optional<boost::json::value> value;
+  std::vector<std::string> repairs;  // what was repaired, empty when strict JSON
+  std::string error;                 // why it failed, when !value
+  std::size_t error_line = 0;        // 1-based line inside the text, 0 when unknown
+};
+json_parse_result parse_documented_json(std::string_view text, std::size_t max_depth);
+
+}  // namespace conform::extract

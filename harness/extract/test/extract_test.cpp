@@ -1,0 +1,320 @@
+// One test per trap real documentation sets (small inputs written for the test), and hostile input.
+#include "extract/extract.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace conform::extract {
+namespace {
+
+fixture_set run(std::string_view text, std::string_view file = "api/page.md") {
+  fixture_set set;
+  extract_text(file, text, set);
+  link(set);
+  return set;
+}
+
+bool has_diag(const fixture_set& s, std::string_view code, std::size_t line = 0) {
+  for (const auto& d : s.diagnostics)
+    if (d.code == code && (line == 0 || d.line == line)) return true;
+  return false;
+}
+
+constexpr std::string_view pair_text =
+    "# Get user\n"
+    "<!-- {\n"
+    "  \"blockType\": \"request\",\n"
+    "  \"name\": \"get_user\"\n"
+    "}\n"
+    "-->\n"
+    "\n"
+    "```http\n"
+    "GET https://graph.microsoft.com/v1.0/users/{id | userPrincipalName}\n"
+    "```\n"
+    "<!-- { \"blockType\": \"response\", \"truncated\": \"true\", \"@odata.type\": \"Microsoft.Graph.User\" "
+    "} -->\n"
+    "```http\n"
+    "HTTP/1.1 200 OK\n"
+    "Content-type: application/json\n"
+    "\n"
+    "{\"@odata.type\": \"#microsoft.graph.user\", \"id\": \"1\"}\n"
+    "```\n";
+
+TEST(Annotations, BindAcrossBlankLinesAndMultiLineComments) {
+  auto s = run(pair_text);
+  ASSERT_EQ(s.fixtures.size(), 1u);
+  const auto& f = s.fixtures[0];
+  EXPECT_EQ(f.id, "page/get_user");
+  EXPECT_EQ(f.request.url, "https://graph.microsoft.com/v1.0/users/{id | userPrincipalName}");
+  EXPECT_TRUE(f.response.truncated);  // the string "true"
+  EXPECT_TRUE(same_type(f.response.odata_type, "microsoft.graph.user"));
+  EXPECT_EQ(f.line, 9u);
+  EXPECT_EQ(f.response.line, 13u);
+  EXPECT_TRUE(s.diagnostics.empty());
+}
+
+TEST(Annotations, LenientJsonIsAWarningAndValuesAreUsed) {
+  auto s =
+      run("<!-- { blockType: \"request\", name: \"n1\", } -->\n```http\nDELETE /me/events/{id}\n```\n"
+          "<!-- { \"blockType\": \"response\", } -->\n```http\nHTTP/1.1 204 No Content\n```\n");
+  ASSERT_EQ(s.fixtures.size(), 1u);
+  EXPECT_EQ(s.fixtures[0].id, "page/n1");
+  EXPECT_TRUE(has_diag(s, "lenient-annotation", 1));
+  EXPECT_EQ(s.fixtures[0].response.status, 204);
+  EXPECT_EQ(s.fixtures[0].version, "v1.0");  // relative URL: the default version
+}
+
+TEST(Annotations, CollectionTypeAnyCaseAndKeys) {
+  auto s = run(
+      "<!-- {\"blockType\": \"request\"} -->\n```http\nGET /v1.0/users\n```\n"
+      "<!-- {\"blockType\": \"response\", \"@odata.type\": \"COLLECTION(microsoft.graph.user)\", "
+      "\"expectError\": false, \"optionalProperties\": [\"mail\"], \"nullableProperties\": [\"phone\"]} -->\n"
+      "```http\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"value\": []}\n```\n");
+  ASSERT_EQ(s.fixtures.size(), 1u);
+  const auto& f = s.fixtures[0];
+  EXPECT_TRUE(f.response.is_collection);
+  EXPECT_EQ(f.response.odata_type, "microsoft.graph.user");
+  EXPECT_EQ(f.optional_properties, std::vector<std::string>{"mail"});
+  EXPECT_EQ(f.nullable_properties, std::vector<std::string>{"phone"});
+}
+
+TEST(Annotations, NamedResponsePairsWithNamedRequest) {
+  auto s =
+      run("<!-- {\"blockType\": \"request\", \"name\": \"a\"} -->\n```http\nGET /v1.0/a\n```\n"
+          "<!-- {\"blockType\": \"request\", \"name\": \"b\"} -->\n```http\nGET /v1.0/b\n```\n"
+          "<!-- {\"blockType\": \"response\", \"name\": \"a\"} -->\n```http\nHTTP/1.1 200 OK\n```\n"
+          "<!-- {\"blockType\": \"response\", \"name\": \"b\"} -->\n```http\nHTTP/1.1 202 Accepted\n```\n");
+  ASSERT_EQ(s.fixtures.size(), 2u);
+  EXPECT_EQ(s.fixtures[0].request.url, "/v1.0/a");
+  EXPECT_EQ(s.fixtures[0].response.status, 200);
+  EXPECT_EQ(s.fixtures[1].request.url, "/v1.0/b");
+  EXPECT_EQ(s.fixtures[1].response.status, 202);
+}
+
+TEST(Unannotated, RequestAndResponseByFirstLine) {
+  auto s =
+      run("## Example\n```http\nPATCH https://graph.microsoft.com/beta/me\nContent-type: application/json\n\n"
+          "{\"a\": 1}\n```\n``` http\nHTTP 204 No Content\n```\n");
+  ASSERT_EQ(s.fixtures.size(), 1u);
+  EXPECT_EQ(s.fixtures[0].request.method, "PATCH");
+  EXPECT_EQ(s.fixtures[0].version, "beta");
+  EXPECT_EQ(s.fixtures[0].response.status, 204);
+  EXPECT_EQ(s.fixtures[0].id, "page/example-1");
+}
+
+TEST(Unannotated, HttpRequestSectionHoldsTemplatesNotExamples) {
+  auto s =
+      run("## HTTP request\n<!-- {\"blockType\": \"ignored\"} -->\n```http\nGET /users/{id}\nGET /me\n```\n"
+          "```http\nGET /groups/{id}\n```\n## Example\n```http\nGET /v1.0/users/42\n```\n"
+          "```http\nHTTP/1.1 200 OK\n```\n");
+  ASSERT_EQ(s.fixtures.size(), 1u);
+  EXPECT_EQ(s.fixtures[0].endpoint_templates,
+            (std::vector<std::string>{"GET /users/{id}", "GET /me", "GET /groups/{id}"}));
+  EXPECT_FALSE(has_diag(s, "unpaired-request"));
+}
+
+TEST(Fences, InfoStringsAndTildes) {
+  for (std::string_view fence :
+       {"```http", "```HTTP", "``` http", "```msgraph-interactive", "```", "~~~http"}) {
+    std::string close = fence.starts_with("~") ? "~~~" : "```";
+    std::string text = std::string(fence) + "\nGET /v1.0/me\n" + close + "\n" + std::string(fence) +
+                       "\nHTTP/1.1 200\n" + close + "\n";
+    auto s = run(text);
+    ASSERT_EQ(s.fixtures.size(), 1u) << fence;
+    EXPECT_EQ(s.fixtures[0].response.status, 200) << fence;
+    EXPECT_TRUE(s.fixtures[0].response.reason.empty()) << fence;
+  }
+  // Other languages are not examples.
+  EXPECT_TRUE(run("```json\nGET /v1.0/me\n```\n```json\nHTTP/1.1 200\n```\n").fixtures.empty());
+}
+
+TEST(StatusLines, FormsAndHeaderPlacement) {
+  auto s =
+      run("```http\nPOST /v1.0/x\n```\n```http\nHTTP 201 Created\n\nContent-Type: application/json\n"
+          "Content-Length: 3\n{\"a\":1}\n```\n");
+  ASSERT_EQ(s.fixtures.size(), 1u);
+  const auto& r = s.fixtures[0].response;
+  EXPECT_EQ(r.status, 201);
+  EXPECT_EQ(r.reason, "Created");
+  ASSERT_EQ(r.headers.size(), 2u);
+  ASSERT_TRUE(r.json);  // body directly after headers; Content-Length 3 ignored
+  EXPECT_EQ(r.json->at("a").as_int64(), 1);
+}
+
+TEST(Bodies, RecoverableFaultsAreRepairedWithWarning) {
+  auto s =
+      run("```http\nGET /v1.0/x\n```\n```http\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n"
+          "{\n  \"value\": [\n    {\"a\": 1},\n    ...\n  ],\n  \"b\":\xC2\xA0true,\n}\n```\n");
+  ASSERT_EQ(s.fixtures.size(), 1u);
+  ASSERT_TRUE(s.fixtures[0].response.json);
+  EXPECT_TRUE(s.fixtures[0].response.json->at("b").as_bool());
+  EXPECT_TRUE(has_diag(s, "json-repaired", 8));
+}
+
+TEST(Bodies, UnrecoverableBodyIsErrorAndKeepsText) {
+  auto s =
+      run("```http\nGET /v1.0/x\n```\n```http\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n"
+          "{\n  \"a\": 1,\n  \"b\": unquoted value\n}\n```\n");
+  ASSERT_EQ(s.fixtures.size(), 1u);
+  EXPECT_FALSE(s.fixtures[0].response.json);
+  EXPECT_NE(s.fixtures[0].response.body.find("unquoted value"), std::string::npos);
+  EXPECT_TRUE(has_diag(s, "invalid-json-body", 10));
+}
+
+TEST(Bodies, NonJsonStaysText) {
+  auto s = run(
+      "```http\nGET /v1.0/x/$count\n```\n```http\nHTTP/1.1 200 OK\nContent-Type: text/plain\n\n893\n```\n");
+  ASSERT_EQ(s.fixtures.size(), 1u);
+  EXPECT_FALSE(s.fixtures[0].response.json);
+  EXPECT_EQ(s.fixtures[0].response.body, "893");
+  EXPECT_TRUE(s.diagnostics.empty());
+}
+
+TEST(Urls, QueryWithSpacesAndAnglePlaceholdersAreFine) {
+  auto s =
+      run("```http\nGET https://graph.microsoft.com/v1.0/me/events?$filter=start ge '<timestamp>'\n```\n"
+          "```http\nHTTP/1.1 200 OK\n```\n");
+  ASSERT_EQ(s.fixtures.size(), 1u);
+  EXPECT_TRUE(s.fixtures[0].runnable);
+  EXPECT_EQ(s.fixtures[0].request.url,
+            "https://graph.microsoft.com/v1.0/me/events?$filter=start ge '<timestamp>'");
+}
+
+TEST(Urls, SpaceInPathIsBroken) {
+  auto s = run("```http\nGET /v1.0/me/some thing\n```\n```http\nHTTP/1.1 200 OK\n```\n");
+  ASSERT_EQ(s.fixtures.size(), 1u);
+  EXPECT_FALSE(s.fixtures[0].runnable);
+  EXPECT_TRUE(has_diag(s, "broken-url", 2));
+}
+
+TEST(Pairing, UnpairedRequestAndResponseAreDiagnostics) {
+  auto s = run("```http\nHTTP/1.1 200 OK\n```\n```http\nGET /v1.0/a\n```\n");
+  EXPECT_TRUE(s.fixtures.empty());
+  EXPECT_TRUE(has_diag(s, "unpaired-response", 2));
+  EXPECT_TRUE(has_diag(s, "unpaired-request", 5));
+}
+
+TEST(PropertyTables, EnumsRequiredAndTypes) {
+  auto s =
+      run("|Property|Type|Description|\n|:--|:--|:--|\n"
+          "|status|[operationStatus](../resources/x.md)|Possible values are: `notStarted`, `running`. "
+          "Required.|\n"
+          "|mode|String|Possible values are everyone, organization, and unknownFutureValue.|\n"
+          "|state|Int32|State: 0 - `Not Ready`, 1 - `Ready`|\n"
+          "|tags|String collection|Optional. Nullable.|\n"
+          "|kind|**Private** or **Public**|The possible values are: **Private**, **Public**.|\n\n"
+          "```http\nGET /v1.0/x\n```\n```http\nHTTP/1.1 200 OK\n```\n");
+  ASSERT_EQ(s.fixtures.size(), 1u);
+  const auto& p = s.fixtures[0].properties;
+  ASSERT_EQ(p.size(), 5u);
+  EXPECT_EQ(p[0].type, "operationStatus");
+  EXPECT_EQ(p[0].enum_values, (std::vector<std::string>{"notStarted", "running"}));
+  EXPECT_TRUE(p[0].required);
+  EXPECT_EQ(p[1].enum_values, (std::vector<std::string>{"everyone", "organization", "unknownFutureValue"}));
+  EXPECT_EQ(p[2].enum_values, (std::vector<std::string>{"Not Ready", "Ready"}));
+  EXPECT_EQ(p[3].type, "Collection(String)");
+  EXPECT_FALSE(p[3].required);
+  EXPECT_TRUE(p[3].nullable);
+  EXPECT_EQ(p[4].enum_values, (std::vector<std::string>{"Private", "Public"}));
+}
+
+TEST(PropertyTables, ResourcePageSuppliesTypeOfResponse) {
+  fixture_set set;
+  extract_text("resources/widget.md",
+               "# widget resource type\n## Properties\n|Property|Type|Description|\n|---|---|---|\n"
+               "|color|String|Possible values are: `red`, `blue`.|\n|size|Int32|Required.|\n",
+               set);
+  extract_text("api/widget-get.md",
+               "```http\nGET /v1.0/widgets/1\n```\n<!-- "
+               "{\"blockType\":\"response\",\"@odata.type\":\"microsoft.graph.widget\"} -->\n"
+               "```http\nHTTP/1.1 200 OK\n```\n",
+               set);
+  link(set);
+  ASSERT_NE(set.find_type("#Microsoft.Graph.Widget"), nullptr);
+  ASSERT_EQ(set.fixtures.size(), 1u);
+  ASSERT_EQ(set.fixtures[0].properties.size(), 2u);
+  EXPECT_EQ(set.fixtures[0].properties[0].enum_values, (std::vector<std::string>{"red", "blue"}));
+  EXPECT_TRUE(set.fixtures[0].properties[1].required);
+}
+
+TEST(ODataType, DisagreementIsDiagnostic) {
+  auto s =
+      run("```http\nGET /v1.0/x\n```\n<!-- "
+          "{\"blockType\":\"response\",\"@odata.type\":\"microsoft.graph.user\"} -->\n"
+          "```http\nHTTP/1.1 200 OK\n\n{\"@odata.type\": \"#microsoft.graph.group\"}\n```\n");
+  EXPECT_TRUE(has_diag(s, "odata-type-mismatch", 6));
+  auto same =
+      run("```http\nGET /v1.0/x\n```\n<!-- "
+          "{\"blockType\":\"response\",\"@odata.type\":\"microsoft.graph.USER\"} -->\n"
+          "```http\nHTTP/1.1 200 OK\n\n{\"@odata.type\": \"#microsoft.graph.user\"}\n```\n");
+  EXPECT_FALSE(has_diag(same, "odata-type-mismatch"));
+  ASSERT_EQ(same.fixtures.size(), 1u);
+  EXPECT_EQ(same.fixtures[0].response.odata_type, "microsoft.graph.user");
+}
+
+TEST(Encoding, BomAndCrlf) {
+  std::string text =
+      "\xEF\xBB\xBF<!-- {\"blockType\": \"request\"} -->\r\n```http\r\nGET /v1.0/me\r\n```\r\n"
+      "```http\r\nHTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"a\": 1}\r\n```\r\n";
+  auto s = run(text);
+  ASSERT_EQ(s.fixtures.size(), 1u);
+  EXPECT_EQ(s.fixtures[0].request.url, "/v1.0/me");
+  EXPECT_EQ(s.fixtures[0].line, 3u);
+  ASSERT_TRUE(s.fixtures[0].response.json);
+  EXPECT_EQ(s.fixtures[0].response.headers[0].value, "application/json");
+}
+
+TEST(Hostile, NeverCrashesOrHangs) {
+  std::vector<std::string> inputs;
+  inputs.emplace_back("");
+  inputs.emplace_back(std::string("\x00\x01\xff\xfe\x80", 5));
+  inputs.emplace_back(std::string(10 * 1024 * 1024, 'x'));  // a 10 MB line
+  inputs.emplace_back("```http\nGET /v1.0/x\n");            // unclosed fence
+  inputs.emplace_back(
+      "<!-- { \"blockType\": \"request\"\n```http\nGET /v1.0/x\n```\n");  // unterminated comment
+  inputs.emplace_back("```http\nGET /v1.0/x\n```\n```http\nHTTP/1.1 200 OK\n\n" + std::string(100000, '[') +
+                      std::string(100000, ']') + "\n```\n");  // deeply nested JSON
+  inputs.emplace_back(
+      "```http\nGET /v1.0/\xff\xfe\n```\n```http\nHTTP/1.1 200 OK\n\n{\"a\": \"\xc3\x28\"}\n```\n");
+  inputs.emplace_back(std::string(50000, '>') + " deep quote");
+  inputs.emplace_back(std::string(20000, '|') + "\n|--|\n");
+  std::mt19937 rng(42);
+  for (int i = 0; i < 50; ++i) {
+    std::string r(4096, '\0');
+    const char alphabet[] = "`~<!-{}[]\"|:\n #HTTP/1.1 200GET*\\\xc2\xa0";
+    for (auto& c : r) c = alphabet[rng() % (sizeof(alphabet) - 1)];
+    inputs.push_back(std::move(r));
+  }
+  for (const auto& in : inputs) {
+    fixture_set s;
+    extract_text("hostile.md", in, s);
+    link(s);
+    auto doc = to_json(s);  // serialisable, even with invalid UTF-8 inside
+    EXPECT_TRUE(doc.is_object());
+  }
+  fixture_set deep;
+  extract_text("deep.md", inputs[5], deep);
+  EXPECT_TRUE(has_diag(deep, "invalid-json-body"));
+  fixture_set unterminated;
+  extract_text("u.md", inputs[4], unterminated);
+  EXPECT_TRUE(has_diag(unterminated, "unterminated-comment", 1));
+}
+
+TEST(Output, JsonDocumentHasContractKeys) {
+  auto s = run(pair_text);
+  auto doc = to_json(s).as_object();
+  const auto& f = doc.at("fixtures").as_array().at(0).as_object();
+  for (const char* key :
+       {"id", "source", "version", "runnable", "not_runnable_reason", "request", "response", "properties"})
+    EXPECT_TRUE(f.contains(key)) << key;
+  EXPECT_EQ(f.at("source").at("line").as_uint64(), 9u);
+  for (const char* key : {"method", "url", "headers", "body"})
+    EXPECT_TRUE(f.at("request").as_object().contains(key));
+  for (const char* key : {"status", "headers", "body", "truncated", "odata_type"})
+    EXPECT_TRUE(f.at("response").as_object().contains(key));
+  EXPECT_EQ(f.at("response").at("odata_type").as_string().find('#'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace conform::extract
