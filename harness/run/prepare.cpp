@@ -1,0 +1,473 @@
+// Turning a documented example into a request that can be sent: target, placeholders, body values, headers.
+#include "check/check.hpp"
+#include "mock/reference_server.hpp"
+#include "run/run.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+
+namespace conform::run {
+
+namespace json = boost::json;
+
+namespace {
+
+bool starts_with_icase(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+// "v1.0", "beta", "v2": the first path segment already names the API version.
+bool is_version_segment(std::string_view seg) {
+  if (iequals(seg, "beta")) return true;
+  return seg.size() >= 2 && (seg[0] == 'v' || seg[0] == 'V') &&
+         std::isdigit(static_cast<unsigned char>(seg[1]));
+}
+
+std::string_view first_segment(std::string_view path) {
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  return path.substr(0, path.find_first_of("/?"));
+}
+
+bool is_hex(char c) {
+  return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+}
+
+std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ull) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::string utc_now(const char* format) {
+  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+
+// The wire kind a documented type name stands for; "" for strings, complex types and unknown names.
+std::string primitive_kind(std::string_view type) {
+  type = trim(type);
+  if (starts_with_icase(type, "Collection(") && !type.empty() && type.back() == ')')
+    type = trim(type.substr(11, type.size() - 12));
+  if (starts_with_icase(type, "Edm.")) type.remove_prefix(4);
+  std::string t = to_lower(type);
+  static const char* const numbers[] = {"int16", "int32",  "int64",  "int",   "integer", "byte",
+                                        "sbyte", "double", "single", "float", "decimal", "number"};
+  for (const char* n : numbers)
+    if (t == n) return "number";
+  if (t == "boolean" || t == "bool") return "boolean";
+  if (t == "datetimeoffset" || t == "datetime" || t == "timestamp") return "timestamp";
+  if (t == "date") return "date";
+  if (t == "guid") return "guid";
+  if (t == "duration") return "duration";
+  if (t == "timeofday") return "timeofday";
+  return "";
+}
+
+struct type_context {
+  const std::vector<property>* props = nullptr;
+  const type_def* type = nullptr;
+};
+
+const property* find_in(const std::vector<property>& props, std::string_view name) {
+  for (const property& p : props)
+    if (p.name == name) return &p;
+  for (const property& p : props)
+    if (iequals(p.name, name)) return &p;
+  return nullptr;
+}
+
+const property* find_property(const type_context& ctx, std::string_view name) {
+  if (ctx.type != nullptr)
+    if (const property* p = find_in(ctx.type->properties, name)) return p;
+  if (ctx.props != nullptr) return find_in(*ctx.props, name);
+  return nullptr;
+}
+
+std::string element_type(std::string_view type) {
+  type = trim(type);
+  if (starts_with_icase(type, "Collection(") && type.back() == ')')
+    return std::string(type.substr(11, type.size() - 12));
+  return std::string(type);
+}
+
+type_context child_context(const fixture_set& set, const property* p, const json::value& v) {
+  type_context ctx;
+  if (v.is_object()) {
+    const json::object& o = v.get_object();
+    if (auto it = o.find("@odata.type"); it != o.end() && it->value().is_string())
+      ctx.type = set.find_type(it->value().get_string());
+  }
+  if (ctx.type == nullptr && p != nullptr) ctx.type = set.find_type(element_type(p->type));
+  return ctx;
+}
+
+struct body_walker {
+  const fixture_set& set;
+  std::vector<std::string>& substitutions;
+  std::string now = utc_now("%Y-%m-%dT%H:%M:%SZ");
+  std::string today = utc_now("%Y-%m-%d");
+  int depth = 0;
+
+  void record(const std::string& pointer, const json::value& old_value, const json::value& new_value,
+              std::string_view why) {
+    substitutions.push_back((pointer.empty() ? std::string("/") : pointer) + ": " +
+                            json::serialize(old_value) + " -> " + json::serialize(new_value) + " (" +
+                            std::string(why) + ")");
+  }
+
+  void string_value(json::value& v, const property* p, const std::string& pointer) {
+    std::string_view s = v.get_string();
+    std::string named = check::placeholder_type(s);
+    if (named.empty()) return;  // a real value: the docs' own, sent as written
+    if (p != nullptr && !p->enum_values.empty()) {
+      for (const std::string& m : p->enum_values)
+        if (iequals(m, s)) return;
+      json::value nv = json::string(p->enum_values.front());
+      record(pointer, v, nv, "first member of enum " + p->type);
+      v = std::move(nv);
+      return;
+    }
+    std::string kind = p != nullptr ? primitive_kind(p->type) : "";
+    std::string why = p != nullptr ? p->type : named;
+    if (kind.empty()) {
+      kind = primitive_kind(named);
+      why = named;
+    }
+    json::value nv;
+    if (kind == "number")
+      nv = std::int64_t{0};
+    else if (kind == "boolean")
+      nv = false;
+    else if (kind == "timestamp")
+      nv = json::string(now);
+    else if (kind == "date")
+      nv = json::string(today);
+    else if (kind == "guid")
+      nv = json::string(generated_value(pointer));
+    else if (kind == "duration")
+      nv = json::string("PT0S");
+    else if (kind == "timeofday")
+      nv = json::string("00:00:00");
+    else
+      return;
+    record(pointer, v, nv, why);
+    v = std::move(nv);
+  }
+
+  void value(json::value& v, const property* p, const std::string& pointer) {
+    if (depth > 64) return;  // documented JSON was depth-checked by extract; this guards hand-made fixtures
+    if (v.is_string()) {
+      string_value(v, p, pointer);
+    } else if (v.is_array()) {
+      ++depth;
+      json::array& a = v.get_array();
+      for (std::size_t i = 0; i < a.size(); ++i) value(a[i], p, pointer + "/" + std::to_string(i));
+      --depth;
+    } else if (v.is_object()) {
+      ++depth;
+      object(v.get_object(), child_context(set, p, v), pointer);
+      --depth;
+    }
+  }
+
+  void object(json::object& o, const type_context& ctx, const std::string& pointer) {
+    for (auto& m : o) {
+      std::string_view key = m.key();
+      if (key.find('@') != std::string_view::npos) continue;  // annotations are not properties
+      value(m.value(), find_property(ctx, key), pointer + "/" + check::pointer_token(key));
+    }
+  }
+};
+
+// Hop-by-hop and computed headers: the transport writes them, a documented copy would be wrong or stale.
+bool dropped_header(std::string_view name) {
+  for (std::string_view n : {"Content-Length", "Authorization", "Host", "Connection", "Transfer-Encoding",
+                             "Keep-Alive", "Upgrade", "TE", "Trailer"})
+    if (iequals(name, n)) return true;
+  return iequals(name, mock::fixture_header);
+}
+
+void set_header(header_list& headers, std::string name, std::string value) {
+  for (header& h : headers)
+    if (iequals(h.name, name)) {
+      h.value = std::move(value);
+      return;
+    }
+  headers.push_back({std::move(name), std::move(value)});
+}
+
+}  // namespace
+
+std::string rewrite_url(std::string_view documented, std::string_view base, std::string_view version) {
+  documented = trim(documented);
+  std::string rest;
+  if (starts_with_icase(documented, "http://") || starts_with_icase(documented, "https://")) {
+    std::size_t authority = documented.find("://") + 3;
+    std::size_t end = documented.find_first_of("/?", authority);
+    rest = end == std::string_view::npos ? "/" : std::string(documented.substr(end));
+  } else {
+    std::string_view path = documented;
+    if (path.empty())
+      return std::string(base.substr(0, base.find_last_not_of('/') + 1)) + "/" + std::string(version);
+    // "graph.microsoft.com/v1.0/me": a host without a scheme; "v1.0/me" is a relative path.
+    std::string_view first = first_segment(path);
+    if (path.front() != '/' && first.find('.') != std::string_view::npos && !is_version_segment(first))
+      path.remove_prefix(std::min(path.size(), first.size()));
+    rest = path.empty() || path.front() != '/' ? "/" + std::string(path) : std::string(path);
+    if (!version.empty() && !is_version_segment(first_segment(rest)))
+      rest = "/" + std::string(version) + rest;
+  }
+  if (!rest.empty() && rest.front() == '?') rest.insert(0, "/");
+  while (!base.empty() && base.back() == '/') base.remove_suffix(1);
+  return std::string(base) + rest;
+}
+
+std::string encode_url(std::string_view url) {
+  static constexpr std::string_view allowed = "-._~:/?@!$&'()*+,;=";
+  std::size_t scheme = url.find("://");
+  std::size_t path_start = scheme == std::string_view::npos ? 0 : url.find_first_of("/?", scheme + 3);
+  std::string out;
+  out.reserve(url.size());
+  for (std::size_t i = 0; i < url.size(); ++i) {
+    auto c = static_cast<unsigned char>(url[i]);
+    bool in_authority = path_start == std::string_view::npos || i < path_start;
+    bool keep = std::isalnum(c) != 0 || allowed.find(static_cast<char>(c)) != std::string_view::npos ||
+                (in_authority && (c == '[' || c == ']')) ||
+                (c == '%' && i + 2 < url.size() && is_hex(url[i + 1]) && is_hex(url[i + 2]));
+    if (c >= 0x80) keep = false;
+    if (keep) {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+std::vector<placeholder> find_placeholders(std::string_view text) {
+  std::vector<placeholder> out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char open = text[i];
+    if (open != '{' && open != '<') continue;
+    char close = open == '{' ? '}' : '>';
+    std::size_t end = text.find(close, i + 1);
+    if (end == std::string_view::npos || end - i > 100) continue;
+    std::string_view inner = text.substr(i + 1, end - i - 1);
+    // Names only: JSON in a query ({"a":1}) or markup is not a placeholder.
+    bool name_like = !trim(inner).empty() && std::all_of(inner.begin(), inner.end(), [](unsigned char c) {
+      return std::isalnum(c) != 0 || c == '_' || c == '-' || c == '.' || c == ' ' || c == '|' || c == '$';
+    });
+    if (!name_like) continue;
+    placeholder p;
+    p.pos = i;
+    p.size = end - i + 1;
+    p.text = std::string(text.substr(i, p.size));
+    p.names.emplace_back(trim(inner));
+    if (inner.find('|') != std::string_view::npos) {
+      std::size_t start = 0;
+      while (start <= inner.size()) {
+        std::size_t bar = inner.find('|', start);
+        std::string_view alt =
+            trim(inner.substr(start, bar == std::string_view::npos ? inner.npos : bar - start));
+        if (!alt.empty()) p.names.emplace_back(alt);
+        if (bar == std::string_view::npos) break;
+        start = bar + 1;
+      }
+    }
+    out.push_back(std::move(p));
+    i = end;
+  }
+  return out;
+}
+
+std::string generated_value(std::string_view seed) {
+  std::uint64_t a = fnv1a(seed), b = fnv1a(seed, a ^ 0x9e3779b97f4a7c15ull);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
+                static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3fff)),
+                static_cast<unsigned long long>(b & 0xffffffffffffull));
+  return buf;
+}
+
+std::string bind_placeholders(std::string_view text, const options& opts, std::string_view where,
+                              std::string_view fixture_id, std::vector<std::string>& substitutions,
+                              std::vector<std::string>& unbound) {
+  (void)fixture_id;
+  std::string out;
+  std::size_t copied = 0;
+  for (const placeholder& p : find_placeholders(text)) {
+    const std::string* value = nullptr;
+    for (const std::string& n : p.names) {
+      if (auto it = opts.variables.find(n); it != opts.variables.end()) {
+        value = &it->second;
+        break;
+      }
+    }
+    if (value == nullptr)  // docs spell the same name with different case across pages
+      for (const std::string& n : p.names)
+        for (const auto& [k, v] : opts.variables)
+          if (value == nullptr && iequals(k, n)) value = &v;
+    out.append(text.substr(copied, p.pos - copied));
+    copied = p.pos + p.size;
+    if (value != nullptr) {
+      out += *value;
+      substitutions.push_back(std::string(where) + ": " + p.text + " -> " + *value);
+    } else if (opts.fill_placeholders) {
+      // Seeded by the name alone, so {usersId} is the same user in every request of the run.
+      std::string generated = generated_value(p.names.front());
+      out += generated;
+      substitutions.push_back(std::string(where) + ": " + p.text + " -> " + generated + " (generated)");
+    } else {
+      out += p.text;
+      if (std::find(unbound.begin(), unbound.end(), p.text) == unbound.end()) unbound.push_back(p.text);
+    }
+  }
+  out.append(text.substr(copied));
+  return out;
+}
+
+void substitute_body(json::value& body, const fixture& f, const fixture_set& set,
+                     std::vector<std::string>& substitutions) {
+  body_walker w{set, substitutions};
+  if (body.is_object()) {
+    type_context ctx = child_context(set, nullptr, body);
+    ctx.props = &f.properties;
+    w.object(body.get_object(), ctx, "");
+  } else {
+    w.value(body, nullptr, "");
+  }
+}
+
+prepared_request prepare_request(const fixture& f, const fixture_set& set, const options& opts,
+                                 std::string_view base) {
+  prepared_request out;
+  out.method = f.request.method.empty() ? "GET" : f.request.method;
+  std::vector<std::string> unbound;
+  std::string url = bind_placeholders(f.request.url, opts, "url", f.id, out.substitutions, unbound);
+  out.url = encode_url(rewrite_url(url, base, f.version));
+
+  for (const header& h : f.request.headers) {
+    if (dropped_header(h.name)) continue;
+    set_header(out.headers, h.name,
+               bind_placeholders(h.value, opts, "header " + h.name, f.id, out.substitutions, unbound));
+  }
+  for (const header& h : opts.headers) set_header(out.headers, h.name, h.value);
+  if (!opts.bearer_token.empty()) set_header(out.headers, "Authorization", "Bearer " + opts.bearer_token);
+  set_header(out.headers, std::string(mock::fixture_header), f.id);
+
+  if (f.request.json) {
+    json::value body = *f.request.json;
+    substitute_body(body, f, set, out.substitutions);
+    out.body = json::serialize(body);
+    if (find_header(out.headers, "Content-Type") == nullptr)
+      out.headers.push_back({"Content-Type", "application/json"});
+  } else {
+    out.body = f.request.body;
+  }
+
+  if (!unbound.empty()) {
+    std::string list, first_name = find_placeholders(unbound.front()).front().names.back();
+    for (const std::string& u : unbound) list += (list.empty() ? "" : ", ") + u;
+    out.error = "unbound placeholder" + std::string(unbound.size() > 1 ? "s " : " ") + list +
+                ": bind with --var " + first_name + "=VALUE, a suite \"variables\" entry or CONFORM_VAR_" +
+                first_name + " (or --fill-placeholders)";
+  }
+  return out;
+}
+
+bool selected(std::string_view fixture_id, const options& opts) {
+  bool in = opts.include.empty() ||
+            std::any_of(opts.include.begin(), opts.include.end(),
+                        [&](const std::string& g) { return mock::glob_match(g, fixture_id); });
+  return in && std::none_of(opts.exclude.begin(), opts.exclude.end(),
+                            [&](const std::string& g) { return mock::glob_match(g, fixture_id); });
+}
+
+redactor::redactor(const options& opts) : secret_headers_(opts.secret_headers) {
+  add_secret(opts.bearer_token);
+  for (const header& h : opts.headers)
+    if (is_secret_header(h.name)) {
+      add_secret(h.value);
+      // "Bearer abc" / "Basic abc": the credential alone may show up elsewhere (an echoing server).
+      std::string_view v = trim(h.value);
+      if (auto sp = v.find(' '); sp != std::string_view::npos)
+        add_secret(std::string(trim(v.substr(sp + 1))));
+    }
+  // https://user:password@host: the userinfo is a credential too.
+  std::string_view t = opts.target;
+  if (auto scheme = t.find("://"); scheme != std::string_view::npos) {
+    std::string_view authority = t.substr(scheme + 3, t.find_first_of("/?#", scheme + 3) - scheme - 3);
+    if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+      std::string_view userinfo = authority.substr(0, at);
+      if (auto colon = userinfo.find(':'); colon != std::string_view::npos)
+        add_secret(std::string(userinfo.substr(colon + 1)));
+    }
+  }
+}
+
+void redactor::add_secret(std::string value) {
+  if (value.empty() || value == "***") return;
+  if (std::find(secrets_.begin(), secrets_.end(), value) != secrets_.end()) return;
+  secrets_.push_back(std::move(value));
+  std::stable_sort(secrets_.begin(), secrets_.end(),
+                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+}
+
+bool redactor::is_secret_header(std::string_view name) const {
+  for (std::string_view n : {"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "api-key",
+                             "x-api-key", "Ocp-Apim-Subscription-Key"})
+    if (iequals(name, n)) return true;
+  return std::any_of(secret_headers_.begin(), secret_headers_.end(),
+                     [&](const std::string& s) { return iequals(s, name); });
+}
+
+std::string redactor::operator()(std::string_view text) const {
+  std::string out(text);
+  for (const std::string& s : secrets_) {
+    std::size_t pos = 0;
+    while ((pos = out.find(s, pos)) != std::string::npos) {
+      out.replace(pos, s.size(), "***");
+      pos += 3;
+    }
+  }
+  return out;
+}
+
+void redactor::apply(case_result& c) const {
+  if (secrets_.empty()) return;
+  auto fix = [&](std::string& s) { s = (*this)(s); };
+  fix(c.url);
+  fix(c.error_message);
+  fix(c.skip_reason);
+  for (std::string& s : c.substitutions) fix(s);
+  for (std::string& s : c.notes) fix(s);
+  for (check_result& k : c.checks) {
+    fix(k.pointer);
+    fix(k.expected);
+    fix(k.actual);
+    fix(k.message);
+  }
+}
+
+}  // namespace conform::run

@@ -1,0 +1,224 @@
+// Scheduling: which fixtures run, where they go (a real target or the embedded reference server), and how an
+// exchange becomes a case_result.
+#include "run/run.hpp"
+
+#include "check/check.hpp"
+#include "mock/reference_server.hpp"
+#include "transport/client.hpp"
+#include "transport/server.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <memory>
+#include <stdexcept>
+#include <system_error>
+
+namespace conform::run {
+
+namespace {
+
+std::string iso_utc(std::chrono::system_clock::time_point tp) {
+  std::time_t t = std::chrono::system_clock::to_time_t(tp);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+case_result base_case(const fixture& f) {
+  case_result c;
+  c.fixture_id = f.id;
+  c.page = f.page;
+  c.file = f.file;
+  c.line = f.request.line != 0 ? f.request.line : f.line;
+  c.method = f.request.method;
+  return c;
+}
+
+// The reference server over the same fixtures, on a loopback port, for as long as the run lasts.
+class embedded_server {
+ public:
+  embedded_server(const fixture_set& set, const mock::options& opts) : reference_(set, opts) {
+    transport::server_options so;
+    so.host = "127.0.0.1";
+    so.port = 0;
+    so.threads = 2;
+    server_ = std::make_unique<transport::http_server>(so, [this](const http_request& req) {
+      mock::reply r = reference_.handle(req);
+      return transport::server_reply{std::move(r.response), r.reset, r.delay};
+    });
+    std::error_code ec;
+    server_->start(ec);
+    if (ec) throw std::runtime_error("cannot start the embedded reference server: " + ec.message());
+  }
+  ~embedded_server() { server_->stop(); }
+  embedded_server(const embedded_server&) = delete;
+  embedded_server& operator=(const embedded_server&) = delete;
+
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+
+ private:
+  mock::reference_server reference_;
+  std::unique_ptr<transport::http_server> server_;
+};
+
+}  // namespace
+
+run_result run_fixtures(const fixture_set& set, const options& opts, const progress_fn& progress) {
+  auto started = std::chrono::system_clock::now();
+  auto steady_start = std::chrono::steady_clock::now();
+  run_result out;
+  out.started_at = iso_utc(started);
+  const redactor redact(opts);
+
+  std::vector<const fixture*> chosen;
+  for (const fixture& f : set.fixtures)
+    if (selected(f.id, opts)) chosen.push_back(&f);
+  const std::size_t total = chosen.size();
+  out.cases.resize(total);
+  std::size_t done = 0;
+  auto finish = [&](std::size_t i, case_result&& c) {
+    redact.apply(c);
+    out.cases[i] = std::move(c);
+    ++done;
+    if (progress) progress(out.cases[i], done, total);
+  };
+
+  // Cases that need no server are settled first; the rest wait for the base URL.
+  std::vector<std::size_t> to_send;
+  for (std::size_t i = 0; i < total; ++i) {
+    const fixture& f = *chosen[i];
+    case_result c = base_case(f);
+    auto ov = opts.overrides.find(f.id);
+    if (!f.runnable) {
+      c.outcome = verdict::skipped;
+      c.skip_reason = f.not_runnable_reason.empty() ? "not runnable" : f.not_runnable_reason;
+      finish(i, std::move(c));
+    } else if (ov != opts.overrides.end() && ov->second.skip) {
+      c.outcome = verdict::skipped;
+      c.skip_reason = "skipped by suite override: " + *ov->second.skip;
+      finish(i, std::move(c));
+    } else {
+      to_send.push_back(i);
+    }
+  }
+
+  std::unique_ptr<embedded_server> embedded;
+  std::string base = opts.target;
+  if (base.empty() && !to_send.empty()) {
+    embedded = std::make_unique<embedded_server>(set, opts.embedded);
+    base = embedded->base_url();
+  }
+
+  std::vector<transport::outgoing_request> requests;
+  std::vector<std::size_t> request_case;  // request index -> case index
+  std::vector<std::vector<std::string>> request_subs;
+  for (std::size_t i : to_send) {
+    const fixture& f = *chosen[i];
+    prepared_request p = prepare_request(f, set, opts, base);
+    if (!p.error.empty()) {
+      case_result c = base_case(f);
+      c.method = p.method;
+      c.url = p.url;
+      c.outcome = verdict::error;
+      c.error_stage = "placeholder";
+      c.error_message = std::move(p.error);
+      c.substitutions = std::move(p.substitutions);
+      finish(i, std::move(c));
+      continue;
+    }
+    request_case.push_back(i);
+    request_subs.push_back(std::move(p.substitutions));
+    requests.push_back({std::move(p.method), std::move(p.url), std::move(p.headers), std::move(p.body)});
+  }
+
+  if (!requests.empty()) {
+    transport::client_options co;
+    co.concurrency = std::max<std::size_t>(1, opts.concurrency);
+    co.timeout = opts.timeout;
+    co.connect_timeout = opts.connect_timeout;
+    co.max_body = opts.max_body;
+    co.verify_tls = !opts.insecure;
+    co.cacert = opts.cacert;
+    co.retries = std::max(0, opts.retries);
+    check::options checks;
+    checks.odata_type = opts.odata_type;
+    checks.strict_enums = opts.strict_enums;
+    checks.strict_properties = opts.strict_properties;
+
+    transport::http_client client(co);
+    client.run(requests, [&](std::size_t r, transport::exchange_result&& x) {
+      std::size_t i = request_case[r];
+      const fixture& f = *chosen[i];
+      case_result c = base_case(f);
+      c.method = requests[r].method;
+      c.url = requests[r].url;
+      c.substitutions = std::move(request_subs[r]);
+      c.attempts = x.attempts;
+      c.seconds = x.seconds;
+      if (!x.ok) {
+        c.outcome = verdict::error;
+        c.error_stage = x.error_stage;
+        c.error_message = x.error_message;
+        if (x.attempts > 1) c.notes.push_back("gave up after " + std::to_string(x.attempts) + " attempts");
+        finish(i, std::move(c));
+        return;
+      }
+      c.status = x.response.status;
+      auto ov = opts.overrides.find(f.id);
+      if (ov != opts.overrides.end() && ov->second.status) {
+        fixture expected = f;  // a copy: the set is shared with the embedded server's threads
+        expected.response.status = *ov->second.status;
+        c.notes.push_back("expected status " + std::to_string(*ov->second.status) +
+                          " set by suite override (documented " + std::to_string(f.response.status) + ")");
+        c.checks = check::check_response(expected, set, x.response, checks);
+      } else {
+        c.checks = check::check_response(f, set, x.response, checks);
+      }
+      c.outcome = c.first_failure() != nullptr ? verdict::failed : verdict::passed;
+      if (x.retried) {
+        c.passed_after_retry = c.outcome == verdict::passed;
+        c.notes.push_back("answered after " + std::to_string(x.attempts) + " attempts (retried)");
+      }
+      finish(i, std::move(c));
+    });
+  }
+  embedded.reset();
+
+  out.properties.emplace_back("target", opts.target.empty() ? "embedded reference server" +
+                                                                  (base.empty() ? std::string() : " " + base)
+                                                            : redact(opts.target));
+  out.properties.emplace_back("conform.version", opts.conform_version);
+  if (!opts.include.empty()) out.properties.emplace_back("filter.include", join(opts.include));
+  if (!opts.exclude.empty()) out.properties.emplace_back("filter.exclude", join(opts.exclude));
+  if (opts.insecure)
+    out.properties.emplace_back("insecure", "true: TLS certificates and host names were NOT verified");
+  if (opts.fill_placeholders)
+    out.properties.emplace_back("fill-placeholders", "true: unbound placeholders got generated values");
+  out.properties.emplace_back("concurrency", std::to_string(std::max<std::size_t>(1, opts.concurrency)));
+  out.properties.emplace_back("timeout.ms", std::to_string(opts.timeout.count()));
+  out.properties.emplace_back("retries", std::to_string(opts.retries));
+  out.properties.emplace_back(
+      "odata-type", opts.odata_type == check::odata_type_mode::required ? "required" : "if-present");
+  if (opts.strict_enums) out.properties.emplace_back("strict-enums", "true");
+  if (opts.strict_properties) out.properties.emplace_back("strict-properties", "true");
+  for (auto& [name, value] : out.properties) value = redact(value);
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - steady_start).count();
+  return out;
+}
+
+std::optional<check::odata_type_mode> parse_odata_type_mode(std::string_view s) {
+  if (s == "required") return check::odata_type_mode::required;
+  if (s == "if-present" || s == "if_present") return check::odata_type_mode::if_present;
+  return std::nullopt;
+}
+
+}  // namespace conform::run

@@ -1,0 +1,150 @@
+// conform::run — replays fixtures over transport, checks the answers, returns results as data.
+//   input : fixture{POST https://graph.microsoft.com/beta/communications/calls/{callId}/operations},
+//   target="",
+//           variables={callId=57dab8b1-...}
+//   output: run_result{cases=[case_result{outcome=passed, url="http://127.0.0.1:PORT/beta/.../operations"}]}
+#pragma once
+
+#include "check/check.hpp"
+#include "mock/reference_server.hpp"
+#include "model/fixture.hpp"
+#include "model/result.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace conform::run {
+
+// Per-fixture adjustments a suite makes when a server legitimately differs from the docs.
+struct fixture_override {
+  std::optional<int> status;        // expected status instead of the documented one
+  std::optional<std::string> skip;  // skip the fixture, with this reason
+};
+
+struct options {
+  std::string target;  // base URL replacing the documented scheme+host; "" = embedded reference server
+  std::map<std::string, std::string, std::less<>> variables;  // placeholder name -> value
+  header_list headers;                      // added to every request, replacing documented ones of that name
+  std::vector<std::string> secret_headers;  // header names whose values are redacted (beyond the defaults)
+  std::string bearer_token;                 // sent as Authorization: Bearer <token>; never reported
+  std::size_t concurrency = 8;
+  std::chrono::milliseconds timeout{30000};
+  std::chrono::milliseconds connect_timeout{10000};
+  std::size_t max_body = 16 * 1024 * 1024;
+  int retries = 0;
+  std::string cacert;
+  bool insecure = false;  // no TLS verification; the run properties say so
+  check::odata_type_mode odata_type = check::odata_type_mode::required;
+  bool strict_enums = false;
+  bool strict_properties = false;
+  std::vector<std::string> include;  // globs on fixture ids; empty = all
+  std::vector<std::string> exclude;
+  std::map<std::string, fixture_override, std::less<>> overrides;  // by fixture id
+  bool fill_placeholders = false;  // unbound placeholders get generated values instead of an error
+  std::string conform_version = "0.1.0";
+  mock::options embedded;  // the embedded reference server's options (faults make failing runs in tests)
+};
+
+// One request ready to send, or the reason it cannot be.
+struct prepared_request {
+  std::string method;
+  std::string url;  // absolute, percent-encoded
+  header_list headers;
+  std::string body;
+  std::vector<std::string> substitutions;  // "what: old -> new" for every value replaced
+  std::string error;                       // non-empty: unbound placeholder, nothing may be sent
+};
+
+// "https://graph.microsoft.com/v1.0/users/x" + "http://h:1/graph" -> "http://h:1/graph/v1.0/users/x";
+// a relative "/users/x" gets "/" + version first. The result is not yet percent-encoded.
+std::string rewrite_url(std::string_view documented, std::string_view base, std::string_view version);
+// Percent-encodes what RFC 3986 forbids in a URL (spaces, quotes, braces, '#', non-ASCII, stray '%') and
+// keeps everything else, so documented OData queries reach the server as written.
+std::string encode_url(std::string_view url);
+
+// A placeholder found in documented text: "{usersId}", "{id | userPrincipalName}", "<timestamp>".
+struct placeholder {
+  std::size_t pos = 0;
+  std::size_t size = 0;
+  std::string text;                // as written, braces included
+  std::vector<std::string> names;  // candidate variable names: {"id", "userPrincipalName"}
+};
+std::vector<placeholder> find_placeholders(std::string_view text);
+// A GUID-shaped value derived from `seed` (stable across runs, so a filled run is reproducible).
+std::string generated_value(std::string_view seed);
+
+// Binds placeholders in `text` from variables; unbound ones are generated when fill is set, else listed in
+// `unbound`. `where` names the text in substitution records ("url", "header If-Match").
+std::string bind_placeholders(std::string_view text, const options& opts, std::string_view where,
+                              std::string_view fixture_id, std::vector<std::string>& substitutions,
+                              std::vector<std::string>& unbound);
+
+// Documented placeholder values in a JSON request body ("String" where an enum, a timestamp, a number or a
+// boolean belongs) become valid values; each replacement is recorded as "/pointer: old -> new".
+void substitute_body(boost::json::value& body, const fixture& f, const fixture_set& set,
+                     std::vector<std::string>& substitutions);
+
+// The whole request for one fixture against `base` (an absolute base URL).
+prepared_request prepare_request(const fixture& f, const fixture_set& set, const options& opts,
+                                 std::string_view base);
+
+// Replaces every secret (bearer token, Authorization/Cookie/api-key values, secret headers) with "***".
+class redactor {
+ public:
+  explicit redactor(const options& opts);
+  void add_secret(std::string value);
+  std::string operator()(std::string_view text) const;
+  void apply(case_result& c) const;
+  // Whether a header of this name carries a secret.
+  bool is_secret_header(std::string_view name) const;
+
+ private:
+  std::vector<std::string> secrets_;  // longest first, so a token inside "Bearer <token>" goes too
+  std::vector<std::string> secret_headers_;
+};
+
+// Whether the include/exclude globs keep this fixture id in the run.
+bool selected(std::string_view fixture_id, const options& opts);
+
+using progress_fn = std::function<void(const case_result&, std::size_t done, std::size_t total)>;
+
+// Replays every selected fixture and checks the answers. Cases come back in fixture order; progress is called
+// once per case as it completes (from the calling thread). Throws std::runtime_error for configuration
+// mistakes only (unreadable cacert, embedded server that cannot start).
+run_result run_fixtures(const fixture_set& set, const options& opts, const progress_fn& progress = {});
+
+// A suite file: JSON with comments and trailing commas, the same settings as the command line. Every field is
+// optional so the command line can tell what the suite set.
+struct suite {
+  std::optional<std::string> target;
+  std::map<std::string, std::string, std::less<>> variables;
+  header_list headers;
+  std::vector<std::string> secret_headers;
+  std::vector<std::string> paths;  // resolved against the suite file's directory
+  std::vector<std::string> include, exclude;
+  std::map<std::string, fixture_override, std::less<>> overrides;
+  std::optional<std::string> bearer_env;
+  std::optional<std::size_t> concurrency, max_body;
+  std::optional<long long> timeout_ms, connect_timeout_ms;
+  std::optional<int> retries;
+  std::optional<std::string> cacert;
+  std::optional<bool> insecure, strict_enums, strict_properties, fill_placeholders;
+  std::optional<check::odata_type_mode> odata_type;
+  std::optional<std::string> junit, json;  // report paths, resolved against the suite file's directory
+};
+// Throws std::invalid_argument with a one-line reason (file, what is wrong) for unreadable or invalid suites.
+suite parse_suite(std::string_view text, const std::filesystem::path& base_dir,
+                  std::string_view name = "suite");
+suite load_suite(const std::filesystem::path& file);
+
+// "required" / "if-present" -> mode; nullopt otherwise.
+std::optional<check::odata_type_mode> parse_odata_type_mode(std::string_view s);
+
+}  // namespace conform::run

@@ -1,0 +1,165 @@
+// Suite files: the command line's settings, checked into a repository next to the docs they replay.
+#include "run/run.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/parse_options.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace conform::run {
+
+namespace json = boost::json;
+
+namespace {
+
+struct reader {
+  std::string name;  // the suite file, for messages
+  std::filesystem::path base_dir;
+
+  [[noreturn]] void fail(const std::string& what) const { throw std::invalid_argument(name + ": " + what); }
+
+  std::string string(const json::value& v, std::string_view key) const {
+    if (!v.is_string()) fail("\"" + std::string(key) + "\" must be a string");
+    return std::string(v.get_string());
+  }
+  bool boolean(const json::value& v, std::string_view key) const {
+    if (!v.is_bool()) fail("\"" + std::string(key) + "\" must be true or false");
+    return v.get_bool();
+  }
+  long long integer(const json::value& v, std::string_view key, long long min) const {
+    if (!v.is_int64() && !v.is_uint64()) fail("\"" + std::string(key) + "\" must be an integer");
+    long long n = v.is_int64() ? v.get_int64() : static_cast<long long>(v.get_uint64());
+    if (n < min) fail("\"" + std::string(key) + "\" must be at least " + std::to_string(min));
+    return n;
+  }
+  std::vector<std::string> strings(const json::value& v, std::string_view key) const {
+    if (!v.is_array()) fail("\"" + std::string(key) + "\" must be an array of strings");
+    std::vector<std::string> out;
+    for (const json::value& e : v.get_array()) out.push_back(string(e, key));
+    return out;
+  }
+  const json::object& object(const json::value& v, std::string_view key) const {
+    if (!v.is_object()) fail("\"" + std::string(key) + "\" must be an object");
+    return v.get_object();
+  }
+  std::string path(const std::string& p) const {
+    std::filesystem::path fp(p);
+    return (fp.is_absolute() ? fp : base_dir / fp).lexically_normal().string();
+  }
+};
+
+// Suites are written by hand: accept both "connect_timeout" and "connect-timeout".
+std::string normalize_key(std::string_view key) {
+  std::string k(key);
+  for (char& c : k)
+    if (c == '-') c = '_';
+  return k;
+}
+
+}  // namespace
+
+suite parse_suite(std::string_view text, const std::filesystem::path& base_dir, std::string_view name) {
+  reader r{std::string(name), base_dir};
+  json::parse_options po;
+  po.allow_comments = true;
+  po.allow_trailing_commas = true;
+  po.max_depth = 32;
+  boost::system::error_code ec;
+  json::value doc = json::parse(text, ec, {}, po);
+  if (ec) r.fail("not valid JSON: " + ec.message());
+  const json::object& root = r.object(doc, "the suite");
+
+  suite s;
+  for (const auto& m : root) {
+    std::string key = normalize_key(m.key());
+    const json::value& v = m.value();
+    if (key == "target") {
+      s.target = r.string(v, key);
+    } else if (key == "variables" || key == "vars") {
+      for (const auto& e : r.object(v, key)) {
+        // Numbers are convenient for ids; they bind as their text.
+        if (e.value().is_string())
+          s.variables[std::string(e.key())] = std::string(e.value().get_string());
+        else if (e.value().is_int64() || e.value().is_uint64())
+          s.variables[std::string(e.key())] = e.value().is_int64() ? std::to_string(e.value().get_int64())
+                                                                   : std::to_string(e.value().get_uint64());
+        else
+          r.fail("variable \"" + std::string(e.key()) + "\" must be a string");
+      }
+    } else if (key == "headers") {
+      for (const auto& e : r.object(v, key))
+        s.headers.push_back({std::string(e.key()), r.string(e.value(), key)});
+    } else if (key == "secret_headers") {
+      s.secret_headers = r.strings(v, key);
+    } else if (key == "paths") {
+      for (const std::string& p : r.strings(v, key)) s.paths.push_back(r.path(p));
+    } else if (key == "include" || key == "filter") {
+      s.include = r.strings(v, key);
+    } else if (key == "exclude") {
+      s.exclude = r.strings(v, key);
+    } else if (key == "overrides") {
+      for (const auto& e : r.object(v, key)) {
+        fixture_override o;
+        for (const auto& f : r.object(e.value(), "overrides." + std::string(e.key()))) {
+          if (f.key() == "status")
+            o.status = static_cast<int>(r.integer(f.value(), "status", 100));
+          else if (f.key() == "skip")
+            o.skip = r.string(f.value(), "skip");
+          else
+            r.fail("unknown override \"" + std::string(f.key()) + "\" for \"" + std::string(e.key()) +
+                   "\" (status or skip expected)");
+        }
+        s.overrides[std::string(e.key())] = std::move(o);
+      }
+    } else if (key == "bearer_env") {
+      s.bearer_env = r.string(v, key);
+    } else if (key == "concurrency") {
+      s.concurrency = static_cast<std::size_t>(r.integer(v, key, 1));
+    } else if (key == "max_body") {
+      s.max_body = static_cast<std::size_t>(r.integer(v, key, 0));
+    } else if (key == "timeout") {
+      s.timeout_ms = r.integer(v, key, 1);
+    } else if (key == "connect_timeout") {
+      s.connect_timeout_ms = r.integer(v, key, 1);
+    } else if (key == "retries") {
+      s.retries = static_cast<int>(r.integer(v, key, 0));
+    } else if (key == "cacert") {
+      s.cacert = r.path(r.string(v, key));
+    } else if (key == "insecure") {
+      s.insecure = r.boolean(v, key);
+    } else if (key == "strict_enums") {
+      s.strict_enums = r.boolean(v, key);
+    } else if (key == "strict_properties") {
+      s.strict_properties = r.boolean(v, key);
+    } else if (key == "fill_placeholders") {
+      s.fill_placeholders = r.boolean(v, key);
+    } else if (key == "odata_type") {
+      s.odata_type = parse_odata_type_mode(r.string(v, key));
+      if (!s.odata_type) r.fail("\"odata_type\" must be \"required\" or \"if-present\"");
+    } else if (key == "junit") {
+      s.junit = r.path(r.string(v, key));
+    } else if (key == "json") {
+      s.json = r.path(r.string(v, key));
+    } else if (key == "description" || key == "name" || key == "$schema") {
+      // For people reading the suite.
+    } else {
+      // A typo ("varibles") silently ignored would make a confusing run; say it.
+      r.fail("unknown setting \"" + std::string(m.key()) + "\"");
+    }
+  }
+  return s;
+}
+
+suite load_suite(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::invalid_argument(file.string() + ": cannot read the suite file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::filesystem::path dir = file.parent_path();
+  if (dir.empty()) dir = ".";
+  return parse_suite(text.str(), dir, file.string());
+}
+
+}  // namespace conform::run

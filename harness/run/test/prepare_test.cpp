@@ -1,0 +1,238 @@
+#include "run/run.hpp"
+#include "seed_fixtures.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <stdexcept>
+#include <string>
+
+namespace conform::run {
+namespace {
+
+namespace json = boost::json;
+
+struct rewrite_case {
+  const char* documented;
+  const char* base;
+  const char* version;
+  const char* expected;
+};
+
+TEST(RewriteUrl, Table) {
+  const rewrite_case cases[] = {
+      {"https://graph.microsoft.com/v1.0/users/x", "http://127.0.0.1:8080/graph", "v1.0",
+       "http://127.0.0.1:8080/graph/v1.0/users/x"},
+      {"https://graph.microsoft.com/v1.0/users/x", "http://127.0.0.1:8080/graph/", "v1.0",
+       "http://127.0.0.1:8080/graph/v1.0/users/x"},
+      {"https://graph.microsoft.com/beta/me?$select=id", "https://example.test", "beta",
+       "https://example.test/beta/me?$select=id"},
+      {"HTTPS://graph.microsoft.com/v1.0/me", "http://h:1", "v1.0", "http://h:1/v1.0/me"},
+      {"/users/{usersId}/operations", "http://h:1", "v1.0", "http://h:1/v1.0/users/{usersId}/operations"},
+      {"users/x", "http://h:1", "beta", "http://h:1/beta/users/x"},
+      {"/v1.0/users/x", "http://h:1", "v1.0", "http://h:1/v1.0/users/x"},
+      {"/beta/users/x", "http://h:1", "v1.0", "http://h:1/beta/users/x"},
+      {"graph.microsoft.com/v1.0/me", "http://h:1", "v1.0", "http://h:1/v1.0/me"},
+      {"https://graph.microsoft.com", "http://h:1", "v1.0", "http://h:1/"},
+      {"https://graph.microsoft.com?x=1", "http://h:1", "v1.0", "http://h:1/?x=1"},
+      {"  https://graph.microsoft.com/v1.0/me  ", "http://h:1", "", "http://h:1/v1.0/me"},
+      {"/me", "http://h:1", "", "http://h:1/me"},
+  };
+  for (const auto& c : cases)
+    EXPECT_EQ(rewrite_url(c.documented, c.base, c.version), c.expected) << c.documented << " + " << c.base;
+}
+
+TEST(EncodeUrl, EncodesWhatUrlsForbidAndKeepsODataQueries) {
+  EXPECT_EQ(encode_url("http://h:1/v1.0/users?$filter=startswith(displayName,'a b')&$top=1"),
+            "http://h:1/v1.0/users?$filter=startswith(displayName,'a%20b')&$top=1");
+  EXPECT_EQ(encode_url("http://h:1/a/{x}\"|^`<>"), "http://h:1/a/%7Bx%7D%22%7C%5E%60%3C%3E");
+  EXPECT_EQ(encode_url("http://h:1/a%20b%zz"), "http://h:1/a%20b%25zz");
+  EXPECT_EQ(encode_url("http://[::1]:8080/x[0]#frag"), "http://[::1]:8080/x%5B0%5D%23frag");
+  EXPECT_EQ(encode_url("http://h/caf\xc3\xa9"), "http://h/caf%C3%A9");
+}
+
+TEST(Placeholders, FindsBracesAlternativesAndAngleNames) {
+  auto ps = find_placeholders("/users/{id | userPrincipalName}/events?start=<timestamp>&f={\"a\":1}");
+  ASSERT_EQ(ps.size(), 2u);
+  EXPECT_EQ(ps[0].text, "{id | userPrincipalName}");
+  EXPECT_EQ(ps[0].names, (std::vector<std::string>{"id | userPrincipalName", "id", "userPrincipalName"}));
+  EXPECT_EQ(ps[1].text, "<timestamp>");
+  EXPECT_EQ(ps[1].names, (std::vector<std::string>{"timestamp"}));
+}
+
+TEST(Placeholders, BindsFromVariablesAndAlternatives) {
+  options o;
+  o.variables = {{"userPrincipalName", "ada@contoso.com"}, {"callid", "c-1"}};
+  std::vector<std::string> subs, unbound;
+  std::string out =
+      bind_placeholders("/users/{id | userPrincipalName}/calls/{callId}", o, "url", "f/x", subs, unbound);
+  EXPECT_EQ(out, "/users/ada@contoso.com/calls/c-1");
+  EXPECT_TRUE(unbound.empty());
+  ASSERT_EQ(subs.size(), 2u);
+  EXPECT_EQ(subs[0], "url: {id | userPrincipalName} -> ada@contoso.com");
+}
+
+TEST(Placeholders, UnboundIsAPlaceholderErrorAndNothingIsSent) {
+  fixture_set set = test::seed_set();
+  options o;
+  o.variables = {{"usersId", "u1"}};
+  prepared_request p = prepare_request(set.fixtures[0], set, o, "http://127.0.0.1:1");
+  EXPECT_NE(p.error.find("{managedAppRegistrationId}"), std::string::npos) << p.error;
+  EXPECT_EQ(p.error.find("{usersId}"), std::string::npos) << p.error;
+  EXPECT_NE(p.error.find("--var managedAppRegistrationId=VALUE"), std::string::npos) << p.error;
+}
+
+TEST(Placeholders, FillGeneratesStableGuidLikeValues) {
+  fixture_set set = test::seed_set();
+  options o;
+  o.fill_placeholders = true;
+  prepared_request a = prepare_request(set.fixtures[0], set, o, "http://127.0.0.1:1");
+  prepared_request b = prepare_request(set.fixtures[0], set, o, "http://127.0.0.1:1");
+  EXPECT_TRUE(a.error.empty()) << a.error;
+  EXPECT_EQ(a.url, b.url);
+  EXPECT_EQ(a.url.find('{'), std::string::npos) << a.url;
+  std::string g = generated_value("usersId");
+  EXPECT_EQ(g.size(), 36u);
+  EXPECT_EQ(g[14], '4');
+  EXPECT_NE(a.url.find("/users/" + g + "/"), std::string::npos) << a.url;
+  EXPECT_NE(generated_value("usersId"), generated_value("callId"));
+  bool recorded = false;
+  for (const auto& s : a.substitutions) recorded = recorded || s.find("(generated)") != std::string::npos;
+  EXPECT_TRUE(recorded);
+}
+
+TEST(BodySubstitution, ReplacesTypedPlaceholdersAndRecordsEach) {
+  fixture_set set = test::seed_set();
+  fixture f = test::seed_003();
+  json::value body = *f.request.json;
+  std::vector<std::string> subs;
+  substitute_body(body, f, set, subs);
+  EXPECT_EQ(body.at("status"), "notstarted");
+  EXPECT_TRUE(check::is_timestamp(body.at("lastActionDateTime").as_string()));
+  EXPECT_EQ(body.at("statusDetail"), "String");  // a String-typed "String" is a fine value
+  ASSERT_EQ(subs.size(), 2u);
+  EXPECT_EQ(subs[0].rfind("/lastActionDateTime: \"String (timestamp)\" -> \"", 0), 0u) << subs[0];
+  EXPECT_EQ(subs[1],
+            "/status: \"String\" -> \"notstarted\" (first member of enum longRunningOperationStatus)");
+}
+
+TEST(BodySubstitution, NumbersBooleansNestedTypesAndNamedPlaceholders) {
+  fixture_set set = test::seed_set();
+  fixture f = test::seed_004();
+  f.properties.push_back(test::prop("enabled", "Boolean"));
+  f.properties.push_back(test::prop("tags", "Collection(Int32)"));
+  json::value body = json::parse(R"j({"status": "Running", "enabled": "Boolean", "tags": ["Int32", 5],
+      "untyped": "Int64", "when": "String (timestamp)",
+      "resultInfo": {"@odata.type": "microsoft.graph.ResultInfo", "code": "Int32", "message": "String"}})j");
+  std::vector<std::string> subs;
+  substitute_body(body, f, set, subs);
+  EXPECT_EQ(body.at("status"), "Running");  // already valid
+  EXPECT_EQ(body.at("enabled"), false);
+  EXPECT_EQ(body.at("tags").at(0), 0);
+  EXPECT_EQ(body.at("tags").at(1), 5);
+  EXPECT_EQ(body.at("untyped"), 0);  // no documented type, but the placeholder names one
+  EXPECT_TRUE(check::is_timestamp(body.at("when").as_string()));
+  EXPECT_EQ(body.at("resultInfo").at("code"), 0);
+  EXPECT_EQ(body.at("resultInfo").at("message"), "String");
+  EXPECT_EQ(subs.size(), 5u);
+  bool nested = false;
+  for (const auto& s : subs) nested = nested || s.rfind("/resultInfo/code: \"Int32\" -> 0", 0) == 0;
+  EXPECT_TRUE(nested);
+}
+
+TEST(PrepareRequest, HeadersDropDocumentedAuthAddUserHeadersBearerAndFixtureId) {
+  fixture_set set = test::seed_set();
+  fixture f = test::seed_004();
+  f.request.headers.push_back({"Authorization", "Bearer {token}"});
+  f.request.headers.push_back({"Prefer", "return=minimal"});
+  options o;
+  o.variables = test::seed_variables();
+  o.headers = {{"prefer", "return=representation"}, {"X-Extra", "1"}};
+  o.bearer_token = "tok-123";
+  prepared_request p = prepare_request(f, set, o, "http://127.0.0.1:9/");
+  ASSERT_TRUE(p.error.empty()) << p.error;
+  EXPECT_EQ(p.url,
+            "http://127.0.0.1:9/beta/communications/calls/57dab8b1-894c-409a-b240-bd8beae78896/operations");
+  EXPECT_EQ(find_header(p.headers, "Content-Length"), nullptr);
+  ASSERT_NE(find_header(p.headers, "Authorization"), nullptr);
+  EXPECT_EQ(find_header(p.headers, "Authorization")->value, "Bearer tok-123");
+  EXPECT_EQ(find_header(p.headers, "Prefer")->value, "return=representation");
+  EXPECT_EQ(find_header(p.headers, "X-Extra")->value, "1");
+  EXPECT_EQ(find_header(p.headers, "X-Conform-Fixture")->value, f.id);
+  EXPECT_EQ(find_header(p.headers, "Content-Type")->value, "application/json");
+  EXPECT_EQ(json::parse(p.body).at("status"), "NotStarted");
+}
+
+TEST(Redactor, HidesBearerSecretHeadersAndUserinfo) {
+  options o;
+  o.bearer_token = "s3cr3t-token";
+  o.headers = {{"api-key", "k-999"},
+               {"X-Tenant-Key", "tenant-42"},
+               {"X-Plain", "visible"},
+               {"Authorization", "Basic dXNlcjpwYXNz"}};
+  o.secret_headers = {"x-tenant-key"};
+  o.target = "https://user:hunter2@example.test/api";
+  redactor r(o);
+  EXPECT_EQ(r("Bearer s3cr3t-token k-999 tenant-42 visible dXNlcjpwYXNz hunter2"),
+            "Bearer *** *** *** visible *** ***");
+  case_result c;
+  c.url = "http://x/?k=k-999";
+  c.error_message = "server said s3cr3t-token";
+  c.checks.push_back(
+      {check_id::json, check_outcome::failed, "/auth", "x", "\"Bearer s3cr3t-token\"", "echo"});
+  r.apply(c);
+  EXPECT_EQ(c.url, "http://x/?k=***");
+  EXPECT_EQ(c.error_message, "server said ***");
+  EXPECT_EQ(c.checks[0].actual, "\"Bearer ***\"");
+}
+
+TEST(Filters, IncludeAndExcludeGlobs) {
+  options o;
+  EXPECT_TRUE(selected("a/b", o));
+  o.include = {"comm*", "auth*"};
+  o.exclude = {"*_from_"};
+  EXPECT_TRUE(selected("communications/create", o));
+  EXPECT_FALSE(selected("communications/create_from_", o));
+  EXPECT_FALSE(selected("users/list", o));
+}
+
+TEST(Suite, ParsesCommentsTrailingCommasAndResolvesPaths) {
+  suite s = parse_suite(R"j(// what this is
+    {
+      "target": "http://127.0.0.1:8080/graph", /* inline */
+      "variables": {"usersId": "u-1", "n": 7,},
+      "headers": {"Prefer": "x"},
+      "paths": ["../docs/a.md", "/abs/b.md"],
+      "include": ["a*"], "exclude": ["b*"],
+      "overrides": {"p/x": {"status": 404}, "p/y": {"skip": "flaky"}},
+      "connect-timeout": 500, "fill_placeholders": true, "odata_type": "if-present",
+    })j",
+                        "/work/suites", "s.json");
+  EXPECT_EQ(s.target, "http://127.0.0.1:8080/graph");
+  EXPECT_EQ(s.variables.at("usersId"), "u-1");
+  EXPECT_EQ(s.variables.at("n"), "7");
+  ASSERT_EQ(s.paths.size(), 2u);
+  EXPECT_EQ(s.paths[0], "/work/docs/a.md");
+  EXPECT_EQ(s.paths[1], "/abs/b.md");
+  EXPECT_EQ(s.overrides.at("p/x").status, 404);
+  EXPECT_EQ(s.overrides.at("p/y").skip, "flaky");
+  EXPECT_EQ(s.connect_timeout_ms, 500);
+  EXPECT_EQ(s.fill_placeholders, true);
+  EXPECT_EQ(s.odata_type, check::odata_type_mode::if_present);
+}
+
+TEST(Suite, RejectsTyposAndBadValuesNamingTheFile) {
+  EXPECT_THROW(parse_suite(R"({"varibles": {}})", "/", "s.json"), std::invalid_argument);
+  EXPECT_THROW(parse_suite(R"({"concurrency": 0})", "/", "s.json"), std::invalid_argument);
+  EXPECT_THROW(parse_suite(R"({"overrides": {"a": {"stat": 1}}})", "/", "s.json"), std::invalid_argument);
+  try {
+    parse_suite("{", "/", "my.json");
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("my.json: ", 0), 0u) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace conform::run

@@ -1,0 +1,284 @@
+#include "run/run.hpp"
+#include "mock/reference_server.hpp"
+#include "report/report.hpp"
+#include "seed_fixtures.hpp"
+#include "transport/server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <memory>
+#include <sstream>
+#include <string>
+
+namespace conform::run {
+namespace {
+
+// A reference server (or any handler) on a loopback port for the length of a test.
+class loopback {
+ public:
+  explicit loopback(transport::request_handler handler) {
+    transport::server_options so;
+    so.host = "127.0.0.1";
+    server_ = std::make_unique<transport::http_server>(so, std::move(handler));
+    std::error_code ec;
+    server_->start(ec);
+    EXPECT_FALSE(ec) << ec.message();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+  void stop() { server_->stop(); }
+
+ private:
+  std::unique_ptr<transport::http_server> server_;
+};
+
+transport::request_handler serve(const mock::reference_server& ref) {
+  return [&ref](const http_request& req) {
+    mock::reply r = ref.handle(req);
+    return transport::server_reply{std::move(r.response), r.reset, r.delay};
+  };
+}
+
+const case_result& find_case(const run_result& r, std::string_view id_part) {
+  for (const case_result& c : r.cases)
+    if (c.fixture_id.find(id_part) != std::string::npos) return c;
+  static case_result none;
+  ADD_FAILURE() << "no case " << id_part;
+  return none;
+}
+
+std::string describe(const case_result& c) {
+  std::string s = c.fixture_id + " " + std::string(to_string(c.outcome)) + " " + c.error_stage + " " +
+                  c.error_message + " " + c.skip_reason;
+  for (const auto& k : c.checks)
+    if (k.outcome == check_outcome::failed)
+      s += " [" + std::string(to_string(k.check)) + " " + k.message + "]";
+  return s;
+}
+
+std::string property_of(const run_result& r, std::string_view name) {
+  for (const auto& [k, v] : r.properties)
+    if (k == name) return v;
+  return {};
+}
+
+TEST(Runner, SeedsPassAgainstEmbeddedReferenceServer) {
+  fixture_set set = test::seed_set();
+  options o;
+  o.variables = test::seed_variables();
+  std::size_t calls = 0, last_done = 0;
+  run_result r = run_fixtures(set, o, [&](const case_result&, std::size_t done, std::size_t total) {
+    ++calls;
+    EXPECT_EQ(total, 5u);
+    EXPECT_EQ(done, last_done + 1);
+    last_done = done;
+  });
+  EXPECT_EQ(calls, 5u);
+  ASSERT_EQ(r.cases.size(), 5u);
+  for (std::size_t i = 0; i < r.cases.size(); ++i) EXPECT_EQ(r.cases[i].fixture_id, set.fixtures[i].id);
+  for (const case_result& c : r.cases) {
+    if (c.fixture_id.rfind("operation-post/", 0) == 0) {
+      EXPECT_EQ(c.outcome, verdict::skipped);
+      EXPECT_EQ(c.skip_reason, "the documented URL is not a URL");
+    } else {
+      EXPECT_EQ(c.outcome, verdict::passed) << describe(c);
+      EXPECT_EQ(c.status, 201);
+      EXPECT_EQ(c.url.rfind("http://127.0.0.1:", 0), 0u) << c.url;
+      EXPECT_EQ(c.attempts, 1);
+    }
+  }
+  const case_result& lro = find_case(r, "create_longrunningoperation_from_");
+  EXPECT_EQ(lro.substitutions.size(), 2u);
+  EXPECT_NE(find_case(r, "create_commsoperation_from_").url.find("/beta/communications/calls/57dab8b1-"),
+            std::string::npos);
+  EXPECT_EQ(property_of(r, "target").rfind("embedded reference server http://127.0.0.1:", 0), 0u);
+  EXPECT_EQ(property_of(r, "conform.version"), "0.1.0");
+  EXPECT_FALSE(r.started_at.empty());
+  EXPECT_EQ(r.summary().passed, 4u);
+}
+
+TEST(Runner, ReplaysAgainstAnExplicitTarget) {
+  fixture_set set = test::seed_set();
+  mock::reference_server ref(set, {});
+  std::atomic<int> seen{0};
+  loopback server([&](const http_request& req) {
+    ++seen;
+    return serve(ref)(req);
+  });
+  options o;
+  o.target = server.url() + "/";
+  o.variables = test::seed_variables();
+  run_result r = run_fixtures(set, o);
+  EXPECT_EQ(r.summary().passed, 4u);
+  EXPECT_EQ(seen.load(), 4);
+  EXPECT_EQ(property_of(r, "target"), server.url() + "/");
+  EXPECT_EQ(find_case(r, "create_managedappoperation_from_").url,
+            server.url() +
+                "/v1.0/users/8a6b0c1e-5f4d-4b1a-9c2e-3d7f6a5b4c3d/managedAppRegistrations/"
+                "c2e4f6a8-1b3d-4f5a-8c7e-9d0b1a2c3e4f/operations");
+}
+
+TEST(Runner, UnboundPlaceholderIsAnErrorAndNothingIsSent) {
+  fixture_set set;
+  set.fixtures = {test::seed_000()};
+  std::atomic<int> seen{0};
+  loopback server([&](const http_request&) {
+    ++seen;
+    return transport::server_reply{};
+  });
+  options o;
+  o.target = server.url();
+  run_result r = run_fixtures(set, o);
+  ASSERT_EQ(r.cases.size(), 1u);
+  EXPECT_EQ(r.cases[0].outcome, verdict::error);
+  EXPECT_EQ(r.cases[0].error_stage, "placeholder");
+  EXPECT_NE(r.cases[0].error_message.find("{usersId}"), std::string::npos) << r.cases[0].error_message;
+  EXPECT_EQ(seen.load(), 0);
+}
+
+TEST(Runner, FillPlaceholdersRunsAndSaysSo) {
+  fixture_set set = test::seed_set();
+  options o;
+  o.fill_placeholders = true;
+  run_result r = run_fixtures(set, o);
+  EXPECT_EQ(r.summary().passed, 4u) << describe(find_case(r, "create_managedappoperation_from_"));
+  EXPECT_NE(property_of(r, "fill-placeholders").find("generated"), std::string::npos);
+  bool generated = false;
+  for (const auto& s : find_case(r, "create_commsoperation_from_").substitutions)
+    generated =
+        generated || s.find("{callId} -> " + generated_value("callId") + " (generated)") != std::string::npos;
+  EXPECT_TRUE(generated);
+}
+
+TEST(Runner, OverridesSkipAndStatusAndFiltersDropCases) {
+  fixture_set set = test::seed_set();
+  options o;
+  o.variables = test::seed_variables();
+  o.include = {"*operation*"};
+  o.exclude = {"intune_mam_*"};
+  o.overrides["authentication-post-operations/create_longrunningoperation_from_"].status = 200;
+  o.overrides["communications-post-operations/create_commsoperation_from_"].skip = "no calls in this tenant";
+  run_result r = run_fixtures(set, o);
+  ASSERT_EQ(r.cases.size(), 4u);  // seed 001 excluded: not in the run at all
+  for (const case_result& c : r.cases) EXPECT_NE(c.fixture_id.rfind("intune_mam_", 0), 0u);
+  const case_result& lro = find_case(r, "create_longrunningoperation_from_");
+  EXPECT_EQ(lro.outcome, verdict::failed);
+  ASSERT_NE(lro.first_failure(), nullptr);
+  EXPECT_EQ(lro.first_failure()->check, check_id::status);
+  EXPECT_EQ(lro.first_failure()->expected.find("200"), 0u) << lro.first_failure()->expected;
+  const case_result& comms = find_case(r, "create_commsoperation_from_");
+  EXPECT_EQ(comms.outcome, verdict::skipped);
+  EXPECT_NE(comms.skip_reason.find("no calls in this tenant"), std::string::npos);
+  EXPECT_EQ(property_of(r, "filter.include"), "*operation*");
+  EXPECT_EQ(property_of(r, "filter.exclude"), "intune_mam_*");
+}
+
+TEST(Runner, FaultyServerFailsWithTheCheckThatCaughtIt) {
+  fixture_set set;
+  set.fixtures = {test::seed_004()};
+  set.types = test::seed_set().types;
+  options o;
+  o.variables = test::seed_variables();
+  o.embedded.faults = {{mock::fault_kind::bad_enum, "*"}};
+  run_result r = run_fixtures(set, o);
+  ASSERT_EQ(r.cases.size(), 1u);
+  EXPECT_EQ(r.cases[0].outcome, verdict::failed) << describe(r.cases[0]);
+  ASSERT_NE(r.cases[0].first_failure(), nullptr);
+  EXPECT_EQ(r.cases[0].first_failure()->check, check_id::enum_value);
+}
+
+TEST(Runner, RefusedConnectionIsAnErrorWithItsStage) {
+  std::string url;
+  {
+    loopback server([](const http_request&) { return transport::server_reply{}; });
+    url = server.url();
+    server.stop();
+  }
+  fixture_set set;
+  set.fixtures = {test::seed_003()};
+  options o;
+  o.target = url;
+  o.connect_timeout = std::chrono::milliseconds(2000);
+  run_result r = run_fixtures(set, o);
+  ASSERT_EQ(r.cases.size(), 1u);
+  EXPECT_EQ(r.cases[0].outcome, verdict::error);
+  EXPECT_EQ(r.cases[0].error_stage, "connect") << r.cases[0].error_message;
+  EXPECT_EQ(r.cases[0].status, 0);
+}
+
+TEST(Runner, RetryAfterResetPassesAndSaysSo) {
+  fixture_set set;
+  set.fixtures = {test::seed_003()};
+  mock::reference_server ref(set, {});
+  std::atomic<int> seen{0};
+  loopback server([&](const http_request& req) {
+    if (seen++ == 0) return transport::server_reply{{}, true, {}};
+    return serve(ref)(req);
+  });
+  options o;
+  o.target = server.url();
+  o.retries = 2;
+  run_result r = run_fixtures(set, o);
+  ASSERT_EQ(r.cases.size(), 1u);
+  EXPECT_EQ(r.cases[0].outcome, verdict::passed) << describe(r.cases[0]);
+  EXPECT_TRUE(r.cases[0].passed_after_retry);
+  EXPECT_EQ(r.cases[0].attempts, 2);
+  ASSERT_FALSE(r.cases[0].notes.empty());
+}
+
+TEST(Runner, BearerTokenAppearsNowhereInReportsEvenWhenEchoed) {
+  const std::string token = "tok-VERY-secret-0123456789";
+  fixture_set set = test::seed_set();
+  mock::reference_server ref(set, {});
+  // A server that echoes credentials back: into an enum (a failed check shows the actual value) and into a
+  // status it was not documented to return.
+  loopback server([&](const http_request& req) {
+    const header* auth = find_header(req.headers, "Authorization");
+    const header* key = find_header(req.headers, "api-key");
+    std::string echoed = (auth ? auth->value : "") + " " + (key ? key->value : "");
+    const header* which = find_header(req.headers, "X-Conform-Fixture");
+    if (which != nullptr && which->value.find("commsoperation") != std::string::npos) {
+      http_response res;
+      res.status = 201;
+      res.headers = {{"Content-Type", "application/json"}};
+      res.body = R"({"@odata.type":"#microsoft.graph.commsOperation","id":"x","status":")" + echoed + "\"}";
+      return transport::server_reply{res, false, {}};
+    }
+    if (which != nullptr && which->value.find("longrunning") != std::string::npos) {
+      http_response res;
+      res.status = 401;
+      res.headers = {{"Content-Type", "text/plain"}};
+      res.body = "bad token " + echoed;
+      return transport::server_reply{res, false, {}};
+    }
+    return serve(ref)(req);
+  });
+  options o;
+  o.target = server.url();
+  o.variables = test::seed_variables();
+  o.bearer_token = token;
+  o.headers = {{"api-key", "key-ABCDEF-777"}};
+  std::ostringstream console;
+  report::console_reporter reporter(console, false, true);
+  run_result r = run_fixtures(set, o, [&](const case_result& c, std::size_t done, std::size_t total) {
+    reporter.on_case(c, done, total);
+  });
+  reporter.finish(r);
+  EXPECT_EQ(find_case(r, "create_commsoperation_from_").outcome, verdict::failed);
+  EXPECT_EQ(find_case(r, "create_longrunningoperation_from_").outcome, verdict::failed);
+  EXPECT_EQ(find_case(r, "create_managedappoperation_from_").outcome, verdict::passed);
+  std::string outputs[] = {report::junit_xml(r), report::json_report(r), console.str()};
+  for (const auto& [name, text] : report::junit_surefire_suites(r)) {
+    EXPECT_EQ(text.find(token), std::string::npos) << name;
+    EXPECT_EQ(text.find("key-ABCDEF-777"), std::string::npos) << name;
+  }
+  for (const std::string& out : outputs) {
+    EXPECT_EQ(out.find(token), std::string::npos) << out;
+    EXPECT_EQ(out.find("key-ABCDEF-777"), std::string::npos) << out;
+  }
+  // The echo is visible, redacted, so people can see why the case failed.
+  EXPECT_NE(report::json_report(r).find("Bearer ***"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace conform::run
