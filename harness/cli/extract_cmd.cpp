@@ -21,6 +21,8 @@ fixture_set extract_or_throw(const std::vector<std::string>& paths) {
   std::vector<std::string> missing;
   extract::extract_paths(paths, set, missing);
   if (!missing.empty()) throw usage_error("no such file or directory: " + missing.front());
+  if (set.files_read == 0)
+    throw usage_error("no documentation pages found (directories are searched for *.md)");
   return set;
 }
 

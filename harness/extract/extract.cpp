@@ -30,18 +30,21 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool icontains(std::string_view hay, std::string_view needle) {
-  if (needle.size() > hay.size()) return false;
-  for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i)
-    if (iequals(hay.substr(i, needle.size()), needle)) return true;
-  return false;
+// Case-insensitive search, linear: table descriptions are long and searched for several phrases.
+std::size_t ifind(std::string_view hay, std::string_view needle) {
+  if (needle.empty()) return 0;
+  if (needle.size() > hay.size()) return std::string_view::npos;
+  const char first_lower = static_cast<char>(std::tolower(static_cast<unsigned char>(needle[0])));
+  const char first_upper = static_cast<char>(std::toupper(static_cast<unsigned char>(needle[0])));
+  for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i) {
+    char c = hay[i];
+    if ((c == first_lower || c == first_upper) && iequals(hay.substr(i, needle.size()), needle)) return i;
+  }
+  return std::string_view::npos;
 }
 
-std::size_t ifind(std::string_view hay, std::string_view needle) {
-  if (needle.size() > hay.size()) return std::string_view::npos;
-  for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i)
-    if (iequals(hay.substr(i, needle.size()), needle)) return i;
-  return std::string_view::npos;
+bool icontains(std::string_view hay, std::string_view needle) {
+  return ifind(hay, needle) != std::string_view::npos;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -36,8 +36,8 @@ void link(fixture_set& set);
 
 // The `conform extract` document: {"fixtures": [...], "diagnostics": [...]}.
 boost::json::value to_json(const fixture_set& set);
-boost::json::value to_json(const fixture& f);
-boost::json::value to_json(const diagnostic& d);
+boost::json::value to_json(const fixture& f, boost::json::storage_ptr sp = {});
+boost::json::value to_json(const diagnostic& d, boost::json::storage_ptr sp = {});
 
 // Exposed for tests and the reference server: lenient JSON as documented (trailing commas, `...` lines,
 // NBSP).

@@ -3,6 +3,7 @@
 #include "extract/extract.hpp"
 
 #include <boost/json.hpp>
+#include <boost/json/monotonic_resource.hpp>
 
 namespace conform::extract {
 namespace {
@@ -60,15 +61,16 @@ boost::json::value body_json(const std::string& text, const std::optional<boost:
 
 }  // namespace
 
-boost::json::value to_json(const diagnostic& d) {
-  return boost::json::object{{"file", js(d.file)},
-                             {"line", d.line},
-                             {"severity", to_string(d.level)},
-                             {"code", d.code},
-                             {"message", js(d.message)}};
+boost::json::value to_json(const diagnostic& d, boost::json::storage_ptr sp) {
+  return boost::json::value(boost::json::object{{"file", js(d.file)},
+                                                {"line", d.line},
+                                                {"severity", to_string(d.level)},
+                                                {"code", d.code},
+                                                {"message", js(d.message)}},
+                            sp);
 }
 
-boost::json::value to_json(const fixture& f) {
+boost::json::value to_json(const fixture& f, boost::json::storage_ptr sp) {
   boost::json::array props;
   for (const auto& p : f.properties) {
     boost::json::array members;
@@ -84,43 +86,50 @@ boost::json::value to_json(const fixture& f) {
     for (const auto& s : v) a.push_back(js(s));
     return a;
   };
-  return boost::json::object{
-      {"id", js(f.id)},
-      {"page", js(f.page)},
-      {"source", {{"file", js(f.file)}, {"line", f.line}}},
-      {"version", f.version},
-      {"runnable", f.runnable},
-      {"not_runnable_reason", js(f.not_runnable_reason)},
-      {"expect_error", f.expect_error},
-      {"request",
-       {{"method", js(f.request.method)},
-        {"url", js(f.request.url)},
-        {"headers", headers_json(f.request.headers)},
-        {"body", body_json(f.request.body, f.request.json)},
-        {"body_is_json", f.request.json.has_value()},
-        {"line", f.request.line}}},
-      {"response",
-       {{"status", f.response.status},
-        {"headers", headers_json(f.response.headers)},
-        {"body", body_json(f.response.body, f.response.json)},
-        {"body_is_json", f.response.json.has_value()},
-        {"truncated", f.response.truncated},
-        {"is_collection", f.response.is_collection},
-        {"odata_type", js(f.response.odata_type)},
-        {"line", f.response.line}}},
-      {"properties", std::move(props)},
-      {"optional_properties", strings(f.optional_properties)},
-      {"nullable_properties", strings(f.nullable_properties)},
-      {"endpoint_templates", strings(f.endpoint_templates)},
-  };
+  return boost::json::value(
+      boost::json::object{
+          {"id", js(f.id)},
+          {"page", js(f.page)},
+          {"source", {{"file", js(f.file)}, {"line", f.line}}},
+          {"version", f.version},
+          {"runnable", f.runnable},
+          {"not_runnable_reason", js(f.not_runnable_reason)},
+          {"expect_error", f.expect_error},
+          {"request",
+           {{"method", js(f.request.method)},
+            {"url", js(f.request.url)},
+            {"headers", headers_json(f.request.headers)},
+            {"body", body_json(f.request.body, f.request.json)},
+            {"body_is_json", f.request.json.has_value()},
+            {"line", f.request.line}}},
+          {"response",
+           {{"status", f.response.status},
+            {"headers", headers_json(f.response.headers)},
+            {"body", body_json(f.response.body, f.response.json)},
+            {"body_is_json", f.response.json.has_value()},
+            {"truncated", f.response.truncated},
+            {"is_collection", f.response.is_collection},
+            {"odata_type", js(f.response.odata_type)},
+            {"line", f.response.line}}},
+          {"properties", std::move(props)},
+          {"optional_properties", strings(f.optional_properties)},
+          {"nullable_properties", strings(f.nullable_properties)},
+          {"endpoint_templates", strings(f.endpoint_templates)},
+      },
+      sp);
 }
 
 boost::json::value to_json(const fixture_set& set) {
-  boost::json::array fixtures, diagnostics;
+  // One arena for the whole document: thousands of small objects, freed at once.
+  boost::json::storage_ptr sp = boost::json::make_shared_resource<boost::json::monotonic_resource>();
+  boost::json::array fixtures(sp), diagnostics(sp);
   fixtures.reserve(set.fixtures.size());
-  for (const auto& f : set.fixtures) fixtures.push_back(to_json(f));
-  for (const auto& d : set.diagnostics) diagnostics.push_back(to_json(d));
-  return boost::json::object{{"fixtures", std::move(fixtures)}, {"diagnostics", std::move(diagnostics)}};
+  for (const auto& f : set.fixtures) fixtures.push_back(to_json(f, sp));
+  for (const auto& d : set.diagnostics) diagnostics.push_back(to_json(d, sp));
+  boost::json::object doc(sp);
+  doc["fixtures"] = std::move(fixtures);
+  doc["diagnostics"] = std::move(diagnostics);
+  return doc;
 }
 
 }  // namespace conform::extract
