@@ -1,0 +1,117 @@
+// conform serve [PATH...] [--suite FILE] [--port N] [--host H] [--fault KIND[@GLOB]]...: the reference server
+// over documented examples, for trying a client or the runner against something that answers as documented.
+#include "cli/commands.hpp"
+#include "extract/extract.hpp"
+#include "mock/reference_server.hpp"
+#include "run/run.hpp"
+#include "transport/server.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+
+namespace conform::cli {
+namespace {
+
+struct serve_cmd_options {
+  std::vector<std::string> paths;
+  std::string suite_file;
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;
+  std::vector<std::string> faults;
+  long long fault_delay_ms = 2000;
+  std::uint64_t seed = 1;
+  bool quiet = false;
+};
+
+int serve_command(const serve_cmd_options& cli) {
+  std::vector<std::string> paths = cli.paths;
+  if (paths.empty() && !cli.suite_file.empty()) {
+    try {
+      paths = run::load_suite(cli.suite_file).paths;
+    } catch (const std::invalid_argument& e) {
+      throw usage_error(e.what());
+    }
+  }
+  if (paths.empty())
+    throw usage_error("no documentation PATH given (on the command line or as suite \"paths\")");
+
+  mock::options mo;
+  for (const std::string& spec : cli.faults) {
+    std::optional<mock::fault> f = mock::parse_fault(spec);
+    if (!f) throw usage_error("--fault: unknown kind in \"" + spec + "\"");
+    mo.faults.push_back(*f);
+  }
+  mo.fault_delay = std::chrono::milliseconds(cli.fault_delay_ms);
+  mo.seed = cli.seed;
+
+  fixture_set set;
+  std::vector<std::string> missing;
+  extract::extract_paths(paths, set, missing);
+  if (!missing.empty()) throw usage_error("no such file or directory: " + missing.front());
+  std::size_t runnable = 0;
+  for (const fixture& f : set.fixtures) runnable += f.runnable;
+  mock::reference_server reference(set, mo);
+  if (runnable == 0 || reference.route_count() == 0)
+    throw usage_error("nothing to serve: no runnable request/response examples in " +
+                      std::to_string(set.files_read) + " file(s) (directories are searched for *.md)");
+
+  std::mutex log_mutex;
+  transport::server_options so;
+  so.host = cli.host;
+  so.port = cli.port;
+  so.threads = 2;
+  transport::http_server server(so, [&](const http_request& req) {
+    auto start = std::chrono::steady_clock::now();
+    mock::reply r = reference.handle(req);
+    if (!cli.quiet) {
+      auto us =
+          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+      std::lock_guard lock(log_mutex);
+      std::cout << req.method << ' ' << req.target << ' '
+                << (r.reset ? std::string("reset") : std::to_string(r.response.status)) << ' '
+                << (r.fixture_id.empty() ? "-" : r.fixture_id) << ' ' << us.count() << "us" << std::endl;
+    }
+    return transport::server_reply{std::move(r.response), r.reset, r.delay};
+  });
+  std::error_code ec;
+  server.start(ec);
+  if (ec)
+    throw usage_error("cannot listen on " + cli.host + ":" + std::to_string(cli.port) + ": " + ec.message());
+  std::string shown_host = cli.host.find(':') != std::string::npos ? "[" + cli.host + "]" : cli.host;
+  {
+    // Scripts and tests read the port from this first line when --port 0.
+    std::lock_guard lock(log_mutex);
+    std::cout << "conform serve: listening on http://" << shown_host << ':' << server.port() << std::endl;
+    if (!cli.quiet)
+      std::cerr << "conform serve: " << runnable << " runnable fixtures, " << reference.route_count()
+                << " routes; Ctrl-C stops\n";
+  }
+  server.run_until_signal();
+  return ok;
+}
+
+}  // namespace
+
+void setup_serve(CLI::App& app, int& exit_status) {
+  auto opts = std::make_shared<serve_cmd_options>();
+  auto* sub = app.add_subcommand("serve", "Serve documented examples as a reference server");
+  sub->add_option("paths", opts->paths, "Doc pages (any extension) or directories (walked for *.md)");
+  sub->add_option("--suite", opts->suite_file, "Suite file: its \"paths\" are served when no PATH is given")
+      ->check(CLI::ExistingFile);
+  sub->add_option("--port", opts->port, "Port (0 = any free port, printed on the first line)");
+  sub->add_option("--host", opts->host, "Address to listen on");
+  sub->add_option("--fault", opts->faults, "Break answers on purpose: KIND[@GLOB] (repeatable)")
+      ->allow_extra_args(false);
+  sub->add_option("--fault-delay", opts->fault_delay_ms, "Delay of the 'slow' fault, ms")
+      ->check(CLI::Range(0LL, 3600000LL));
+  sub->add_option("--seed", opts->seed, "Which property a fault bends (reruns are identical)");
+  sub->add_flag("-q,--quiet", opts->quiet, "No line per exchange");
+  sub->callback([opts, &exit_status] { exit_status = serve_command(*opts); });
+}
+
+}  // namespace conform::cli
