@@ -175,7 +175,7 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
       c.status = x.response.status;
       auto ov = opts.overrides.find(f.id);
       if (ov != opts.overrides.end() && ov->second.status) {
-        fixture expected = f;  // a copy: the set is shared with the embedded server's threads
+        fixture expected = f;  // check_response reads the expectation from the fixture
         expected.response.status = *ov->second.status;
         c.notes.push_back("expected status " + std::to_string(*ov->second.status) +
                           " set by suite override (documented " + std::to_string(f.response.status) + ")");

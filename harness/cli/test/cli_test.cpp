@@ -1,0 +1,322 @@
+// The built `conform` binary driven as a script would: exit codes, report files, the serve port line.
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string conform_bin = std::string(CONFORM_BINARY_DIR) + "/bin/conform";
+const fs::path seeds_dir = fs::path(CONFORM_SHARED_DIR) / "seeds";
+const std::string suite_file = std::string(CONFORM_SOURCE_DIR) + "/suites/seeds.json";
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// The seed pages are .txt: directories are walked for *.md only, so name each file.
+std::vector<std::string> seed_args() {
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(seeds_dir))
+    if (e.path().extension() == ".txt") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string seed_files() {
+  std::string out;
+  for (const auto& f : seed_args()) out += " " + quote(f);
+  return out;
+}
+
+struct result {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+result conform(const std::string& args) {
+  result r;
+  std::string cmd = quote(conform_bin) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
+  int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool have_xmllint() {
+  return std::system("command -v xmllint >/dev/null 2>&1") == 0;
+}
+
+fs::path temp_dir(const std::string& name) {
+  fs::path d = fs::temp_directory_path() / ("conform-cli-" + name + "-" + std::to_string(getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+// A port nothing listens on: bound, read, released (no one else binds ports on loopback in the test run).
+int refused_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// `conform serve` in the background with its stdout on a pipe; SIGTERM on destruction.
+class serve_process {
+ public:
+  explicit serve_process(const std::vector<std::string>& args) {
+    int fds[2];
+    if (pipe(fds) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(fds[1], STDOUT_FILENO);
+      close(fds[0]);
+      close(fds[1]);
+      std::vector<char*> argv;
+      argv.push_back(const_cast<char*>(conform_bin.c_str()));
+      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      execv(conform_bin.c_str(), argv.data());
+      _exit(127);
+    }
+    close(fds[1]);
+    out_ = fds[0];
+  }
+  ~serve_process() {
+    if (pid_ > 0 && !waited_) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (out_ >= 0) close(out_);
+  }
+
+  // One line of stdout, waiting at most `timeout_ms` for it; "" on EOF or timeout.
+  std::string line(int timeout_ms = 30000) {
+    for (;;) {
+      if (auto nl = buffer_.find('\n'); nl != std::string::npos) {
+        std::string l = buffer_.substr(0, nl);
+        buffer_.erase(0, nl + 1);
+        return l;
+      }
+      pollfd p{out_, POLLIN, 0};
+      if (poll(&p, 1, timeout_ms) <= 0) return {};
+      char buf[4096];
+      ssize_t n = read(out_, buf, sizeof buf);
+      if (n <= 0) return {};
+      buffer_.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+
+  // The port from "conform serve: listening on http://127.0.0.1:PORT"; 0 when the line is not that.
+  int port() {
+    std::string l = line();
+    const std::string prefix = "conform serve: listening on http://127.0.0.1:";
+    if (l.rfind(prefix, 0) != 0) {
+      ADD_FAILURE() << "first line: " << l;
+      return 0;
+    }
+    return std::atoi(l.c_str() + prefix.size());
+  }
+
+  // SIGTERM, then the exit code (-1 when killed by a signal).
+  int stop() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    waited_ = true;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int out_ = -1;
+  bool waited_ = false;
+  std::string buffer_;
+};
+
+#define REQUIRE_SEEDS()                                                           \
+  if (!fs::exists(seeds_dir)) GTEST_SKIP() << "no shared seeds at " << seeds_dir; \
+  static_assert(true)
+
+TEST(CliRun, SeedsWithSuitePassAndJunitValidatesAgainstJenkinsSchema) {
+  REQUIRE_SEEDS();
+  fs::path dir = temp_dir("junit");
+  fs::path junit = dir / "reports" / "junit.xml";
+  fs::path json = dir / "report.json";
+  result r =
+      conform("run" + seed_files() + " --suite " + quote(suite_file) + " --junit " + quote(junit.string()) +
+              " --json " + quote(json.string()) + " --junit-surefire " + quote((dir / "surefire").string()));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("4 passed, 0 failed, 0 errors, 1 skipped"), std::string::npos) << r.output;
+  ASSERT_TRUE(fs::exists(junit));
+  EXPECT_NE(read_file(json).find("\"passed\":4"), std::string::npos) << read_file(json);
+  EXPECT_FALSE(fs::is_empty(dir / "surefire"));
+  fs::path xsd = fs::path(CONFORM_SHARED_DIR) / "junit" / "jenkins-junit-10.xsd";
+  if (!have_xmllint() || !fs::exists(xsd)) GTEST_SKIP() << "xmllint or the Jenkins XSD is absent";
+  std::string cmd =
+      "xmllint --noout --schema " + quote(xsd.string()) + " " + quote(junit.string()) + " >/dev/null 2>&1";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << read_file(junit);
+  fs::remove_all(dir);
+}
+
+TEST(CliRun, SuitePathsAloneAreEnough) {
+  REQUIRE_SEEDS();
+  if (!fs::exists(fs::path(CONFORM_SOURCE_DIR) / ".." / "shared" / "seeds"))
+    GTEST_SKIP() << "suite paths assume ../shared";
+  result r = conform("run --suite " + quote(suite_file));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("4 passed"), std::string::npos) << r.output;
+}
+
+TEST(CliRun, UnboundPlaceholdersAreErrorsExit2) {
+  REQUIRE_SEEDS();
+  result r = conform("run" + seed_files());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("{callId}"), std::string::npos) << r.output;
+}
+
+TEST(CliRun, UnknownFlagExits3) {
+  result r = conform("run --no-such-flag x.md");
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+}
+
+TEST(CliRun, MissingPathExits3WithOneLine) {
+  result r = conform("run /no/such/dir/page.md");
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("/no/such/dir/page.md"), std::string::npos) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+}
+
+TEST(CliRun, BadSuiteAndBadVarExit3) {
+  REQUIRE_SEEDS();
+  fs::path dir = temp_dir("badsuite");
+  std::ofstream(dir / "s.json") << "{\"varibles\": {}}";
+  result r = conform("run" + seed_files() + " --suite " + quote((dir / "s.json").string()));
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("varibles"), std::string::npos) << r.output;
+  EXPECT_EQ(conform("run" + seed_files() + " --var novalue").exit_code, 3);
+  EXPECT_EQ(conform("run" + seed_files() + " --bearer-env CONFORM_TEST_SURELY_UNSET").exit_code, 3);
+}
+
+TEST(CliRun, RefusedPortExits2) {
+  REQUIRE_SEEDS();
+  std::string target = "http://127.0.0.1:" + std::to_string(refused_port());
+  result r = conform("run" + seed_files() + " --suite " + quote(suite_file) + " --target " + target +
+                     " --connect-timeout 2000");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("connect"), std::string::npos) << r.output;
+}
+
+TEST(CliRun, BearerTokenNeverPrintedOrReported) {
+  REQUIRE_SEEDS();
+  fs::path dir = temp_dir("bearer");
+  const std::string token = "cli-secret-token-4242";
+  setenv("CONFORM_TEST_TOKEN", token.c_str(), 1);
+  result r =
+      conform("run" + seed_files() + " --suite " + quote(suite_file) +
+              " --bearer-env CONFORM_TEST_TOKEN --verbose --header 'X-Api-Key: k-31337' --secret-header "
+              "X-Api-Key --junit " +
+              quote((dir / "j.xml").string()) + " --json " + quote((dir / "j.json").string()));
+  unsetenv("CONFORM_TEST_TOKEN");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  for (const std::string& text : {r.output, read_file(dir / "j.xml"), read_file(dir / "j.json")}) {
+    EXPECT_EQ(text.find(token), std::string::npos);
+    EXPECT_EQ(text.find("k-31337"), std::string::npos);
+  }
+  fs::remove_all(dir);
+}
+
+TEST(CliServe, PrintsPortAnswersAndStopsOnSigterm) {
+  REQUIRE_SEEDS();
+  std::vector<std::string> args = {"serve", "--port", "0"};
+  for (const auto& f : seed_args()) args.push_back(f);
+  serve_process serve(args);
+  int port = serve.port();
+  ASSERT_GT(port, 0);
+  result r = conform("run" + seed_files() + " --suite " + quote(suite_file) +
+                     " --target http://127.0.0.1:" + std::to_string(port));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  // One log line per exchange, written before the answer: all four are there once the run is over.
+  std::string log;
+  for (int i = 0; i < 4; ++i) log += serve.line() + "\n";
+  EXPECT_NE(log.find("POST /beta/communications/calls/57dab8b1-894c-409a-b240-bd8beae78896/operations 201 "
+                     "004_4075fbbf3047755e/create_commsoperation_from_ "),
+            std::string::npos)
+      << log;
+  EXPECT_EQ(serve.stop(), 0);
+}
+
+TEST(CliServe, FaultMakesTheRunFailExit1) {
+  REQUIRE_SEEDS();
+  std::vector<std::string> args = {"serve", "--quiet", "--port", "0", "--fault", "bad-enum@004_*"};
+  for (const auto& f : seed_args()) args.push_back(f);
+  serve_process serve(args);
+  int port = serve.port();
+  ASSERT_GT(port, 0);
+  result r = conform("run" + seed_files() + " --suite " + quote(suite_file) +
+                     " --target http://127.0.0.1:" + std::to_string(port));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("FAIL 004_4075fbbf3047755e/create_commsoperation_from_"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(serve.stop(), 0);
+}
+
+TEST(CliServe, PortInUseExits3) {
+  REQUIRE_SEEDS();
+  std::vector<std::string> args = {"serve", "--quiet", "--port", "0"};
+  for (const auto& f : seed_args()) args.push_back(f);
+  serve_process first(args);
+  int port = first.port();
+  ASSERT_GT(port, 0);
+  result r = conform("serve --port " + std::to_string(port) + seed_files());
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("cannot listen on 127.0.0.1:" + std::to_string(port)), std::string::npos)
+      << r.output;
+  EXPECT_EQ(first.stop(), 0);
+}
+
+TEST(CliServe, NothingRunnableExits3) {
+  REQUIRE_SEEDS();
+  result r = conform("serve --port 0 " + quote((seeds_dir / "002_5b201cfe4641fe6d.txt").string()));
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("nothing to serve"), std::string::npos) << r.output;
+}
+
+}  // namespace
