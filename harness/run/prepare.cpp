@@ -61,6 +61,19 @@ std::string utc_now(const char* format) {
   return buf;
 }
 
+// Documentation conventions for "some value goes here" besides the type-named ones check knows:
+// "position-value",
+// "@odata.type: microsoft.graph.alertStatus", "a | b | c". Only replaced where the documented type is not a
+// string.
+bool is_doc_placeholder(std::string_view s) {
+  s = trim(s);
+  auto ends_with = [&](std::string_view suffix) {
+    return s.size() > suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
+  };
+  return ends_with("-value") || ends_with(" value") || starts_with_icase(s, "@odata.type") ||
+         s.find(" | ") != std::string_view::npos;
+}
+
 // The wire kind a documented type name stands for; "" for strings, complex types and unknown names.
 std::string primitive_kind(std::string_view type) {
   type = trim(type);
@@ -136,12 +149,17 @@ struct body_walker {
   void string_value(json::value& v, const property* p, const std::string& pointer) {
     std::string_view s = v.get_string();
     std::string named = check::placeholder_type(s);
-    if (named.empty()) return;  // a real value: the docs' own, sent as written
+    if (named.empty() && !is_doc_placeholder(s)) return;  // a real value: the docs' own, sent as written
     if (p != nullptr && !p->enum_values.empty()) {
       for (const std::string& m : p->enum_values)
         if (iequals(m, s)) return;
-      json::value nv = json::string(p->enum_values.front());
-      record(pointer, v, nv, "first member of enum " + p->type);
+      // "notRecording | recording | failed" lists the members: its first one is what the docs meant.
+      std::string member = p->enum_values.front();
+      if (std::string_view first = trim(s.substr(0, s.find('|'))); s.find('|') != std::string_view::npos)
+        for (const std::string& m : p->enum_values)
+          if (iequals(m, first)) member = m;
+      json::value nv = json::string(member);
+      record(pointer, v, nv, "member of enum " + p->type);
       v = std::move(nv);
       return;
     }

@@ -113,8 +113,7 @@ TEST(BodySubstitution, ReplacesTypedPlaceholdersAndRecordsEach) {
   EXPECT_EQ(body.at("statusDetail"), "String");  // a String-typed "String" is a fine value
   ASSERT_EQ(subs.size(), 2u);
   EXPECT_EQ(subs[0].rfind("/lastActionDateTime: \"String (timestamp)\" -> \"", 0), 0u) << subs[0];
-  EXPECT_EQ(subs[1],
-            "/status: \"String\" -> \"notstarted\" (first member of enum longRunningOperationStatus)");
+  EXPECT_EQ(subs[1], "/status: \"String\" -> \"notstarted\" (member of enum longRunningOperationStatus)");
 }
 
 TEST(BodySubstitution, NumbersBooleansNestedTypesAndNamedPlaceholders) {
@@ -139,6 +138,30 @@ TEST(BodySubstitution, NumbersBooleansNestedTypesAndNamedPlaceholders) {
   bool nested = false;
   for (const auto& s : subs) nested = nested || s.rfind("/resultInfo/code: \"Int32\" -> 0", 0) == 0;
   EXPECT_TRUE(nested);
+}
+
+TEST(BodySubstitution, DocumentationConventionsInTypedProperties) {
+  fixture_set set;
+  fixture f;
+  std::vector<std::string> positions = {"Top", "Bottom"};
+  f.properties = {test::prop("position", "chartLegendPosition", positions),
+                  test::prop("status", "recordingStatus", {"notRecording", "recording", "failed"}),
+                  test::prop("feedback", "alertFeedback", {"unknown", "truePositive"}),
+                  test::prop("when", "DateTimeOffset"),
+                  test::prop("name", "String"),
+                  test::prop("kind", "chartType", {"Pie", "Bar"})};
+  json::value body = json::parse(R"j({"position": "position-value", "status": "recording | failed",
+      "feedback": "@odata.type: microsoft.graph.alertFeedback", "when": "datetime-value", "name": "name-value",
+      "kind": "Doughnut"})j");
+  std::vector<std::string> subs;
+  substitute_body(body, f, set, subs);
+  EXPECT_EQ(body.at("position"), "Top");
+  EXPECT_EQ(body.at("status"), "recording");  // the first alternative listed, being a member
+  EXPECT_EQ(body.at("feedback"), "unknown");
+  EXPECT_TRUE(check::is_timestamp(body.at("when").as_string()));
+  EXPECT_EQ(body.at("name"), "name-value");  // strings are strings
+  EXPECT_EQ(body.at("kind"), "Doughnut");    // a real (if undocumented) value is the server's to judge
+  EXPECT_EQ(subs.size(), 4u);
 }
 
 TEST(PrepareRequest, HeadersDropDocumentedAuthAddUserHeadersBearerAndFixtureId) {
