@@ -405,6 +405,7 @@ prepared_request prepare_request(const fixture& f, const fixture_set& set, const
   }
 
   if (!unbound.empty()) {
+    out.url = rewrite_url(url, base, f.version);  // nothing is sent: show the placeholders as documented
     std::string list, first_name = find_placeholders(unbound.front()).front().names.back();
     for (const std::string& u : unbound) list += (list.empty() ? "" : ", ") + u;
     out.error = "unbound placeholder" + std::string(unbound.size() > 1 ? "s " : " ") + list +

@@ -212,6 +212,23 @@ TEST(CliRun, UnboundPlaceholdersAreErrorsExit2) {
   EXPECT_NE(r.output.find("{callId}"), std::string::npos) << r.output;
 }
 
+TEST(CliRun, EnvironmentAndFlagsBindVariables) {
+  REQUIRE_SEEDS();
+  setenv("CONFORM_VAR_callId", "env-call-1", 1);
+  setenv("CONFORM_VAR_usersId", "env-user-1", 1);
+  fs::path dir = temp_dir("vars");
+  result r =
+      conform("run" + seed_files() + " --var usersId=flag-user-1 --var managedAppRegistrationId=m-1 --json " +
+              quote((dir / "r.json").string()));
+  unsetenv("CONFORM_VAR_callId");
+  unsetenv("CONFORM_VAR_usersId");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  std::string json = read_file(dir / "r.json");
+  EXPECT_NE(json.find("/calls/env-call-1/operations"), std::string::npos) << json;
+  EXPECT_NE(json.find("/users/flag-user-1/"), std::string::npos) << json;  // the flag beats the environment
+  fs::remove_all(dir);
+}
+
 TEST(CliRun, UnknownFlagExits3) {
   result r = conform("run --no-such-flag x.md");
   EXPECT_EQ(r.exit_code, 3) << r.output;
