@@ -811,6 +811,13 @@ void extract_text(std::string_view file, std::string_view text, fixture_set& out
     f.response.reason = resp.http.reason;
     f.response.headers = resp.http.headers;
     f.response.line = resp.line;
+    if ((resp.http.status == 204 || resp.http.status == 304) && !trim(resp.http.body).empty()) {
+      // HTTP forbids a body here: no server can send it, so it cannot be part of the contract.
+      w.diag(
+          resp.body_line, severity::warning, "body-not-allowed",
+          "a " + std::to_string(resp.http.status) + " response has no body; the documented body is ignored");
+      resp.http.body.clear();
+    }
     fill_body(file, resp, f.response.body, f.response.json, f.response.headers, out, opts);
 
     auto u = inspect_url(f.request.url);

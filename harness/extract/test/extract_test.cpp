@@ -162,6 +162,16 @@ TEST(Bodies, UnrecoverableBodyIsErrorAndKeepsText) {
   EXPECT_TRUE(has_diag(s, "invalid-json-body", 10));
 }
 
+TEST(Bodies, BodyOnNoContentIsWarnedAndDropped) {
+  auto s =
+      run("```http\nPATCH /v1.0/x\n```\n```http\nHTTP/1.1 204 No Content\nContent-Type: application/json\n\n"
+          "{\"a\": 1}\n```\n");
+  ASSERT_EQ(s.fixtures.size(), 1u);
+  EXPECT_FALSE(s.fixtures[0].response.json);
+  EXPECT_TRUE(s.fixtures[0].response.body.empty());
+  EXPECT_TRUE(has_diag(s, "body-not-allowed", 8));
+}
+
 TEST(Bodies, NonJsonStaysText) {
   auto s = run(
       "```http\nGET /v1.0/x/$count\n```\n```http\nHTTP/1.1 200 OK\nContent-Type: text/plain\n\n893\n```\n");
