@@ -39,6 +39,14 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
+  } catch (const CLI::ExtrasError&) {
+    // The stray arguments may be header values or tokens: name only the flags among them.
+    std::string flags;
+    for (const auto& a : app.remaining(true))
+      if (a.starts_with("-")) flags += " " + a.substr(0, a.find('='));
+    std::cerr << "conform: unexpected arguments" << (flags.empty() ? std::string() : ":" + flags)
+              << " (values not shown; see conform --help)\n";
+    return usage_code();
   } catch (const CLI::ParseError& e) {
     std::cerr << "conform: " << e.what() << " (see conform --help)\n";
     return usage_code();

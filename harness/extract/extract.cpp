@@ -281,7 +281,7 @@ struct page_walker {
       case MD_BLOCK_TR:
         if (w.in_table) {
           w.tbl.rows.emplace_back();
-          w.tbl.row_lines.push_back(w.last_line);
+          w.tbl.row_lines.push_back(0);
         }
         break;
       case MD_BLOCK_TH:
@@ -321,7 +321,8 @@ struct page_walker {
       case MD_BLOCK_TABLE:
         w.in_table = false;
         if (!w.tbl.rows.empty()) {
-          w.tbl.line = w.tbl.row_lines.empty() ? w.last_line : w.tbl.row_lines.front();
+          w.tbl.line =
+              w.tbl.row_lines.empty() || w.tbl.row_lines.front() == 0 ? w.last_line : w.tbl.row_lines.front();
           w.tables.push_back(std::move(w.tbl));
         }
         break;
@@ -364,7 +365,9 @@ struct page_walker {
       w.html.append(s);
       return 0;
     }
-    if (type == MD_TEXT_NORMAL || type == MD_TEXT_CODE) w.line_of(t);
+    // Table rows need their line; prose does not, and a lookup per text run would cost a tenth of the parse.
+    if (w.in_cell && !w.tbl.row_lines.empty() && w.tbl.row_lines.back() == 0)
+      w.tbl.row_lines.back() = w.line_of(t);
     if (type == MD_TEXT_HTML) {
       // An inline comment inside a paragraph (`text <!-- {...} -->`) is an annotation too.
       if (s.starts_with("<!--")) {
