@@ -3,8 +3,6 @@
 #include "extract/extract.hpp"
 #include "report/report.hpp"
 
-#include <boost/json/serialize.hpp>
-
 #include <iostream>
 #include <memory>
 
@@ -36,8 +34,7 @@ void setup_extract(CLI::App& app, int& exit_status) {
   sub->add_option("-o,--output", opts->output, "Write the JSON here (atomically) instead of stdout");
   sub->callback([opts, &exit_status] {
     fixture_set set = extract_or_throw(opts->paths);
-    std::string doc = boost::json::serialize(extract::to_json(set));
-    doc += '\n';
+    std::string doc = extract::to_json_text(set);
     if (opts->output.empty()) {
       std::cout << doc;
     } else {

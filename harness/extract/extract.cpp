@@ -408,9 +408,11 @@ struct page_walker {
 
 std::vector<std::string> enum_members(std::string_view desc) {
   std::vector<std::string> out;
-  std::size_t at = ifind(desc, "possible values");
-  if (at == std::string_view::npos) at = ifind(desc, "supported values are");
-  if (at == std::string_view::npos) at = ifind(desc, "the values are");
+  // One lower-cased copy, then plain finds: every cell of every table passes through here.
+  const std::string lower = to_lower(desc);
+  std::size_t at = lower.find("possible values");
+  if (at == std::string_view::npos) at = lower.find("supported values are");
+  if (at == std::string_view::npos) at = lower.find("the values are");
   if (at != std::string_view::npos) {
     std::string_view rest = desc.substr(at);
     if (auto colon = rest.find_first_of(":"); colon != std::string_view::npos && colon < 40)

@@ -34,10 +34,11 @@ void extract_paths(const std::vector<std::string>& paths, fixture_set& out, std:
 // Gives each fixture the properties of the type its response names (@odata.type), from resource pages.
 void link(fixture_set& set);
 
-// The `conform extract` document: {"fixtures": [...], "diagnostics": [...]}.
-boost::json::value to_json(const fixture_set& set);
-boost::json::value to_json(const fixture& f, boost::json::storage_ptr sp = {});
-boost::json::value to_json(const diagnostic& d, boost::json::storage_ptr sp = {});
+// The `conform extract` document: {"fixtures": [...], "diagnostics": [...]}, one fixture a line.
+std::string to_json_text(const fixture_set& set);
+boost::json::value to_json(const fixture_set& set);  // the same document as a value
+boost::json::value to_json(const fixture& f);
+boost::json::value to_json(const diagnostic& d);
 
 // Exposed for tests and the reference server: lenient JSON as documented (trailing commas, `...` lines,
 // NBSP).

@@ -318,7 +318,7 @@ TEST(Output, JsonDocumentHasContractKeys) {
   for (const char* key :
        {"id", "source", "version", "runnable", "not_runnable_reason", "request", "response", "properties"})
     EXPECT_TRUE(f.contains(key)) << key;
-  EXPECT_EQ(f.at("source").at("line").as_uint64(), 9u);
+  EXPECT_EQ(f.at("source").at("line").to_number<std::uint64_t>(), 9u);
   for (const char* key : {"method", "url", "headers", "body"})
     EXPECT_TRUE(f.at("request").as_object().contains(key));
   for (const char* key : {"status", "headers", "body", "truncated", "odata_type"})
