@@ -341,6 +341,75 @@ TEST(CheckResponse, CollectionsCheckEveryItem) {
   EXPECT_EQ(f[3].pointer, "/value/1/status");
 }
 
+// Documented collections list different kinds of item (a group and a user; a tab with and without
+// configuration): an actual item owes only the keys every documented item shows.
+fixture mixed_list_fixture() {
+  fixture f;
+  f.id = "group-list-members/list";
+  f.response.status = 200;
+  f.response.is_collection = true;
+  f.response.odata_type = "Collection(microsoft.graph.directoryObject)";
+  f.response.json = json::parse(R"j({"value": [
+    {"@odata.type": "#microsoft.graph.group", "id": "1", "displayName": "G", "mail": null,
+     "groupTypes": ["Unified"], "owner": {"id": "o", "kind": "user"},
+     "tags": [{"name": "a", "weight": 1}, {"name": "b"}]},
+    {"@odata.type": "#microsoft.graph.user", "id": "2", "displayName": "U", "mail": "u@x",
+     "userPrincipalName": "u@x", "owner": {"id": "o"}, "tags": []}]})j");
+  return f;
+}
+
+TEST(CheckResponse, CollectionItemsOweOnlyKeysEveryDocumentedItemShares) {
+  // Each item has the shared keys only, in the other order, nested too: passes.
+  const char* ok = R"j({"value": [
+    {"@odata.type": "#microsoft.graph.user", "id": "9", "displayName": "V", "mail": "v@x", "owner": {"id": "p"},
+     "tags": [{"name": "z"}]},
+    {"@odata.type": "#microsoft.graph.group", "id": "8", "displayName": "H", "mail": null, "owner": {"id": "q"},
+     "tags": []}]})j";
+  auto rs = check_response(mixed_list_fixture(), {}, respond(ok, 200));
+  EXPECT_TRUE(failures(rs).empty()) << dump(rs);
+
+  // A key every documented item shows is still owed, at every depth; a shared key keeps its type.
+  const char* bad = R"j({"value": [
+    {"id": "9", "mail": "v@x", "owner": {}, "tags": [{"weight": 2}]},
+    {"id": 8, "displayName": "H", "mail": null, "owner": {"id": "q"}, "tags": []}]})j";
+  auto f = failures(check_response(mixed_list_fixture(), {}, respond(bad, 200)));
+  ASSERT_EQ(f.size(), 4u) << dump(f);
+  EXPECT_EQ(f[0].check, check_id::required_property);
+  EXPECT_EQ(f[0].pointer, "/value/0/displayName");
+  EXPECT_EQ(f[1].pointer, "/value/0/owner/id");
+  EXPECT_EQ(f[2].pointer, "/value/0/tags/0/name");
+  EXPECT_EQ(f[3].check, check_id::property_type);
+  EXPECT_EQ(f[3].pointer, "/value/1/id");
+}
+
+TEST(CheckResponse, DerivedTypeShownInTheExampleIsDocumented) {
+  // The annotation names the base type; the example shows derived ones, which a server may send.
+  const char* ok = R"j({"value": [{"@odata.type": "#microsoft.graph.user", "id": "1", "displayName": "U",
+    "mail": null, "owner": {"id": "o"}, "tags": []}]})j";
+  EXPECT_TRUE(failures(check_response(mixed_list_fixture(), {}, respond(ok, 200))).empty());
+  const char* bad = R"j({"value": [{"@odata.type": "#microsoft.graph.device", "id": "1", "displayName": "U",
+    "mail": null, "owner": {"id": "o"}, "tags": []}]})j";
+  auto f = failures(check_response(mixed_list_fixture(), {}, respond(bad, 200)));
+  ASSERT_EQ(f.size(), 1u) << dump(f);
+  EXPECT_EQ(f[0].check, check_id::odata_type);
+  EXPECT_EQ(f[0].pointer, "/value/0/@odata.type");
+}
+
+TEST(CheckResponse, KeysOfAnyDocumentedItemAreNotUndocumented) {
+  options strict;
+  strict.strict_properties = true;
+  const char* body = R"j({"value": [{"@odata.type": "#microsoft.graph.group", "id": "1", "displayName": "G",
+    "mail": null, "groupTypes": [], "userPrincipalName": "u@x", "owner": {"id": "o", "kind": "k"},
+    "tags": [{"name": "n", "weight": 3}]}]})j";
+  auto rs = check_response(mixed_list_fixture(), {}, respond(body, 200), strict);
+  EXPECT_TRUE(failures(rs).empty()) << dump(rs);
+  const char* extra = R"j({"value": [{"id": "1", "displayName": "G", "mail": null, "owner": {"id": "o"},
+    "tags": [], "secret": 1}]})j";
+  auto f = failures(check_response(mixed_list_fixture(), {}, respond(extra, 200), strict));
+  ASSERT_EQ(f.size(), 1u) << dump(f);
+  EXPECT_EQ(f[0].pointer, "/value/0/secret");
+}
+
 TEST(CheckResponse, CollectionWithoutValueArrayFails) {
   auto f = failures(check_response(list_fixture(), comms_contract(), respond(R"j({"items": []})j", 200)));
   ASSERT_FALSE(f.empty());
