@@ -74,6 +74,9 @@ const property* find_property(const type_context& ctx, std::string_view name);
 type_context child_context(const fixture_set& set, const property* p, const boost::json::value& v);
 // Context of the response body's top-level object (or of each element of "value" for collections).
 type_context response_context(const fixture& f, const fixture_set& set, const boost::json::value& body);
+// Whether the documented body is a collection ({"value": [...]}): flagged by the docs, or nothing but
+// "value".
+bool is_collection_body(const fixture& f, const boost::json::object& body);
 // The object the body's property-level faults bend: the body itself, or value[0] of a collection.
 boost::json::object* fault_target(const fixture& f, boost::json::value& body, std::string& pointer_prefix);
 

@@ -177,6 +177,30 @@ std::string validate_request(const fixture& f, const fixture_set& set,
   return {};
 }
 
+// What the client sent wins, but what the docs show beside it stays: a request that sets location.displayName
+// gets back the documented location with that name, not a location without the documented locationType.
+void echo_into(json::value& documented, const json::value& sent, std::size_t depth) {
+  constexpr std::size_t max_depth = 64;  // request bodies are parsed with the same limit
+  if (depth < max_depth && documented.is_object() && sent.is_object()) {
+    json::object& d = documented.get_object();
+    for (const auto& m : sent.get_object()) echo_into(d[m.key()], m.value(), depth + 1);
+    return;
+  }
+  if (depth < max_depth && documented.is_array() && sent.is_array() && !documented.get_array().empty()) {
+    const json::array& doc_items = documented.get_array();
+    json::array out;
+    for (std::size_t i = 0; i < sent.get_array().size(); ++i) {
+      json::value item = doc_items[std::min(i, doc_items.size() - 1)];
+      if (!item.is_object() || !sent.get_array()[i].is_object()) item = nullptr;
+      echo_into(item, sent.get_array()[i], depth + 1);
+      out.push_back(std::move(item));
+    }
+    documented = std::move(out);
+    return;
+  }
+  documented = sent;
+}
+
 std::string guid_from(const void* ctx) {
   const auto* s = static_cast<const std::pair<std::uint64_t, std::atomic<std::uint64_t>*>*>(ctx);
   std::uint64_t n = s->second->fetch_add(1, std::memory_order_relaxed);
@@ -350,7 +374,7 @@ reply reference_server::answer(const http_request& req) const {
                   !f.response.is_collection;
     if (echoes)
       for (const auto& m : body->get_object())
-        if (m.key().rfind("@odata.", 0) != 0) doc->get_object()[m.key()] = m.value();
+        if (m.key().rfind("@odata.", 0) != 0) echo_into(doc->get_object()[m.key()], m.value(), 0);
   }
 
   std::vector<fault_kind> active;

@@ -1,6 +1,7 @@
 #include "check/check.hpp"
 #include "mock/detail.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <optional>
@@ -41,6 +42,55 @@ std::optional<json::value> real_value(std::string_view text, std::string_view ke
   return std::nullopt;
 }
 
+// Whether `v` fails validation as a value of `p` at its own level (nested objects are synthesized member by
+// member, so their members' failures are not this value's).
+bool invalid_for(const json::value& v, const property& p, const synth_env& env) {
+  if (v.is_null()) return false;  // nullability is the docs' statement, not a value to repair
+  std::vector<check_result> found;
+  check::validate_value(v, p, env.set, "", check::options{}, found);
+  for (const check_result& c : found)
+    if (c.outcome == check_outcome::failed && (c.pointer.empty() || v.is_array())) return true;
+  return false;
+}
+
+// A valid value of the documented type of `p` (one element's type for collections); nullopt when the type
+// says nothing a generated value could satisfy better than the documented one.
+std::optional<json::value> generated_for(std::string_view key, const property& p, const synth_env& env) {
+  if (!p.enum_values.empty()) return json::value(p.enum_values.front());
+  std::string type = element_type(p.type);
+  if (is_timestamp_type(type)) return json::value(env.now);
+  if (type_is(type, {"date"})) return json::value(env.now.substr(0, 10));
+  if (type_is(type, {"timeofday"})) return json::value(env.now.substr(11, 8));
+  if (type_is(type, {"duration"})) return json::value("PT1H");
+  if (type_is(type, {"guid"})) return json::value(env.make_guid(env.guid_ctx));
+  if (type_is(type, {"int16", "int32", "int64", "integer", "int", "byte", "sbyte", "long", "double", "single",
+                     "decimal", "number", "float"}))
+    return json::value(std::int64_t{0});
+  if (type_is(type, {"boolean", "bool"})) return json::value(false);
+  if (type_is(type, {"string", "binary", "stream"})) return json::value(std::string(key) + " value");
+  if (env.set.find_type(type) != nullptr) return json::value(json::object{});
+  return std::nullopt;
+}
+
+// A documented example value that its own documented type rejects (docs disagreeing with themselves:
+// "Applied" for an enum without that member, "datetime-value" for a DateTimeOffset) becomes a generated valid
+// value.
+void repair(std::string_view key, json::value& v, const property& p, const synth_env& env) {
+  if (!invalid_for(v, p, env)) return;
+  bool collection = to_lower(p.type).find("collection(") != std::string::npos;
+  if (collection) {
+    // One item documented where the type says a collection of them: the collection holding that item.
+    if (!v.is_array()) v = json::array{std::move(v)};
+    property item = p;
+    item.type = element_type(p.type);
+    for (json::value& e : v.get_array())
+      if (invalid_for(e, item, env))
+        if (auto r = generated_for(key, item, env)) e = std::move(*r);
+    return;
+  }
+  if (auto r = generated_for(key, p, env)) v = std::move(*r);
+}
+
 void fix_odata_type(json::object& o) {
   auto it = o.find("@odata.type");
   if (it == o.end() || !it->value().is_string()) return;
@@ -61,6 +111,7 @@ void synthesize_member(std::string_view key, json::value& v, const property* p, 
         if (auto r = real_value(e.get_string(), key, p, env)) e = std::move(*r);
     }
   }
+  if (p != nullptr) repair(key, v, *p, env);  // nested objects were repaired member by member above
 }
 
 }  // namespace
@@ -128,23 +179,45 @@ void synthesize(json::value& v, const type_context& ctx, const synth_env& env) {
   }
 }
 
+bool is_collection_body(const fixture& f, const json::object& body) {
+  if (f.response.is_collection || iequals(f.response.odata_type.substr(0, 11), "collection(")) return true;
+  // Like the checks: a body of nothing but "value" (and annotations) is a collection whatever the docs say.
+  return std::all_of(body.begin(), body.end(), [](const json::key_value_pair& kv) {
+    return is_annotation(kv.key()) || kv.key() == "value";
+  });
+}
+
 void synthesize_body(const fixture& f, json::value& body, const synth_env& env) {
   type_context ctx = response_context(f, env.set, body);
+  // The docs name the type (annotation) even where the example leaves "@odata.type" out; a real server states
+  // it, so the answer does too.
+  std::string named = element_type(f.response.odata_type);
+  if (!named.empty() && named.front() != '#') named.insert(named.begin(), '#');
+  auto name_type = [&named](json::value& v) {
+    if (!named.empty() && v.is_object() && !v.get_object().contains("@odata.type"))
+      v.get_object()["@odata.type"] = named;
+  };
   if (!body.is_object()) {
     if (body.is_array())
-      for (json::value& e : body.get_array()) synthesize(e, ctx, env);
+      for (json::value& e : body.get_array()) {
+        name_type(e);
+        synthesize(e, ctx, env);
+      }
     return;
   }
   json::object& o = body.get_object();
   auto value = o.find("value");
-  bool collection = value != o.end() && value->value().is_array() &&
-                    (f.response.is_collection || iequals(f.response.odata_type.substr(0, 11), "collection("));
+  bool collection = value != o.end() && value->value().is_array() && is_collection_body(f, o);
   if (!collection) {
+    name_type(body);
     synthesize(body, ctx, env);
     return;
   }
   fix_odata_type(o);
-  for (json::value& e : value->value().get_array()) synthesize(e, ctx, env);
+  for (json::value& e : value->value().get_array()) {
+    name_type(e);
+    synthesize(e, ctx, env);
+  }
 }
 
 boost::json::object* fault_target(const fixture& f, json::value& body, std::string& pointer_prefix) {
@@ -152,8 +225,7 @@ boost::json::object* fault_target(const fixture& f, json::value& body, std::stri
   if (!body.is_object()) return nullptr;
   json::object& o = body.get_object();
   auto value = o.find("value");
-  if (value != o.end() && value->value().is_array() &&
-      (f.response.is_collection || iequals(f.response.odata_type.substr(0, 11), "collection("))) {
+  if (value != o.end() && value->value().is_array() && is_collection_body(f, o)) {
     json::array& a = value->value().get_array();
     if (!a.empty() && a.front().is_object()) {
       pointer_prefix = "/value/0";

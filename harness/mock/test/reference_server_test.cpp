@@ -261,6 +261,88 @@ TEST(ReferenceServer, FillsPlaceholdersInEachElementOfACollection) {
   EXPECT_EQ(items[1].at("displayName"), "Real Name");
 }
 
+TEST(ReferenceServer, StatesTheDocumentedTypeTheExampleLeavesOut) {
+  fixture f = test::get_fixture("user-get/a", "https://graph.microsoft.com/v1.0/users/{id}");
+  test::set_response_body(f, R"j({"id": "String", "displayName": "String"})j");
+  f.response.odata_type = "microsoft.graph.user";
+  fixture l = test::get_fixture("user-list/a", "https://graph.microsoft.com/v1.0/users");
+  test::set_response_body(
+      l, R"j({"value": [{"id": "1"}, {"@odata.type": "#microsoft.graph.guest", "id": "2"}]})j");
+  l.response.odata_type = "Collection(microsoft.graph.user)";
+  fixture_set set = with_types({f, l});
+  reference_server server(set, {});
+  reply one = server.handle(request("GET", "/v1.0/users/1"));
+  EXPECT_EQ(body_of(one)["@odata.type"], "#microsoft.graph.user");
+  reply many = server.handle(request("GET", "/v1.0/users"));
+  json::object b = body_of(many);
+  EXPECT_FALSE(b.contains("@odata.type"));  // the collection wrapper is not a user
+  const json::array& items = b["value"].as_array();
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].at("@odata.type"), "#microsoft.graph.user");
+  EXPECT_EQ(items[1].at("@odata.type"), "#microsoft.graph.guest");  // a documented derived type stays
+  for (const reply* r : {&one, &many})
+    for (const check_result& c : check::check_response(set.fixtures[r == &one ? 0 : 1], set, r->response))
+      EXPECT_NE(c.outcome, check_outcome::failed) << c.pointer << ": " << c.message;
+}
+
+TEST(ReferenceServer, ReplacesDocumentedValuesTheirOwnTypeRejects) {
+  fixture f = test::comms_operation();
+  f.request.method = "GET";
+  f.request.json.reset();
+  f.request.body.clear();
+  f.request.headers.clear();
+  test::set_response_body(f, R"j({"@odata.type": "#microsoft.graph.commsOperation",
+    "id": "b571cdaa-cdaa-b571-aacd-71b5aacd71b5", "status": "Applied", "clientContext": "c",
+    "lastActionDateTime": "datetime-value", "resultInfo": {"code": "four", "subcode": 7, "message": "m"},
+    "count": "many", "enabled": "true", "key": "not-a-guid", "modes": ["saml", "modes-value"],
+    "role": {}, "scopes": {"id": "s"}})j");
+  f.properties.push_back(test::prop("count", "Int32"));
+  f.properties.push_back(test::prop("enabled", "Boolean"));
+  f.properties.push_back(test::prop("key", "Guid"));
+  f.properties.push_back(test::prop("modes", "Collection(ssoMode)", {"oidc", "saml"}));
+  f.properties.push_back(test::prop("role", "userRole", {"Owner", "Reader"}));
+  f.properties.push_back(test::prop("scopes", "Collection(ResultInfo)"));
+  fixture_set set = with_types({f});
+  reference_server server(set, {});
+  reply r = server.handle(request("GET", test::comms_target));
+  ASSERT_EQ(r.response.status, 201);
+  json::object b = body_of(r);
+  EXPECT_EQ(b["status"], "NotStarted");
+  EXPECT_TRUE(check::is_timestamp(b["lastActionDateTime"].as_string()));
+  EXPECT_EQ(b["resultInfo"].at("code"), 0);
+  EXPECT_EQ(b["resultInfo"].at("subcode"), 7);  // valid documented values stay
+  EXPECT_EQ(b["clientContext"], "c");
+  EXPECT_EQ(b["count"], 0);
+  EXPECT_EQ(b["enabled"], false);
+  EXPECT_TRUE(check::is_guid(b["key"].as_string()));
+  EXPECT_EQ(b["modes"], (json::array{"saml", "oidc"}));
+  EXPECT_EQ(b["role"], "Owner");
+  ASSERT_TRUE(b["scopes"].is_array());
+  EXPECT_EQ(b["scopes"].as_array().at(0).at("id"), "s");
+  for (const check_result& c : check::check_response(set.fixtures[0], set, r.response))
+    EXPECT_NE(c.outcome, check_outcome::failed) << c.pointer << ": " << c.message;
+}
+
+TEST(ReferenceServer, EchoKeepsDocumentedMembersBesideTheSentOnes) {
+  fixture f = test::comms_operation();
+  test::set_response_body(f, R"j({"@odata.type": "#microsoft.graph.commsOperation", "status": "Running",
+    "resultInfo": {"code": 4, "subcode": 7, "message": "documented"},
+    "targets": [{"kind": "user", "id": "1"}, {"kind": "app", "id": "2", "extra": true}]})j");
+  fixture_set set = with_types({f});
+  reference_server server(set, {});
+  reply r = server.handle(request("POST", test::comms_target, R"j({"status": "Completed",
+    "resultInfo": {"message": "sent"}, "targets": [{"id": "9"}, {"id": "8"}, {"id": "7"}], "note": "n"})j"));
+  ASSERT_EQ(r.response.status, 201);
+  json::object b = body_of(r);
+  EXPECT_EQ(b["status"], "Completed");
+  EXPECT_EQ(b["resultInfo"], (json::object{{"code", 4}, {"subcode", 7}, {"message", "sent"}}));
+  const json::array& t = b["targets"].as_array();
+  ASSERT_EQ(t.size(), 3u);  // the client's items, each over the documented one at its place (or the last)
+  EXPECT_EQ(t[0], (json::object{{"kind", "user"}, {"id", "9"}}));
+  EXPECT_EQ(t[2], (json::object{{"kind", "app"}, {"id", "7"}, {"extra", true}}));
+  EXPECT_EQ(b["note"], "n");
+}
+
 TEST(ReferenceServer, HandlesConcurrentRequestsWithDistinctGuids) {
   fixture f = test::managed_app_operation();
   fixture_set set = with_types({f});
