@@ -617,6 +617,9 @@ void fill_body(std::string_view file, example& e, std::string& body, std::option
   auto r = parse_documented_json(body, opts.max_json_depth);
   if (r.value) {
     json = std::move(r.value);
+    // The parsed value is the body from here on; keeping the text too doubled the memory of large suites.
+    body.clear();
+    body.shrink_to_fit();
     if (!r.repairs.empty()) {
       std::string what;
       for (auto& x : r.repairs) what += (what.empty() ? "" : ", ") + x;

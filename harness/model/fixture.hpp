@@ -57,7 +57,7 @@ struct request_example {
   std::string method;
   std::string url;  // as documented, placeholders kept
   header_list headers;
-  std::string body;                        // raw documented text
+  std::string body;                        // documented text when it is not JSON (empty when `json` is set)
   std::optional<boost::json::value> json;  // parsed (possibly repaired) body when it is JSON
   std::size_t line = 0;                    // line of the request line
 };
@@ -66,7 +66,7 @@ struct response_example {
   int status = 0;
   std::string reason;
   header_list headers;
-  std::string body;
+  std::string body;  // documented text when it is not JSON (empty when `json` is set)
   std::optional<boost::json::value> json;
   bool truncated = false;
   bool is_collection = false;
