@@ -135,6 +135,7 @@ struct code_block {
 
 struct table {
   std::vector<std::vector<std::string>> rows;  // rows[0] is the header
+  std::string heading;                         // the nearest heading above it: says what the table describes
   std::size_t line = 0;
   std::vector<std::size_t> row_lines;
 };
@@ -153,6 +154,7 @@ struct page_walker {
   int heading_level = 0;
   std::string heading_text;
   std::string h1;
+  std::string last_heading;
   bool in_template_section = false;
   bool in_code = false, in_html = false, in_table = false, in_cell = false;
   code_block code;
@@ -277,6 +279,7 @@ struct page_walker {
       case MD_BLOCK_TABLE:
         w.in_table = true;
         w.tbl = {};
+        w.tbl.heading = w.last_heading;
         break;
       case MD_BLOCK_TR:
         if (w.in_table) {
@@ -301,6 +304,7 @@ struct page_walker {
       case MD_BLOCK_H: {
         std::string_view t = trim(w.heading_text);
         if (w.heading_level == 1 && w.h1.empty()) w.h1 = std::string(t);
+        w.last_heading = std::string(t);
         if (w.heading_level <= 2)
           w.in_template_section = iequals(t, "HTTP request") || iequals(t, "HTTP requests");
         w.heading_level = 0;
@@ -693,10 +697,28 @@ void extract_text(std::string_view file, std::string_view text, fixture_set& out
   // Property tables: a resource page defines a type; an API page documents its examples' properties.
   std::vector<property> page_props;
   std::size_t first_table_line = 0;
+  // Which tables describe the page's type: on a resource page the one under "Properties" (tables under
+  // "Properties of a ... definition" describe nested structures); on an API page not the header, query, path
+  // or permission tables. "Required." in a request-body table is a requirement on the request, not on the
+  // response.
+  bool has_properties_heading = false;
+  if (resource_page)
+    for (const auto& t : w.tables)
+      has_properties_heading |= is_property_table(t.rows.front()) && iequals(trim(t.heading), "Properties");
   for (const auto& t : w.tables) {
     if (!is_property_table(t.rows.front())) continue;
+    std::string heading = to_lower(t.heading);
+    if (resource_page && has_properties_heading && heading != "properties") continue;
+    if (!resource_page &&
+        (heading.find("header") != std::string::npos || heading.find("query") != std::string::npos ||
+         heading.find("path parameter") != std::string::npos ||
+         heading.find("permission") != std::string::npos))
+      continue;
     if (!first_table_line) first_table_line = t.line;
-    merge_properties(page_props, table_properties(t));
+    auto props = table_properties(t);
+    if (!resource_page && heading.find("request") != std::string::npos)
+      for (auto& p : props) p.required = false;
+    merge_properties(page_props, props);
   }
   if (resource_page) {
     std::string name =

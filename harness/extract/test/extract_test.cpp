@@ -229,6 +229,34 @@ TEST(PropertyTables, EnumsRequiredAndTypes) {
   EXPECT_EQ(p[4].enum_values, (std::vector<std::string>{"Private", "Public"}));
 }
 
+TEST(PropertyTables, HeaderQueryAndNestedTablesAreNotTheTypesProperties) {
+  auto s =
+      run("## Request headers\n\n|Name|Type|Description|\n|---|---|---|\n|Authorization|string|Bearer token. "
+          "Required.|\n\n"
+          "## Optional query parameters\n\n|Parameter|Type|Description|\n|---|---|---|\n|$top|Int32|Page "
+          "size.|\n\n"
+          "## Request body\n\n|Property|Type|Description|\n|---|---|---|\n|displayName|String|Name. "
+          "Required.|\n\n"
+          "```http\nPOST /v1.0/x\n```\n```http\nHTTP/1.1 201 Created\n```\n");
+  ASSERT_EQ(s.fixtures.size(), 1u);
+  ASSERT_EQ(s.fixtures[0].properties.size(), 1u);
+  EXPECT_EQ(s.fixtures[0].properties[0].name, "displayName");
+  EXPECT_FALSE(
+      s.fixtures[0].properties[0].required);  // required in the request, not promised in the response
+
+  fixture_set set;
+  extract_text("resources/policy.md",
+               "# policy resource type\n## Properties\n|Property|Type|Description|\n|---|---|---|\n"
+               "|definition|String collection|Rules. Required.|\n\n### Properties of a policy definition\n\n"
+               "|Property|Type|Description|\n|---|---|---|\n|Version|Integer|Set to 1. Required.|\n",
+               set);
+  const type_def* t = set.find_type("policy");
+  ASSERT_NE(t, nullptr);
+  ASSERT_EQ(t->properties.size(), 1u);
+  EXPECT_EQ(t->properties[0].name, "definition");
+  EXPECT_TRUE(t->properties[0].required);
+}
+
 TEST(PropertyTables, ResourcePageSuppliesTypeOfResponse) {
   fixture_set set;
   extract_text("resources/widget.md",
