@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <csignal>
 #include <exception>
 #include <limits>
@@ -73,32 +74,42 @@ bool valid_value(std::string_view s) {
   return std::none_of(s.begin(), s.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
 }
 
-// The framing headers are computed here so every reply carries a correct Content-Length.
-http::response<http::string_body> to_beast(const http_response& in, unsigned version, bool keep_alive,
-                                           bool head) {
-  http::response<http::string_body> out;
-  out.version(version);
+void append_number(std::string& out, std::uint64_t n) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+  out.append(digits, end);
+}
+
+// Serialises a reply into out (reused per connection, so no allocation once it has grown), written with one
+// send. The framing headers are computed here so every reply carries a correct Content-Length.
+void serialize(const http_response& in, unsigned version, bool keep_alive, bool head, std::string& out) {
   const bool status_ok = in.status >= 200 && in.status <= 599;
-  out.result(status_ok ? static_cast<unsigned>(in.status) : 500U);
-  if (status_ok && !in.reason.empty() && valid_value(in.reason)) out.reason(in.reason);
+  const unsigned status = status_ok ? static_cast<unsigned>(in.status) : 500U;
+  out.clear();
+  out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  append_number(out, status);
+  out.push_back(' ');
+  if (status_ok && !in.reason.empty() && valid_value(in.reason)) {
+    out.append(in.reason);
+  } else {
+    out.append(http::obsolete_reason(static_cast<http::status>(status)));
+  }
+  out.append("\r\n");
   for (const header& h : in.headers) {
     if (!valid_name(h.name) || !valid_value(h.value)) continue;
     if (iequals(h.name, "content-length") || iequals(h.name, "transfer-encoding") ||
         iequals(h.name, "connection"))
       continue;
-    out.insert(h.name, h.value);
+    out.append(h.name).append(": ").append(h.value).append("\r\n");
   }
-  const bool bodiless =
-      out.result() == http::status::no_content || out.result() == http::status::not_modified;
-  if (!bodiless) out.body() = in.body;
-  out.keep_alive(keep_alive);
-  out.prepare_payload();
-  if (head) {
-    // HEAD: the length the GET would have, and no body bytes.
-    out.body().clear();
-    if (!bodiless) out.content_length(in.body.size());
-  }
-  return out;
+  if (version == 10 && keep_alive) out.append("Connection: keep-alive\r\n");
+  if (version != 10 && !keep_alive) out.append("Connection: close\r\n");
+  const bool bodiless = status == 204 || status == 304;
+  // HEAD: the length the GET would have, and no body bytes.
+  out.append("Content-Length: ");
+  append_number(out, bodiless ? 0 : in.body.size());
+  out.append("\r\n\r\n");
+  if (!bodiless && !head) out.append(in.body);
 }
 
 http_request to_request(http::request<http::string_body>&& in) {
@@ -136,9 +147,9 @@ struct http_server::impl {
   }
 
   template <class Stream>
-  asio::awaitable<bool> write(Stream& stream, http::response<http::string_body>& res) {
+  asio::awaitable<bool> write(Stream& stream, const std::string& bytes) {
     lowest(stream).expires_after(opts.idle_timeout);
-    auto [ec, n] = co_await http::async_write(stream, res, use_tuple);
+    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(bytes), use_tuple);
     co_return !ec;
   }
 
@@ -165,13 +176,15 @@ struct http_server::impl {
   template <class Stream>
   asio::awaitable<void> reply_error_and_close(Stream& stream, unsigned version, int status,
                                               std::string_view code, std::string message) {
-    auto res = to_beast(error_response(status, code, message), version == 10 ? 10 : 11, false, false);
-    if (co_await write(stream, res)) co_await close_gracefully(stream);
+    std::string bytes;
+    serialize(error_response(status, code, message), version, false, false, bytes);
+    if (co_await write(stream, bytes)) co_await close_gracefully(stream);
   }
 
   template <class Stream>
   asio::awaitable<void> serve(Stream& stream) {
     beast::flat_buffer buffer;  // shared across requests: pipelined bytes wait here, processed in order
+    std::string out;            // the serialised reply, reused
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(
@@ -180,9 +193,9 @@ struct http_server::impl {
       lowest(stream).expires_after(opts.idle_timeout);
       auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
       if (!ec && parser.get()[http::field::expect] == "100-continue" && !parser.is_done()) {
-        http::response<http::empty_body> go_on{http::status::continue_, 11};
+        static constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
         lowest(stream).expires_after(opts.idle_timeout);
-        std::tie(ec, n) = co_await http::async_write(stream, go_on, use_tuple);
+        std::tie(ec, n) = co_await asio::async_write(stream, asio::buffer(go_on), use_tuple);
         if (ec) co_return;
       }
       if (!ec && !parser.is_done()) {
@@ -224,13 +237,8 @@ struct http_server::impl {
         asio::steady_timer timer(co_await asio::this_coro::executor, reply.delay);
         co_await timer.async_wait(use_tuple);
       }
-      std::optional<http::response<http::string_body>> res;
-      try {
-        res.emplace(to_beast(reply.response, version == 10 ? 10 : 11, keep_alive, head));
-      } catch (const std::exception& e) {
-        res.emplace(to_beast(error_response(500, "internalServerError", e.what()), 11, keep_alive, false));
-      }
-      if (!co_await write(stream, *res)) co_return;
+      serialize(reply.response, version, keep_alive, head, out);
+      if (!co_await write(stream, out)) co_return;
       if (!keep_alive) {
         co_await close_gracefully(stream);
         co_return;
