@@ -150,25 +150,37 @@ json::value shared_shape(const json::array& items, std::size_t depth) {
   return out;
 }
 
-// Every key any documented item shows (the first value seen for each): what counts as documented when looking
-// for undocumented properties.
+// Every key any documented item shows: what counts as documented when looking for undocumented properties,
+// and what a value is typed against. A key documented as null in some item (or with values of different
+// kinds) is typed by the table alone and may be null.
 json::value any_shape(const json::array& items, std::size_t depth) {
+  if (items.empty() ||
+      !std::all_of(items.begin(), items.end(), [](const json::value& v) { return v.is_object(); }))
+    return shared_shape(items, depth);
   json::object out;
-  for (const json::value& v : items) {
-    if (!v.is_object()) continue;
+  std::set<std::string, std::less<>> open;  // keys still typed by a documented value
+  for (const json::value& v : items)
     for (const auto& kv : v.get_object()) {
-      json::value& slot = out[kv.key()];
-      if (slot.is_null()) {
-        slot = kv.value();
-      } else if (depth > 0 && slot.is_object() && kv.value().is_object()) {
+      auto it = out.find(kv.key());
+      if (it == out.end()) {
+        out[kv.key()] = kv.value();
+        if (!kv.value().is_null()) open.emplace(kv.key());
+        continue;
+      }
+      if (!open.contains(kv.key())) continue;
+      json::value& slot = it->value();
+      bool numbers = slot.is_number() && kv.value().is_number();
+      if (kv.value().kind() != slot.kind() && !numbers) {
+        slot = nullptr;
+        open.erase(std::string(kv.key()));
+      } else if (depth > 0 && slot.is_object()) {
         slot = any_shape(json::array{slot, kv.value()}, depth - 1);
-      } else if (depth > 0 && slot.is_array() && kv.value().is_array()) {
+      } else if (depth > 0 && slot.is_array()) {
         json::array all = slot.get_array();
         for (const json::value& e : kv.value().get_array()) all.push_back(e);
-        slot = json::array{any_shape(all, depth - 1)};
+        slot = all.empty() ? json::value(json::array{}) : json::value(json::array{any_shape(all, depth - 1)});
       }
     }
-  }
   return out;
 }
 
@@ -181,6 +193,7 @@ primitive primitive_of(std::string_view type) {
   std::string t = to_lower(strip_edm(type));
   if (t == "string" || t == "binary" || t == "stream" || t == "duration" || t == "timeofday")
     return {"string"};
+  if (t == "json" || t == "untyped") return {"any"};  // Edm.Untyped / Graph's Json: any JSON value
   if (t == "datetimeoffset" || t == "datetime") return {"timestamp"};
   if (t == "date") return {"date"};
   if (t == "guid") return {"guid"};
@@ -233,7 +246,8 @@ struct walker {
   const std::vector<property>* type_properties(std::string_view type_name) const {
     if (type_name.empty()) return nullptr;
     const type_def* t = contract.find_type(type_name);
-    return t == nullptr ? nullptr : &t->properties;
+    // A page without properties (an enum page, "Json") says nothing about the value's shape.
+    return t == nullptr || t->properties.empty() ? nullptr : &t->properties;
   }
 
   // Contract of a nested object that has no table type: the example's (or the response's) @odata.type.
@@ -284,7 +298,9 @@ struct walker {
              bool nullable, const json::value* doc, const std::string& pointer, std::size_t depth) {
     if (depth > opts.max_depth) return;
     if (v.is_null()) {
-      if (nullable || listed_nullable(pointer) || (doc != nullptr && doc->is_null())) return;
+      if (opts.null_always_valid || nullable || listed_nullable(pointer) ||
+          (doc != nullptr && doc->is_null()))
+        return;
       fail(check_id::property_type, pointer, std::string(type), v,
            pointer + " is null but is not documented as nullable (" + std::string(type) + ")");
       return;
@@ -297,7 +313,7 @@ struct walker {
       }
       json::value shared;
       if (doc != nullptr && doc->is_array() && !doc->get_array().empty())
-        shared = shared_shape(doc->get_array(), opts.max_depth);
+        shared = any_shape(doc->get_array(), opts.max_depth);
       const json::value* item_doc = shared.is_null() ? nullptr : &shared;
       const auto& arr = v.get_array();
       for (std::size_t i = 0; i < arr.size(); ++i)
@@ -390,7 +406,7 @@ struct walker {
         return;
       }
       if (doc.get_array().empty()) return;
-      json::value shared = shared_shape(doc.get_array(), opts.max_depth);
+      json::value shared = any_shape(doc.get_array(), opts.max_depth);
       const auto& arr = v.get_array();
       for (std::size_t i = 0; i < arr.size(); ++i) inferred(arr[i], shared, child(pointer, i), depth + 1);
     }
@@ -801,9 +817,16 @@ std::vector<check_result> check_response(const fixture& f, const fixture_set& co
     sw.inferred(actual, doc, "", 0);
   }
 
+  json::value any_item;  // for collections, every key some documented item shows is documented
+  const json::object* documented_keys = doc_item;
+  if (collection) {
+    any_item = any_shape(doc_value->get_array(), opts.max_depth);
+    documented_keys =
+        any_item.is_object() && !any_item.get_object().empty() ? &any_item.get_object() : nullptr;
+  }
   for (const auto& [obj, p] : targets) {
     required_walk(f, *obj, doc_item, table, p, 0, opts.max_depth, required);
-    sw.object(*obj, doc_item, table, p, 0);
+    sw.object(*obj, documented_keys, table, p, 0);
   }
 
   out.insert(out.end(), required.begin(), required.end());
@@ -822,12 +845,6 @@ std::vector<check_result> check_response(const fixture& f, const fixture_set& co
                                    : std::to_string(sw.enums_seen) + " enum value(s) are documented members");
 
   std::vector<std::string> found;
-  json::value any_item;  // for collections, every key some documented item shows is documented
-  const json::object* documented_keys = doc_item;
-  if (collection) {
-    any_item = any_shape(doc_value->get_array(), opts.max_depth);
-    documented_keys = any_item.get_object().empty() ? nullptr : &any_item.get_object();
-  }
   for (const auto& [obj, p] : targets) unexpected_walk(w, *obj, documented_keys, table, p, 0, found);
   if (found.empty()) {
     push_passed(out, check_id::unexpected_property, "no undocumented properties");

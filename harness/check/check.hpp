@@ -24,6 +24,7 @@ struct options {
   bool strict_enums = false;       // enum members compared case-sensitively
   bool strict_properties = false;  // undocumented properties fail (non-truncated examples only)
   std::size_t max_depth = 64;      // JSON nesting limit: a hostile body must not exhaust the stack
+  bool null_always_valid = false;  // requests: null clears a property, whatever its nullability in responses
 };
 
 // Runs every check in order (status, content-type, json, odata-type, required-property, property-type, enum,

@@ -465,6 +465,53 @@ TEST(ValidateValue, EdmPrefixAndPrimitives) {
   }
 }
 
+TEST(ValidateValue, JsonTypeAndTypesWithoutPropertiesAcceptAnyShape) {
+  fixture_set contract;
+  contract.types["clonableteamparts"] =
+      type_def{"clonableTeamParts", {}, "resources/clonableteamparts.md", 1};
+  contract.types["json"] = type_def{"Json", {}, "resources/json.md", 1};
+  contract.types["resultinfo"] =
+      type_def{"resultInfo", {{"code", "Int32", {}, false, false}}, "resources/resultinfo.md", 1};
+  for (const char* value : {"\"apps,tabs\"", "[[1, \"a\"], [null]]", "{}", "7"})
+    for (const char* type : {"clonableTeamParts", "Json", "Edm.Untyped"}) {
+      std::vector<check_result> out;
+      validate_value(json::parse(value), property{"p", type, {}, false, false}, contract, "/p", {}, out);
+      EXPECT_TRUE(failures(out).empty()) << type << " " << value << "\n" << dump(out);
+    }
+  // A type with properties still wants an object.
+  std::vector<check_result> out;
+  validate_value(json::parse("\"x\""), property{"p", "resultInfo", {}, false, false}, contract, "/p", {},
+                 out);
+  EXPECT_EQ(failures(out).size(), 1u);
+}
+
+TEST(ValidateValue, NullAlwaysValidIsForRequests) {
+  property p{"p", "resultInfo", {}, false, false};
+  json::value v = json::parse(R"j({"code": null})j");
+  std::vector<check_result> strict;
+  validate_value(v, p, comms_contract(), "/p", {}, strict);
+  ASSERT_EQ(failures(strict).size(), 1u) << dump(strict);
+  EXPECT_EQ(strict[0].pointer, "/p/code");
+  options request;
+  request.null_always_valid = true;
+  std::vector<check_result> lenient;
+  validate_value(v, p, comms_contract(), "/p", request, lenient);
+  EXPECT_TRUE(failures(lenient).empty()) << dump(lenient);
+}
+
+TEST(CheckResponse, NullInAnyDocumentedItemMakesThePropertyNullable) {
+  fixture f = list_fixture();  // clientContext: String, not nullable
+  f.response.json = json::parse(R"j({"value": [
+    {"id": "a", "status": "Running", "clientContext": null}, {"id": "b", "status": "Failed"}]})j");
+  const char* body = R"j({"value": [{"id": "x", "status": "Running", "clientContext": null}]})j";
+  auto rs = check_response(f, comms_contract(), respond(body, 200));
+  EXPECT_TRUE(failures(rs).empty()) << dump(rs);
+  f.response.json = json::parse(R"j({"value": [{"id": "a", "status": "Running", "clientContext": "c"}]})j");
+  auto f2 = failures(check_response(f, comms_contract(), respond(body, 200)));
+  ASSERT_EQ(f2.size(), 1u) << dump(f2);
+  EXPECT_EQ(f2[0].pointer, "/value/0/clientContext");
+}
+
 TEST(Types, PlaceholderType) {
   const std::pair<const char*, const char*> cases[] = {
       {"String", "String"},
