@@ -160,6 +160,7 @@ std::string validate_request(const fixture& f, const fixture_set& set,
   if (ctx.type == nullptr && !f.response.odata_type.empty()) ctx.type = set.find_type(f.response.odata_type);
   std::vector<check_result> failures;
   check::options opts;
+  opts.null_always_valid = true;  // the docs send null to clear a property
   for (const auto& m : o) {
     if (detail::is_annotation(m.key())) continue;
     const property* p = detail::find_property(ctx, m.key());
@@ -183,7 +184,8 @@ void echo_into(json::value& documented, const json::value& sent, std::size_t dep
   constexpr std::size_t max_depth = 64;  // request bodies are parsed with the same limit
   if (depth < max_depth && documented.is_object() && sent.is_object()) {
     json::object& d = documented.get_object();
-    for (const auto& m : sent.get_object()) echo_into(d[m.key()], m.value(), depth + 1);
+    for (const auto& m : sent.get_object())
+      if (!m.value().is_null()) echo_into(d[m.key()], m.value(), depth + 1);
     return;
   }
   if (depth < max_depth && documented.is_array() && sent.is_array() && !documented.get_array().empty()) {
@@ -368,13 +370,17 @@ reply reference_server::answer(const http_request& req) const {
   if (doc) {
     std::pair<std::uint64_t, std::atomic<std::uint64_t>*> guid_state{guid_base_, &guid_counter_};
     detail::synth_env env{fixtures_, detail::utc_now(), &guid_from, &guid_state};
-    detail::synthesize_body(f, *doc, env);
     bool echoes = (method == "POST" || method == "PATCH" || method == "PUT") && res.status >= 200 &&
                   res.status < 300 && doc->is_object() && body && body->is_object() &&
                   !f.response.is_collection;
     if (echoes)
       for (const auto& m : body->get_object())
-        if (m.key().rfind("@odata.", 0) != 0) echo_into(doc->get_object()[m.key()], m.value(), 0);
+        // A null the client sent clears the property; the docs' response still shows what they show.
+        if (m.key().rfind("@odata.", 0) != 0 && !m.value().is_null())
+          echo_into(doc->get_object()[m.key()], m.value(), 0);
+    // After the echo: what the client sent is held to the response's contract too (a request type the server
+    // could not resolve may still be one the response documents).
+    detail::synthesize_body(f, *doc, env);
   }
 
   std::vector<fault_kind> active;

@@ -56,8 +56,10 @@ bool invalid_for(const json::value& v, const property& p, const synth_env& env) 
 // A valid value of the documented type of `p` (one element's type for collections); nullopt when the type
 // says nothing a generated value could satisfy better than the documented one.
 std::optional<json::value> generated_for(std::string_view key, const property& p, const synth_env& env) {
-  if (!p.enum_values.empty()) return json::value(p.enum_values.front());
   std::string type = element_type(p.type);
+  // Members listed for a primitive ("true, false" for a Boolean) are its values, not strings to send.
+  if (!p.enum_values.empty() && (type_is(type, {"string"}) || check::placeholder_type(type).empty()))
+    return json::value(p.enum_values.front());
   if (is_timestamp_type(type)) return json::value(env.now);
   if (type_is(type, {"date"})) return json::value(env.now.substr(0, 10));
   if (type_is(type, {"timeofday"})) return json::value(env.now.substr(11, 8));

@@ -208,6 +208,23 @@ TEST(ReferenceServer, RejectsNestedTypeViolation) {
   EXPECT_NE(error_message_of(r).find("/resultInfo/code"), std::string::npos) << error_message_of(r);
 }
 
+TEST(ReferenceServer, AcceptsNullThatClearsAPropertyAndKeepsTheDocumentedValue) {
+  fixture_set set = with_types({test::comms_operation()});
+  reference_server server(set, {});
+  reply r = server.handle(request("POST", test::comms_target,
+                                  R"j({"status": "Running", "clientContext": null,
+                                       "resultInfo": {"code": null, "message": "m"}})j"));
+  ASSERT_EQ(r.response.status, 201) << r.response.body;
+  json::object b = body_of(r);
+  EXPECT_EQ(b["clientContext"], "Client Context value");
+  EXPECT_EQ(b["resultInfo"].at("code"), 4);
+  EXPECT_EQ(b["resultInfo"].at("message"), "m");
+  // Null does not excuse a wrong type.
+  EXPECT_EQ(server.handle(request("POST", test::comms_target, R"j({"resultInfo": {"code": "x"}})j"))
+                .response.status,
+            400);
+}
+
 TEST(ReferenceServer, RejectsNonJsonBodyWhenJsonIsDocumented) {
   fixture_set set = with_types({test::comms_operation()});
   reference_server server(set, {});
