@@ -146,10 +146,69 @@ struct body_walker {
                             std::string(why) + ")");
   }
 
+  // Whether `v` fails its documented type at its own level (members of objects are visited one by one).
+  bool rejected(const json::value& v, const property& p) const {
+    if (v.is_null()) return false;  // null clears a property in a request
+    std::vector<check_result> found;
+    check::validate_value(v, p, set, "", check::options{}, found);
+    return std::any_of(found.begin(), found.end(), [](const check_result& c) {
+      return c.outcome == check_outcome::failed && c.pointer.empty();
+    });
+  }
+
+  // Whether the documented type says enough to trust validation over the placeholder heuristics.
+  static bool checkable(const property& p) {
+    std::string t = to_lower(element_type(p.type));
+    return !p.enum_values.empty() || !primitive_kind(t).empty() || t == "string" || t == "edm.string";
+  }
+
+  // A documented example value its own documented type rejects ("false" for a Boolean, a date-time for a
+  // Date, "skuId-value-1" for a Guid, "" for an enum): a strict server answers 400, so a valid value goes
+  // instead, keeping what the docs meant where it can be read ("true" -> true, "1974-07-22" -> midnight).
+  void repair(json::value& v, const property& p, const std::string& pointer) {
+    if (!checkable(p) || !rejected(v, p)) return;
+    json::value nv;
+    if (starts_with_icase(trim(p.type), "Collection(") && !v.is_array()) {
+      nv = json::array{v};  // one item documented where a collection of them belongs
+      record(pointer, v, nv, "invalid " + p.type);
+      v = std::move(nv);
+      return;
+    }
+    std::string kind = primitive_kind(p.type);
+    std::string_view s = v.is_string() ? std::string_view(v.get_string()) : std::string_view();
+    if (!p.enum_values.empty() && kind.empty()) {  // members listed for a Boolean are its values
+      // A real word the members do not list ("Doughnut") is the server's to judge; an empty one is a blank.
+      if (v.is_string() && !trim(s).empty()) return;
+      nv = json::string(p.enum_values.front());
+    }
+    else if (kind == "number")
+      nv = std::int64_t{0};
+    else if (kind == "boolean")
+      nv = iequals(trim(s), "true");
+    else if (kind == "timestamp")
+      nv = json::string(check::is_date(s) ? std::string(s) + "T00:00:00Z" : now);
+    else if (kind == "date")
+      nv = json::string(check::is_timestamp(s) ? std::string(s.substr(0, 10)) : today);
+    else if (kind == "guid")
+      nv = json::string(generated_value(pointer));
+    else if (kind == "duration")
+      nv = json::string("PT0S");
+    else if (kind == "timeofday")
+      nv = json::string("00:00:00");
+    else if (!v.is_string())
+      nv = json::string(json::serialize(v));  // a String documented with a non-string example
+    else
+      return;
+    record(pointer, v, nv, "invalid " + p.type);
+    v = std::move(nv);
+  }
+
   void string_value(json::value& v, const property* p, const std::string& pointer) {
     std::string_view s = v.get_string();
     std::string named = check::placeholder_type(s);
     if (named.empty() && !is_doc_placeholder(s)) return;  // a real value: the docs' own, sent as written
+    // "Integer" for a String property is a real value that happens to name a type.
+    if (p != nullptr && checkable(*p) && !rejected(v, *p)) return;
     if (p != nullptr && !p->enum_values.empty()) {
       for (const std::string& m : p->enum_values)
         if (iequals(m, s)) return;
@@ -194,15 +253,25 @@ struct body_walker {
     if (depth > 64) return;  // documented JSON was depth-checked by extract; this guards hand-made fixtures
     if (v.is_string()) {
       string_value(v, p, pointer);
+      if (p != nullptr) repair(v, *p, pointer);
     } else if (v.is_array()) {
       ++depth;
+      property item;
+      if (p != nullptr) {
+        item = *p;
+        item.type = element_type(p->type);
+      }
       json::array& a = v.get_array();
-      for (std::size_t i = 0; i < a.size(); ++i) value(a[i], p, pointer + "/" + std::to_string(i));
+      for (std::size_t i = 0; i < a.size(); ++i)
+        value(a[i], p != nullptr ? &item : nullptr, pointer + "/" + std::to_string(i));
       --depth;
     } else if (v.is_object()) {
       ++depth;
       object(v.get_object(), child_context(set, p, v), pointer);
       --depth;
+      if (p != nullptr) repair(v, *p, pointer);
+    } else if (p != nullptr) {
+      repair(v, *p, pointer);
     }
   }
 

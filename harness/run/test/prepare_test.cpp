@@ -164,6 +164,39 @@ TEST(BodySubstitution, DocumentationConventionsInTypedProperties) {
   EXPECT_EQ(subs.size(), 4u);
 }
 
+TEST(BodySubstitution, DocumentedValuesTheirOwnTypeRejectsBecomeValid) {
+  fixture_set set;
+  fixture f;
+  f.properties = {test::prop("saveToSentItems", "Boolean"),
+                  test::prop("isEnabled", "Boolean", {"true", "false"}),
+                  test::prop("startDate", "Date"),
+                  test::prop("birthday", "DateTimeOffset"),
+                  test::prop("skuIds", "Collection(Guid)"),
+                  test::prop("contentType", "bodyType", {"text", "html"}),
+                  test::prop("type", "String"),
+                  test::prop("createdBy", "String"),
+                  test::prop("count", "Int32"),
+                  test::prop("cleared", "Int32")};
+  json::value body = json::parse(R"j({"saveToSentItems": "false", "isEnabled": "true",
+      "startDate": "2020-09-08T12:02:30.667Z", "birthday": "1974-07-22", "skuIds": ["skuId-value-1"],
+      "contentType": "", "type": "Integer", "createdBy": {"displayName": "App"}, "count": 3, "cleared": null})j");
+  std::vector<std::string> subs;
+  substitute_body(body, f, set, subs);
+  EXPECT_EQ(body.at("saveToSentItems"), false);
+  EXPECT_EQ(body.at("isEnabled"), true);  // what the docs meant, not a member spelled as a string
+  EXPECT_EQ(body.at("startDate"), "2020-09-08");
+  EXPECT_EQ(body.at("birthday"), "1974-07-22T00:00:00Z");
+  ASSERT_TRUE(body.at("skuIds").at(0).is_string());
+  EXPECT_TRUE(check::is_guid(body.at("skuIds").at(0).as_string()));
+  EXPECT_EQ(body.at("contentType"), "text");
+  EXPECT_EQ(body.at("type"), "Integer");  // a valid String that happens to name a type
+  EXPECT_EQ(body.at("createdBy"), R"j({"displayName":"App"})j");
+  EXPECT_EQ(body.at("count"), 3);
+  EXPECT_TRUE(body.at("cleared").is_null());
+  ASSERT_EQ(subs.size(), 7u);
+  EXPECT_EQ(subs[0], "/saveToSentItems: \"false\" -> false (invalid Boolean)");
+}
+
 TEST(PrepareRequest, HeadersDropDocumentedAuthAddUserHeadersBearerAndFixtureId) {
   fixture_set set = test::seed_set();
   fixture f = test::seed_004();
