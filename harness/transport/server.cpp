@@ -112,15 +112,63 @@ void serialize(const http_response& in, unsigned version, bool keep_alive, bool 
   if (!bodiless && !head) out.append(in.body);
 }
 
-http_request to_request(http::request<http::string_body>&& in) {
-  http_request r;
-  r.method = in.method_string();
-  r.target = in.target();
-  for (const auto& field : in)
-    r.headers.push_back({std::string(field.name_string()), std::string(field.value())});
-  r.body = std::move(in.body());
-  return r;
-}
+// Parses a request straight into an http_request that the connection reuses: no Beast fields list and no
+// copy, and the strings keep their capacity from one request to the next.
+class request_reader final : public http::basic_parser<true> {
+ public:
+  explicit request_reader(http_request& into) : req_(into) {}
+  unsigned version() const { return version_; }
+  bool head() const { return verb_ == http::verb::head; }
+  bool expects_continue() const { return expect_continue_; }
+
+ private:
+  void on_request_impl(http::verb method, beast::string_view method_str, beast::string_view target,
+                       int version, error_code&) override {
+    verb_ = method;
+    version_ = static_cast<unsigned>(version);
+    req_.method.assign(method_str.data(), method_str.size());
+    req_.target.assign(target.data(), target.size());
+    req_.body.clear();
+  }
+  void on_response_impl(int, beast::string_view, int, error_code& ec) override {
+    ec = http::error::bad_method;  // never called for a request parser
+  }
+  void on_field_impl(http::field name, beast::string_view name_str, beast::string_view value,
+                     error_code&) override {
+    if (name == http::field::expect && !seen_expect_) {
+      seen_expect_ = true;
+      expect_continue_ = value == "100-continue";
+    }
+    if (fields_ < req_.headers.size()) {
+      req_.headers[fields_].name.assign(name_str.data(), name_str.size());
+      req_.headers[fields_].value.assign(value.data(), value.size());
+    } else {
+      req_.headers.push_back({std::string(name_str), std::string(value)});
+    }
+    ++fields_;
+  }
+  void on_header_impl(error_code&) override { req_.headers.resize(fields_); }
+  void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
+    if (length) req_.body.reserve(static_cast<std::size_t>(*length));  // the parser checked the limit
+  }
+  std::size_t on_body_impl(beast::string_view body, error_code&) override {
+    req_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, error_code&) override {
+    req_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_finish_impl(error_code&) override {}
+
+  http_request& req_;
+  http::verb verb_ = http::verb::unknown;
+  unsigned version_ = 11;
+  std::size_t fields_ = 0;
+  bool seen_expect_ = false;
+  bool expect_continue_ = false;
+};
 
 }  // namespace
 
@@ -185,14 +233,15 @@ struct http_server::impl {
   asio::awaitable<void> serve(Stream& stream) {
     beast::flat_buffer buffer;  // shared across requests: pipelined bytes wait here, processed in order
     std::string out;            // the serialised reply, reused
+    http_request req;           // the parsed request, reused
     for (;;) {
-      http::request_parser<http::string_body> parser;
+      request_reader parser(req);
       parser.header_limit(static_cast<std::uint32_t>(
           std::min<std::size_t>(opts.max_header, std::numeric_limits<std::uint32_t>::max())));
       parser.body_limit(opts.max_body);
       lowest(stream).expires_after(opts.idle_timeout);
       auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
-      if (!ec && parser.get()[http::field::expect] == "100-continue" && !parser.is_done()) {
+      if (!ec && parser.expects_continue() && !parser.is_done()) {
         static constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
         lowest(stream).expires_after(opts.idle_timeout);
         std::tie(ec, n) = co_await asio::async_write(stream, asio::buffer(go_on), use_tuple);
@@ -222,10 +271,10 @@ struct http_server::impl {
       }
       if (ec) co_return;
 
-      const unsigned version = parser.get().version();
-      const bool keep_alive = parser.get().keep_alive();
-      const bool head = parser.get().method() == http::verb::head;
-      server_reply reply = call_handler(to_request(parser.release()));
+      const unsigned version = parser.version();
+      const bool keep_alive = parser.keep_alive();
+      const bool head = parser.head();
+      server_reply reply = call_handler(req);
       if (reply.reset) {
         // Linger 0 makes close() send a reset, as a crashing upstream would.
         error_code ignored;
