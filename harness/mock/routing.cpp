@@ -1,6 +1,7 @@
 #include "mock/detail.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace conform::mock::detail {
 
@@ -159,6 +160,20 @@ query_list parse_query(std::string_view query) {
   return out;
 }
 
+// "<timestamp>" at `pos`: the index of its '>', else 0. The docs' other placeholder convention, bound by the
+// runner like "{id}" (same name rule: letters, digits, "_-. |$"), so it must route like one.
+static std::size_t angle_placeholder_end(std::string_view path, std::size_t pos) {
+  if (path[pos] != '<') return 0;
+  std::size_t end = path.find('>', pos + 1);
+  if (end == std::string_view::npos || end == pos + 1 || end - pos > 100) return 0;
+  for (std::size_t i = pos + 1; i < end; ++i) {
+    unsigned char ch = static_cast<unsigned char>(path[i]);
+    if (std::isalnum(ch) == 0 && ch != '_' && ch != '-' && ch != '.' && ch != ' ' && ch != '|' && ch != '$')
+      return 0;
+  }
+  return end;
+}
+
 std::vector<segment_pattern> parse_path_pattern(std::string_view path) {
   std::vector<segment_pattern> out;
   segment_pattern current;
@@ -173,9 +188,15 @@ std::vector<segment_pattern> parse_path_pattern(std::string_view path) {
     if (!current.tokens.empty()) out.push_back(std::move(current));
     current = {};
   };
-  for (char c : path) {
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    char c = path[i];
     if (depth == 0 && c == '/') {
       flush_segment();
+    } else if (std::size_t end = angle_placeholder_end(path, i); depth == 0 && end != 0) {
+      flush_literal();
+      if (current.tokens.empty() || !current.tokens.back().wildcard)
+        current.tokens.push_back(token{true, {}});
+      i = end;
     } else if (c == '{') {
       if (depth++ == 0) flush_literal();
     } else if (c == '}' && depth > 0) {

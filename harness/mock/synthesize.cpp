@@ -181,6 +181,27 @@ void synthesize(json::value& v, const type_context& ctx, const synth_env& env) {
   }
 }
 
+// A property the table calls required but the example leaves out: a real server following the table sends it.
+static void add_required(const fixture& f, json::value& v, const synth_env& env) {
+  if (!v.is_object()) return;
+  const std::vector<property>* table = &f.properties;
+  if (table->empty())
+    if (const type_def* t = env.set.find_type(f.response.odata_type)) table = &t->properties;
+  json::object& o = v.get_object();
+  for (const property& p : *table) {
+    if (!p.required || o.contains(p.name)) continue;
+    if (std::any_of(f.optional_properties.begin(), f.optional_properties.end(),
+                    [&p](const std::string& n) { return iequals(n, p.name); }))
+      continue;
+    if (to_lower(p.type).find("collection(") != std::string::npos)
+      o[p.name] = json::array{};
+    else if (auto g = generated_for(p.name, p, env))
+      o[p.name] = std::move(*g);
+    else
+      o[p.name] = json::object{};  // a type the contract does not describe: an object says the least
+  }
+}
+
 bool is_collection_body(const fixture& f, const json::object& body) {
   if (f.response.is_collection || iequals(f.response.odata_type.substr(0, 11), "collection(")) return true;
   // Like the checks: a body of nothing but "value" (and annotations) is a collection whatever the docs say.
@@ -213,12 +234,14 @@ void synthesize_body(const fixture& f, json::value& body, const synth_env& env) 
   if (!collection) {
     name_type(body);
     synthesize(body, ctx, env);
+    add_required(f, body, env);
     return;
   }
   fix_odata_type(o);
   for (json::value& e : value->value().get_array()) {
     name_type(e);
     synthesize(e, ctx, env);
+    add_required(f, e, env);
   }
 }
 

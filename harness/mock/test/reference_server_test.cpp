@@ -360,6 +360,50 @@ TEST(ReferenceServer, EchoKeepsDocumentedMembersBesideTheSentOnes) {
   EXPECT_EQ(b["note"], "n");
 }
 
+TEST(ReferenceServer, SendsRequiredTablePropertiesTheExampleLeavesOut) {
+  fixture f = test::get_fixture("device-list/a", "https://graph.microsoft.com/v1.0/devices");
+  test::set_response_body(f, R"j({"value": [{"id": "1"}, {"id": "2", "operatingSystem": "Windows"}]})j");
+  f.response.is_collection = true;
+  f.properties = {test::prop("id", "String"),
+                  test::prop("operatingSystem", "String", {}, true),
+                  test::prop("accountEnabled", "Boolean", {}, true),
+                  test::prop("alternativeSecurityIds", "Collection(alternativeSecurityId)", {}, true),
+                  test::prop("kind", "deviceKind", {"phone", "desktop"}, true),
+                  test::prop("note", "String", {}, true)};
+  f.optional_properties = {"note"};
+  fixture_set set = with_types({f});
+  reference_server server(set, {});
+  reply r = server.handle(request("GET", "/v1.0/devices"));
+  json::object b = body_of(r);
+  const json::array& items = b["value"].as_array();
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_TRUE(items[0].at("operatingSystem").is_string());
+  EXPECT_EQ(items[1].at("operatingSystem"), "Windows");  // documented values stay
+  EXPECT_EQ(items[0].at("accountEnabled"), false);
+  EXPECT_EQ(items[0].at("alternativeSecurityIds"), json::array{});
+  EXPECT_EQ(items[0].at("kind"), "phone");
+  EXPECT_FALSE(items[0].as_object().contains("note"));  // the docs exempt it
+  for (const check_result& c : check::check_response(set.fixtures[0], set, r.response))
+    EXPECT_NE(c.outcome, check_outcome::failed) << c.pointer << ": " << c.message;
+}
+
+TEST(ReferenceServer, EchoKeepsADocumentedDateTimeOverTextOfAnotherKind) {
+  fixture f = test::comms_operation();
+  test::set_response_body(
+      f, R"j({"status": "Running", "clientContext": "c", "lastActionDateTime": "2018-10-04T00:58:45Z",
+    "other": {"when": "2018-10-04T00:58:45Z", "count": 3}})j");
+  fixture_set set = with_types({f});
+  reference_server server(set, {});
+  reply r = server.handle(request("POST", test::comms_target, R"j({"clientContext": "2024-01-01T00:00:00Z",
+    "other": {"when": "2018-10-04T00: 58: 45Z", "count": "three"}, "lastActionDateTime": "2020-01-01T00:00:00Z"})j"));
+  ASSERT_EQ(r.response.status, 201) << r.response.body;
+  json::object b = body_of(r);
+  EXPECT_EQ(b["clientContext"], "2024-01-01T00:00:00Z");  // a date-time is text too
+  EXPECT_EQ(b["lastActionDateTime"], "2020-01-01T00:00:00Z");
+  EXPECT_EQ(b["other"].at("when"), "2018-10-04T00:58:45Z");
+  EXPECT_EQ(b["other"].at("count"), 3);
+}
+
 TEST(ReferenceServer, HandlesConcurrentRequestsWithDistinctGuids) {
   fixture f = test::managed_app_operation();
   fixture_set set = with_types({f});

@@ -103,6 +103,27 @@ TEST(Routing, PartialSegmentPlaceholderMatchesByPattern) {
   EXPECT_EQ(server.handle(request("GET", "/v1.0/sites/s1/things('abc')")).response.status, 404);
 }
 
+TEST(Routing, AnglePlaceholdersMatchLikeBracedOnes) {
+  fixture_set set = with_types(
+      {get_fixture("reports/a",
+                   "https://graph.microsoft.com/v1.0/reports/getJobs(groupId='{id}',"
+                   "start=<timestamp>,end=<timestamp>)"),
+       get_fixture("cell/a", "https://graph.microsoft.com/v1.0/sheets/{id}/cell(row=<row>,column=<column>)"),
+       get_fixture("cmp/a", "https://graph.microsoft.com/v1.0/things/a<b>c")});
+  reference_server server(set, {});
+  EXPECT_EQ(server
+                .handle(request("GET",
+                                "/v1.0/reports/getJobs(groupId='g',start=2024-01-01T00:00:00Z,"
+                                "end=2024-01-02T00:00:00Z)"))
+                .response.status,
+            200);
+  EXPECT_EQ(server.handle(request("GET", "/v1.0/sheets/s/cell(row=1,column=2)")).response.status, 200);
+  EXPECT_EQ(server.handle(request("GET", "/v1.0/sheets/s/cell(row=1;column=2)")).response.status, 404);
+  EXPECT_EQ(server.handle(request("GET", "/v1.0/things/axyzc")).response.status, 200);
+  EXPECT_EQ(server.handle(request("GET", "/v1.0/things/ac")).response.status,
+            404);  // a placeholder is not empty
+}
+
 TEST(Routing, MoreLiteralSegmentsWin) {
   fixture_set set =
       with_types({get_fixture("user-get/by-id", "https://graph.microsoft.com/v1.0/users/{id}"),
