@@ -384,10 +384,17 @@ reply reference_server::answer(const http_request& req) const {
                   res.status < 300 && doc->is_object() && body && body->is_object() &&
                   !f.response.is_collection;
     if (echoes) {
-      for (const auto& m : body->get_object())
+      detail::type_context ctx = detail::response_context(f, fixtures_, *doc);
+      for (const auto& m : body->get_object()) {
         // A null the client sent clears the property; the docs' response still shows what they show.
-        if (m.key().rfind("@odata.", 0) != 0 && !m.value().is_null())
-          echo_into(doc->get_object()[m.key()], m.value(), 0);
+        if (m.key().rfind("@odata.", 0) == 0 || m.value().is_null()) continue;
+        // A parameter of an action ("item" of createUploadSession) is not a member of the resource: only
+        // members the response documents come back, or any when the example is truncated.
+        if (!f.response.truncated && !doc->get_object().contains(m.key()) &&
+            detail::find_property(ctx, m.key()) == nullptr)
+          continue;
+        echo_into(doc->get_object()[m.key()], m.value(), 0);
+      }
       // What the client sent is held to the response's contract too (a request type the server could not
       // resolve may still be one the response documents).
       detail::synthesize_body(f, *doc, env);

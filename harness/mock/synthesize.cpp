@@ -100,17 +100,48 @@ void fix_odata_type(json::object& o) {
   if (!s.empty() && s.front() != '#') s.insert(std::size_t{0}, 1, '#');
 }
 
+// "TextBox" where the docs list "textBox": a real server spells its members one way, the documented way (flag
+// enums "a,b" member by member).
+void documented_spelling(json::value& v, const property& p) {
+  if (!v.is_string() || p.enum_values.empty()) return;
+  std::string_view s = v.get_string();
+  std::string out;
+  bool changed = false;
+  for (std::size_t start = 0; start <= s.size();) {
+    std::size_t comma = s.find(',', start);
+    std::string_view part = s.substr(start, comma == std::string_view::npos ? s.npos : comma - start);
+    std::size_t lead = part.find_first_not_of(' ');
+    std::string_view word = lead == std::string_view::npos ? std::string_view() : part.substr(lead);
+    while (!word.empty() && word.back() == ' ') word.remove_suffix(1);
+    std::string spelled(part);
+    if (std::find(p.enum_values.begin(), p.enum_values.end(), word) == p.enum_values.end())
+      for (const std::string& m : p.enum_values)
+        if (iequals(m, word)) {
+          spelled = std::string(part.substr(0, lead)) + m;
+          changed = true;
+          break;
+        }
+    out += (start == 0 ? "" : ",") + spelled;
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  if (changed) v = json::value(out);
+}
+
 void synthesize_member(std::string_view key, json::value& v, const property* p, const synth_env& env) {
   if (v.is_string()) {
     if (auto r = real_value(v.get_string(), key, p, env)) v = std::move(*r);
+    if (p != nullptr) documented_spelling(v, *p);
   } else if (v.is_object()) {
     synthesize(v, child_context(env.set, p, v), env);
   } else if (v.is_array()) {
     for (json::value& e : v.get_array()) {
       if (e.is_object())
         synthesize(e, child_context(env.set, p, e), env);
-      else if (e.is_string())
+      else if (e.is_string()) {
         if (auto r = real_value(e.get_string(), key, p, env)) e = std::move(*r);
+        if (p != nullptr) documented_spelling(e, *p);
+      }
     }
   }
   if (p != nullptr) repair(key, v, *p, env);  // nested objects were repaired member by member above

@@ -404,6 +404,41 @@ TEST(ReferenceServer, EchoKeepsADocumentedDateTimeOverTextOfAnotherKind) {
   EXPECT_EQ(b["other"].at("count"), 3);
 }
 
+TEST(ReferenceServer, SpellsEnumMembersTheDocumentedWay) {
+  fixture f = test::get_fixture("flow-get/a", "https://graph.microsoft.com/v1.0/flows/{id}");
+  test::set_response_body(f,
+                          R"j({"id": "1", "status": "running", "parts": "Apps, TABS", "modes": ["SAML"]})j");
+  f.properties = {test::prop("status", "operationStatus", {"NotStarted", "Running"}),
+                  test::prop("parts", "clonableTeamParts", {"apps", "tabs"}),
+                  test::prop("modes", "Collection(ssoMode)", {"oidc", "saml"})};
+  fixture_set set = with_types({f});
+  reference_server server(set, {});
+  reply r = server.handle(request("GET", "/v1.0/flows/1"));
+  json::object b = body_of(r);
+  EXPECT_EQ(b["status"], "Running");
+  EXPECT_EQ(b["parts"], "apps, tabs");
+  EXPECT_EQ(b["modes"], json::array{"saml"});
+  check::options strict;
+  strict.strict_enums = true;
+  for (const check_result& c : check::check_response(set.fixtures[0], set, r.response, strict))
+    EXPECT_NE(c.outcome, check_outcome::failed) << c.pointer << ": " << c.message;
+}
+
+TEST(ReferenceServer, EchoesOnlyMembersTheResponseDocumentsUnlessTruncated) {
+  fixture f = test::comms_operation();
+  f.response.truncated = false;
+  fixture_set set = with_types({f});
+  reference_server server(set, {});
+  json::object b = body_of(server.handle(
+      request("POST", test::comms_target, R"j({"status": "Completed", "item": {"name": "x"}})j")));
+  EXPECT_EQ(b["status"], "Completed");
+  EXPECT_FALSE(b.contains("item"));  // an action parameter, not a member of the resource
+  set.fixtures[0].response.truncated = true;
+  json::object t =
+      body_of(server.handle(request("POST", test::comms_target, R"j({"item": {"name": "x"}})j")));
+  EXPECT_TRUE(t.contains("item"));
+}
+
 TEST(ReferenceServer, HandlesConcurrentRequestsWithDistinctGuids) {
   fixture f = test::managed_app_operation();
   fixture_set set = with_types({f});
