@@ -313,7 +313,15 @@ struct http_server::impl {
 
   asio::awaitable<void> accept_loop() {
     for (;;) {
-      auto [ec, socket] = co_await acceptor->async_accept(asio::make_strand(*ioc), use_tuple);
+      // With one thread the loop itself serialises everything: a strand per connection would only add a
+      // mutex, a shared_ptr and a queue hop to every completion.
+      error_code ec;
+      tcp::socket socket(*ioc);
+      if (opts.threads > 1) {
+        std::tie(ec, socket) = co_await acceptor->async_accept(asio::make_strand(*ioc), use_tuple);
+      } else {
+        std::tie(ec, socket) = co_await acceptor->async_accept(ioc->get_executor(), use_tuple);
+      }
       if (!acceptor->is_open() || ec == asio::error::operation_aborted) co_return;
       if (ec) {
         // Out of descriptors or similar: pause instead of spinning, then accept again.
