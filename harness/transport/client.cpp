@@ -106,7 +106,7 @@ struct run_state {
   const client_options& opts;
   const std::vector<outgoing_request>& requests;
   const std::function<void(std::size_t, exchange_result&&)>& on_done;
-  ssl::context& tls_context;
+  ssl::context* tls_context;  // null when no request is https
   std::size_t next = 0;
   std::map<std::string, std::vector<std::unique_ptr<connection>>> idle;  // keep-alive pool per target key
 };
@@ -146,7 +146,11 @@ asio::awaitable<std::unique_ptr<connection>> open(run_state& st, const target& t
 
   auto conn = std::make_unique<connection>();
   if (t.tls) {
-    conn->secure = std::make_unique<tls_stream>(ex, st.tls_context);
+    if (!st.tls_context) {  // run() creates one whenever a URL says https; kept as a guard
+      fail(r, "tls", "no TLS context for " + t.where());
+      co_return nullptr;
+    }
+    conn->secure = std::make_unique<tls_stream>(ex, *st.tls_context);
   } else {
     conn->plain = std::make_unique<beast::tcp_stream>(ex);
   }
@@ -362,22 +366,32 @@ http_client::~http_client() = default;
 
 void http_client::run(const std::vector<outgoing_request>& requests,
                       const std::function<void(std::size_t, exchange_result&&)>& on_done) {
-  ssl::context tls_context(ssl::context::tls_client);
-  if (opts_.verify_tls) {
-    error_code ec;
-    tls_context.set_default_verify_paths(
-        ec);  // a missing system store only matters if a cacert is absent too
-    if (!opts_.cacert.empty()) {
-      tls_context.load_verify_file(opts_.cacert, ec);
-      if (ec) throw std::runtime_error("cannot load CA file " + opts_.cacert + ": " + ec.message());
+  // Setting up OpenSSL (library init, configuration, trust store) costs more CPU than a thousand plain
+  // exchanges on loopback, so it happens only when some URL is https or a CA file was named (which must
+  // still be checked: a bad file is a configuration mistake whatever the targets).
+  const bool any_tls =
+      !opts_.cacert.empty() || std::any_of(requests.begin(), requests.end(), [](const auto& q) {
+        return q.url.size() >= 6 && iequals(std::string_view(q.url).substr(0, 6), "https:");
+      });
+  std::optional<ssl::context> tls_context;
+  if (any_tls) {
+    tls_context.emplace(ssl::context::tls_client);
+    if (opts_.verify_tls) {
+      error_code ec;
+      tls_context->set_default_verify_paths(
+          ec);  // a missing system store only matters if a cacert is absent too
+      if (!opts_.cacert.empty()) {
+        tls_context->load_verify_file(opts_.cacert, ec);
+        if (ec) throw std::runtime_error("cannot load CA file " + opts_.cacert + ": " + ec.message());
+      }
+      tls_context->set_verify_mode(ssl::verify_peer);
+    } else {
+      tls_context->set_verify_mode(ssl::verify_none);
     }
-    tls_context.set_verify_mode(ssl::verify_peer);
-  } else {
-    tls_context.set_verify_mode(ssl::verify_none);
   }
 
   asio::io_context ioc;
-  run_state st{opts_, requests, on_done, tls_context, 0, {}};
+  run_state st{opts_, requests, on_done, tls_context ? &*tls_context : nullptr, 0, {}};
   const std::size_t workers = std::min(std::max<std::size_t>(opts_.concurrency, 1), requests.size());
   for (std::size_t i = 0; i < workers; ++i) {
     // An exception from on_done is the caller's: let it leave ioc.run().
