@@ -856,7 +856,10 @@ void extract_text(std::string_view file, std::string_view text, fixture_set& out
       f.runnable = false;
       f.not_runnable_reason = u.broken + ": " + f.request.url;
       w.diag(f.line, severity::error, "broken-url", f.not_runnable_reason);
-    } else if (!f.request.body.empty() && !f.request.json && trim(f.request.body).starts_with("{")) {
+    } else if (!f.request.body.empty() && !f.request.json &&
+               (trim(f.request.body).starts_with("{") || trim(f.request.body).starts_with("[") ||
+                (find_header(f.request.headers, "Content-Type") &&
+                 icontains(find_header(f.request.headers, "Content-Type")->value, "json")))) {
       f.runnable = false;
       f.not_runnable_reason = "the documented request body is not valid JSON";
     }

@@ -154,8 +154,11 @@ void write_file_atomic(const fs::path& path, std::string_view content, std::erro
     if (ec) return;
   }
   static std::atomic<unsigned> counter{0};
-  fs::path tmp = dir / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid()) + "." +
-                        std::to_string(counter++));
+  // Built with append: GCC 12's -Wrestrict misfires on a chain of operator+ here (a known false positive).
+  std::string name = ".";
+  name.append(path.filename().string()).append(".tmp.").append(std::to_string(::getpid()));
+  name.append(".").append(std::to_string(counter++));
+  fs::path tmp = dir / name;
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) {
     ec = last_error();
