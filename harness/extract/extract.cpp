@@ -736,6 +736,31 @@ void extract_text(std::string_view file, std::string_view text, fixture_set& out
     }
   }
 
+  // Enum types: a "Member" table under "### x values" (enums.md) or on an "x enum type" page (Intune).
+  for (const auto& t : w.tables) {
+    if (t.rows.size() < 2 || !iequals(trim(t.rows.front()[0]), "Member")) continue;
+    std::string_view name = trim(t.heading);
+    if (name.size() > 7 && iequals(name.substr(name.size() - 7), " values"))
+      name = trim(name.substr(0, name.size() - 7));
+    else if (std::size_t et = ifind(w.h1, " enum type"); et != std::string_view::npos)
+      name = trim(std::string_view(w.h1).substr(0, et));
+    else
+      continue;
+    if (name.empty() || name.find(' ') != std::string_view::npos) continue;
+    auto& td = out.types[simple_type_name(name)];
+    if (td.name.empty()) {
+      td.name = std::string(name);
+      td.file = fname;
+      td.line = t.line;
+    }
+    for (std::size_t r = 1; r < t.rows.size(); ++r) {
+      std::string m(trim(t.rows[r][0]));
+      m.erase(std::remove(m.begin(), m.end(), '`'), m.end());
+      if (!m.empty() && std::find(td.members.begin(), td.members.end(), m) == td.members.end())
+        td.members.push_back(m);
+    }
+  }
+
   // Code blocks -> templates and examples.
   std::vector<std::string> templates;
   std::vector<example> requests, responses;
@@ -902,6 +927,16 @@ void extract_text(std::string_view file, std::string_view text, fixture_set& out
 }
 
 void link(fixture_set& set) {
+  // A property typed by an enum page gets that page's members, unless its own table listed some.
+  auto fill_members = [&](std::vector<property>& props) {
+    for (auto& p : props) {
+      if (!p.enum_values.empty()) continue;
+      const type_def* t = set.find_type(p.type);
+      if (t && !t->members.empty()) p.enum_values = t->members;
+    }
+  };
+  for (auto& [name, t] : set.types) fill_members(t.properties);
+  for (auto& f : set.fixtures) fill_members(f.properties);
   for (auto& f : set.fixtures) {
     if (f.response.odata_type.empty()) continue;
     if (const type_def* t = set.find_type(f.response.odata_type))

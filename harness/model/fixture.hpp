@@ -51,6 +51,7 @@ struct type_def {
   std::vector<property> properties;
   std::string file;
   std::size_t line = 0;
+  std::vector<std::string> members;  // an enum type's members ("Member" tables); empty for other types
 };
 
 struct request_example {

@@ -51,7 +51,8 @@ fixture_set comms_contract() {
                                     {"subcode", "Int32", {}, false, false},
                                     {"message", "String", {}, false, false}},
                                    "resources/resultinfo.md",
-                                   10};
+                                   10,
+                                   {}};
   return c;
 }
 
@@ -468,10 +469,10 @@ TEST(ValidateValue, EdmPrefixAndPrimitives) {
 TEST(ValidateValue, JsonTypeAndTypesWithoutPropertiesAcceptAnyShape) {
   fixture_set contract;
   contract.types["clonableteamparts"] =
-      type_def{"clonableTeamParts", {}, "resources/clonableteamparts.md", 1};
-  contract.types["json"] = type_def{"Json", {}, "resources/json.md", 1};
+      type_def{"clonableTeamParts", {}, "resources/clonableteamparts.md", 1, {}};
+  contract.types["json"] = type_def{"Json", {}, "resources/json.md", 1, {}};
   contract.types["resultinfo"] =
-      type_def{"resultInfo", {{"code", "Int32", {}, false, false}}, "resources/resultinfo.md", 1};
+      type_def{"resultInfo", {{"code", "Int32", {}, false, false}}, "resources/resultinfo.md", 1, {}};
   for (const char* value : {"\"apps,tabs\"", "[[1, \"a\"], [null]]", "{}", "7"})
     for (const char* type : {"clonableTeamParts", "Json", "Edm.Untyped"}) {
       std::vector<check_result> out;

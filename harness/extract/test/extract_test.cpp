@@ -257,6 +257,28 @@ TEST(PropertyTables, HeaderQueryAndNestedTablesAreNotTheTypesProperties) {
   EXPECT_TRUE(t->properties[0].required);
 }
 
+TEST(PropertyTables, EnumPagesSupplyMembersOfEnumTypedProperties) {
+  fixture_set set;
+  extract_text("resources/enums.md",
+               "# Enum values\n\n### widgetColor values\n\n|Member|\n|:---|\n|red|\n|blue|\n", set);
+  extract_text("resources/intune-shape.md",
+               "# widgetShape enum type\n\n|Member|Value|Description|\n|:---|:---|:---|\n|round|0|Round.|\n"
+               "|square|1|Square.|\n",
+               set);
+  extract_text("resources/widget.md",
+               "# widget resource type\n## Properties\n|Property|Type|Description|\n|---|---|---|\n"
+               "|color|[widgetColor](widgetcolor.md)|The color.|\n|shape|widgetShape|The shape.|\n"
+               "|size|String|Possible values are: `s`, `m`.|\n",
+               set);
+  link(set);
+  const type_def* w = set.find_type("microsoft.graph.widget");
+  ASSERT_NE(w, nullptr);
+  ASSERT_EQ(w->properties.size(), 3u);
+  EXPECT_EQ(w->properties[0].enum_values, (std::vector<std::string>{"red", "blue"}));
+  EXPECT_EQ(w->properties[1].enum_values, (std::vector<std::string>{"round", "square"}));
+  EXPECT_EQ(w->properties[2].enum_values, (std::vector<std::string>{"s", "m"}));  // its own list wins
+}
+
 TEST(PropertyTables, ResourcePageSuppliesTypeOfResponse) {
   fixture_set set;
   extract_text("resources/widget.md",
