@@ -48,7 +48,8 @@ struct case_result {
   std::string method;
   std::string url;  // as sent, secrets redacted
   verdict outcome = verdict::passed;
-  std::vector<check_result> checks;
+  std::vector<check_result> checks;  // failed, skipped and note results (passed ones are only counted, below)
+  std::size_t passed_checks = 0;     // checks that passed; their results are dropped to keep large runs small
   std::string
       error_stage;  // "resolve", "connect", "tls", "write", "read", "timeout", "body-limit", "placeholder"
   std::string error_message;  // for verdict::error

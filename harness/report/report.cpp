@@ -237,6 +237,7 @@ std::string json_report(const run_result& run) {
                         {"expected", js(k.expected)},
                         {"actual", js(k.actual)},
                         {"message", js(k.message)}});
+    o["passed_checks"] = c.passed_checks;
     o["substitutions"] = std::move(subs);
     o["notes"] = std::move(notes);
     o["checks"] = std::move(checks);

@@ -184,6 +184,12 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
         c.checks = check::check_response(f, set, x.response, checks);
       }
       c.outcome = c.first_failure() != nullptr ? verdict::failed : verdict::passed;
+      // A passed check says nothing a count does not; 10,000 cases x 8 checks were a fifth of a run's memory.
+      auto passed = std::remove_if(c.checks.begin(), c.checks.end(),
+                                   [](const check_result& k) { return k.outcome == check_outcome::passed; });
+      c.passed_checks = static_cast<std::size_t>(c.checks.end() - passed);
+      c.checks.erase(passed, c.checks.end());
+      c.checks.shrink_to_fit();
       if (x.retried) {
         c.passed_after_retry = c.outcome == verdict::passed;
         c.notes.push_back("answered after " + std::to_string(x.attempts) + " attempts (retried)");
