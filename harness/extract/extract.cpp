@@ -937,8 +937,9 @@ void link(fixture_set& set) {
   };
   for (auto& [name, t] : set.types) fill_members(t.properties);
   for (auto& f : set.fixtures) fill_members(f.properties);
+  // Only pages with tables of their own get a merged copy; the others share their type's list (properties_of).
   for (auto& f : set.fixtures) {
-    if (f.response.odata_type.empty()) continue;
+    if (f.response.odata_type.empty() || f.properties.empty()) continue;
     if (const type_def* t = set.find_type(f.response.odata_type))
       merge_properties(f.properties, t->properties);
   }

@@ -146,7 +146,7 @@ void write_strings(writer& w, const std::vector<std::string>& v) {
   w.close(']');
 }
 
-void write_fixture(writer& w, const fixture& f) {
+void write_fixture(writer& w, const fixture& f, const std::vector<property>& properties) {
   w.open('{');
   w.key("id").value(f.id).key("page").value(f.page);
   w.key("source").open('{').key("file").value(f.file).key("line").value(f.line).close('}');
@@ -166,7 +166,7 @@ void write_fixture(writer& w, const fixture& f) {
   w.key("is_collection").value(f.response.is_collection).key("odata_type").value(f.response.odata_type);
   w.key("line").value(f.response.line).close('}');
   w.key("properties").open('[');
-  for (const auto& p : f.properties) {
+  for (const auto& p : properties) {
     w.open('{').key("name").value(p.name).key("type").value(p.type).key("enum");
     write_strings(w, p.enum_values);
     w.key("required").value(p.required).key("nullable").value(p.nullable).close('}');
@@ -194,7 +194,7 @@ std::string to_json_text(const fixture_set& set) {
   writer w(out);
   w.open('{').key("fixtures").open('[');
   for (const auto& f : set.fixtures) {
-    write_fixture(w, f);
+    write_fixture(w, f, set.properties_of(f));
     out += '\n';  // one fixture a line: diff- and grep-friendly
   }
   w.close(']').key("diagnostics").open('[');
@@ -211,7 +211,7 @@ boost::json::value to_json(const fixture_set& set) {
 boost::json::value to_json(const fixture& f) {
   std::string out;
   writer w(out);
-  write_fixture(w, f);
+  write_fixture(w, f, f.properties);
   return boost::json::parse(out);
 }
 

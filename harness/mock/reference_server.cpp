@@ -154,7 +154,7 @@ std::string validate_request(const fixture& f, const fixture_set& set,
                              const std::optional<json::value>& body) {
   if (!body || !body->is_object()) return {};
   const json::object& o = body->get_object();
-  detail::type_context ctx{&f.properties, nullptr};
+  detail::type_context ctx{&set.properties_of(f), nullptr};
   if (auto it = o.find("@odata.type"); it != o.end() && it->value().is_string())
     ctx.type = set.find_type(it->value().get_string());
   if (ctx.type == nullptr && !f.response.odata_type.empty()) ctx.type = set.find_type(f.response.odata_type);

@@ -192,7 +192,7 @@ type_context child_context(const fixture_set& set, const property* p, const json
 }
 
 type_context response_context(const fixture& f, const fixture_set& set, const json::value& body) {
-  type_context ctx{&f.properties, nullptr};
+  type_context ctx{&set.properties_of(f), nullptr};
   if (!f.response.odata_type.empty()) ctx.type = set.find_type(f.response.odata_type);
   if (ctx.type == nullptr && body.is_object())
     if (auto it = body.get_object().find("@odata.type");
@@ -215,9 +215,7 @@ void synthesize(json::value& v, const type_context& ctx, const synth_env& env) {
 // A property the table calls required but the example leaves out: a real server following the table sends it.
 static void add_required(const fixture& f, json::value& v, const synth_env& env) {
   if (!v.is_object()) return;
-  const std::vector<property>* table = &f.properties;
-  if (table->empty())
-    if (const type_def* t = env.set.find_type(f.response.odata_type)) table = &t->properties;
+  const std::vector<property>* table = &env.set.properties_of(f);
   json::object& o = v.get_object();
   for (const property& p : *table) {
     if (!p.required || o.contains(p.name)) continue;

@@ -87,7 +87,7 @@ struct fixture {
   bool expect_error = false;
   request_example request;
   response_example response;
-  std::vector<property> properties;  // contract of the response's type
+  std::vector<property> properties;  // the page's own tables (+ its type's); see fixture_set::properties_of
   std::vector<std::string> optional_properties;
   std::vector<std::string> nullable_properties;
   std::vector<std::string> endpoint_templates;  // the page's "## HTTP request" URL templates
@@ -102,6 +102,9 @@ struct fixture_set {
   std::size_t bytes_read = 0;
 
   const type_def* find_type(std::string_view name) const;  // accepts "microsoft.graph.X", "#X", any case
+  // The documented contract of a fixture's response: its own table (merged with its type's) when the page has one,
+  // else its type's properties, shared rather than copied into every fixture of that type.
+  const std::vector<property>& properties_of(const fixture& f) const;
 };
 
 // "#microsoft.graph.User" -> "user"; "Collection(microsoft.graph.user)" -> "user".

@@ -65,6 +65,13 @@ const type_def* fixture_set::find_type(std::string_view name) const {
   return it == types.end() ? nullptr : &it->second;
 }
 
+const std::vector<property>& fixture_set::properties_of(const fixture& f) const {
+  static const std::vector<property> none;
+  if (!f.properties.empty() || f.response.odata_type.empty()) return f.properties;
+  const type_def* t = find_type(f.response.odata_type);
+  return t ? t->properties : none;
+}
+
 std::string_view to_string(check_id c) {
   switch (c) {
     case check_id::status:

@@ -439,7 +439,7 @@ void substitute_body(json::value& body, const fixture& f, const fixture_set& set
   body_walker w{set, substitutions};
   if (body.is_object()) {
     type_context ctx = child_context(set, nullptr, body);
-    ctx.props = &f.properties;
+    ctx.props = &set.properties_of(f);
     w.object(body.get_object(), ctx, "");
   } else {
     w.value(body, nullptr, "");

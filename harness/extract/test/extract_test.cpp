@@ -293,9 +293,12 @@ TEST(PropertyTables, ResourcePageSuppliesTypeOfResponse) {
   link(set);
   ASSERT_NE(set.find_type("#Microsoft.Graph.Widget"), nullptr);
   ASSERT_EQ(set.fixtures.size(), 1u);
-  ASSERT_EQ(set.fixtures[0].properties.size(), 2u);
-  EXPECT_EQ(set.fixtures[0].properties[0].enum_values, (std::vector<std::string>{"red", "blue"}));
-  EXPECT_TRUE(set.fixtures[0].properties[1].required);
+  const auto& props = set.properties_of(set.fixtures[0]);
+  ASSERT_EQ(props.size(), 2u);
+  EXPECT_EQ(props[0].enum_values, (std::vector<std::string>{"red", "blue"}));
+  EXPECT_TRUE(props[1].required);
+  EXPECT_TRUE(set.fixtures[0].properties.empty());  // shared with the type, not copied
+  EXPECT_EQ(to_json(set).at("fixtures").at(0).at("properties").as_array().size(), 2u);
 }
 
 TEST(ODataType, DisagreementIsDiagnostic) {
