@@ -58,6 +58,31 @@ std::vector<std::string> split_request_path(std::string_view path);
 bool match_segment(const segment_pattern& p, std::string_view text);
 bool match_route(const route& r, const std::vector<std::string>& segments);
 
+// Every route whose path matches a request, found by walking the request's own segments, so the cost does not
+// grow with the number of routes: a trie on path segments whose nodes hold literal children (hashed, compared
+// case-insensitively), one placeholder child and a short list of pattern children like items('{}'). Gives
+// exactly what match_route over every route gives.
+class route_index {
+ public:
+  route_index();
+  explicit route_index(const std::vector<route>& routes);
+  ~route_index();
+  route_index(route_index&&) noexcept;
+  route_index& operator=(route_index&&) noexcept;
+
+  // Indices into the routes given to the constructor of every route matching `segments`, ascending (the
+  // routes' own order, most specific first in the server). `visited` counts the trie nodes walked.
+  std::vector<std::size_t> find(const std::vector<std::string>& segments,
+                                std::size_t* visited = nullptr) const;
+  std::size_t node_count() const;
+
+ private:
+  struct node;
+  void walk(std::uint32_t n, const std::vector<std::string>& segments, std::size_t depth,
+            std::vector<std::size_t>& out, std::size_t& visited) const;
+  std::vector<node> nodes_;
+};
+
 // Route for one fixture, or an empty-segment route when the URL has no usable path.
 route make_route(const fixture& f);
 

@@ -10,6 +10,7 @@
 #include <array>
 #include <random>
 #include <set>
+#include <unordered_map>
 #include <utility>
 
 namespace conform::mock {
@@ -268,14 +269,15 @@ bool glob_match(std::string_view glob, std::string_view text) {
 
 reference_server::reference_server(const fixture_set& fixtures, options opts)
     : fixtures_(fixtures), opts_(std::move(opts)) {
+  std::unordered_map<std::string, std::size_t> by_key;  // route key -> index in routes_
   for (std::size_t i = 0; i < fixtures_.fixtures.size(); ++i) {
     const fixture& f = fixtures_.fixtures[i];
     if (!f.runnable || f.request.method.empty()) continue;
     route r = detail::make_route(f);
     if (r.segments.empty()) continue;
-    auto same = std::find_if(routes_.begin(), routes_.end(), [&](const route& x) { return x.key == r.key; });
-    if (same != routes_.end()) {
-      same->fixtures.push_back(i);
+    auto [same, added] = by_key.try_emplace(r.key, routes_.size());
+    if (!added) {
+      routes_[same->second].fixtures.push_back(i);
     } else {
       r.fixtures.push_back(i);
       routes_.push_back(std::move(r));
@@ -287,6 +289,7 @@ reference_server::reference_server(const fixture_set& fixtures, options opts)
     if (a.partial_segments != b.partial_segments) return a.partial_segments > b.partial_segments;
     return a.literal_chars > b.literal_chars;
   });
+  index_ = std::make_unique<detail::route_index>(routes_);
   std::random_device rd;
   guid_base_ = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
 }
@@ -312,18 +315,17 @@ reply reference_server::answer(const http_request& req) const {
   std::vector<std::string> segments = detail::split_request_path(path);
   std::string method = upper(req.method);
 
-  std::vector<const route*> on_path;
-  for (const route& r : routes_)
-    if (detail::match_route(r, segments)) on_path.push_back(&r);
+  // Matching routes in routes_ order, most specific first.
+  std::vector<std::size_t> on_path = index_->find(segments);
   if (on_path.empty())
     return odata_error(404, "ResourceNotFound", "No documented route matches '" + std::string(path) + "'.");
 
   std::vector<const route*> with_method;
-  for (const route* r : on_path)
-    if (r->method == method) with_method.push_back(r);
+  for (std::size_t i : on_path)
+    if (routes_[i].method == method) with_method.push_back(&routes_[i]);
   if (with_method.empty()) {
     std::set<std::string> allowed;
-    for (const route* r : on_path) allowed.insert(r->method);
+    for (std::size_t i : on_path) allowed.insert(routes_[i].method);
     std::string allow;
     for (const std::string& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
     reply r = odata_error(405, "MethodNotAllowed",

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -70,7 +71,8 @@ inline constexpr std::string_view fault_header = "X-Conform-Fault";
 
 namespace detail {
 struct route;
-}
+class route_index;
+}  // namespace detail
 
 class reference_server {
  public:
@@ -91,7 +93,8 @@ class reference_server {
 
   const fixture_set& fixtures_;
   options opts_;
-  std::vector<detail::route> routes_;
+  std::vector<detail::route> routes_;  // most specific first
+  std::unique_ptr<detail::route_index> index_;
   std::uint64_t guid_base_ = 0;
   mutable std::atomic<std::uint64_t> guid_counter_{0};
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
 
 namespace conform::mock::detail {
 
@@ -52,6 +53,38 @@ char fold(char c) {
 struct element {
   enum kind_t { literal, one, any } kind;
   char c;
+  bool operator==(const element&) const = default;
+};
+
+std::vector<element> compile_segment(const segment_pattern& p) {
+  std::vector<element> pat;
+  for (const token& t : p.tokens) {
+    if (t.wildcard) {
+      pat.push_back({element::one, 0});
+      pat.push_back({element::any, 0});
+    } else {
+      for (char c : t.text) pat.push_back({element::literal, fold(c)});
+    }
+  }
+  return pat;
+}
+
+// Hash and equality of literal segments that ignore ASCII case, like iequals; transparent, so a request
+// segment is looked up as it is, without a lower-cased copy.
+struct folded_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const {
+    std::uint64_t h = 14695981039346656037ull;
+    for (char c : s) {
+      h ^= static_cast<unsigned char>(fold(c));
+      h *= 1099511628211ull;
+    }
+    return static_cast<std::size_t>(h);
+  }
+};
+struct folded_equal {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const { return iequals(a, b); }
 };
 
 // A placeholder matches one or more characters: "one" then "any". Matching is then the classic glob walk with
@@ -229,16 +262,7 @@ std::vector<std::string> split_request_path(std::string_view path) {
 bool match_segment(const segment_pattern& p, std::string_view text) {
   if (p.is_literal()) return iequals(p.tokens.front().text, text);
   if (p.is_wildcard()) return !text.empty();
-  std::vector<element> pat;
-  for (const token& t : p.tokens) {
-    if (t.wildcard) {
-      pat.push_back({element::one, 0});
-      pat.push_back({element::any, 0});
-    } else {
-      for (char c : t.text) pat.push_back({element::literal, fold(c)});
-    }
-  }
-  return match_elements(pat, text);
+  return match_elements(compile_segment(p), text);
 }
 
 bool match_route(const route& r, const std::vector<std::string>& segments) {
@@ -246,6 +270,80 @@ bool match_route(const route& r, const std::vector<std::string>& segments) {
   for (std::size_t i = 0; i < segments.size(); ++i)
     if (!match_segment(r.segments[i], segments[i])) return false;
   return true;
+}
+
+struct route_index::node {
+  std::unordered_map<std::string, std::uint32_t, folded_hash, folded_equal> literals;
+  std::uint32_t placeholder = 0;  // 0: none (the root is nobody's child)
+  std::vector<std::pair<std::vector<element>, std::uint32_t>> patterns;
+  std::vector<std::size_t> routes;  // routes ending here, one per method
+};
+
+route_index::route_index() : nodes_(1) {}
+route_index::~route_index() = default;
+route_index::route_index(route_index&&) noexcept = default;
+route_index& route_index::operator=(route_index&&) noexcept = default;
+
+route_index::route_index(const std::vector<route>& routes) : nodes_(1) {
+  for (std::size_t r = 0; r < routes.size(); ++r) {
+    std::uint32_t n = 0;
+    for (const segment_pattern& seg : routes[r].segments) {
+      // nodes_ may grow below: hold indices, not references, across the push_back.
+      std::uint32_t next = static_cast<std::uint32_t>(nodes_.size());
+      if (seg.is_literal()) {
+        auto [it, added] = nodes_[n].literals.try_emplace(to_lower(seg.tokens.front().text), next);
+        if (!added) next = it->second;
+      } else if (seg.is_wildcard()) {
+        if (nodes_[n].placeholder != 0)
+          next = nodes_[n].placeholder;
+        else
+          nodes_[n].placeholder = next;
+      } else {
+        std::vector<element> pat = compile_segment(seg);
+        auto& list = nodes_[n].patterns;
+        auto same = std::find_if(list.begin(), list.end(), [&](const auto& p) { return p.first == pat; });
+        if (same != list.end())
+          next = same->second;
+        else
+          list.emplace_back(std::move(pat), next);
+      }
+      if (next == nodes_.size()) nodes_.emplace_back();
+      n = next;
+    }
+    nodes_[n].routes.push_back(r);
+  }
+}
+
+std::size_t route_index::node_count() const {
+  return nodes_.size();
+}
+
+std::vector<std::size_t> route_index::find(const std::vector<std::string>& segments,
+                                           std::size_t* visited) const {
+  std::vector<std::size_t> out;
+  std::size_t count = 0;
+  walk(0, segments, 0, out, count);
+  // Each route ends at one node and each node is reached by one path, so there are no duplicates; sorting
+  // restores the routes' order (their priority) across the branches walked.
+  std::sort(out.begin(), out.end());
+  if (visited != nullptr) *visited = count;
+  return out;
+}
+
+void route_index::walk(std::uint32_t n, const std::vector<std::string>& segments, std::size_t depth,
+                       std::vector<std::size_t>& out, std::size_t& visited) const {
+  ++visited;
+  const node& here = nodes_[n];
+  if (depth == segments.size()) {
+    out.insert(out.end(), here.routes.begin(), here.routes.end());
+    return;
+  }
+  std::string_view text = segments[depth];
+  if (auto it = here.literals.find(text); it != here.literals.end())
+    walk(it->second, segments, depth + 1, out, visited);
+  if (here.placeholder != 0 && !text.empty()) walk(here.placeholder, segments, depth + 1, out, visited);
+  for (const auto& [pat, child] : here.patterns)
+    if (match_elements(pat, text)) walk(child, segments, depth + 1, out, visited);
 }
 
 route make_route(const fixture& f) {

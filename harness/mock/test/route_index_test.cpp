@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -137,6 +138,81 @@ TEST(RouteIndex, TenThousandRoutesAnswerLikeFive) {
   EXPECT_EQ(server.handle(request("GET", "/v1.0/area1/widgets0/x")).response.status, 404);
   EXPECT_EQ(server.handle(request("GET", "/v1.0/users/delta/messages")).fixture_id, "messages/a");
   EXPECT_EQ(allow_of(server.handle(request("PUT", "/v1.0/users/me"))), "DELETE, GET, POST");
+}
+
+std::vector<std::size_t> linear_scan(const std::vector<detail::route>& routes,
+                                     const std::vector<std::string>& segments) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < routes.size(); ++i)
+    if (detail::match_route(routes[i], segments)) out.push_back(i);
+  return out;
+}
+
+// Random routes and requests over a small alphabet, so they collide a lot: the index must find exactly the
+// routes the linear scan over match_route finds, in the same order.
+TEST(RouteIndex, FindsWhatTheLinearScanFinds) {
+  const std::vector<std::string> documented = {"users",        "Users", "delta", "me",
+                                               "items",        "a%2Fb", "{id}",  "items('{id}')",
+                                               "root:{path}:", "a{x}b", "<t>",   "{x}{y}"};
+  const std::vector<std::string> sent = {"users",      "USERS",      "Delta",     "me",       "items",
+                                         "items('x')", "ITEMS('x')", "items('')", "root:/a:", "root::",
+                                         "axb",        "ab",         "a/b",       "x",        ""};
+  std::mt19937 rng(7);  // fixed: the same cases on every run
+  auto pick = [&rng](const std::vector<std::string>& from) {
+    return from[std::uniform_int_distribution<std::size_t>(0, from.size() - 1)(rng)];
+  };
+  std::vector<detail::route> routes;
+  for (int i = 0; i < 3000; ++i) {
+    std::string url = "https://graph.microsoft.com/v1.0";
+    for (int n = std::uniform_int_distribution<int>(1, 4)(rng); n > 0; --n) {
+      url += '/';  // not "/" + pick(...): GCC 12 reports a false -Wrestrict on that
+      url += pick(documented);
+    }
+    fixture f = get_fixture("r/" + std::to_string(i), url);
+    f.request.method = i % 3 == 0 ? "POST" : "GET";
+    routes.push_back(detail::make_route(f));
+  }
+  detail::route_index index(routes);
+  std::size_t matched = 0, requests_with_several = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::vector<std::string> segments = {i % 10 == 0 ? "beta" : "V1.0"};
+    for (int n = std::uniform_int_distribution<int>(0, 4)(rng); n > 0; --n) segments.push_back(pick(sent));
+    std::vector<std::size_t> expected = linear_scan(routes, segments);
+    ASSERT_EQ(index.find(segments), expected) << "request " << i;
+    matched += expected.empty() ? 0 : 1;
+    requests_with_several += expected.size() > 1 ? 1 : 0;
+  }
+  // The cases must be tricky: many requests match, many of them more than one route.
+  EXPECT_GT(matched, 5000u);
+  EXPECT_GT(requests_with_several, 2000u);
+}
+
+TEST(RouteIndex, WalkDoesNotGrowWithTheNumberOfRoutes) {
+  auto routes_for = [](int count) {
+    std::vector<detail::route> routes;
+    for (int i = 0; i < count; ++i) {
+      std::string path = "/area" + std::to_string(i % 40) + "/widgets" + std::to_string(i);
+      fixture f = get_fixture("w/" + std::to_string(i),
+                              "https://graph.microsoft.com/v1.0" + path + (i % 2 == 0 ? "/{id}" : ""));
+      routes.push_back(detail::make_route(f));
+    }
+    return routes;
+  };
+  const std::vector<std::string> request = {"v1.0", "area2", "widgets2", "x"};
+  std::size_t visited_small = 0, visited_large = 0;
+  std::vector<detail::route> small = routes_for(10), large = routes_for(10000);
+  EXPECT_EQ(detail::route_index(small).find(request, &visited_small), std::vector<std::size_t>{2});
+  EXPECT_EQ(detail::route_index(large).find(request, &visited_large), std::vector<std::size_t>{2});
+  EXPECT_EQ(visited_small, request.size() + 1);  // the root and one node per segment
+  EXPECT_EQ(visited_large, visited_small);
+  EXPECT_TRUE(detail::route_index(large).find({"v1.0", "area3", "widgets2", "x"}).empty());
+}
+
+TEST(RouteIndex, EmptyIndexMatchesNothing) {
+  detail::route_index index;
+  EXPECT_TRUE(index.find({}).empty());
+  EXPECT_TRUE(index.find({"v1.0", "users"}).empty());
+  EXPECT_EQ(index.node_count(), 1u);
 }
 
 }  // namespace
