@@ -19,12 +19,6 @@ std::optional<boost::json::value> try_parse(std::string_view text, const boost::
   return v;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
 // A line that only stands for "more of the same": `...`, `…`, `...,`, `// ...`.
 bool is_ellipsis_line(std::string_view line) {
   line = trim(line);

@@ -22,14 +22,6 @@ namespace {
 using detail::block_kind;
 using detail::http_block;
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
-}
-
 // Case-insensitive search, linear: table descriptions are long and searched for several phrases.
 std::size_t ifind(std::string_view hay, std::string_view needle) {
   if (needle.empty()) return 0;

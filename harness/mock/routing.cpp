@@ -15,14 +15,6 @@ int hex_value(char c) {
   return -1;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
-}
-
 // Position of the first of `chars` outside {...}; documented placeholders may contain '?' or '#'.
 std::size_t find_outside_braces(std::string_view s, std::string_view chars, bool braces) {
   if (!braces) return s.find_first_of(chars);

@@ -102,8 +102,8 @@ struct fixture_set {
   std::size_t bytes_read = 0;
 
   const type_def* find_type(std::string_view name) const;  // accepts "microsoft.graph.X", "#X", any case
-  // The documented contract of a fixture's response: its own table (merged with its type's) when the page has one,
-  // else its type's properties, shared rather than copied into every fixture of that type.
+  // The documented contract of a fixture's response: its own table (merged with its type's) when the page has
+  // one, else its type's properties, shared rather than copied into every fixture of that type.
   const std::vector<property>& properties_of(const fixture& f) const;
 };
 
@@ -112,6 +112,8 @@ std::string simple_type_name(std::string_view odata_type);
 // Case-insensitive comparison of two type names ignoring '#' and namespace prefixes.
 bool same_type(std::string_view a, std::string_view b);
 std::string to_lower(std::string_view s);
+// Without leading and trailing ASCII white space (space, tab, CR, LF, VT, FF).
+std::string_view trim(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 
 }  // namespace conform
