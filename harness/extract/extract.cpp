@@ -412,7 +412,11 @@ struct page_walker {
 
 std::vector<std::string> enum_members(std::string_view desc) {
   std::vector<std::string> out;
-  // One lower-cased copy, then plain finds: every cell of every table passes through here.
+  // Every description cell passes through here and few list members: all three phrases contain "alues" and
+  // the Intune form " - `"; without either there is nothing to find.
+  if (desc.find("alues") == std::string_view::npos && desc.find("ALUES") == std::string_view::npos &&
+      desc.find(" - `") == std::string_view::npos)
+    return out;
   const std::string lower = to_lower(desc);
   std::size_t at = lower.find("possible values");
   if (at == std::string_view::npos) at = lower.find("supported values are");

@@ -5,6 +5,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/serializer.hpp>
 
 #include <cstdio>
 
@@ -96,6 +97,17 @@ class writer {
     out_.append(s);
     return *this;
   }
+  // Serialises straight into the output, without a temporary string per body.
+  writer& json(const boost::json::value& v) {
+    comma();
+    boost::json::serializer sr;
+    sr.reset(&v);
+    while (!sr.done()) {
+      char buf[4096];
+      out_.append(sr.read(buf, sizeof buf));
+    }
+    return *this;
+  }
   writer& value(std::string_view s) {
     comma();
     return str(s);
@@ -133,7 +145,7 @@ void write_headers(writer& w, const header_list& hs) {
 // The parsed body when there is one (so tools need not re-parse), else the raw text, else null.
 void write_body(writer& w, const std::string& text, const std::optional<boost::json::value>& json) {
   if (json)
-    w.raw(boost::json::serialize(*json));  // Boost.JSON output of a parsed value is valid JSON
+    w.json(*json);  // Boost.JSON output of a parsed value is valid JSON
   else if (text.empty())
     w.raw("null");
   else
