@@ -113,6 +113,7 @@ struct run_state {
 
 void fail(exchange_result& r, std::string stage, std::string message) {
   r.ok = false;
+  r.response = http_response{};  // a partly read response is no response
   r.error_stage = std::move(stage);
   r.error_message = std::move(message);
 }
@@ -201,12 +202,46 @@ struct io_outcome {
   bool wrote = false;  // the request went out completely
 };
 
+// Parses a response straight into the exchange's http_response: no Beast fields list to build and copy.
+class response_reader final : public http::basic_parser<false> {
+ public:
+  explicit response_reader(http_response& into) : res_(into) {}
+
+ private:
+  void on_request_impl(http::verb, beast::string_view, beast::string_view, int, error_code& ec) override {
+    ec = http::error::bad_method;  // never called for a response parser
+  }
+  void on_response_impl(int code, beast::string_view reason, int, error_code&) override {
+    res_.status = code;
+    res_.reason.assign(reason.data(), reason.size());
+  }
+  void on_field_impl(http::field, beast::string_view name, beast::string_view value, error_code&) override {
+    res_.headers.push_back({std::string(name), std::string(value)});
+  }
+  void on_header_impl(error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
+    if (length) res_.body.reserve(static_cast<std::size_t>(*length));  // the parser checked the limit
+  }
+  std::size_t on_body_impl(beast::string_view body, error_code&) override {
+    res_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, error_code&) override {
+    res_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_finish_impl(error_code&) override {}
+
+  http_response& res_;
+};
+
+// The request goes out as one buffer with one send; the response is parsed in place.
 template <class Stream>
 asio::awaitable<io_outcome> write_and_read(Stream& stream, beast::flat_buffer& buffer,
-                                           http::request<http::string_body>& msg,
-                                           http::response_parser<http::string_body>& parser) {
+                                           const std::string& wire, response_reader& parser) {
   io_outcome out;
-  std::tie(out.ec, std::ignore) = co_await http::async_write(stream, msg, use_tuple);
+  std::tie(out.ec, std::ignore) = co_await asio::async_write(stream, asio::buffer(wire), use_tuple);
   if (out.ec) co_return out;
   out.wrote = true;
   std::tie(out.ec, std::ignore) = co_await http::async_read(stream, buffer, parser, use_tuple);
@@ -228,18 +263,8 @@ std::unique_ptr<connection> take_idle(run_state& st, const std::string& key) {
   return conn;
 }
 
-http_response to_response(http::response<http::string_body>&& res) {
-  http_response out;
-  out.status = static_cast<int>(res.result_int());
-  out.reason = res.reason();
-  for (const auto& field : res)
-    out.headers.push_back({std::string(field.name_string()), std::string(field.value())});
-  out.body = std::move(res.body());
-  return out;
-}
-
 // One attempt: a pooled connection when there is one, a fresh one if the pooled one turns out stale.
-asio::awaitable<void> attempt(run_state& st, const target& t, http::request<http::string_body>& msg,
+asio::awaitable<void> attempt(run_state& st, const target& t, const std::string& wire, bool head,
                               exchange_result& r) {
   for (int round = 0; round < 2; ++round) {
     std::unique_ptr<connection> conn = round == 0 ? take_idle(st, t.key) : nullptr;
@@ -248,15 +273,16 @@ asio::awaitable<void> attempt(run_state& st, const target& t, http::request<http
       conn = co_await open(st, t, r);
       if (!conn) co_return;
     }
-    http::response_parser<http::string_body> parser;
+    r.response = http_response{};
+    r.response.headers.reserve(8);
+    response_reader parser(r.response);
     parser.body_limit(st.opts.max_body);
     parser.header_limit(response_header_limit);
-    if (msg.method() == http::verb::head)
-      parser.skip(true);  // HEAD answers carry no body despite Content-Length
+    if (head) parser.skip(true);  // HEAD answers carry no body despite Content-Length
 
     conn->lowest().expires_after(st.opts.timeout);
-    io_outcome out = conn->secure ? co_await write_and_read(*conn->secure, conn->buffer, msg, parser)
-                                  : co_await write_and_read(*conn->plain, conn->buffer, msg, parser);
+    io_outcome out = conn->secure ? co_await write_and_read(*conn->secure, conn->buffer, wire, parser)
+                                  : co_await write_and_read(*conn->plain, conn->buffer, wire, parser);
     if (out.ec && reused && stale_connection(out.ec) && (!out.wrote || !parser.got_some())) continue;
     if (out.ec == beast::error::timeout) {
       fail(r, "timeout",
@@ -282,40 +308,47 @@ asio::awaitable<void> attempt(run_state& st, const target& t, http::request<http
       co_return;
     }
     conn->lowest().expires_never();
-    const bool keep = parser.get().keep_alive();
+    const bool keep = parser.keep_alive();
     r.ok = true;
-    r.response = to_response(parser.release());
     if (keep) st.idle[t.key].push_back(std::move(conn));
     co_return;
   }
 }
 
-bool build_message(const outgoing_request& req, const target& t, http::request<http::string_body>& msg,
-                   std::string& error) {
+// Serialises the request as Beast's serializer would after prepare_payload (Host and User-Agent first unless
+// the fixture sets them, Content-Length last), into `wire`, which the worker reuses from request to request.
+bool build_message(const outgoing_request& req, const target& t, std::string& wire, std::string& error) {
   if (!is_token(req.method)) {
     error = "invalid HTTP method";
     return false;
   }
-  msg.version(11);
-  msg.method_string(req.method);
-  msg.target(t.path);
-  msg.set(http::field::host, t.host_header);
-  msg.set(http::field::user_agent, "conform/0.1");
+  // The framing is ours to compute; Host and User-Agent from the fixture replace the defaults (the last one
+  // wins, where it stands).
+  const header* host = nullptr;
+  const header* agent = nullptr;
   for (const header& h : req.headers) {
     if (!is_token(h.name) || !is_field_value(h.value)) {
       error = "invalid header \"" + (is_token(h.name) ? h.name : std::string("?")) + "\"";  // never the value
       return false;
     }
-    // The framing is ours to compute; Host and User-Agent from the fixture replace the defaults.
-    if (iequals(h.name, "content-length") || iequals(h.name, "transfer-encoding")) continue;
-    if (iequals(h.name, "host") || iequals(h.name, "user-agent")) {
-      msg.set(h.name, h.value);
-    } else {
-      msg.insert(h.name, h.value);
-    }
+    if (iequals(h.name, "host")) host = &h;
+    if (iequals(h.name, "user-agent")) agent = &h;
   }
-  msg.body() = req.body;
-  msg.prepare_payload();
+  wire.clear();
+  wire.append(req.method).append(" ").append(t.path).append(" HTTP/1.1\r\n");
+  if (host == nullptr) wire.append("Host: ").append(t.host_header).append("\r\n");
+  if (agent == nullptr) wire.append("User-Agent: conform/0.1\r\n");
+  for (const header& h : req.headers) {
+    if (iequals(h.name, "content-length") || iequals(h.name, "transfer-encoding")) continue;
+    if ((iequals(h.name, "host") && &h != host) || (iequals(h.name, "user-agent") && &h != agent)) continue;
+    wire.append(h.name).append(": ").append(h.value).append("\r\n");
+  }
+  // As Beast's prepare_payload: no Content-Length on an empty GET or DELETE, always one on POST, PUT,
+  // OPTIONS.
+  if (!req.body.empty() || req.method == "POST" || req.method == "PUT" || req.method == "OPTIONS")
+    wire.append("Content-Length: ").append(std::to_string(req.body.size())).append("\r\n");
+  wire.append("\r\n");
+  wire.append(req.body);
   return true;
 }
 
@@ -324,13 +357,12 @@ bool retryable(const exchange_result& r) {
   return r.error_stage != "body-limit" && r.error_stage != "url";
 }
 
-asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& req) {
+asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& req, std::string& wire) {
   const auto started = steady::now();
   exchange_result r;
   target t;
   std::string error;
-  http::request<http::string_body> msg;
-  if (!parse_target(req.url, t, error) || !build_message(req, t, msg, error)) {
+  if (!parse_target(req.url, t, error) || !build_message(req, t, wire, error)) {
     fail(r, "url", error);
     co_return r;
   }
@@ -343,7 +375,7 @@ asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& 
     }
     r = exchange_result{};
     r.attempts = n + 1;
-    co_await attempt(st, t, msg, r);
+    co_await attempt(st, t, wire, req.method == "HEAD", r);
     if (!retryable(r)) break;
   }
   r.retried = r.ok && r.attempts > 1 && !retryable(r);
@@ -352,9 +384,10 @@ asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& 
 }
 
 asio::awaitable<void> worker(run_state& st) {
+  std::string wire;  // request bytes, reused: no allocation once it has grown
   while (st.next < st.requests.size()) {
     const std::size_t index = st.next++;
-    exchange_result r = co_await perform(st, st.requests[index]);
+    exchange_result r = co_await perform(st, st.requests[index], wire);
     st.on_done(index, std::move(r));
   }
 }
