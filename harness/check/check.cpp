@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
 #include <set>
 #include <string>
 #include <utility>
@@ -64,11 +65,34 @@ bool is_control_key(std::string_view key) {
   return key.find('@') != std::string_view::npos;
 }
 
+// Pointers are built for every property of every checked body: one allocation each, escaping inline.
+void append_token(std::string& out, std::string_view key) {
+  if (key.find_first_of("~/") == std::string_view::npos) {
+    out.append(key);
+    return;
+  }
+  for (char c : key) {
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
+  }
+}
 std::string child(const std::string& pointer, std::string_view key) {
-  return pointer + "/" + pointer_token(key);
+  std::string out;
+  out.reserve(pointer.size() + 1 + key.size());
+  out.append(pointer).push_back('/');
+  append_token(out, key);
+  return out;
 }
 std::string child(const std::string& pointer, std::size_t index) {
-  return pointer + "/" + std::to_string(index);
+  std::string out;
+  out.reserve(pointer.size() + 21);
+  out.append(pointer).push_back('/');
+  out.append(std::to_string(index));
+  return out;
 }
 
 // "Collection(X)" -> "X"; anything else -> "".
@@ -190,17 +214,18 @@ struct primitive {
 };
 
 primitive primitive_of(std::string_view type) {
-  std::string t = to_lower(strip_edm(type));
-  if (t == "string" || t == "binary" || t == "stream" || t == "duration" || t == "timeofday")
-    return {"string"};
-  if (t == "json" || t == "untyped") return {"any"};  // Edm.Untyped / Graph's Json: any JSON value
-  if (t == "datetimeoffset" || t == "datetime") return {"timestamp"};
-  if (t == "date") return {"date"};
-  if (t == "guid") return {"guid"};
-  if (t == "boolean") return {"boolean"};
-  if (t == "int16" || t == "int32" || t == "int64" || t == "double" || t == "single" || t == "decimal" ||
-      t == "byte" || t == "sbyte")
-    return {"number"};
+  // Called for every checked property: compares without building a lower-cased copy.
+  const std::string_view t = strip_edm(type);
+  auto is = [t](std::initializer_list<std::string_view> names) {
+    return std::any_of(names.begin(), names.end(), [t](std::string_view n) { return iequals(t, n); });
+  };
+  if (is({"string", "binary", "stream", "duration", "timeofday"})) return {"string"};
+  if (is({"json", "untyped"})) return {"any"};  // Edm.Untyped / Graph's Json: any JSON value
+  if (is({"datetimeoffset", "datetime"})) return {"timestamp"};
+  if (is({"date"})) return {"date"};
+  if (is({"guid"})) return {"guid"};
+  if (is({"boolean"})) return {"boolean"};
+  if (is({"int16", "int32", "int64", "double", "single", "decimal", "byte", "sbyte"})) return {"number"};
   return {};
 }
 
@@ -275,8 +300,6 @@ struct walker {
       if (!exact)
         for (const auto& m : members)
           if (iequals(m, part)) folded = &m;
-      std::string expected = "one of ";
-      for (std::size_t i = 0; i < members.size(); ++i) expected += (i ? ", " : "") + members[i];
       if (!exact && folded != nullptr) {
         std::string msg = "\"" + std::string(part) + "\" differs from the documented member \"" + *folded +
                           "\" only in case";
@@ -285,6 +308,8 @@ struct walker {
         else
           out.push_back({check_id::enum_value, check_outcome::note, pointer, *folded, compact(v), msg});
       } else if (!exact) {
+        std::string expected = "one of ";  // built only for a failure: most values are members
+        for (std::size_t i = 0; i < members.size(); ++i) expected += (i ? ", " : "") + members[i];
         fail(check_id::enum_value, pointer, shorten(expected), v,
              "\"" + std::string(part) + "\" is not a documented member at " + pointer);
       }
@@ -534,14 +559,7 @@ void skip_rest(std::vector<check_result>& out, std::initializer_list<check_id> i
 std::string pointer_token(std::string_view key) {
   std::string out;
   out.reserve(key.size());
-  for (char c : key) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
+  append_token(out, key);
   return out;
 }
 
@@ -665,6 +683,7 @@ void validate_value(const json::value& v, const property& p, const fixture_set& 
 std::vector<check_result> check_response(const fixture& f, const fixture_set& contract,
                                          const http_response& r, const options& opts) {
   std::vector<check_result> out;
+  out.reserve(8);  // one result per check in the usual case
   const std::string status_expected = std::to_string(f.response.status);
   if (f.response.status == 0) {
     push_passed(out, check_id::status, "no documented status code");

@@ -80,6 +80,7 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
   const redactor redact(opts);
 
   std::vector<const fixture*> chosen;
+  chosen.reserve(set.fixtures.size());
   for (const fixture& f : set.fixtures)
     if (selected(f.id, opts)) chosen.push_back(&f);
   const std::size_t total = chosen.size();
@@ -121,6 +122,9 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
   std::vector<transport::outgoing_request> requests;
   std::vector<std::size_t> request_case;  // request index -> case index
   std::vector<std::vector<std::string>> request_subs;
+  requests.reserve(to_send.size());
+  request_case.reserve(to_send.size());
+  request_subs.reserve(to_send.size());
   for (std::size_t i : to_send) {
     const fixture& f = *chosen[i];
     prepared_request p = prepare_request(f, set, opts, base);
@@ -159,8 +163,9 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
       std::size_t i = request_case[r];
       const fixture& f = *chosen[i];
       case_result c = base_case(f);
-      c.method = requests[r].method;
-      c.url = requests[r].url;
+      // The client is done with request r (on_done comes after its last attempt): take its strings.
+      c.method = std::move(requests[r].method);
+      c.url = std::move(requests[r].url);
       c.substitutions = std::move(request_subs[r]);
       c.attempts = x.attempts;
       c.seconds = x.seconds;

@@ -51,7 +51,8 @@ class http_client {
 
   // Sends all requests with at most opts.concurrency in flight over keep-alive connections pooled per
   // scheme+host+port; calls on_done(index, result) once per request from the calling thread, which runs
-  // the event loop until all are done. Never throws for network trouble; a bad cacert file throws
+  // the event loop until all are done. The client reads requests[index] no more once on_done(index) is
+  // called, so the caller may move from it there. Never throws for network trouble; a bad cacert file throws
   // std::runtime_error (a configuration mistake).
   void run(const std::vector<outgoing_request>& requests,
            const std::function<void(std::size_t, exchange_result&&)>& on_done);
