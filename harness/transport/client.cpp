@@ -99,6 +99,10 @@ struct connection {
   std::unique_ptr<beast::tcp_stream> plain;
   std::unique_ptr<tls_stream> secure;
   beast::flat_buffer buffer;  // keeps bytes read past one response for the next
+  // While an exchange is in flight: when it must be over, and whether the watchdog cut it off.
+  steady::time_point deadline{};
+  bool timed_out = false;
+  std::size_t watch_slot = 0;
   beast::tcp_stream& lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
 };
 
@@ -109,7 +113,48 @@ struct run_state {
   ssl::context* tls_context;  // null when no request is https
   std::size_t next = 0;
   std::map<std::string, std::vector<std::unique_ptr<connection>>> idle;  // keep-alive pool per target key
+  // Exchange timeouts: one timer for the whole run checks the in-flight connections' deadlines every tick,
+  // instead of Beast arming and cancelling a timer around every read and write of every exchange.
+  std::vector<connection*> in_flight;
+  std::optional<asio::steady_timer> watchdog;
+  std::size_t workers_left = 0;
+
+  void watch(connection& c) {
+    c.deadline = steady::now() + opts.timeout;
+    c.timed_out = false;
+    c.watch_slot = in_flight.size();
+    in_flight.push_back(&c);
+  }
+  void unwatch(connection& c) {
+    connection* last = in_flight.back();
+    in_flight[c.watch_slot] = last;
+    last->watch_slot = c.watch_slot;
+    in_flight.pop_back();
+  }
 };
+
+// How late a timeout may fire: a sixteenth of it, at least 1 ms and at most 100 ms.
+std::chrono::milliseconds watchdog_tick(std::chrono::milliseconds timeout) {
+  return std::clamp(timeout / 16, std::chrono::milliseconds(1), std::chrono::milliseconds(100));
+}
+
+asio::awaitable<void> watchdog(run_state& st) {
+  const auto tick = watchdog_tick(st.opts.timeout);
+  while (st.workers_left > 0) {
+    st.watchdog->expires_after(tick);
+    auto [ec] = co_await st.watchdog->async_wait(use_tuple);
+    if (ec) co_return;  // cancelled: the last worker is done
+    const auto now = steady::now();
+    // Cancelled again on every tick while still in flight: a cancel that fell between two operations of the
+    // exchange (nothing pending) must not let the next one wait forever.
+    for (connection* c : st.in_flight)
+      if (now >= c->deadline) {
+        c->timed_out = true;
+        error_code ignored;
+        c->lowest().socket().cancel(ignored);  // the pending read or write completes with operation_aborted
+      }
+  }
+}
 
 void fail(exchange_result& r, std::string stage, std::string message) {
   r.ok = false;
@@ -194,6 +239,7 @@ asio::awaitable<std::unique_ptr<connection>> open(run_state& st, const target& t
       co_return nullptr;
     }
   }
+  low.expires_never();  // from here on the run's watchdog times each exchange
   co_return conn;
 }
 
@@ -280,16 +326,20 @@ asio::awaitable<void> attempt(run_state& st, const target& t, const std::string&
     parser.header_limit(response_header_limit);
     if (head) parser.skip(true);  // HEAD answers carry no body despite Content-Length
 
-    conn->lowest().expires_after(st.opts.timeout);
-    io_outcome out = conn->secure ? co_await write_and_read(*conn->secure, conn->buffer, wire, parser)
-                                  : co_await write_and_read(*conn->plain, conn->buffer, wire, parser);
-    if (out.ec && reused && stale_connection(out.ec) && (!out.wrote || !parser.got_some())) continue;
-    if (out.ec == beast::error::timeout) {
+    // The plain socket is used directly: the Beast stream's own timer stays unarmed (the watchdog times the
+    // exchange).
+    st.watch(*conn);
+    io_outcome out = conn->secure
+                         ? co_await write_and_read(*conn->secure, conn->buffer, wire, parser)
+                         : co_await write_and_read(conn->plain->socket(), conn->buffer, wire, parser);
+    st.unwatch(*conn);
+    if (out.ec && conn->timed_out) {
       fail(r, "timeout",
            "no complete response from " + t.where() + " within " + std::to_string(st.opts.timeout.count()) +
                " ms");
       co_return;
     }
+    if (out.ec && reused && stale_connection(out.ec) && (!out.wrote || !parser.got_some())) continue;
     if (out.ec == http::error::body_limit) {
       fail(r, "body-limit",
            "response body exceeds the limit of " + std::to_string(st.opts.max_body) + " bytes");
@@ -307,7 +357,6 @@ asio::awaitable<void> attempt(run_state& st, const target& t, const std::string&
       fail(r, "read", "cannot read the response from " + t.where() + ": " + out.ec.message());
       co_return;
     }
-    conn->lowest().expires_never();
     const bool keep = parser.keep_alive();
     r.ok = true;
     if (keep) st.idle[t.key].push_back(std::move(conn));
@@ -390,6 +439,7 @@ asio::awaitable<void> worker(run_state& st) {
     exchange_result r = co_await perform(st, st.requests[index], wire);
     st.on_done(index, std::move(r));
   }
+  if (--st.workers_left == 0) st.watchdog->cancel();
 }
 
 }  // namespace
@@ -424,8 +474,15 @@ void http_client::run(const std::vector<outgoing_request>& requests,
   }
 
   asio::io_context ioc;
-  run_state st{opts_, requests, on_done, tls_context ? &*tls_context : nullptr, 0, {}};
+  run_state st{opts_, requests, on_done, tls_context ? &*tls_context : nullptr, 0, {}, {}, {}, 0};
   const std::size_t workers = std::min(std::max<std::size_t>(opts_.concurrency, 1), requests.size());
+  st.workers_left = workers;
+  st.watchdog.emplace(ioc);
+  st.in_flight.reserve(workers);
+  if (workers > 0)
+    asio::co_spawn(ioc, watchdog(st), [](std::exception_ptr e) {
+      if (e) std::rethrow_exception(e);
+    });
   for (std::size_t i = 0; i < workers; ++i) {
     // An exception from on_done is the caller's: let it leave ioc.run().
     asio::co_spawn(ioc, worker(st), [](std::exception_ptr e) {

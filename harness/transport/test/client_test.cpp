@@ -163,6 +163,31 @@ TEST(HttpClient, TimesOutOnSilentServer) {
   EXPECT_LT(r.seconds, 5.0);
 }
 
+// The second exchange on a kept-alive connection stalls after part of its body: the run's watchdog must cut
+// it off even though the connection had already served an exchange in time.
+TEST(HttpClient, TimesOutOnKeptAliveConnectionMidBody) {
+  raw_server server([](int fd) {
+    test::read_until(fd, "\r\n\r\n", 2s);
+    test::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    test::read_until(fd, "\r\n\r\n", 2s);
+    test::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+    test::read_to_eof(fd, 5s);  // holds the connection until the client gives up
+  });
+  const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/";
+  client_options opts;
+  opts.concurrency = 1;
+  opts.timeout = 300ms;
+  http_client client(opts);
+  std::vector<exchange_result> results(2);
+  client.run({get(url), get(url)}, [&](std::size_t i, exchange_result&& r) { results[i] = std::move(r); });
+  EXPECT_TRUE(results[0].ok);
+  EXPECT_EQ(results[0].response.body, "ok");
+  EXPECT_FALSE(results[1].ok);
+  EXPECT_EQ(results[1].error_stage, "timeout");
+  EXPECT_GE(results[1].seconds, 0.25);
+  EXPECT_LT(results[1].seconds, 5.0);
+}
+
 TEST(HttpClient, EnforcesBodyLimit) {
   http_server server({}, [](const http_request&) {
     server_reply reply;
