@@ -118,6 +118,10 @@ struct run_state {
   std::vector<connection*> in_flight;
   std::optional<asio::steady_timer> watchdog;
   std::size_t workers_left = 0;
+  // The last fully parsed URL's origin ("http://127.0.0.1:8080") and target: replays send nearly every URL to
+  // one origin, so only the rest of the URL is parsed again.
+  std::string last_origin;
+  target last_target;
 
   void watch(connection& c) {
     c.deadline = steady::now() + opts.timeout;
@@ -406,12 +410,35 @@ bool retryable(const exchange_result& r) {
   return r.error_stage != "body-limit" && r.error_stage != "url";
 }
 
+// parse_target with st's origin cache: same results, errors included (a URL with a fragment or anything but
+// path and query after a known origin takes the full parse).
+bool resolve_target(run_state& st, std::string_view url, target& out, std::string& error) {
+  const std::string& origin = st.last_origin;
+  if (!origin.empty() && url.size() > origin.size() && url.starts_with(origin) && url[origin.size()] == '/' &&
+      url.find('#', origin.size()) == std::string_view::npos) {
+    const std::string_view rest = url.substr(origin.size());
+    if (boost::urls::parse_origin_form(rest)) {
+      out = st.last_target;
+      out.path.assign(rest);
+      return true;
+    }
+  }
+  if (!parse_target(url, out, error)) return false;
+  // Cacheable when the URL is origin + path (+ query) exactly as sent: no fragment, no userinfo.
+  if (!out.path.empty() && url.size() > out.path.size() && url.ends_with(out.path) &&
+      url.find('#') == std::string_view::npos && url.find('@') == std::string_view::npos) {
+    st.last_origin.assign(url.substr(0, url.size() - out.path.size()));
+    st.last_target = out;
+  }
+  return true;
+}
+
 asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& req, std::string& wire) {
   const auto started = steady::now();
   exchange_result r;
   target t;
   std::string error;
-  if (!parse_target(req.url, t, error) || !build_message(req, t, wire, error)) {
+  if (!resolve_target(st, req.url, t, error) || !build_message(req, t, wire, error)) {
     fail(r, "url", error);
     co_return r;
   }
@@ -474,7 +501,7 @@ void http_client::run(const std::vector<outgoing_request>& requests,
   }
 
   asio::io_context ioc;
-  run_state st{opts_, requests, on_done, tls_context ? &*tls_context : nullptr, 0, {}, {}, {}, 0};
+  run_state st{opts_, requests, on_done, tls_context ? &*tls_context : nullptr, 0, {}, {}, {}, 0, {}, {}};
   const std::size_t workers = std::min(std::max<std::size_t>(opts_.concurrency, 1), requests.size());
   st.workers_left = workers;
   st.watchdog.emplace(ioc);

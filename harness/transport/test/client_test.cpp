@@ -117,6 +117,41 @@ TEST(HttpClient, ReusesKeepAliveConnections) {
   EXPECT_LE(echo.server().connections_accepted(), opts.concurrency);
 }
 
+// The client reuses the parsed origin of the previous URL: URLs alternating between two origins must still
+// reach their own server with their own target, and a bad URL after a cached origin is still rejected.
+TEST(HttpClient, KeepsOriginsApartWhenUrlsAlternate) {
+  echo_server a, b;
+  ASSERT_FALSE(a.ec());
+  ASSERT_FALSE(b.ec());
+  std::vector<outgoing_request> requests;
+  std::vector<std::string> hosts, targets;
+  for (int i = 0; i < 40; ++i) {
+    echo_server& to = (i % 3 == 0) ? b : a;
+    const std::string target = "/item/" + std::to_string(i) + (i % 2 ? "?$top=" + std::to_string(i) : "");
+    requests.push_back(get(to.url(target)));
+    hosts.push_back("127.0.0.1:" + std::to_string(to.server().port()));
+    targets.push_back(target);
+  }
+  requests.push_back(get(a.url("/bad path")));  // after a cached origin: still rejected
+  client_options opts;
+  opts.concurrency = 3;
+  http_client client(opts);
+  std::size_t ok = 0;
+  bool bad_rejected = false;
+  client.run(requests, [&](std::size_t i, exchange_result&& r) {
+    if (i == targets.size()) {
+      bad_rejected = !r.ok && r.error_stage == "url";
+      return;
+    }
+    EXPECT_TRUE(r.ok) << i << ": " << r.error_message;
+    if (r.ok && header_value(r.response.headers, "X-Host") == hosts[i] &&
+        header_value(r.response.headers, "X-Target") == targets[i])
+      ++ok;
+  });
+  EXPECT_EQ(ok, targets.size());
+  EXPECT_TRUE(bad_rejected);
+}
+
 TEST(HttpClient, ReadsChunkedResponse) {
   raw_server server([](int fd) {
     test::read_until(fd, "\r\n\r\n", 2s);
