@@ -7,7 +7,10 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/serializer.hpp>
 
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 namespace conform::extract {
 namespace {
@@ -36,6 +39,18 @@ class writer {
     out_ += '"';
     for (std::size_t i = 0; i < s.size();) {
       std::size_t run = i;  // plain ASCII needs no escaping: append it in one go
+      // Eight bytes at a time: the word is clean when no byte is >= 0x80, < 0x20, '"' or '\\'. The bit tricks
+      // can flag a clean byte only after a flagged one, so a clean word is never missed.
+      while (s.size() - run >= 8) {
+        std::uint64_t x;
+        std::memcpy(&x, s.data() + run, 8);
+        constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+        std::uint64_t quote = x ^ (ones * '"'), slash = x ^ (ones * '\\');
+        std::uint64_t flagged =
+            (x | ((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) | ((slash - ones) & ~slash));
+        if ((flagged & highs) != 0) break;
+        run += 8;
+      }
       while (run < s.size()) {
         unsigned char r = static_cast<unsigned char>(s[run]);
         if (r < 0x20 || r >= 0x80 || r == '"' || r == '\\') break;
@@ -85,10 +100,12 @@ class writer {
     out_ += '"';
     return *this;
   }
+  // Keys are the writer's own plain ASCII names: no escaping needed.
   writer& key(std::string_view k) {
     comma();
-    str(k);
-    out_ += ':';
+    out_ += '"';
+    out_.append(k);
+    out_.append("\":", 2);
     fresh_ = true;  // the value follows without a comma
     return *this;
   }
@@ -113,8 +130,8 @@ class writer {
     return str(s);
   }
   writer& value(bool b) { return raw(b ? "true" : "false"); }
-  writer& value(std::size_t n) { return raw(std::to_string(n)); }
-  writer& value(int n) { return raw(std::to_string(n)); }
+  writer& value(std::size_t n) { return number(n); }
+  writer& value(int n) { return number(n); }
   writer& open(char c) {
     comma();
     out_ += c;
@@ -128,6 +145,12 @@ class writer {
   }
 
  private:
+  template <class Int>
+  writer& number(Int n) {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, n);
+    return raw(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
+  }
   void comma() {
     if (!fresh_) out_ += ',';
     fresh_ = false;
