@@ -10,11 +10,16 @@
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace conform::extract {
 namespace {
@@ -585,9 +590,18 @@ url_info inspect_url(std::string_view url) {
   return u;
 }
 
+// std::filesystem::path::stem() without building a path (and splitting it into components) per page.
 std::string page_name(std::string_view file) {
-  std::filesystem::path p{std::string(file)};
-  return p.stem().string();
+  std::string_view name = file.substr(file.rfind('/') + 1);
+  if (name == "." || name == "..") return std::string(name);
+  std::size_t dot = name.rfind('.');
+  return std::string(dot == std::string_view::npos || dot == 0 ? name : name.substr(0, dot));
+}
+
+// path::extension() == ".md" on a path's text: a leading dot (".md") is a hidden file, not an extension.
+bool has_md_extension(std::string_view file) {
+  std::string_view name = file.substr(file.rfind('/') + 1);
+  return name.size() > 3 && name.ends_with(".md");
 }
 
 std::string resource_name_from_title(std::string_view h1) {
@@ -960,7 +974,8 @@ void extract_paths(const std::vector<std::string>& paths, fixture_set& out, std:
       std::vector<std::string> found;
       for (fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
            !ec && it != end; it.increment(ec))
-        if (it->is_regular_file(ec) && it->path().extension() == ".md") found.push_back(it->path().string());
+        if (it->is_regular_file(ec) && has_md_extension(it->path().native()))
+          found.push_back(it->path().native());
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
     } else if (fs::exists(p, ec)) {
@@ -969,24 +984,34 @@ void extract_paths(const std::vector<std::string>& paths, fixture_set& out, std:
       missing.push_back(p);
     }
   }
+  // POSIX reads into one reused buffer: an ifstream per file cost more than reading the bytes.
   std::string buf;
   for (const auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    std::error_code ec;
-    auto size = fs::file_size(f, ec);
-    if (!in || ec) {
+    int fd = ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st {};
+    if (fd < 0 || ::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+      if (fd >= 0) ::close(fd);
       out.diagnostics.push_back({f, 0, severity::error, "unreadable-file", "cannot read the file"});
       continue;
     }
+    auto size = static_cast<std::uintmax_t>(st.st_size);
     if (size > opts.max_file_bytes) {
+      ::close(fd);
       out.diagnostics.push_back({f, 0, severity::error, "file-too-large",
                                  "file is " + std::to_string(size) + " bytes, over the limit of " +
                                      std::to_string(opts.max_file_bytes)});
       continue;
     }
-    buf.resize(size);
-    in.read(buf.data(), static_cast<std::streamsize>(size));
-    buf.resize(static_cast<std::size_t>(in.gcount()));
+    buf.resize(static_cast<std::size_t>(size));
+    std::size_t got = 0;
+    while (got < buf.size()) {
+      ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    buf.resize(got);
     extract_text(f, buf, out, opts);
   }
   link(out);
