@@ -7,6 +7,7 @@
 
 #include <md4c.h>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
@@ -204,15 +205,18 @@ struct page_walker {
   }
 
   void parse_annotation(std::string_view body, std::size_t line) {
+    // The value lives only in this call: a stack arena spares a malloc/free per node.
+    unsigned char arena[4096];
+    boost::json::monotonic_resource mr(arena, sizeof arena);
     boost::system::error_code ec;
     boost::json::parse_options po;
     po.max_depth = 16;
-    boost::json::value v = boost::json::parse(body, ec, {}, po);
+    boost::json::value v = boost::json::parse(body, ec, &mr, po);
     if (ec) {
       po.allow_trailing_commas = true;
       po.allow_comments = true;
       std::string fixed = quote_bare_keys(body);
-      v = boost::json::parse(fixed, ec, {}, po);
+      v = boost::json::parse(fixed, ec, &mr, po);
       if (ec) {
         diag(line, severity::error, "invalid-annotation",
              "annotation is not JSON even when read leniently (" + ec.message() + "); ignored");
