@@ -160,6 +160,7 @@ struct page_walker {
   bool in_code = false, in_html = false, in_table = false, in_cell = false;
   code_block code;
   std::string html;
+  std::string code_text;  // reused across blocks: growing a fresh string line by line cost more than the copy
   std::size_t html_line = 0;
   table tbl;
   std::string cell;
@@ -271,6 +272,7 @@ struct page_walker {
         auto* d = static_cast<MD_BLOCK_CODE_DETAIL*>(detail);
         w.in_code = true;
         w.code = {};
+        w.code_text.clear();
         w.code.info = std::string(trim(std::string_view(d->info.text ? d->info.text : "", d->info.size)));
         if (d->info.text && d->info.size) w.code.line = w.line_of(d->info.text) + 1;
         break;
@@ -325,6 +327,7 @@ struct page_walker {
         w.code.note = std::move(w.pending);
         w.pending.reset();
         w.code.in_template_section = w.in_template_section;
+        w.code.text.assign(w.code_text);
         w.blocks.push_back(std::move(w.code));
         break;
       case MD_BLOCK_HTML:
@@ -370,7 +373,7 @@ struct page_walker {
     if (w.in_code) {
       if (w.code.line == 0 && type == MD_TEXT_CODE && s != "\n") w.code.line = w.line_of(t);
       if (type == MD_TEXT_NULLCHAR) return 0;
-      w.code.text.append(s);
+      w.code_text.append(s);
       return 0;
     }
     if (w.in_html) {
@@ -419,12 +422,20 @@ struct page_walker {
 // ---------------------------------------------------------------------------------------------------------------
 // Property tables.
 
+// hay.find(needle) != npos, found through needle[at] (a rare byte): memchr skips ahead over the common
+// letters and spaces that a plain find stops at.
+bool contains_around(std::string_view hay, char rare, std::string_view needle, std::size_t at) {
+  for (std::size_t p = hay.find(rare, at); p != std::string_view::npos; p = hay.find(rare, p + 1))
+    if (hay.substr(p - at).starts_with(needle)) return true;
+  return false;
+}
+
 std::vector<std::string> enum_members(std::string_view desc) {
   std::vector<std::string> out;
   // Every description cell passes through here and few list members: all three phrases contain "alues" and
   // the Intune form " - `"; without either there is nothing to find.
-  if (desc.find("alues") == std::string_view::npos && desc.find("ALUES") == std::string_view::npos &&
-      desc.find(" - `") == std::string_view::npos)
+  if (!contains_around(desc, 'u', "alues", 2) && !contains_around(desc, 'U', "ALUES", 2) &&
+      !contains_around(desc, '`', " - `", 3))
     return out;
   const std::string lower = to_lower(desc);
   std::size_t at = lower.find("possible values");
