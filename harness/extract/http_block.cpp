@@ -7,8 +7,9 @@
 namespace conform::extract::detail {
 namespace {
 
-std::vector<std::string_view> split_lines(std::string_view text) {
-  std::vector<std::string_view> lines;
+// Fills `lines` (reused by the caller: one allocation per thread, not one per block).
+void split_lines(std::string_view text, std::vector<std::string_view>& lines) {
+  lines.clear();
   std::size_t pos = 0;
   while (pos <= text.size()) {
     std::size_t nl = text.find('\n', pos);
@@ -19,7 +20,6 @@ std::vector<std::string_view> split_lines(std::string_view text) {
     lines.push_back(text.substr(pos, nl - pos));
     pos = nl + 1;
   }
-  return lines;
 }
 
 // `Name: value` where Name is an HTTP token; a JSON line such as `"a": 1` is not a header.
@@ -83,7 +83,8 @@ bool is_http_method(std::string_view w) {
 
 http_block parse_http_block(std::string_view text) {
   http_block b;
-  auto lines = split_lines(text);
+  thread_local std::vector<std::string_view> lines;
+  split_lines(text, lines);
   std::size_t i = 0;
   while (i < lines.size() && trim(lines[i]).empty()) ++i;
   if (i == lines.size()) return b;
@@ -112,6 +113,16 @@ http_block parse_http_block(std::string_view text) {
   std::string body;
   std::size_t end = lines.size();
   while (end > i && trim(lines[end - 1]).empty()) --end;
+  if (i < end) {
+    // Without carriage returns the joined lines are the source bytes themselves: one copy.
+    std::string_view whole(
+        lines[i].data(),
+        static_cast<std::size_t>(lines[end - 1].data() + lines[end - 1].size() - lines[i].data()));
+    if (whole.find('\r') == std::string_view::npos) {
+      b.body = std::string(whole);
+      return b;
+    }
+  }
   for (std::size_t k = i; k < end; ++k) {
     std::string_view l = lines[k];
     if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
