@@ -430,6 +430,17 @@ bool contains_around(std::string_view hay, char rare, std::string_view needle, s
   return false;
 }
 
+// icontains(hay, needle) through needle[at] (a rare letter), in either case.
+bool icontains_around(std::string_view hay, std::string_view needle, std::size_t at) {
+  const char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(needle[at])));
+  const char upper = static_cast<char>(std::toupper(static_cast<unsigned char>(needle[at])));
+  for (char rare : {lower, upper})
+    for (std::size_t p = hay.find(rare, at); p != std::string_view::npos; p = hay.find(rare, p + 1))
+      if (p - at + needle.size() <= hay.size() && iequals(hay.substr(p - at, needle.size()), needle))
+        return true;
+  return false;
+}
+
 std::vector<std::string> enum_members(std::string_view desc) {
   std::vector<std::string> out;
   // Every description cell passes through here and few list members: all three phrases contain "alues" and
@@ -547,8 +558,8 @@ std::vector<property> table_properties(const table& t) {
     p.enum_values = enum_members(desc);
     p.required = !optional_marker && (desc.find("Required.") != std::string_view::npos ||
                                       desc.starts_with("Required") || icontains(row[1], "required"));
-    p.nullable =
-        icontains(desc, "nullable") && !icontains(desc, "not nullable") && !icontains(desc, "non-nullable");
+    p.nullable = icontains_around(desc, "nullable", 5) && !icontains(desc, "not nullable") &&
+                 !icontains(desc, "non-nullable");
     props.push_back(std::move(p));
   }
   return props;
