@@ -295,6 +295,8 @@ struct page_walker {
                        (w.tbl.rows.front().empty() || !iequals(trim(w.tbl.rows.front()[0]), "Member"));
         if (w.in_table && !w.tbl.skip) {
           w.tbl.rows.emplace_back();
+          if (w.tbl.rows.size() > 1)
+            w.tbl.rows.back().reserve(w.tbl.rows.front().size());  // one allocation a row
           w.tbl.row_lines.push_back(0);
         }
         break;
@@ -315,7 +317,7 @@ struct page_walker {
       case MD_BLOCK_H: {
         std::string_view t = trim(w.heading_text);
         if (w.heading_level == 1 && w.h1.empty()) w.h1 = std::string(t);
-        w.last_heading = std::string(t);
+        w.last_heading.assign(t);
         if (w.heading_level <= 2)
           w.in_template_section = iequals(t, "HTTP request") || iequals(t, "HTTP requests");
         w.heading_level = 0;
@@ -344,7 +346,7 @@ struct page_walker {
         break;
       case MD_BLOCK_TH:
       case MD_BLOCK_TD:
-        if (w.in_cell && !w.tbl.rows.empty()) w.tbl.rows.back().push_back(std::string(trim(w.cell)));
+        if (w.in_cell && !w.tbl.rows.empty()) w.tbl.rows.back().emplace_back(trim(w.cell));
         w.in_cell = false;
         break;
       default:
