@@ -712,6 +712,8 @@ void extract_text(std::string_view file, std::string_view text, fixture_set& out
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
 
   page_walker w(file, text, opts, out);
+  w.blocks.reserve(16);  // growing moves every code block (annotation included) along
+  w.tables.reserve(8);
   w.line_starts.reserve(text.size() / 40 + 1);
   w.line_starts.push_back(0);
   for (const char* p = text.data(); (p = static_cast<const char*>(std::memchr(
