@@ -188,7 +188,8 @@ TEST(CliRun, SeedsWithSuitePassAndJunitValidatesAgainstJenkinsSchema) {
   ASSERT_TRUE(fs::exists(junit));
   EXPECT_NE(read_file(json).find("\"passed\":4"), std::string::npos) << read_file(json);
   EXPECT_FALSE(fs::is_empty(dir / "surefire"));
-  fs::path xsd = fs::path(CONFORM_SHARED_DIR) / "junit" / "jenkins-junit-10.xsd";
+  fs::path xsd =
+      fs::path(CONFORM_SOURCE_DIR) / "harness" / "report" / "test" / "schemas" / "jenkins-junit-10.xsd";
   if (!have_xmllint() || !fs::exists(xsd)) GTEST_SKIP() << "xmllint or the Jenkins XSD is absent";
   std::string cmd =
       "xmllint --noout --schema " + quote(xsd.string()) + " " + quote(junit.string()) + " >/dev/null 2>&1";

@@ -117,7 +117,7 @@ std::string read_file(const fs::path& p) {
   return ss.str();
 }
 
-const fs::path junit_dir = fs::path(CONFORM_SHARED_DIR) / "junit";
+const fs::path junit_dir = fs::path(CONFORM_SOURCE_DIR) / "harness" / "report" / "test" / "schemas";
 
 TEST(JunitWriter, WholeReportValidatesAgainstJenkinsSchema) {
   if (!have_xmllint()) GTEST_SKIP() << "xmllint not installed";
