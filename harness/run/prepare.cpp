@@ -180,8 +180,7 @@ struct body_walker {
       // A real word the members do not list ("Doughnut") is the server's to judge; an empty one is a blank.
       if (v.is_string() && !trim(s).empty()) return;
       nv = json::string(p.enum_values.front());
-    }
-    else if (kind == "number")
+    } else if (kind == "number")
       nv = std::int64_t{0};
     else if (kind == "boolean")
       nv = iequals(trim(s), "true");

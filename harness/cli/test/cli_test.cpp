@@ -1,4 +1,6 @@
 // The built `conform` binary driven as a script would: exit codes, report files, the serve port line.
+#include "conform_process.hpp"
+
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -22,6 +24,7 @@
 namespace {
 
 namespace fs = std::filesystem;
+using conform::test::serve_process;
 
 const std::string conform_bin = std::string(CONFORM_BINARY_DIR) + "/bin/conform";
 const fs::path seeds_dir = fs::path(CONFORM_SHARED_DIR) / "seeds";
@@ -97,79 +100,6 @@ int refused_port() {
   close(fd);
   return ntohs(addr.sin_port);
 }
-
-// `conform serve` in the background with its stdout on a pipe; SIGTERM on destruction.
-class serve_process {
- public:
-  explicit serve_process(const std::vector<std::string>& args) {
-    int fds[2];
-    if (pipe(fds) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(fds[1], STDOUT_FILENO);
-      close(fds[0]);
-      close(fds[1]);
-      std::vector<char*> argv;
-      argv.push_back(const_cast<char*>(conform_bin.c_str()));
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(conform_bin.c_str(), argv.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    out_ = fds[0];
-  }
-  ~serve_process() {
-    if (pid_ > 0 && !waited_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (out_ >= 0) close(out_);
-  }
-
-  // One line of stdout, waiting at most `timeout_ms` for it; "" on EOF or timeout.
-  std::string line(int timeout_ms = 30000) {
-    for (;;) {
-      if (auto nl = buffer_.find('\n'); nl != std::string::npos) {
-        std::string l = buffer_.substr(0, nl);
-        buffer_.erase(0, nl + 1);
-        return l;
-      }
-      pollfd p{out_, POLLIN, 0};
-      if (poll(&p, 1, timeout_ms) <= 0) return {};
-      char buf[4096];
-      ssize_t n = read(out_, buf, sizeof buf);
-      if (n <= 0) return {};
-      buffer_.append(buf, static_cast<std::size_t>(n));
-    }
-  }
-
-  // The port from "conform serve: listening on http://127.0.0.1:PORT"; 0 when the line is not that.
-  int port() {
-    std::string l = line();
-    const std::string prefix = "conform serve: listening on http://127.0.0.1:";
-    if (l.rfind(prefix, 0) != 0) {
-      ADD_FAILURE() << "first line: " << l;
-      return 0;
-    }
-    return std::atoi(l.c_str() + prefix.size());
-  }
-
-  // SIGTERM, then the exit code (-1 when killed by a signal).
-  int stop() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    waited_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int out_ = -1;
-  bool waited_ = false;
-  std::string buffer_;
-};
 
 #define REQUIRE_SEEDS()                                                           \
   if (!fs::exists(seeds_dir)) GTEST_SKIP() << "no shared seeds at " << seeds_dir; \

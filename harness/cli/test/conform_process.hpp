@@ -1,8 +1,11 @@
 // Test helpers: run the built `conform` binary as a child process.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <poll.h>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -18,10 +21,10 @@ namespace fs = std::filesystem;
 inline const std::string conform_bin = std::string(CONFORM_BINARY_DIR) + "/bin/conform";
 inline const std::string source_dir = CONFORM_SOURCE_DIR;
 
-// A `conform serve` child process; its first stdout line names the port.
+// `conform serve` in the background with its stdout on a pipe; SIGTERM on destruction.
 class serve_process {
  public:
-  explicit serve_process(std::vector<std::string> args) {
+  explicit serve_process(const std::vector<std::string>& args) {
     int fds[2];
     if (pipe(fds) != 0) return;
     pid_ = fork();
@@ -31,39 +34,76 @@ class serve_process {
       close(fds[1]);
       std::vector<char*> argv;
       argv.push_back(const_cast<char*>(conform_bin.c_str()));
-      for (auto& a : args) argv.push_back(a.data());
+      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
       argv.push_back(nullptr);
       execv(conform_bin.c_str(), argv.data());
       _exit(127);
     }
     close(fds[1]);
-    out_ = fdopen(fds[0], "r");
-    char line[512];
-    // Blocks until the server has bound its port (or died: EOF).
-    while (out_ && fgets(line, sizeof line, out_)) {
-      std::string l = line;
-      auto at = l.find("listening on ");
-      if (at != std::string::npos) {
-        url_ = l.substr(at + 13);
-        while (!url_.empty() && (url_.back() == '\n' || url_.back() == '\r')) url_.pop_back();
-        break;
-      }
-    }
+    out_ = fds[0];
   }
   ~serve_process() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      int st = 0;
-      waitpid(pid_, &st, 0);
+    if (pid_ > 0 && !waited_) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
     }
-    if (out_) fclose(out_);
+    if (out_ >= 0) close(out_);
   }
-  const std::string& url() const { return url_; }
+
+  // One line of stdout, waiting at most `timeout_ms` for it; "" on EOF or timeout.
+  std::string line(int timeout_ms = 30000) {
+    for (;;) {
+      if (auto nl = buffer_.find('\n'); nl != std::string::npos) {
+        std::string l = buffer_.substr(0, nl);
+        buffer_.erase(0, nl + 1);
+        return l;
+      }
+      pollfd p{out_, POLLIN, 0};
+      if (poll(&p, 1, timeout_ms) <= 0) return {};
+      char buf[4096];
+      ssize_t n = read(out_, buf, sizeof buf);
+      if (n <= 0) return {};
+      buffer_.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+
+  // The port from "conform serve: listening on http://127.0.0.1:PORT"; 0 when the line is not that.
+  int port() {
+    std::string l = line();
+    const std::string prefix = "conform serve: listening on http://127.0.0.1:";
+    if (l.rfind(prefix, 0) != 0) {
+      ADD_FAILURE() << "first line: " << l;
+      return 0;
+    }
+    return std::atoi(l.c_str() + prefix.size());
+  }
+
+  // "http://HOST:PORT" from the first line (read once); "" when the server did not start.
+  const std::string& url() {
+    if (!url_read_) {
+      url_read_ = true;
+      std::string l = line();
+      if (auto at = l.find("listening on "); at != std::string::npos) url_ = l.substr(at + 13);
+    }
+    return url_;
+  }
+
+  // SIGTERM, then the exit code (-1 when killed by a signal).
+  int stop() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    waited_ = true;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
 
  private:
   pid_t pid_ = -1;
-  FILE* out_ = nullptr;
+  int out_ = -1;
+  bool waited_ = false;
+  std::string buffer_;
   std::string url_;
+  bool url_read_ = false;
 };
 
 inline int run_command(const std::string& cmd) {
