@@ -4,6 +4,7 @@
 #include "extract/extract.hpp"
 
 #include "extract/http_block.hpp"
+#include "extract/thin.hpp"
 
 #include <md4c.h>
 
@@ -710,6 +711,9 @@ void extract_text(std::string_view file, std::string_view text, fixture_set& out
   ++out.files_read;
   out.bytes_read += text.size();
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  // md4c parses a copy without the lines extraction never reads (same lines, same line numbers).
+  thread_local std::string thinned;
+  if (opts.thin && detail::thin_markdown(text, thinned)) text = thinned;
 
   page_walker w(file, text, opts, out);
   w.blocks.reserve(16);  // growing moves every code block (annotation included) along

@@ -1,0 +1,313 @@
+// Thinning must never change what extraction finds: every test compares extraction of the thinned page with
+// extraction of the page as it is (md4c over every line), on hand-written traps, on random pages built from
+// the constructs where md4c's block structure is subtle, and on the whole corpus.
+#include "extract/thin.hpp"
+#include "extract/extract.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <random>
+
+namespace conform::extract {
+namespace {
+
+// Everything extraction produces for these pages: the extract document plus the types from resource pages.
+std::string snapshot(const std::vector<std::pair<std::string, std::string>>& pages, bool thin) {
+  fixture_set set;
+  options opts;
+  opts.thin = thin;
+  for (const auto& [file, text] : pages) extract_text(file, text, set, opts);
+  link(set);
+  std::string s = to_json_text(set);
+  for (const auto& [key, t] : set.types) {
+    s += "\ntype " + key + " " + t.name + " " + t.file + ":" + std::to_string(t.line) + " members";
+    for (const auto& m : t.members) s += " " + m;
+    for (const auto& p : t.properties) {
+      s += "\n  " + p.name + " " + p.type + (p.required ? " required" : "") + (p.nullable ? " nullable" : "");
+      for (const auto& e : p.enum_values) s += " " + e;
+    }
+  }
+  return s;
+}
+
+std::string snapshot(std::string_view file, std::string_view text, bool thin) {
+  return snapshot({{std::string(file), std::string(text)}}, thin);
+}
+
+std::size_t lines(std::string_view s) {
+  return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
+}
+
+std::string thinned(std::string_view doc) {
+  std::string out;
+  if (!detail::thin_markdown(doc, out)) return std::string(doc);
+  return out;
+}
+
+TEST(Thin, ReplacesProseAndSkippedTableRowsKeepingLines) {
+  std::string doc =
+      "# Title\n"
+      "\n"
+      "Some prose that md4c would scan for links [x](y.md) and *emphasis*.\n"
+      "  More of the same paragraph.\n"
+      "\n"
+      "| Permission type | Permissions |\n"
+      "|:--|:--|\n"
+      "| Delegated | User.Read |\n"
+      "| Application | User.Read.All |\n"
+      "\n"
+      "| Property | Type | Description |\n"
+      "|:--|:--|:--|\n"
+      "| id | String | The id. |\n";
+  std::string out = thinned(doc);
+  EXPECT_EQ(lines(out), lines(doc));
+  EXPECT_EQ(out,
+            "# Title\n"
+            "\n"
+            "x\n"
+            "  x\n"
+            "\n"
+            "| Permission type | Permissions |\n"
+            "|:--|:--|\n"
+            "\n"
+            "\n"
+            "\n"
+            "| Property | Type | Description |\n"
+            "|:--|:--|:--|\n"
+            "| id | String | The id. |\n");
+}
+
+TEST(Thin, KeepsWhatExtractionReads) {
+  // Code blocks, annotations (block and inline), headings, setext headings, link definitions and a table
+  // whose header is the last line of a paragraph region.
+  std::string doc =
+      "Intro line\n"
+      "Setext title\n"
+      "============\n"
+      "\n"
+      "text with an inline <!-- { \"blockType\": \"ignored\" } --> comment\n"
+      "continued\n"
+      "\n"
+      "[ref]: https://example.com 'title\n"
+      "spanning lines'\n"
+      "\n"
+      "```http\n"
+      "GET https://graph.microsoft.com/v1.0/me\n"
+      "Plain words inside a fence\n"
+      "```\n";
+  EXPECT_EQ(thinned(doc), doc);
+}
+
+TEST(Thin, GivesUpAtAnIndentedFence) {
+  std::string doc =
+      "Prose one\n"
+      "\n"
+      "1. Step\n"
+      "   ```http\n"
+      "   GET /me\n"
+      "```\n"
+      "Words that md4c may see in a fence\n";
+  std::string out = thinned(doc);
+  EXPECT_EQ(out, "x\n" + doc.substr(doc.find('\n') + 1));
+}
+
+TEST(Thin, GivesUpOnALoneCarriageReturn) {
+  std::string out;
+  EXPECT_FALSE(detail::thin_markdown("Prose\rmore prose\n\nOther words\n", out));
+}
+
+// Hand-written traps, each compared thinned against unthinned.
+const char* const traps[] = {
+    // a table header right after prose is paragraph text, not a table
+    "prose\n| Name | Value |\n|---|---|\n| a | b |\n",
+    // a table after a heading without a blank line
+    "## Permissions\n| Permission type | Permissions |\n|---|---|\n| Delegated | User.Read |\nlazy "
+    "row\n\nafter\n",
+    // rows that are not pipes, a thematic break and a list inside a table
+    "\n| Name | Description |\n|---|---|\n| a | b |\n---\nprose\n",
+    "\n| Name | Description |\n|---|---|\n| a | b |\n- item\n```http\nGET /x\n```\n",
+    "\n| Member | Value |\n|---|---|\n| one | 1 |\n| two | 2 |\n",
+    "# x enum type\n\n| Member | Value |\n|---|---|\n| one | 1 |\n",
+    // header cells with markup that may or may not make a property table
+    "\n| **Property** | Type | Description |\n|---|---|---|\n| id | String | Possible values are: `a`, `b`. "
+    "|\n",
+    "\n| *Property* | *Type* | Description |\n|---|---|---|\n| id | String | Required. |\n",
+    "\n| [Property](x.md) | Type |\n|---|---|\n| id | String |\n",
+    "\n| Prop&#101;rty | Type |\n|---|---|\n| id | String |\n",
+    "\n| `Property` | Type |\n|---|---|\n| id | String |\n",
+    "\n| Property \\| x | Type |\n|---|---|\n| id | String |\n",
+    // an inline comment in a table row of a skipped table
+    "\n| Name | Description |\n|---|---|\n| a | <!-- { \"blockType\": \"request\" } --> |\n```http\nGET "
+    "/a\n```\n",
+    // HTML blocks of every kind, with fences and blank lines inside
+    "<div>\nprose in html\n```http\nGET /a\n```\n</div>\n\nafter\n",
+    "<!-- {\n  \"blockType\": \"request\"\n}\n-->\n```http\nGET /me\n```\n",
+    "<!-- a\n\nprose inside a comment\n\n```http\nGET /no\n```\n-->\nprose\n",
+    "<pre>\n\nprose\n\n```http\nGET /no\n```\n</pre>\n",
+    "<span>inline\n```http\nGET /a\n```\n",
+    "prose\n<img src=\"x\"/>\nmore\n\n```http\nGET /a\n```\n",
+    "- <!-- inside\n  a list\n\n  -->\n```http\nGET /a\n```\n",
+    "> <!-- quoted\n> comment -->\n\nprose\n",
+    // inline comments split by code spans across lines
+    "`code starts\n<!-- { \"blockType\": \"request\" } -->` ends\n```http\nGET /a\n```\n",
+    "word `span\n<b>x</b> <!-- { \"blockType\": \"request\" } -->` more\n```http\nGET /a\n```\n",
+    "prose <!-- { \"blockType\":\n\"request\" } --> tail\n```http\nGET /a\n```\n",
+    // lists, lazy lines and fences at their edges
+    "- item\nlazy\n```http\nGET /a\n```\n",
+    "1. step\n\n   text in the item\nlazy text\n    ```http\n    GET /a\n    ```\n",
+    "- item\n\nTop-level prose\n\n    ```http\n    GET /a\n    ```\n",
+    "> quote\nlazy\n\n```http\nGET /a\n```\n",
+    // setext underlines and tables after several paragraph lines
+    "one\ntwo\nthree\n---\n",
+    "one\ntwo\n=====\n",
+    "one\n|---|---|\n",
+    "one\ntwo | three\n|---|---|\n",
+    // fences: lengths, tildes, backticks in the info string, unclosed
+    "````http\nGET /a\n```\nstill code\n````\nprose\n",
+    "~~~http\nGET /a\n```\n~~~\nprose\n",
+    "``` not a `fence`\nprose\n```http\nGET /a\n```\n",
+    "```http\nGET /a\nprose never closed\n",
+    // link reference definitions used by a table cell
+    "[t]: ../resources/user.md 'the\nuser'\n\n| Property | Type |\n|---|---|\n| manager | [user][t] |\n",
+    "- [t]: x.md 'a\n  b'\n\n| Property | Type |\n|---|---|\n| id | [t] |\n",
+    // empty, whitespace only, no final newline
+    "",
+    "   \n\t\n",
+    "prose without newline",
+    "\n| Name | Description |\n|---|---|\n| a | b |",
+};
+
+TEST(Thin, TrapsExtractTheSameThinnedOrNot) {
+  for (const char* t : traps) {
+    SCOPED_TRACE(t);
+    EXPECT_EQ(lines(thinned(t)), lines(t));
+    EXPECT_EQ(snapshot("api/trap.md", t, true), snapshot("api/trap.md", t, false));
+    EXPECT_EQ(snapshot("resources/trap.md", t, true), snapshot("resources/trap.md", t, false));
+  }
+}
+
+// Random pages from the lines where md4c's block structure is subtle: every page must extract the same
+// thinned or not, and thinning must actually happen on most of them.
+TEST(Thin, RandomPagesExtractTheSameThinnedOrNot) {
+  const std::vector<std::string> pieces = {
+      "",
+      "",
+      "Plain prose line with [a link](../resources/user.md) and `code`.",
+      "  indented prose",
+      "    deeply indented prose",
+      "lazy prose",
+      "# Heading",
+      "## Properties",
+      "### Request",
+      "===",
+      "---",
+      "***",
+      "- list item",
+      "* star item",
+      "1. ordered item",
+      "2) other ordered",
+      "> quoted",
+      "> ```http",
+      "   ```http",
+      "    ```",
+      "```http",
+      "```",
+      "````",
+      "~~~",
+      "``` with `backticks`",
+      "GET https://graph.microsoft.com/v1.0/users/{id}",
+      "HTTP/1.1 200 OK",
+      "Content-type: application/json",
+      "{ \"@odata.type\": \"#microsoft.graph.user\", \"id\": \"1\" }",
+      "<!-- { \"blockType\": \"request\", \"name\": \"r\" } -->",
+      "<!-- { \"blockType\": \"response\", \"@odata.type\": \"microsoft.graph.user\" } -->",
+      "<!-- {",
+      "\"blockType\": \"response\"",
+      "} -->",
+      "-->",
+      "text <!-- inline",
+      "<div>",
+      "</div>",
+      "<br/>",
+      "<pre>",
+      "</pre>",
+      "<?php",
+      "?>",
+      "<!DOCTYPE x>",
+      "| Property | Type | Description |",
+      "| Name | Description |",
+      "| Member | Value |",
+      "| Permission type | Permissions |",
+      "|:---|:---|:---|",
+      "|---|---|",
+      "--- | ---",
+      "| id | String | Possible values are: `a`, `b`. Required. |",
+      "| status | operationStatus | Nullable. |",
+      "| a | b |",
+      "| x | <!-- { \"blockType\": \"ignored\" } --> |",
+      "Property | Type",
+      "[ref]: ../resources/user.md",
+      "'title",
+      "end'",
+      "| manager | [user][ref] |",
+      "\t\ttabbed prose",
+      "word\r",
+  };
+  std::mt19937 rng(20261201);
+  std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);
+  std::uniform_int_distribution<int> length(1, 40);
+  int thinned_pages = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string doc;
+    for (int n = length(rng); n > 0; --n) doc += pieces[pick(rng)] + "\n";
+    std::string out;
+    bool changed = detail::thin_markdown(doc, out);
+    thinned_pages += changed;
+    if (changed) {
+      ASSERT_EQ(lines(out), lines(doc)) << doc;
+    }
+    const char* file = i % 2 ? "resources/page.md" : "api/page.md";
+    ASSERT_EQ(snapshot(file, doc, true), snapshot(file, doc, false)) << doc;
+  }
+  EXPECT_GT(thinned_pages, 6000);  // many pages hold an indented fence, where thinning stops
+}
+
+TEST(Thin, CorpusExtractsTheSameThinnedOrNot) {
+  namespace fs = std::filesystem;
+  fs::path root = fs::path(CONFORM_SHARED_DIR) / "corpus" / "graph-docs-v1.0";
+  if (!fs::exists(root))
+    GTEST_SKIP() << "corpus not found at " << root << " (needs ../shared beside the repo)";
+  auto all = [&](bool thin) {
+    fixture_set set;
+    std::vector<std::string> missing;
+    options opts;
+    opts.thin = thin;
+    extract_paths({root.string()}, set, missing, opts);
+    return to_json_text(set);
+  };
+  std::string thin = all(true), plain = all(false);
+  EXPECT_GT(plain.size(), 1000000u);
+  EXPECT_EQ(thin, plain);
+  // and thinning does take lines away from md4c on real pages
+  std::size_t pages = 0, thinned_pages = 0;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    if (e.path().extension() != ".md") continue;
+    std::string doc;
+    {
+      std::FILE* f = std::fopen(e.path().c_str(), "rb");
+      ASSERT_NE(f, nullptr);
+      char buf[65536];
+      for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) doc.append(buf, n);
+      std::fclose(f);
+    }
+    std::string out;
+    ++pages;
+    thinned_pages += detail::thin_markdown(doc, out);
+  }
+  EXPECT_GT(thinned_pages, pages * 9 / 10);
+}
+
+}  // namespace
+}  // namespace conform::extract

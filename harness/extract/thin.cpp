@@ -1,0 +1,448 @@
+// Most of md4c's time on documentation pages goes into inline parsing: every table cell and every paragraph
+// is scanned for emphasis, links and code spans. Extraction reads none of the paragraph text and no cell of a
+// table whose header shows it is neither a property nor a member table, so those lines are replaced before
+// md4c sees them. The replacements are chosen so that md4c builds exactly the same blocks from the thinned
+// page (the rules below follow md4c 0.4.8's block scanner, md_analyze_line, with MD_FLAG_TABLES |
+// MD_FLAG_NOINDENTEDCODEBLOCKS):
+//   - a paragraph line becomes its own indentation plus "x": still paragraph text, matched by the same
+//   containers,
+//     so the paragraph stays open (or lazy) exactly as before;
+//   - a body row of a skipped top-level table becomes "|" (still a table row) or, when every row up to the
+//   blank
+//     line can go, an empty line (the table then ends there instead of at the blank line: same blocks around
+//     it).
+// The scanner tracks code fences, HTML blocks and tables only where it can be exact; wherever it could
+// disagree with md4c it stops thinning for the rest of the page, because an unchanged line is always right.
+#include "extract/thin.hpp"
+
+#include <cstring>
+
+namespace conform::extract::detail {
+namespace {
+
+constexpr auto npos = std::string_view::npos;
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
+
+std::size_t indent_of(std::string_view l) {
+  std::size_t i = 0;
+  while (i < l.size() && is_space(l[i])) ++i;
+  return i;
+}
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+bool is_letter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+char lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (lower(s[i]) != prefix[i]) return false;
+  return true;
+}
+
+std::size_t find_ci(std::string_view s, std::string_view needle) {
+  for (std::size_t i = 0; i + needle.size() <= s.size(); ++i)
+    if (starts_with_ci(s.substr(i), needle)) return i;
+  return npos;
+}
+
+// What follows whitespace, block quote marks and list markers: where a block inside containers would begin.
+std::string_view past_containers(std::string_view l) {
+  std::size_t i = 0;
+  for (;;) {
+    while (i < l.size() && is_space(l[i])) ++i;
+    if (i >= l.size()) break;
+    char c = l[i];
+    if (c == '>') {
+      ++i;
+      continue;
+    }
+    if ((c == '-' || c == '+' || c == '*') && (i + 1 == l.size() || is_space(l[i + 1]))) {
+      ++i;
+      continue;
+    }
+    if (is_digit(c)) {
+      std::size_t j = i;
+      while (j < l.size() && j - i < 10 && is_digit(l[j])) ++j;
+      if (j < l.size() && (l[j] == '.' || l[j] == ')') && (j + 1 == l.size() || is_space(l[j + 1]))) {
+        i = j + 1;
+        continue;
+      }
+    }
+    break;
+  }
+  return l.substr(i);
+}
+
+// The fence length when `s` opens a code fence (md_is_opening_code_fence), else 0.
+std::size_t opening_fence(std::string_view s) {
+  if (s.empty() || (s[0] != '`' && s[0] != '~')) return 0;
+  std::size_t n = 0;
+  while (n < s.size() && s[n] == s[0]) ++n;
+  if (n < 3) return 0;
+  if (s[0] == '`' && s.find('`', n) != npos)
+    return 0;  // a backtick in the info string: inline code, not a fence
+  return n;
+}
+
+// md_is_closing_code_fence after the line's indentation.
+bool closes_fence(std::string_view l, char fence_char, std::size_t fence_len) {
+  std::size_t i = indent_of(l), run = 0;
+  while (i < l.size() && l[i] == fence_char) ++i, ++run;
+  if (run < fence_len) return false;
+  while (i < l.size() && l[i] == ' ') ++i;
+  return i == l.size();
+}
+
+// md_is_table_underline.
+bool is_table_underline(std::string_view s) {
+  auto ws = [&](std::size_t i) { return s[i] == ' ' || s[i] == '\t' || s[i] == '\v' || s[i] == '\f'; };
+  std::size_t i = 0;
+  bool pipe = false;
+  if (i < s.size() && s[i] == '|') {
+    pipe = true;
+    ++i;
+    while (i < s.size() && ws(i)) ++i;
+  }
+  for (;;) {
+    std::size_t begin = i;
+    if (i < s.size() && s[i] == ':') ++i;
+    while (i < s.size() && s[i] == '-') ++i;
+    if (i < s.size() && s[i] == ':') ++i;
+    if (i - begin < 3) return false;
+    bool delimited = false;
+    while (i < s.size() && ws(i)) ++i;
+    if (i < s.size() && s[i] == '|') {
+      delimited = pipe = true;
+      ++i;
+      while (i < s.size() && ws(i)) ++i;
+    }
+    if (i >= s.size()) break;
+    if (!delimited) return false;
+  }
+  return pipe;
+}
+
+// A line that may underline the paragraph above it (setext heading or table): that paragraph is kept whole.
+bool may_underline(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c != '=' && c != '-' && c != ':' && c != '|' && !is_space(c)) return false;
+  return true;
+}
+
+// md4c's HTML block types 1 to 5, the ones that end at a marker rather than at a blank line
+// (md_is_html_block_start_condition); 0 for any other line starting with '<'.
+int marker_html_type(std::string_view s) {
+  std::string_view rest = s.substr(1);
+  for (std::string_view tag : {"script", "pre", "style"})
+    if (starts_with_ci(rest, tag)) return 1;
+  if (rest.starts_with("!--")) return 2;
+  if (rest.starts_with("?")) return 3;
+  if (rest.size() >= 2 && rest[0] == '!' && rest[1] >= 'A' && rest[1] <= 'Z') return 4;
+  if (rest.starts_with("![CDATA[")) return 5;
+  return 0;
+}
+
+// md_is_html_block_end_condition for types 1 to 5 on the line [from, to) of `doc`. md4c's md_line_contains
+// does not see a marker that ends exactly at the end of the document.
+bool ends_html(std::string_view doc, std::size_t from, std::size_t to, int type) {
+  std::string_view l = doc.substr(from, to - from);
+  if (type == 1) {
+    for (std::string_view end : {"</script>", "</style>", "</pre>"})
+      if (find_ci(l, end) != npos) return true;
+    return false;
+  }
+  std::string_view marker = type == 2 ? "-->" : type == 3 ? "?>" : type == 4 ? ">" : "]]>";
+  for (std::size_t p = l.find(marker); p != npos; p = l.find(marker, p + 1))
+    if (from + p + marker.size() < doc.size()) return true;
+  return false;
+}
+
+// md_is_atxheader_line at column 0.
+bool is_atx_heading(std::string_view l) {
+  std::size_t n = 0;
+  while (n < l.size() && l[n] == '#') ++n;
+  return n >= 1 && n <= 6 && (n == l.size() || is_space(l[n]));
+}
+
+// One header cell as the walker compares it, with every emphasis character dropped: that can only make a
+// header look more like a property table than md4c's text would, never less.
+std::string header_cell(std::string_view c) {
+  std::string out;
+  for (char ch : c)
+    if (ch != '*' && ch != '_') out += lower(ch);
+  std::size_t b = 0, e = out.size();
+  while (b < e && is_space(out[b])) ++b;
+  while (e > b && is_space(out[e - 1])) --e;
+  return out.substr(b, e - b);
+}
+
+// Whether the walker certainly skips the body of a table with this header row (a line starting with '|'):
+// neither a property table (Property/Name/Parameter then a Type column) nor a Member table. Escapes,
+// entities, code spans, links and inline HTML could make md4c's cell text differ from the raw text: such
+// headers are kept.
+bool certainly_skipped(std::string_view header) {
+  if (header.find_first_of("\\`&<[") != npos) return false;
+  std::string_view rest = header.substr(1);
+  std::size_t p1 = rest.find('|');
+  std::string first = header_cell(rest.substr(0, p1));
+  if (first == "member") return false;
+  bool name_column =
+      first == "property" || first == "name" || first == "parameter" || first == "property name";
+  if (!name_column) return true;
+  if (p1 == npos) return true;
+  std::string_view after = rest.substr(p1 + 1);
+  return header_cell(after.substr(0, after.find('|'))).find("type") == std::string::npos;
+}
+
+bool thinnable_row(std::string_view l) {
+  return !l.empty() && l[0] == '|' && l.find('<') == npos;
+}
+
+enum class state { normal, fence, html_marker, until_blank, table };
+
+}  // namespace
+
+bool thin_markdown(std::string_view doc, std::string& out) {
+  // md4c ends a line at a lone carriage return too; line numbers here count '\n' only.
+  for (const char* p = doc.data(); (p = static_cast<const char*>(std::memchr(
+                                        p, '\r', static_cast<std::size_t>(doc.data() + doc.size() - p))));
+       ++p)
+    if (p + 1 == doc.data() + doc.size() || p[1] != '\n') return false;
+
+  out.clear();
+  bool changed = false;
+  std::size_t kept_from = 0;  // kept lines are copied in runs: doc[kept_from, current line) is not yet in out
+  auto flush = [&](std::size_t upto) {
+    out.append(doc.substr(kept_from, upto - kept_from));
+    kept_from = upto;
+  };
+
+  state st = state::normal;
+  char fence_char = 0;
+  std::size_t fence_len = 0;
+  int html_type = 0;
+  bool thin_rows = false, empty_rows = false;
+  bool boundary = true;         // the previous line ended every block (blank line, start, heading, fence end)
+  bool header_certain = false;  // the previous line is a top-level '|' line right after a boundary
+  std::string_view header;
+  bool keep_para = false;    // the current paragraph holds an HTML comment or a link definition: kept whole
+  std::size_t para_in = 0;   // where the lines since the last boundary start in doc
+  std::size_t para_out = 0;  // ... and in out, once one of them was replaced
+  bool para_replaced = false;
+
+  std::size_t pos = 0;
+  while (pos < doc.size()) {
+    const char* nlp = static_cast<const char*>(std::memchr(doc.data() + pos, '\n', doc.size() - pos));
+    std::size_t end = nlp ? static_cast<std::size_t>(nlp - doc.data()) : doc.size();
+    std::size_t next = nlp ? end + 1 : end;
+    std::string_view l = doc.substr(pos, end - pos);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    const std::size_t ind = indent_of(l);
+    const bool blank = ind == l.size();
+
+    auto replace = [&](std::string_view indent, std::string_view stand_in) {
+      flush(pos);
+      out.append(indent);
+      out.append(stand_in);
+      if (nlp) out += '\n';
+      kept_from = next;
+      changed = true;
+    };
+    auto new_region = [&] {  // the next line starts a new paragraph region
+      para_in = next;
+      para_replaced = false;
+    };
+    auto restore_region = [&] {  // the lines since the last boundary, as they were
+      if (!para_replaced) return;
+      out.resize(para_out);
+      kept_from = para_in;
+      para_replaced = false;
+    };
+    auto give_up = [&] {
+      flush(doc.size());
+      return changed;
+    };
+    const bool was_header_certain = header_certain;
+    header_certain = false;
+
+    switch (st) {
+      case state::fence:
+        if (closes_fence(l, fence_char, fence_len)) {  // md4c turns the closing fence into a blank line
+          st = state::normal;
+          boundary = true;
+          new_region();
+        }
+        break;
+
+      case state::html_marker:
+        if (ends_html(doc, pos, pos + l.size(), html_type)) {
+          st = state::normal;
+          boundary = true;
+          new_region();
+        }
+        break;
+
+      case state::until_blank: {
+        // An HTML block of type 6/7, a paragraph it might be instead, or a table md4c may or may not have
+        // started: all end at the next blank line, unless something inside opens a block that runs past it.
+        if (blank) {
+          st = state::normal;
+          boundary = true;
+          keep_para = false;
+          new_region();
+          break;
+        }
+        std::string_view s = past_containers(l);
+        if (opening_fence(s)) return give_up();
+        if (!s.empty() && s[0] == '<') {
+          std::size_t at = static_cast<std::size_t>(s.data() - doc.data());
+          int t = marker_html_type(s);
+          if (t && !ends_html(doc, at, pos + l.size(), t)) return give_up();
+        }
+        break;
+      }
+
+      case state::table:
+        // A top-level table: every line up to the blank line is a row, except one that starts a container
+        // or is a thematic break, which md4c checks first.
+        if (blank) {
+          st = state::normal;
+          boundary = true;
+          keep_para = false;
+          new_region();
+        } else if (l[0] == '|') {
+          if (empty_rows)
+            replace({}, {});
+          else if (thin_rows && thinnable_row(l))
+            replace({}, "|");
+        } else {
+          char c = l[ind];
+          if (c == '-' || c == '_' || c == '*' || c == '+' || c == '>' || is_digit(c)) return give_up();
+        }
+        break;
+
+      case state::normal: {
+        if (blank) {
+          boundary = true;
+          keep_para = false;
+          new_region();
+          break;
+        }
+        const bool was_boundary = boundary;
+        boundary = false;
+        if (is_letter(l[ind])) {
+          // Paragraph text (no block starts with a letter). Its stand-in keeps the indentation, so the same
+          // containers hold it and the paragraph stays open or lazy as before. An inline HTML comment is read
+          // as an annotation, and code spans or links spanning lines could hide or reveal one: a paragraph
+          // holding "<!--" is kept whole.
+          if (l.find("<!--") != npos) {
+            restore_region();
+            keep_para = true;
+          } else if (!keep_para) {
+            if (!para_replaced) para_out = out.size() + (para_in - kept_from);
+            replace(l.substr(0, ind), "x");
+            para_replaced = true;
+          }
+          break;
+        }
+        std::string_view s = past_containers(l);
+        const bool col0 = s.data() == l.data();
+        if (std::size_t n = opening_fence(s)) {
+          // At column 0 the fence is certainly top-level (no list item or quote can hold the line), so it
+          // closes at the first closing fence. Indented, it may sit in a list item that a less indented line
+          // ends, and the fence with it.
+          if (!col0) return give_up();
+          st = state::fence;
+          fence_char = s[0];
+          fence_len = n;
+          break;
+        }
+        if (!s.empty() && s[0] == '<') {
+          std::size_t at = static_cast<std::size_t>(s.data() - doc.data());
+          int t = marker_html_type(s);
+          bool ended = t && ends_html(doc, at, pos + l.size(), t);
+          // Inside a container a type 1-5 block may end early (with the container) or run past a blank line.
+          if (!col0 && t && !ended) return give_up();
+          if (col0 && t) {
+            // Types 1-5 interrupt whatever came before and end at their marker: md4c agrees line for line.
+            if (ended) {
+              boundary = true;
+              new_region();
+            } else {
+              st = state::html_marker;
+              html_type = t;
+            }
+          } else {
+            // Type 6 or 7, or paragraph text after all: the paragraph above may go on through here.
+            restore_region();
+            st = state::until_blank;
+          }
+          break;
+        }
+        if (col0 && is_atx_heading(l)) {
+          boundary = true;
+          new_region();
+          break;
+        }
+        if (may_underline(s) || may_underline(l.substr(ind))) {
+          // Setext heading or table underline: the paragraph above is its text or header, so it is kept.
+          restore_region();
+          if (is_table_underline(s)) {
+            if (was_header_certain && col0) {
+              st = state::table;
+              thin_rows = certainly_skipped(header);
+              empty_rows = false;
+              if (thin_rows) {  // every row up to the blank line can go: the table may end right here
+                empty_rows = true;
+                for (std::size_t p = next; p < doc.size();) {
+                  std::size_t e = doc.find('\n', p);
+                  std::string_view r = doc.substr(p, (e == npos ? doc.size() : e) - p);
+                  if (!r.empty() && r.back() == '\r') r.remove_suffix(1);
+                  if (indent_of(r) == r.size()) break;
+                  if (!thinnable_row(r)) {
+                    empty_rows = false;
+                    break;
+                  }
+                  p = e == npos ? doc.size() : e + 1;
+                }
+              }
+            } else {
+              st = state::until_blank;
+            }
+          }
+          new_region();
+          break;
+        }
+        if (col0 && l[0] == '|' && was_boundary) {
+          header_certain = true;
+          header = l;
+        }
+        if (s.starts_with("[") || l.find("<!--") != npos) {
+          // A link reference definition (only ever at a paragraph's start) or an inline HTML comment.
+          restore_region();
+          keep_para = true;
+        }
+        break;
+      }
+    }
+    pos = next;
+  }
+  if (!changed) return false;
+  flush(doc.size());
+  return true;
+}
+
+}  // namespace conform::extract::detail
