@@ -207,6 +207,52 @@ bool certainly_skipped(std::string_view header) {
   return header_cell(after.substr(0, after.find('|'))).find("type") == std::string::npos;
 }
 
+// Whether a line starting with '[' may open a link reference definition ("[label]: ..."): a label holds no
+// unescaped bracket and may continue on the next line.
+bool maybe_link_definition(std::string_view s) {
+  for (std::size_t i = 1; i < s.size(); ++i) {
+    if (s[i] == '\\') return true;
+    if (s[i] == '[') return false;
+    if (s[i] == ']') return i + 1 < s.size() && s[i + 1] == ':';
+  }
+  return true;
+}
+
+bool has_letter(std::string_view s) {
+  for (char c : s)
+    if (is_letter(c)) return true;
+  return false;
+}
+
+// Whether what follows a line's container marks is certainly paragraph text once fences, HTML, ATX headings
+// and underlines are ruled out: no heading, table row, thematic break or link definition starts this way.
+bool paragraph_text(std::string_view s) {
+  if (s.empty()) return false;
+  switch (s[0]) {
+    case '#':
+    case '|':
+    case '=':
+      return false;
+    case '*':
+    case '_':
+    case '-':
+    case '+':
+      return has_letter(s);  // not a thematic break (list markers were taken off already)
+    case '[':
+      return !maybe_link_definition(s);
+    default:
+      return true;
+  }
+}
+
+// An HTML comment opening anywhere in the line.
+bool has_comment(std::string_view l) {
+  for (const char *p = l.data(), *end = l.data() + l.size();
+       (p = static_cast<const char*>(std::memchr(p, '<', static_cast<std::size_t>(end - p)))); ++p)
+    if (end - p >= 4 && p[1] == '!' && p[2] == '-' && p[3] == '-') return true;
+  return false;
+}
+
 bool thinnable_row(std::string_view l) {
   return !l.empty() && l[0] == '|' && l.find('<') == npos;
 }
@@ -343,21 +389,6 @@ bool thin_markdown(std::string_view doc, std::string& out) {
         }
         const bool was_boundary = boundary;
         boundary = false;
-        if (is_letter(l[ind])) {
-          // Paragraph text (no block starts with a letter). Its stand-in keeps the indentation, so the same
-          // containers hold it and the paragraph stays open or lazy as before. An inline HTML comment is read
-          // as an annotation, and code spans or links spanning lines could hide or reveal one: a paragraph
-          // holding "<!--" is kept whole.
-          if (l.find("<!--") != npos) {
-            restore_region();
-            keep_para = true;
-          } else if (!keep_para) {
-            if (!para_replaced) para_out = out.size() + (para_in - kept_from);
-            replace(l.substr(0, ind), "x");
-            para_replaced = true;
-          }
-          break;
-        }
         std::string_view s = past_containers(l);
         const bool col0 = s.data() == l.data();
         if (std::size_t n = opening_fence(s)) {
@@ -430,10 +461,18 @@ bool thin_markdown(std::string_view doc, std::string& out) {
           header_certain = true;
           header = l;
         }
-        if (s.starts_with("[") || l.find("<!--") != npos) {
-          // A link reference definition (only ever at a paragraph's start) or an inline HTML comment.
+        if (has_comment(l) || (s[0] == '[' && maybe_link_definition(s))) {
+          // An inline HTML comment is read as an annotation, and code spans or links spanning lines could
+          // hide or reveal one; a link reference definition's title may span lines. Such a paragraph is kept
+          // whole.
           restore_region();
           keep_para = true;
+        } else if (!keep_para && paragraph_text(s)) {
+          // Its stand-in keeps the container marks and indentation, so the same containers hold it and the
+          // paragraph stays open (or lazy) exactly as before.
+          if (!para_replaced) para_out = out.size() + (para_in - kept_from);
+          replace(l.substr(0, static_cast<std::size_t>(s.data() - l.data())), "x");
+          para_replaced = true;
         }
         break;
       }
