@@ -177,6 +177,31 @@ bool is_atx_heading(std::string_view l) {
   return n >= 1 && n <= 6 && (n == l.size() || is_space(l[n]));
 }
 
+// A line of '-' and trailing blanks: a level-2 setext underline or a thematic break.
+bool dashes_only(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size() && s[i] == '-') ++i;
+  if (i == 0) return false;
+  while (i < s.size() && is_space(s[i])) ++i;
+  return i == s.size();
+}
+
+// Whether the first non-blank line from `from` on is an ATX heading at column 0. The walker reads a heading's
+// text only as the page title (level 1), to know whether code blocks are URL templates (level 1 or 2, reset
+// by the next such heading) and as the heading of the tables below it, so a level-2 heading followed only by
+// blank lines and then an ATX heading is never read.
+bool atx_heading_follows(std::string_view doc, std::size_t from) {
+  while (from < doc.size()) {
+    std::size_t e = doc.find('\n', from);
+    std::string_view l = doc.substr(from, (e == npos ? doc.size() : e) - from);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    if (indent_of(l) != l.size()) return is_atx_heading(l);
+    if (e == npos) break;
+    from = e + 1;
+  }
+  return false;
+}
+
 // One header cell as the walker compares it, with every emphasis character dropped: that can only make a
 // header look more like a property table than md4c's text would, never less.
 std::string header_cell(std::string_view c) {
@@ -261,18 +286,23 @@ enum class state { normal, fence, html_marker, until_blank, table };
 
 }  // namespace
 
-bool thin_markdown(std::string_view doc, std::string& out) {
+std::optional<std::string_view> thin_markdown(std::string_view doc, std::string& buffer) {
   // md4c ends a line at a lone carriage return too; line numbers here count '\n' only.
   for (const char* p = doc.data(); (p = static_cast<const char*>(std::memchr(
                                         p, '\r', static_cast<std::size_t>(doc.data() + doc.size() - p))));
        ++p)
-    if (p + 1 == doc.data() + doc.size() || p[1] != '\n') return false;
+    if (p + 1 == doc.data() + doc.size() || p[1] != '\n') return std::nullopt;
 
-  out.clear();
+  // The thinned page is never longer than the page (every stand-in is shorter than its line), so it is
+  // written through a pointer into a buffer that only grows across pages.
+  if (buffer.size() < doc.size()) buffer.resize(doc.size());
+  char* const begin = buffer.data();
+  char* w = begin;
   bool changed = false;
   std::size_t kept_from = 0;  // kept lines are copied in runs: doc[kept_from, current line) is not yet in out
   auto flush = [&](std::size_t upto) {
-    out.append(doc.substr(kept_from, upto - kept_from));
+    std::memcpy(w, doc.data() + kept_from, upto - kept_from);
+    w += upto - kept_from;
     kept_from = upto;
   };
 
@@ -289,38 +319,44 @@ bool thin_markdown(std::string_view doc, std::string& out) {
   std::size_t para_out = 0;  // ... and in out, once one of them was replaced
   bool para_replaced = false;
 
-  std::size_t pos = 0;
-  while (pos < doc.size()) {
+  std::size_t pos = 0, next = 0;  // the current line and the one after it
+  bool newline = false;           // the current line ends with '\n'
+  auto replace = [&](std::string_view indent, std::string_view stand_in) {
+    flush(pos);
+    std::memcpy(w, indent.data(), indent.size());
+    w += indent.size();
+    std::memcpy(w, stand_in.data(), stand_in.size());
+    w += stand_in.size();
+    if (newline) *w++ = '\n';
+    kept_from = next;
+    changed = true;
+  };
+  auto new_region = [&] {  // the next line starts a new paragraph region
+    para_in = next;
+    para_replaced = false;
+  };
+  auto restore_region = [&] {  // the lines since the last boundary, as they were
+    if (!para_replaced) return;
+    w = begin + para_out;
+    kept_from = para_in;
+    para_replaced = false;
+  };
+  auto finish = [&]() -> std::optional<std::string_view> {
+    if (!changed) return std::nullopt;
+    flush(doc.size());
+    return std::string_view(begin, static_cast<std::size_t>(w - begin));
+  };
+
+  for (; pos < doc.size(); pos = next) {
     const char* nlp = static_cast<const char*>(std::memchr(doc.data() + pos, '\n', doc.size() - pos));
+    newline = nlp != nullptr;
     std::size_t end = nlp ? static_cast<std::size_t>(nlp - doc.data()) : doc.size();
-    std::size_t next = nlp ? end + 1 : end;
+    next = nlp ? end + 1 : end;
     std::string_view l = doc.substr(pos, end - pos);
     if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
     const std::size_t ind = indent_of(l);
     const bool blank = ind == l.size();
 
-    auto replace = [&](std::string_view indent, std::string_view stand_in) {
-      flush(pos);
-      out.append(indent);
-      out.append(stand_in);
-      if (nlp) out += '\n';
-      kept_from = next;
-      changed = true;
-    };
-    auto new_region = [&] {  // the next line starts a new paragraph region
-      para_in = next;
-      para_replaced = false;
-    };
-    auto restore_region = [&] {  // the lines since the last boundary, as they were
-      if (!para_replaced) return;
-      out.resize(para_out);
-      kept_from = para_in;
-      para_replaced = false;
-    };
-    auto give_up = [&] {
-      flush(doc.size());
-      return changed;
-    };
     const bool was_header_certain = header_certain;
     header_certain = false;
 
@@ -352,11 +388,11 @@ bool thin_markdown(std::string_view doc, std::string& out) {
           break;
         }
         std::string_view s = past_containers(l);
-        if (opening_fence(s)) return give_up();
+        if (opening_fence(s)) return finish();
         if (!s.empty() && s[0] == '<') {
           std::size_t at = static_cast<std::size_t>(s.data() - doc.data());
           int t = marker_html_type(s);
-          if (t && !ends_html(doc, at, pos + l.size(), t)) return give_up();
+          if (t && !ends_html(doc, at, pos + l.size(), t)) return finish();
         }
         break;
       }
@@ -376,7 +412,7 @@ bool thin_markdown(std::string_view doc, std::string& out) {
             replace({}, "|");
         } else {
           char c = l[ind];
-          if (c == '-' || c == '_' || c == '*' || c == '+' || c == '>' || is_digit(c)) return give_up();
+          if (c == '-' || c == '_' || c == '*' || c == '+' || c == '>' || is_digit(c)) return finish();
         }
         break;
 
@@ -395,7 +431,7 @@ bool thin_markdown(std::string_view doc, std::string& out) {
           // At column 0 the fence is certainly top-level (no list item or quote can hold the line), so it
           // closes at the first closing fence. Indented, it may sit in a list item that a less indented line
           // ends, and the fence with it.
-          if (!col0) return give_up();
+          if (!col0) return finish();
           st = state::fence;
           fence_char = s[0];
           fence_len = n;
@@ -406,7 +442,7 @@ bool thin_markdown(std::string_view doc, std::string& out) {
           int t = marker_html_type(s);
           bool ended = t && ends_html(doc, at, pos + l.size(), t);
           // Inside a container a type 1-5 block may end early (with the container) or run past a blank line.
-          if (!col0 && t && !ended) return give_up();
+          if (!col0 && t && !ended) return finish();
           if (col0 && t) {
             // Types 1-5 interrupt whatever came before and end at their marker: md4c agrees line for line.
             if (ended) {
@@ -429,8 +465,10 @@ bool thin_markdown(std::string_view doc, std::string& out) {
           break;
         }
         if (may_underline(s) || may_underline(l.substr(ind))) {
-          // Setext heading or table underline: the paragraph above is its text or header, so it is kept.
-          restore_region();
+          // Setext heading or table underline: the paragraph above is its text or header, so it is kept -
+          // unless it is a level-2 heading whose text nobody reads before an ATX heading replaces it (the
+          // page metadata block between two '---' lines that starts most pages).
+          if (!(dashes_only(l.substr(ind)) && atx_heading_follows(doc, next))) restore_region();
           if (is_table_underline(s)) {
             if (was_header_certain && col0) {
               st = state::table;
@@ -470,18 +508,15 @@ bool thin_markdown(std::string_view doc, std::string& out) {
         } else if (!keep_para && paragraph_text(s)) {
           // Its stand-in keeps the container marks and indentation, so the same containers hold it and the
           // paragraph stays open (or lazy) exactly as before.
-          if (!para_replaced) para_out = out.size() + (para_in - kept_from);
+          if (!para_replaced) para_out = static_cast<std::size_t>(w - begin) + (para_in - kept_from);
           replace(l.substr(0, static_cast<std::size_t>(s.data() - l.data())), "x");
           para_replaced = true;
         }
         break;
       }
     }
-    pos = next;
   }
-  if (!changed) return false;
-  flush(doc.size());
-  return true;
+  return finish();
 }
 
 }  // namespace conform::extract::detail

@@ -5,6 +5,7 @@
 //   output: "x\n\n| Permission type | Permissions |\n|:--|:--|\n\n"   (same lines, same line numbers)
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,6 @@ namespace conform::extract::detail {
 // parsed as it is). Whatever the scanner cannot be sure of (an indented code fence, an HTML block whose end
 // md4c may see elsewhere, a lone carriage return) stops thinning for the rest of the page: a kept line is
 // always safe.
-bool thin_markdown(std::string_view doc, std::string& out);
+std::optional<std::string_view> thin_markdown(std::string_view doc, std::string& buffer);
 
 }  // namespace conform::extract::detail
