@@ -171,8 +171,11 @@ struct page_walker {
   std::string_view doc;
   const options& opts;
   fixture_set& out;
-  const char* counted_to = nullptr;  // line_of has counted the newlines before this position
-  std::size_t counted_line = 1;      // ... and this is its line
+  detail::thinned_page* thinned = nullptr;  // what md4c parses instead of the page, when it was thinned
+  std::size_t code_blocks = 0;              // code blocks md4c has reported so far
+  std::size_t code_overrides = 0;           // ... and how many of thinned->code_texts were used
+  const char* counted_to = nullptr;         // line_of has counted the newlines before this position
+  std::size_t counted_line = 1;             // ... and this is its line
 
   page_walker(std::string_view f, std::string_view d, const options& o, fixture_set& s)
       : file(f), doc(d), opts(o), out(s) {}
@@ -210,7 +213,7 @@ struct page_walker {
     }
     counted_line += count_newlines(counted_to, p);
     counted_to = p;
-    last_line = counted_line;
+    last_line = thinned ? thinned->page_line(counted_line) : counted_line;
     return last_line;
   }
 
@@ -362,7 +365,13 @@ struct page_walker {
         w.code.note = std::move(w.pending);
         w.pending.reset();
         w.code.in_template_section = w.in_template_section;
-        w.code.text.assign(w.code_text);
+        if (w.thinned && w.code_overrides < w.thinned->code_texts.size() &&
+            w.thinned->code_texts[w.code_overrides].block == w.code_blocks)
+          w.code.text =
+              std::move(w.thinned->code_texts[w.code_overrides++].text);  // content cut from md4c's copy
+        else
+          w.code.text.assign(w.code_text);
+        ++w.code_blocks;
         w.blocks.push_back(std::move(w.code));
         break;
       case MD_BLOCK_HTML:
@@ -746,10 +755,12 @@ void extract_text(std::string_view file, std::string_view text, fixture_set& out
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   // md4c parses a copy without the lines extraction never reads (same lines, same line numbers).
   thread_local std::string thin_buffer;
-  if (opts.thin)
-    if (auto thinned = detail::thin_markdown(text, thin_buffer)) text = *thinned;
+  thread_local detail::thinned_page thinned;
+  const bool thin = opts.thin && detail::thin_markdown(text, thin_buffer, thinned);
+  if (thin) text = thinned.text;
 
   page_walker w(file, text, opts, out);
+  if (thin) w.thinned = &thinned;
   w.blocks.reserve(16);  // growing moves every code block (annotation included) along
   w.tables.reserve(8);
 

@@ -15,6 +15,7 @@
 // disagree with md4c it stops thinning for the rest of the page, because an unchanged line is always right.
 #include "extract/thin.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace conform::extract::detail {
@@ -284,14 +285,48 @@ bool thinnable_row(std::string_view l) {
 
 enum class state { normal, fence, html_marker, until_blank, table };
 
+// A code block's content lines as md4c gives them to the walker (md_process_verbatim_block_contents for a
+// fence opened at column 0): indentation as spaces (tabs to the next multiple of four), the rest up to the
+// line end without NUL bytes, and a '\n' after every line.
+void append_code_text(std::string_view content, std::string& out) {
+  auto absent = [&](char c) { return std::memchr(content.data(), c, content.size()) == nullptr; };
+  if (absent('\t') && absent('\r') && absent('\0')) {
+    out.append(content);
+    if (!content.empty() && content.back() != '\n') out += '\n';
+    return;
+  }
+  std::size_t pos = 0;
+  while (pos < content.size()) {
+    std::size_t nl = content.find('\n', pos);
+    std::string_view l = content.substr(pos, (nl == npos ? content.size() : nl) - pos);
+    pos = nl == npos ? content.size() : nl + 1;
+    if (std::size_t cr = l.find('\r'); cr != npos) l = l.substr(0, cr);
+    std::size_t width = 0, i = 0;
+    for (; i < l.size() && is_space(l[i]); ++i)
+      width = l[i] == '\t' ? (width + 4) & ~std::size_t{3} : width + 1;
+    out.append(width, ' ');
+    for (char c : l.substr(i))
+      if (c != '\0') out += c;
+    out += '\n';
+  }
+}
+
 }  // namespace
 
-std::optional<std::string_view> thin_markdown(std::string_view doc, std::string& buffer) {
+std::size_t thinned_page::page_line(std::size_t line) const {
+  auto it = std::upper_bound(shifts.begin(), shifts.end(), line,
+                             [](std::size_t l, const line_shift& s) { return l < s.first; });
+  return it == shifts.begin() ? line : line + std::prev(it)->removed;
+}
+
+bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page) {
+  page.shifts.clear();
+  page.code_texts.clear();
   // md4c ends a line at a lone carriage return too; line numbers here count '\n' only.
   for (const char* p = doc.data(); (p = static_cast<const char*>(std::memchr(
                                         p, '\r', static_cast<std::size_t>(doc.data() + doc.size() - p))));
        ++p)
-    if (p + 1 == doc.data() + doc.size() || p[1] != '\n') return std::nullopt;
+    if (p + 1 == doc.data() + doc.size() || p[1] != '\n') return false;
 
   // The thinned page is never longer than the page (every stand-in is shorter than its line), so it is
   // written through a pointer into a buffer that only grows across pages.
@@ -341,10 +376,31 @@ std::optional<std::string_view> thin_markdown(std::string_view doc, std::string&
     kept_from = para_in;
     para_replaced = false;
   };
-  auto finish = [&]() -> std::optional<std::string_view> {
-    if (!changed) return std::nullopt;
+  // Code fences: the content lines after the first one with text are cut (md4c has the same block, and the
+  // same line for it, from the lines kept); the walker takes the whole text from page.code_texts.
+  std::size_t line_no = 0, removed = 0;  // the current line's number in doc; lines cut so far
+  bool shift_pending = false;            // lines were cut since the last line kept
+  std::size_t fences = 0;                // code blocks opened so far, as md4c counts them
+  std::size_t content_begin = 0;         // the current fence's first content line
+  bool text_seen = false, cut_in_fence = false;
+  auto cut = [&] {
+    flush(pos);
+    kept_from = next;
+    ++removed;
+    shift_pending = true;
+    cut_in_fence = changed = true;
+  };
+  auto end_fence = [&](std::size_t content_end) {
+    if (!cut_in_fence) return;
+    page.code_texts.push_back({fences - 1, {}});
+    append_code_text(doc.substr(content_begin, content_end - content_begin), page.code_texts.back().text);
+  };
+  auto finish = [&] {
+    if (st == state::fence) end_fence(doc.size());
+    if (!changed) return false;
     flush(doc.size());
-    return std::string_view(begin, static_cast<std::size_t>(w - begin));
+    page.text = std::string_view(begin, static_cast<std::size_t>(w - begin));
+    return true;
   };
 
   for (; pos < doc.size(); pos = next) {
@@ -357,15 +413,27 @@ std::optional<std::string_view> thin_markdown(std::string_view doc, std::string&
     const std::size_t ind = indent_of(l);
     const bool blank = ind == l.size();
 
+    ++line_no;
+    if (st == state::fence && text_seen && !closes_fence(l, fence_char, fence_len)) {
+      cut();
+      continue;
+    }
+    if (shift_pending) {
+      page.shifts.push_back({line_no - removed, removed});
+      shift_pending = false;
+    }
     const bool was_header_certain = header_certain;
     header_certain = false;
 
     switch (st) {
       case state::fence:
         if (closes_fence(l, fence_char, fence_len)) {  // md4c turns the closing fence into a blank line
+          end_fence(pos);
           st = state::normal;
           boundary = true;
           new_region();
+        } else if (!l.empty()) {
+          text_seen = true;  // the line md4c takes the block's line from, when the fence has no info string
         }
         break;
 
@@ -435,6 +503,9 @@ std::optional<std::string_view> thin_markdown(std::string_view doc, std::string&
           st = state::fence;
           fence_char = s[0];
           fence_len = n;
+          ++fences;
+          content_begin = next;
+          text_seen = cut_in_fence = false;
           break;
         }
         if (!s.empty() && s[0] == '<') {
