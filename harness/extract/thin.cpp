@@ -353,6 +353,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
   std::size_t para_in = 0;   // where the lines since the last boundary start in doc
   std::size_t para_out = 0;  // ... and in out, once one of them was replaced
   bool para_replaced = false;
+  bool prose = false;  // this line is paragraph text, replaced or cut
 
   std::size_t pos = 0, next = 0;  // the current line and the one after it
   bool newline = false;           // the current line ends with '\n'
@@ -366,30 +367,36 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
     kept_from = next;
     changed = true;
   };
+  // Cut lines (md4c never sees them) are counted so that the walker can map md4c's lines back to the page's.
+  std::size_t line_no = 0, removed = 0;           // the current line's number in doc; lines cut so far
+  bool shift_pending = false;                     // lines were cut since the last line kept
+  std::size_t para_removed = 0, para_shifts = 0;  // both as they were where the current region starts
+  auto cut = [&] {
+    flush(pos);
+    kept_from = next;
+    ++removed;
+    shift_pending = changed = true;
+  };
   auto new_region = [&] {  // the next line starts a new paragraph region
     para_in = next;
     para_replaced = false;
+    para_removed = removed;
+    para_shifts = page.shifts.size();
   };
   auto restore_region = [&] {  // the lines since the last boundary, as they were
     if (!para_replaced) return;
     w = begin + para_out;
     kept_from = para_in;
+    removed = para_removed;
+    page.shifts.resize(para_shifts);
+    shift_pending = false;
     para_replaced = false;
   };
   // Code fences: the content lines after the first one with text are cut (md4c has the same block, and the
   // same line for it, from the lines kept); the walker takes the whole text from page.code_texts.
-  std::size_t line_no = 0, removed = 0;  // the current line's number in doc; lines cut so far
-  bool shift_pending = false;            // lines were cut since the last line kept
-  std::size_t fences = 0;                // code blocks opened so far, as md4c counts them
-  std::size_t content_begin = 0;         // the current fence's first content line
+  std::size_t fences = 0;         // code blocks opened so far, as md4c counts them
+  std::size_t content_begin = 0;  // the current fence's first content line
   bool text_seen = false, cut_in_fence = false;
-  auto cut = [&] {
-    flush(pos);
-    kept_from = next;
-    ++removed;
-    shift_pending = true;
-    cut_in_fence = changed = true;
-  };
   auto end_fence = [&](std::size_t content_end) {
     if (!cut_in_fence) return;
     page.code_texts.push_back({fences - 1, {}});
@@ -416,6 +423,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
     ++line_no;
     if (st == state::fence && text_seen && !closes_fence(l, fence_char, fence_len)) {
       cut();
+      cut_in_fence = true;
       continue;
     }
     if (shift_pending) {
@@ -424,6 +432,8 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
     }
     const bool was_header_certain = header_certain;
     header_certain = false;
+    const bool prose_before = prose;  // the line before was paragraph text, replaced or cut
+    prose = false;
 
     switch (st) {
       case state::fence:
@@ -475,7 +485,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
           new_region();
         } else if (l[0] == '|') {
           if (empty_rows)
-            replace({}, {});
+            cut();  // the table then ends at its header, as it did at the blank line
           else if (thin_rows && thinnable_row(l))
             replace({}, "|");
         } else {
@@ -580,8 +590,15 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
           // Its stand-in keeps the container marks and indentation, so the same containers hold it and the
           // paragraph stays open (or lazy) exactly as before.
           if (!para_replaced) para_out = static_cast<std::size_t>(w - begin) + (para_in - kept_from);
-          replace(l.substr(0, static_cast<std::size_t>(s.data() - l.data())), "x");
+          std::string_view marks = l.substr(0, static_cast<std::size_t>(s.data() - l.data()));
+          // A continuation line right after another is cut: md4c's paragraph and containers stay as they
+          // were.
+          if (prose_before && marks.size() == ind)
+            cut();
+          else
+            replace(marks, "x");
           para_replaced = true;
+          prose = true;
         }
         break;
       }
