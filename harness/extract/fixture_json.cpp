@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <unordered_map>
 
 namespace conform::extract {
 namespace {
@@ -181,7 +182,20 @@ void write_strings(writer& w, const std::vector<std::string>& v) {
   w.close(']');
 }
 
-void write_fixture(writer& w, const fixture& f, const std::vector<property>& properties) {
+void write_properties(writer& w, const std::vector<property>& properties) {
+  w.open('[');
+  for (const auto& p : properties) {
+    w.open('{').key("name").value(p.name).key("type").value(p.type).key("enum");
+    write_strings(w, p.enum_values);
+    w.key("required").value(p.required).key("nullable").value(p.nullable).close('}');
+  }
+  w.close(']');
+}
+
+// `properties` as JSON text is taken from `shared` when the list is a type's (shared by every fixture of the
+// type: a type such as user is written once, not once per fixture), else written.
+void write_fixture(writer& w, const fixture& f, const std::vector<property>& properties,
+                   std::unordered_map<const std::vector<property>*, std::string>* shared = nullptr) {
   w.open('{');
   w.key("id").value(f.id).key("page").value(f.page);
   w.key("source").open('{').key("file").value(f.file).key("line").value(f.line).close('}');
@@ -200,13 +214,17 @@ void write_fixture(writer& w, const fixture& f, const std::vector<property>& pro
   w.key("body_is_json").value(f.response.json.has_value()).key("truncated").value(f.response.truncated);
   w.key("is_collection").value(f.response.is_collection).key("odata_type").value(f.response.odata_type);
   w.key("line").value(f.response.line).close('}');
-  w.key("properties").open('[');
-  for (const auto& p : properties) {
-    w.open('{').key("name").value(p.name).key("type").value(p.type).key("enum");
-    write_strings(w, p.enum_values);
-    w.key("required").value(p.required).key("nullable").value(p.nullable).close('}');
+  w.key("properties");
+  if (shared && &properties != &f.properties) {
+    auto [it, fresh] = shared->try_emplace(&properties);
+    if (fresh) {
+      writer text(it->second);
+      write_properties(text, properties);
+    }
+    w.raw(it->second);
+  } else {
+    write_properties(w, properties);
   }
-  w.close(']');
   w.key("optional_properties");
   write_strings(w, f.optional_properties);
   w.key("nullable_properties");
@@ -228,8 +246,9 @@ std::string to_json_text(const fixture_set& set) {
   out.reserve(set.bytes_read + 4096);
   writer w(out);
   w.open('{').key("fixtures").open('[');
+  std::unordered_map<const std::vector<property>*, std::string> shared;
   for (const auto& f : set.fixtures) {
-    write_fixture(w, f, set.properties_of(f));
+    write_fixture(w, f, set.properties_of(f), &shared);
     out += '\n';  // one fixture a line: diff- and grep-friendly
   }
   w.close(']').key("diagnostics").open('[');

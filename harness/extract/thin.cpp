@@ -98,8 +98,8 @@ std::size_t opening_fence(std::string_view s) {
 }
 
 // md_is_closing_code_fence after the line's indentation.
-bool closes_fence(std::string_view l, char fence_char, std::size_t fence_len) {
-  std::size_t i = indent_of(l), run = 0;
+bool closes_fence(std::string_view l, std::size_t indent, char fence_char, std::size_t fence_len) {
+  std::size_t i = indent, run = 0;
   while (i < l.size() && l[i] == fence_char) ++i, ++run;
   if (run < fence_len) return false;
   while (i < l.size() && l[i] == ' ') ++i;
@@ -336,6 +336,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
   bool changed = false;
   std::size_t kept_from = 0;  // kept lines are copied in runs: doc[kept_from, current line) is not yet in out
   auto flush = [&](std::size_t upto) {
+    if (upto == kept_from) return;
     std::memcpy(w, doc.data() + kept_from, upto - kept_from);
     w += upto - kept_from;
     kept_from = upto;
@@ -421,7 +422,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
     const bool blank = ind == l.size();
 
     ++line_no;
-    if (st == state::fence && text_seen && !closes_fence(l, fence_char, fence_len)) {
+    if (st == state::fence && text_seen && !closes_fence(l, ind, fence_char, fence_len)) {
       cut();
       cut_in_fence = true;
       continue;
@@ -437,7 +438,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
 
     switch (st) {
       case state::fence:
-        if (closes_fence(l, fence_char, fence_len)) {  // md4c turns the closing fence into a blank line
+        if (closes_fence(l, ind, fence_char, fence_len)) {  // md4c turns the closing fence into a blank line
           end_fence(pos);
           st = state::normal;
           boundary = true;
