@@ -435,6 +435,18 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
     header_certain = false;
     const bool prose_before = prose;  // the line before was paragraph text, replaced or cut
     prose = false;
+    // A paragraph line becomes its container marks and indentation plus "x", so the same containers hold it
+    // and the paragraph stays open (or lazy) exactly as before; a continuation line right after another is
+    // cut.
+    auto thin_prose = [&](std::string_view marks) {
+      if (!para_replaced) para_out = static_cast<std::size_t>(w - begin) + (para_in - kept_from);
+      if (prose_before && marks.size() == ind)
+        cut();
+      else
+        replace(marks, "x");
+      para_replaced = true;
+      prose = true;
+    };
 
     switch (st) {
       case state::fence:
@@ -504,6 +516,16 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
         }
         const bool was_boundary = boundary;
         boundary = false;
+        if (is_letter(l[ind]) || static_cast<unsigned char>(l[ind]) >= 0x80) {
+          // Most lines: paragraph text, nothing but a paragraph starts with a letter.
+          if (has_comment(l)) {
+            restore_region();
+            keep_para = true;
+          } else if (!keep_para) {
+            thin_prose(l.substr(0, ind));
+          }
+          break;
+        }
         std::string_view s = past_containers(l);
         const bool col0 = s.data() == l.data();
         if (std::size_t n = opening_fence(s)) {
@@ -588,18 +610,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
           restore_region();
           keep_para = true;
         } else if (!keep_para && paragraph_text(s)) {
-          // Its stand-in keeps the container marks and indentation, so the same containers hold it and the
-          // paragraph stays open (or lazy) exactly as before.
-          if (!para_replaced) para_out = static_cast<std::size_t>(w - begin) + (para_in - kept_from);
-          std::string_view marks = l.substr(0, static_cast<std::size_t>(s.data() - l.data()));
-          // A continuation line right after another is cut: md4c's paragraph and containers stay as they
-          // were.
-          if (prose_before && marks.size() == ind)
-            cut();
-          else
-            replace(marks, "x");
-          para_replaced = true;
-          prose = true;
+          thin_prose(l.substr(0, static_cast<std::size_t>(s.data() - l.data())));
         }
         break;
       }
