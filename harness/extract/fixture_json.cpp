@@ -35,9 +35,34 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
 class writer {
  public:
   explicit writer(std::string& out) : out_(out) {}
+  ~writer() { flush(); }
+  writer(const writer&) = delete;
+  writer& operator=(const writer&) = delete;
+
+  // Output goes through a small buffer: the document is made of many short pieces, and a std::string append
+  // costs several times a copy into the buffer.
+  void put(char c) {
+    if (n_ == sizeof buf_) flush();
+    buf_[n_++] = c;
+  }
+  void put(std::string_view s) {
+    if (s.size() > sizeof buf_ - n_) {
+      flush();
+      if (s.size() > sizeof buf_) {
+        out_.append(s);
+        return;
+      }
+    }
+    std::memcpy(buf_ + n_, s.data(), s.size());
+    n_ += s.size();
+  }
+  void flush() {
+    out_.append(buf_, n_);
+    n_ = 0;
+  }
 
   writer& str(std::string_view s) {
-    out_ += '"';
+    put('"');
     for (std::size_t i = 0; i < s.size();) {
       std::size_t run = i;  // plain ASCII needs no escaping: append it in one go
       // Eight bytes at a time: the word is clean when no byte is >= 0x80, < 0x20, '"' or '\\'. The bit tricks
@@ -58,7 +83,7 @@ class writer {
         ++run;
       }
       if (run > i) {
-        out_.append(s.data() + i, run - i);
+        put(std::string_view(s.data() + i, run - i));
         i = run;
         continue;
       }
@@ -66,24 +91,24 @@ class writer {
       if (c < 0x80) {
         switch (c) {
           case '"':
-            out_ += "\\\"";
+            put("\\\"");
             break;
           case '\\':
-            out_ += "\\\\";
+            put("\\\\");
             break;
           case '\n':
-            out_ += "\\n";
+            put("\\n");
             break;
           case '\r':
-            out_ += "\\r";
+            put("\\r");
             break;
           case '\t':
-            out_ += "\\t";
+            put("\\t");
             break;
           default: {
             char buf[8];
             std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out_ += buf;
+            put(std::string_view(buf));
           }
         }
         ++i;
@@ -91,28 +116,28 @@ class writer {
       }
       std::size_t n = utf8_sequence(s, i);
       if (n == 0) {
-        out_ += "\xEF\xBF\xBD";
+        put("\xEF\xBF\xBD");
         ++i;
       } else {
-        out_.append(s.substr(i, n));
+        put(s.substr(i, n));
         i += n;
       }
     }
-    out_ += '"';
+    put('"');
     return *this;
   }
   // Keys are the writer's own plain ASCII names: no escaping needed.
   writer& key(std::string_view k) {
     comma();
-    out_ += '"';
-    out_.append(k);
-    out_.append("\":", 2);
+    put('"');
+    put(k);
+    put(std::string_view("\":", 2));
     fresh_ = true;  // the value follows without a comma
     return *this;
   }
   writer& raw(std::string_view s) {
     comma();
-    out_.append(s);
+    put(s);
     return *this;
   }
   // Serialises straight into the output, without a temporary string per body.
@@ -122,7 +147,7 @@ class writer {
     sr.reset(&v);
     while (!sr.done()) {
       char buf[4096];
-      out_.append(sr.read(buf, sizeof buf));
+      put(sr.read(buf, sizeof buf));
     }
     return *this;
   }
@@ -135,12 +160,12 @@ class writer {
   writer& value(int n) { return number(n); }
   writer& open(char c) {
     comma();
-    out_ += c;
+    put(c);
     fresh_ = true;
     return *this;
   }
   writer& close(char c) {
-    out_ += c;
+    put(c);
     fresh_ = false;
     return *this;
   }
@@ -153,10 +178,12 @@ class writer {
     return raw(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
   }
   void comma() {
-    if (!fresh_) out_ += ',';
+    if (!fresh_) put(',');
     fresh_ = false;
   }
   std::string& out_;
+  char buf_[8192];
+  std::size_t n_ = 0;
   bool fresh_ = true;
 };
 
@@ -249,12 +276,13 @@ std::string to_json_text(const fixture_set& set) {
   std::unordered_map<const std::vector<property>*, std::string> shared;
   for (const auto& f : set.fixtures) {
     write_fixture(w, f, set.properties_of(f), &shared);
-    out += '\n';  // one fixture a line: diff- and grep-friendly
+    w.put('\n');  // one fixture a line: diff- and grep-friendly
   }
   w.close(']').key("diagnostics").open('[');
   for (const auto& d : set.diagnostics) write_diagnostic(w, d);
   w.close(']').close('}');
-  out += '\n';
+  w.put('\n');
+  w.flush();
   return out;
 }
 
@@ -266,6 +294,7 @@ boost::json::value to_json(const fixture& f) {
   std::string out;
   writer w(out);
   write_fixture(w, f, f.properties);
+  w.flush();
   return boost::json::parse(out);
 }
 
@@ -273,6 +302,7 @@ boost::json::value to_json(const diagnostic& d) {
   std::string out;
   writer w(out);
   write_diagnostic(w, d);
+  w.flush();
   return boost::json::parse(out);
 }
 
