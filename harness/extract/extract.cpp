@@ -638,7 +638,7 @@ url_info inspect_url(std::string_view url) {
     path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
   }
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
-  std::string_view first = path.substr(0, path.find_first_of("/?"));
+  std::string_view first = path.substr(0, std::min(path.find('/'), path.find('?')));
   if (first == "v1.0" || first == "beta") u.version = std::string(first);
   if (url.find("**") != std::string_view::npos ||
       (url.find(' ') != std::string_view::npos && icontains(url, " not found"))) {
@@ -647,6 +647,8 @@ url_info inspect_url(std::string_view url) {
   }
   // Spaces are fine inside {placeholders} and the query string, not in the path itself.
   std::string_view before_query = url.substr(0, url.find('?'));
+  if (before_query.find(' ') == std::string_view::npos && before_query.find('\t') == std::string_view::npos)
+    return u;  // the usual case
   int depth = 0;
   for (char c : before_query) {
     if (c == '{')

@@ -220,7 +220,8 @@ std::string header_cell(std::string_view c) {
 // entities, code spans, links and inline HTML could make md4c's cell text differ from the raw text: such
 // headers are kept.
 bool certainly_skipped(std::string_view header) {
-  if (header.find_first_of("\\`&<[") != npos) return false;
+  for (char c : header)
+    if (c == '\\' || c == '`' || c == '&' || c == '<' || c == '[') return false;
   std::string_view rest = header.substr(1);
   std::size_t p1 = rest.find('|');
   std::string first = header_cell(rest.substr(0, p1));
