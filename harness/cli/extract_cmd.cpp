@@ -43,12 +43,15 @@ void setup_extract(CLI::App& app, int& exit_status) {
   sub->add_option("-o,--output", opts->output, "Write the JSON here (atomically) instead of stdout");
   sub->callback([opts, &exit_status] {
     const fixture_set& set = keep_until_exit(extract_or_throw(opts->paths));
-    std::string doc = extract::to_json_text(set);
     if (opts->output.empty()) {
-      std::cout << doc;
+      extract::write_json_text(set, [](std::string_view piece) {
+        std::cout.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+      });
+      std::cout.flush();
     } else {
       std::error_code ec;
-      report::write_file_atomic(opts->output, doc, ec);
+      report::write_file_atomic(
+          opts->output, [&](const report::chunk_sink& sink) { extract::write_json_text(set, sink); }, ec);
       if (ec) throw usage_error("cannot write " + opts->output + ": " + ec.message());
     }
     exit_status = ok;

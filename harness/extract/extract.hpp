@@ -10,6 +10,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,8 @@ void link(fixture_set& set);
 
 // The `conform extract` document: {"fixtures": [...], "diagnostics": [...]}, one fixture a line.
 std::string to_json_text(const fixture_set& set);
+// The same document handed to `sink` in pieces as it is written, so that it is never held whole in memory.
+void write_json_text(const fixture_set& set, const std::function<void(std::string_view)>& sink);
 boost::json::value to_json(const fixture_set& set);  // the same document as a value
 boost::json::value to_json(const fixture& f);
 boost::json::value to_json(const diagnostic& d);

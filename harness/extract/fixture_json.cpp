@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <unordered_map>
 
 namespace conform::extract {
@@ -34,7 +35,8 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
 
 class writer {
  public:
-  explicit writer(std::string& out) : out_(out) {}
+  explicit writer(std::string& out) : sink_([&out](std::string_view s) { out.append(s); }) {}
+  explicit writer(std::function<void(std::string_view)> sink) : sink_(std::move(sink)) {}
   ~writer() { flush(); }
   writer(const writer&) = delete;
   writer& operator=(const writer&) = delete;
@@ -49,7 +51,7 @@ class writer {
     if (s.size() > sizeof buf_ - n_) {
       flush();
       if (s.size() > sizeof buf_) {
-        out_.append(s);
+        sink_(s);
         return;
       }
     }
@@ -57,7 +59,7 @@ class writer {
     n_ += s.size();
   }
   void flush() {
-    out_.append(buf_, n_);
+    if (n_) sink_(std::string_view(buf_, n_));
     n_ = 0;
   }
 
@@ -181,8 +183,8 @@ class writer {
     if (!fresh_) put(',');
     fresh_ = false;
   }
-  std::string& out_;
-  char buf_[8192];
+  std::function<void(std::string_view)> sink_;
+  char buf_[16384];
   std::size_t n_ = 0;
   bool fresh_ = true;
 };
@@ -268,10 +270,8 @@ void write_diagnostic(writer& w, const diagnostic& d) {
 
 }  // namespace
 
-std::string to_json_text(const fixture_set& set) {
-  std::string out;
-  out.reserve(set.bytes_read + 4096);
-  writer w(out);
+void write_json_text(const fixture_set& set, const std::function<void(std::string_view)>& sink) {
+  writer w(sink);
   w.open('{').key("fixtures").open('[');
   std::unordered_map<const std::vector<property>*, std::string> shared;
   for (const auto& f : set.fixtures) {
@@ -282,7 +282,11 @@ std::string to_json_text(const fixture_set& set) {
   for (const auto& d : set.diagnostics) write_diagnostic(w, d);
   w.close(']').close('}');
   w.put('\n');
-  w.flush();
+}
+
+std::string to_json_text(const fixture_set& set) {
+  std::string out;
+  write_json_text(set, [&out](std::string_view piece) { out.append(piece); });
   return out;
 }
 

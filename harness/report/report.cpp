@@ -147,6 +147,12 @@ std::string summary_line(const run_summary& s) {
 }
 
 void write_file_atomic(const fs::path& path, std::string_view content, std::error_code& ec) {
+  write_file_atomic(
+      path, [&](const chunk_sink& sink) { sink(content); }, ec);
+}
+
+void write_file_atomic(const fs::path& path, const std::function<void(const chunk_sink&)>& produce,
+                       std::error_code& ec) {
   ec.clear();
   fs::path dir = path.parent_path();
   if (!dir.empty()) {
@@ -165,20 +171,30 @@ void write_file_atomic(const fs::path& path, std::string_view content, std::erro
     return;
   }
   auto fail = [&] {
-    ec = last_error();
     ::close(fd);
     ::unlink(tmp.c_str());
   };
-  for (std::size_t done = 0; done < content.size();) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail();
+  std::error_code write_error;
+  produce([&](std::string_view piece) {
+    for (std::size_t done = 0; !write_error && done < piece.size();) {
+      ssize_t n = ::write(fd, piece.data() + done, piece.size() - done);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        write_error = last_error();
+      } else {
+        done += static_cast<std::size_t>(n);
+      }
     }
-    done += static_cast<std::size_t>(n);
+  });
+  if (write_error) {
+    ec = write_error;
+    return fail();
   }
   // Without fsync a crash after rename can leave an empty file under the final name.
-  if (::fsync(fd) != 0) return fail();
+  if (::fsync(fd) != 0) {
+    ec = last_error();
+    return fail();
+  }
   if (::close(fd) != 0) {
     ec = last_error();
     ::unlink(tmp.c_str());

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <mutex>
 #include <string>
@@ -23,6 +24,13 @@ namespace conform::report {
 // a CI step after a crash) sees either the old report or the whole new one. Creates missing parent
 // directories.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content, std::error_code& ec);
+
+// The same for a document handed over in pieces as it is made (so it is never held in memory whole):
+// `produce` calls its sink with each piece. After a failed write the sink drops the rest and `path` is left
+// as it was.
+using chunk_sink = std::function<void(std::string_view)>;
+void write_file_atomic(const std::filesystem::path& path,
+                       const std::function<void(const chunk_sink&)>& produce, std::error_code& ec);
 
 struct junit_options {
   std::string hostname;   // "" -> gethostname()
