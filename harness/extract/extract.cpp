@@ -1043,6 +1043,7 @@ void extract_paths(const std::vector<std::string>& paths, fixture_set& out, std:
                    const options& opts) {
   namespace fs = std::filesystem;
   std::vector<std::string> files;
+  std::vector<bool> regular;  // found by a directory walk as a regular file
   for (const auto& p : paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
@@ -1053,42 +1054,76 @@ void extract_paths(const std::vector<std::string>& paths, fixture_set& out, std:
           found.push_back(it->path().native());
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
+      regular.resize(files.size(), true);
     } else if (fs::exists(p, ec)) {
       files.push_back(p);
+      regular.push_back(false);
     } else {
       missing.push_back(p);
     }
   }
-  // POSIX reads into one reused buffer: an ifstream per file cost more than reading the bytes.
-  std::string buf;
-  for (const auto& f : files) {
-    int fd = ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
-    struct stat st {};
-    if (fd < 0 || ::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-      if (fd >= 0) ::close(fd);
+  // POSIX reads into one reused buffer (an ifstream per file cost more than reading the bytes). Sorted paths
+  // come directory by directory, so each page is opened relative to its directory's descriptor, and a regular
+  // file from a walk ends at the first short read: three system calls a page (files named on the command line
+  // may be pipes, which are read to the end).
+  std::string buf(1 << 16, '\0');
+  std::string dir_path;
+  int dir_fd = -1;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const std::string& f = files[i];
+    std::size_t slash = f.rfind('/');
+    std::string_view dir = slash == std::string::npos ? std::string_view(".")
+                           : slash == 0               ? std::string_view("/")
+                                                      : std::string_view(f).substr(0, slash);
+    if (dir_fd < 0 || dir != dir_path) {
+      if (dir_fd >= 0) ::close(dir_fd);
+      dir_path.assign(dir);
+      dir_fd = ::open(dir_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
+    int fd = dir_fd >= 0 ? ::openat(dir_fd, f.c_str() + (slash == std::string::npos ? 0 : slash + 1),
+                                    O_RDONLY | O_CLOEXEC)
+                         : ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
       out.diagnostics.push_back({f, 0, severity::error, "unreadable-file", "cannot read the file"});
       continue;
     }
-    auto size = static_cast<std::uintmax_t>(st.st_size);
-    if (size > opts.max_file_bytes) {
-      ::close(fd);
+    std::size_t got = 0;
+    bool failed = false, too_large = false;
+    for (;;) {
+      if (got == buf.size()) {
+        struct stat st {};
+        if (got > opts.max_file_bytes || (got >= (1u << 20) && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+                                          static_cast<std::uintmax_t>(st.st_size) > opts.max_file_bytes)) {
+          too_large = true;  // a large regular file is measured before it is read
+          break;
+        }
+        buf.resize(buf.size() * 2);
+      }
+      ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        failed = true;  // EISDIR for a directory named as a file
+        break;
+      }
+      got += static_cast<std::size_t>(n);
+      if (n == 0 || (regular[i] && got < buf.size())) break;
+    }
+    too_large = too_large || got > opts.max_file_bytes;
+    if (too_large) {
+      struct stat st {};
+      std::uintmax_t size = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
+                                ? static_cast<std::uintmax_t>(st.st_size)
+                                : static_cast<std::uintmax_t>(got);
       out.diagnostics.push_back({f, 0, severity::error, "file-too-large",
                                  "file is " + std::to_string(size) + " bytes, over the limit of " +
                                      std::to_string(opts.max_file_bytes)});
-      continue;
-    }
-    buf.resize(static_cast<std::size_t>(size));
-    std::size_t got = 0;
-    while (got < buf.size()) {
-      ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      got += static_cast<std::size_t>(n);
+    } else if (failed) {
+      out.diagnostics.push_back({f, 0, severity::error, "unreadable-file", "cannot read the file"});
     }
     ::close(fd);
-    buf.resize(got);
-    extract_text(f, buf, out, opts);
+    if (!too_large && !failed) extract_text(f, std::string_view(buf.data(), got), out, opts);
   }
+  if (dir_fd >= 0) ::close(dir_fd);
   link(out);
   out.fixtures.shrink_to_fit();  // growth leaves up to half the capacity unused, for the whole run
 }

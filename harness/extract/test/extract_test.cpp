@@ -3,7 +3,16 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <random>
+#include <thread>
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 namespace conform::extract {
 namespace {
@@ -377,6 +386,76 @@ TEST(Output, JsonDocumentHasContractKeys) {
   for (const char* key : {"status", "headers", "body", "truncated", "odata_type"})
     EXPECT_TRUE(f.at("response").as_object().contains(key));
   EXPECT_EQ(f.at("response").at("odata_type").as_string().find('#'), std::string::npos);
+}
+
+// Reading pages: a directory named as a page, a page over the size limit, a page that is a pipe (read to its
+// end, though a pipe may hand over its bytes in several short reads).
+struct temp_dir {
+  std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("conform-extract-test-" + std::to_string(::getpid()));
+  temp_dir() { std::filesystem::create_directories(path); }
+  ~temp_dir() { std::filesystem::remove_all(path); }
+};
+
+TEST(Reading, UnopenableFileIsADiagnosticAndTheRunGoesOn) {
+  temp_dir t;
+  std::ofstream(t.path / "ok.md") << pair_text;
+  // A Unix socket exists but cannot be opened for reading, even by root.
+  auto sock = t.path / "page.sock";
+  int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  ASSERT_LT(sock.string().size(), sizeof addr.sun_path);
+  std::strcpy(addr.sun_path, sock.c_str());
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  fixture_set set;
+  std::vector<std::string> missing;
+  extract_paths({sock.string(), (t.path / "ok.md").string()}, set, missing);
+  ::close(fd);
+  EXPECT_TRUE(missing.empty());
+  EXPECT_TRUE(has_diag(set, "unreadable-file"));
+  EXPECT_EQ(set.fixtures.size(), 1u);
+  EXPECT_EQ(set.files_read, 1u);
+}
+
+TEST(Reading, PageOverTheLimitIsADiagnosticWithItsSize) {
+  temp_dir t;
+  std::string big(300000, 'a');
+  std::ofstream(t.path / "big.md") << big;
+  std::ofstream(t.path / "small.md") << pair_text;
+  fixture_set set;
+  std::vector<std::string> missing;
+  options opts;
+  opts.max_file_bytes = 100000;
+  extract_paths({t.path.string()}, set, missing, opts);
+  ASSERT_TRUE(has_diag(set, "file-too-large"));
+  for (const auto& d : set.diagnostics) {
+    if (d.code == "file-too-large") {
+      EXPECT_NE(d.message.find("file is 300000 bytes"), std::string::npos) << d.message;
+    }
+  }
+  EXPECT_EQ(set.fixtures.size(), 1u);
+}
+
+TEST(Reading, PipeIsReadToItsEnd) {
+  temp_dir t;
+  auto fifo = t.path / "page.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string text(pair_text);
+  text += std::string(200000, ' ') + "\n";  // more than one pipe buffer: the reader sees several short reads
+  std::thread writer([&] {
+    std::ofstream out(fifo, std::ios::binary);
+    for (std::size_t i = 0; i < text.size(); i += 4096)
+      out.write(text.data() + i, static_cast<std::streamsize>(std::min<std::size_t>(4096, text.size() - i))),
+          out.flush();
+  });
+  fixture_set set;
+  std::vector<std::string> missing;
+  extract_paths({fifo.string()}, set, missing);
+  writer.join();
+  EXPECT_EQ(set.bytes_read, text.size());
+  EXPECT_EQ(set.fixtures.size(), 1u);
 }
 
 }  // namespace
