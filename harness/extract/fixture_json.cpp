@@ -48,6 +48,7 @@ class writer {
     buf_[n_++] = c;
   }
   void put(std::string_view s) {
+    if (s.empty()) return;
     if (s.size() > sizeof buf_ - n_) {
       flush();
       if (s.size() > sizeof buf_) {

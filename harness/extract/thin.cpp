@@ -361,9 +361,9 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
   bool newline = false;           // the current line ends with '\n'
   auto replace = [&](std::string_view indent, std::string_view stand_in) {
     flush(pos);
-    std::memcpy(w, indent.data(), indent.size());
+    if (!indent.empty()) std::memcpy(w, indent.data(), indent.size());  // (memcpy from a null view is undefined)
     w += indent.size();
-    std::memcpy(w, stand_in.data(), stand_in.size());
+    if (!stand_in.empty()) std::memcpy(w, stand_in.data(), stand_in.size());
     w += stand_in.size();
     if (newline) *w++ = '\n';
     kept_from = next;
