@@ -355,13 +355,16 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
   std::size_t para_in = 0;   // where the lines since the last boundary start in doc
   std::size_t para_out = 0;  // ... and in out, once one of them was replaced
   bool para_replaced = false;
-  bool prose = false;  // this line is paragraph text, replaced or cut
+  bool prose = false;           // this line is paragraph text, replaced or cut
+  bool top_level = true;        // no container (list item, block quote) can be open in md4c before this line
+  bool para_first_cut = false;  // the region's paragraph was cut whole, first line too
 
   std::size_t pos = 0, next = 0;  // the current line and the one after it
   bool newline = false;           // the current line ends with '\n'
   auto replace = [&](std::string_view indent, std::string_view stand_in) {
     flush(pos);
-    if (!indent.empty()) std::memcpy(w, indent.data(), indent.size());  // (memcpy from a null view is undefined)
+    if (!indent.empty())
+      std::memcpy(w, indent.data(), indent.size());  // (memcpy from a null view is undefined)
     w += indent.size();
     if (!stand_in.empty()) std::memcpy(w, stand_in.data(), stand_in.size());
     w += stand_in.size();
@@ -381,7 +384,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
   };
   auto new_region = [&] {  // the next line starts a new paragraph region
     para_in = next;
-    para_replaced = false;
+    para_replaced = para_first_cut = false;
     para_removed = removed;
     para_shifts = page.shifts.size();
   };
@@ -392,7 +395,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
     removed = para_removed;
     page.shifts.resize(para_shifts);
     shift_pending = false;
-    para_replaced = false;
+    para_replaced = para_first_cut = false;
   };
   // Code fences: the content lines after the first one with text are cut (md4c has the same block, and the
   // same line for it, from the lines kept); the walker takes the whole text from page.code_texts.
@@ -439,12 +442,13 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
     // A paragraph line becomes its container marks and indentation plus "x", so the same containers hold it
     // and the paragraph stays open (or lazy) exactly as before; a continuation line right after another is
     // cut.
-    auto thin_prose = [&](std::string_view marks) {
+    auto thin_prose = [&](std::string_view marks, bool whole) {
       if (!para_replaced) para_out = static_cast<std::size_t>(w - begin) + (para_in - kept_from);
-      if (prose_before && marks.size() == ind)
+      if (whole || (prose_before && marks.size() == ind))
         cut();
       else
         replace(marks, "x");
+      para_first_cut = para_first_cut || whole;
       para_replaced = true;
       prose = true;
     };
@@ -480,6 +484,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
           break;
         }
         std::string_view s = past_containers(l);
+        if (s.data() != l.data()) top_level = false;
         if (opening_fence(s)) return finish();
         if (!s.empty() && s[0] == '<') {
           std::size_t at = static_cast<std::size_t>(s.data() - doc.data());
@@ -518,17 +523,29 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
         const bool was_boundary = boundary;
         boundary = false;
         if (is_letter(l[ind]) || static_cast<unsigned char>(l[ind]) >= 0x80) {
-          // Most lines: paragraph text, nothing but a paragraph starts with a letter.
+          // Most lines: paragraph text, nothing but a paragraph starts with a letter. A paragraph that starts
+          // at column 0 after a boundary with no container open is cut whole: it closes nothing and opens
+          // nothing (should a line follow that it would have kept from starting a block of its own, such as
+          // "2. x" or a type 7 HTML tag, the region is put back first).
           if (has_comment(l)) {
             restore_region();
             keep_para = true;
           } else if (!keep_para) {
-            thin_prose(l.substr(0, ind));
+            thin_prose(l.substr(0, ind), ind == 0 && was_boundary && top_level);
           }
+          if (ind > 0)
+            top_level = false;
+          else if (was_boundary)
+            top_level = true;  // a new paragraph at column 0 closes every container
           break;
         }
+        if (para_first_cut) restore_region();
         std::string_view s = past_containers(l);
         const bool col0 = s.data() == l.data();
+        if (!col0)
+          top_level = false;
+        else if (was_boundary || opening_fence(s) || is_atx_heading(l))
+          top_level = true;
         if (std::size_t n = opening_fence(s)) {
           // At column 0 the fence is certainly top-level (no list item or quote can hold the line), so it
           // closes at the first closing fence. Indented, it may sit in a list item that a less indented line
@@ -611,7 +628,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
           restore_region();
           keep_para = true;
         } else if (!keep_para && paragraph_text(s)) {
-          thin_prose(l.substr(0, static_cast<std::size_t>(s.data() - l.data())));
+          thin_prose(l.substr(0, static_cast<std::size_t>(s.data() - l.data())), false);
         }
         break;
       }

@@ -70,7 +70,6 @@ TEST(Thin, ReplacesProseAndCutsSkippedTableRows) {
   EXPECT_EQ(page.text,
             "# Title\n"
             "\n"
-            "x\n"
             "\n"
             "- x\n"
             "> x\n"
@@ -81,12 +80,14 @@ TEST(Thin, ReplacesProseAndCutsSkippedTableRows) {
             "| Property | Type | Description |\n"
             "|:--|:--|:--|\n"
             "| id | String | The id. |\n");
-  // the continuation line and the two rows were cut: md4c's lines map back to the page's
-  EXPECT_EQ(page.page_line(3), 3u);
-  EXPECT_EQ(page.page_line(4), 5u);
-  EXPECT_EQ(page.page_line(9), 10u);
-  EXPECT_EQ(page.page_line(10), 13u);
-  EXPECT_EQ(page.page_line(13), 16u);
+  // the top-level paragraph (after a heading, no container open) and the two rows were cut; a list item and a
+  // quote keep their marks; md4c's lines map back to the page's
+  EXPECT_EQ(page.page_line(2), 2u);
+  EXPECT_EQ(page.page_line(3), 5u);
+  EXPECT_EQ(page.page_line(4), 6u);
+  EXPECT_EQ(page.page_line(8), 10u);
+  EXPECT_EQ(page.page_line(9), 13u);
+  EXPECT_EQ(page.page_line(12), 16u);
 }
 
 TEST(Thin, KeepsWhatExtractionReads) {
@@ -125,7 +126,8 @@ TEST(Thin, CutsCodeAfterItsFirstLineAndGivesItsTextAndLines) {
   std::string buffer;
   detail::thinned_page page;
   ASSERT_TRUE(detail::thin_markdown(doc, buffer, page));
-  EXPECT_EQ(page.text, "x\n```\n\n  first line\r\n```\nx\n");
+  // "Prose" is put back (a code fence follows it directly); "after", a paragraph on its own, is cut whole
+  EXPECT_EQ(page.text, "Prose\n```\n\n  first line\r\n```\n");
   ASSERT_EQ(page.code_texts.size(), 1u);
   EXPECT_EQ(page.code_texts[0].block, 0u);
   EXPECT_EQ(page.code_texts[0].text, "\n  first line\n    second\n   \nthirdx\n");
@@ -143,7 +145,7 @@ TEST(Thin, GivesUpAtAnIndentedFence) {
       "   GET /me\n"
       "```\n"
       "Words that md4c may see in a fence\n";
-  EXPECT_EQ(thinned(doc), "x\n\n1. x\n" + doc.substr(doc.find("   ```")));
+  EXPECT_EQ(thinned(doc), "\n1. x\n" + doc.substr(doc.find("   ```")));
 }
 
 TEST(Thin, GivesUpOnALoneCarriageReturn) {
@@ -219,6 +221,13 @@ const char* const traps[] = {
     "text\nmore\nstill <!-- x -->\n\n```http\nGET /a\n```\n```http\nHTTP/1.1 204 No Content\n```\n",
     "a\nb\nc\n| x | y |\n|---|---|\n\n```http\nGET /a\n```\n```http\nHTTP/1.1 204 No Content\n```\n",
     "a\nb\nc\n<div>\nd\n\n```http\nGET /a\n```\n```http\nHTTP/1.1 204 No Content\n```\n",
+    // a paragraph cut whole, then a line it would have kept from starting a block of its own
+    "# H\n\nprose\n2. not a list\n\n```http\nGET /a\n```\n```http\nHTTP/1.1 204 No Content\n```\n",
+    "# H\n\nprose\n<span>\n```http\nGET /a\n```\n```http\nHTTP/1.1 204 No Content\n```\n",
+    "# H\n\nprose\n[a]: /x\n\n| Property | Type |\n|---|---|\n| m | [u][a] |\n",
+    "# H\n\nprose\n-\n  ```http\n  GET /a\n  ```\n",
+    "- item\n\nprose at column 0\n\n  indented after\n\n| Member | V |\n|---|---|\n| a | 1 |\n",
+    "> quote\n\nprose\n> again\n\n```http\nGET /a\n```\n```http\nHTTP/1.1 204 No Content\n```\n",
     // empty, whitespace only, no final newline
     "",
     "   \n\t\n",
