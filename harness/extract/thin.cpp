@@ -539,9 +539,13 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
             top_level = true;  // a new paragraph at column 0 closes every container
           break;
         }
-        if (para_first_cut) restore_region();
         std::string_view s = past_containers(l);
         const bool col0 = s.data() == l.data();
+        // A code fence, an ATX heading or an HTML block of type 1-5 at column 0 ends a paragraph whether it
+        // is there or not; anything else puts a paragraph cut whole back.
+        if (para_first_cut &&
+            !(col0 && (opening_fence(s) || is_atx_heading(l) || (s[0] == '<' && marker_html_type(s)))))
+          restore_region();
         if (!col0)
           top_level = false;
         else if (was_boundary || opening_fence(s) || is_atx_heading(l))

@@ -126,14 +126,14 @@ TEST(Thin, CutsCodeAfterItsFirstLineAndGivesItsTextAndLines) {
   std::string buffer;
   detail::thinned_page page;
   ASSERT_TRUE(detail::thin_markdown(doc, buffer, page));
-  // "Prose" is put back (a code fence follows it directly); "after", a paragraph on its own, is cut whole
-  EXPECT_EQ(page.text, "Prose\n```\n\n  first line\r\n```\n");
+  // "Prose" and "after" are paragraphs cut whole (the fence after "Prose" ends it either way)
+  EXPECT_EQ(page.text, "```\n\n  first line\r\n```\n");
   ASSERT_EQ(page.code_texts.size(), 1u);
   EXPECT_EQ(page.code_texts[0].block, 0u);
   EXPECT_EQ(page.code_texts[0].text, "\n  first line\n    second\n   \nthirdx\n");
-  EXPECT_EQ(page.page_line(4), 4u);  // the first content line with text is kept where it was
-  EXPECT_EQ(page.page_line(5), 8u);  // the closing fence
-  EXPECT_EQ(page.page_line(6), 9u);
+  EXPECT_EQ(page.page_line(1), 2u);  // the opening fence
+  EXPECT_EQ(page.page_line(3), 4u);  // the first content line with text
+  EXPECT_EQ(page.page_line(4), 8u);  // the closing fence
 }
 
 TEST(Thin, GivesUpAtAnIndentedFence) {
