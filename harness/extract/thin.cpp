@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 namespace conform::extract::detail {
 namespace {
@@ -203,6 +204,21 @@ bool atx_heading_follows(std::string_view doc, std::size_t from) {
   return false;
 }
 
+// Whether the first non-blank line from `from` on could continue an open list item: indented, or starting
+// with container marks (see the blank-line case in thin_markdown).
+bool list_line_follows(std::string_view doc, std::size_t from) {
+  while (from < doc.size()) {
+    std::size_t e = doc.find('\n', from);
+    std::string_view l = doc.substr(from, (e == npos ? doc.size() : e) - from);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    std::size_t i = indent_of(l);
+    if (i != l.size()) return i > 0 || past_containers(l).data() != l.data() || l[0] == '>';
+    if (e == npos) break;
+    from = e + 1;
+  }
+  return false;
+}
+
 // One header cell as the walker compares it, with every emphasis character dropped: that can only make a
 // header look more like a property table than md4c's text would, never less.
 std::string header_cell(std::string_view c) {
@@ -349,6 +365,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
   int html_type = 0;
   bool thin_rows = false, empty_rows = false;
   bool boundary = true;         // the previous line ended every block (blank line, start, heading, fence end)
+  bool html_ended = false;      // ... and it was the last line of an HTML block of type 1-5
   bool header_certain = false;  // the previous line is a top-level '|' line right after a boundary
   std::string_view header;
   bool keep_para = false;    // the current paragraph holds an HTML comment or a link definition: kept whole
@@ -469,6 +486,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
         if (ends_html(doc, pos, pos + l.size(), html_type)) {
           st = state::normal;
           boundary = true;
+          html_ended = true;
           new_region();
         }
         break;
@@ -484,7 +502,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
           break;
         }
         std::string_view s = past_containers(l);
-        if (s.data() != l.data()) top_level = false;
+        if (s.data() != l.data() + ind) top_level = false;
         if (opening_fence(s)) return finish();
         if (!s.empty() && s[0] == '<') {
           std::size_t at = static_cast<std::size_t>(s.data() - doc.data());
@@ -515,12 +533,23 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
 
       case state::normal: {
         if (blank) {
+          // md4c 0.4.8 checks, at a blank line inside a list item after a block ended, whether the item is
+          // still empty by reading its block stack's last bytes as a block header: after a paragraph they are
+          // the last line's offsets, so the answer depends on where lines start in the text, and it decides
+          // whether the next line, if indented, stays in the item. Offsets move when lines are thinned, so a
+          // page where that can happen (a blank line, a container possibly open, an indented or marked line
+          // next) is parsed as it is.
+          if (!top_level && list_line_follows(doc, next)) return false;
           boundary = true;
-          keep_para = false;
+          html_ended = keep_para = false;
           new_region();
           break;
         }
         const bool was_boundary = boundary;
+        // md4c joins HTML lines that follow one another into one block: a paragraph between an HTML block
+        // that ended on the line before and one that starts on the line after must stay, or their lines would
+        // be counted from the first block's start.
+        const bool after_html = std::exchange(html_ended, false);
         boundary = false;
         if (is_letter(l[ind]) || static_cast<unsigned char>(l[ind]) >= 0x80) {
           // Most lines: paragraph text, nothing but a paragraph starts with a letter. A paragraph that starts
@@ -531,24 +560,24 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
             restore_region();
             keep_para = true;
           } else if (!keep_para) {
-            thin_prose(l.substr(0, ind), ind == 0 && was_boundary && top_level);
+            thin_prose(l.substr(0, ind), ind == 0 && was_boundary && !after_html && top_level);
           }
-          if (ind > 0)
-            top_level = false;
-          else if (was_boundary)
+          if (ind == 0 && was_boundary)
             top_level = true;  // a new paragraph at column 0 closes every container
           break;
         }
         std::string_view s = past_containers(l);
         const bool col0 = s.data() == l.data();
+        // A line of block quote marks only is a blank line inside the quote (see the blank-line case above).
+        if (s.empty() && l.find('>') != std::string_view::npos && list_line_follows(doc, next)) return false;
         // A code fence, an ATX heading or an HTML block of type 1-5 at column 0 ends a paragraph whether it
         // is there or not; anything else puts a paragraph cut whole back.
         if (para_first_cut &&
             !(col0 && (opening_fence(s) || is_atx_heading(l) || (s[0] == '<' && marker_html_type(s)))))
           restore_region();
-        if (!col0)
-          top_level = false;
-        else if (was_boundary || opening_fence(s) || is_atx_heading(l))
+        if (s.data() != l.data() + ind)
+          top_level = false;  // container marks: a list item or quote may be open from here on
+        else if (col0 && (was_boundary || opening_fence(s) || is_atx_heading(l)))
           top_level = true;
         if (std::size_t n = opening_fence(s)) {
           // At column 0 the fence is certainly top-level (no list item or quote can hold the line), so it
@@ -573,6 +602,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
             // Types 1-5 interrupt whatever came before and end at their marker: md4c agrees line for line.
             if (ended) {
               boundary = true;
+              html_ended = true;
               new_region();
             } else {
               st = state::html_marker;

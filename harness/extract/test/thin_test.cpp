@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 
@@ -228,6 +230,20 @@ const char* const traps[] = {
     "# H\n\nprose\n-\n  ```http\n  GET /a\n  ```\n",
     "- item\n\nprose at column 0\n\n  indented after\n\n| Member | V |\n|---|---|\n| a | 1 |\n",
     "> quote\n\nprose\n> again\n\n```http\nGET /a\n```\n```http\nHTTP/1.1 204 No Content\n```\n",
+    // a paragraph between two HTML blocks keeps them apart (md4c joins HTML lines that follow one another)
+    "<!DOCTYPE x>\nword\n<pre>\ntext\n<!-- { \"blockType\": \"response\" } -->\n</pre>\n",
+    "<!-- a -->\nword\nmore\n<!-- b -->\n<!-- { \"blockType\": \"request\" } -->\nprose\n",
+    // md4c reads line offsets as a block header at a blank line in a list item ("* x\nfoo" puts "foo" at
+    // offset 4,
+    // MD_BLOCK_LI): where the fence below belongs depends on the offsets, which thinning moves
+    "* star item\n| Name | Description |\n\n\n   ```http\n<!-- {\n",
+    "* x\nfoo\n\n\n   ```http\n<!-- {\n",
+    // ... and inside a quote, where the lazy line lands on offset 260 (4 modulo 256) only unthinned
+    "> - "
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    "\n> foo\n>\n>\n>    ```http\n> <!-- {\n",
     // empty, whitespace only, no final newline
     "",
     "   \n\t\n",
@@ -332,11 +348,15 @@ TEST(Thin, RandomPagesExtractTheSameThinnedOrNot) {
       "```json",
       "HTTP/1.1 201 Created",
   };
-  std::mt19937 rng(20261201);
+  // CONFORM_THIN_FUZZ="SEED PAGES" runs another seed or more pages (for a longer hunt than ctest's).
+  unsigned seed = 20261201;
+  int pages = 20000;
+  if (const char* env = std::getenv("CONFORM_THIN_FUZZ")) std::sscanf(env, "%u %d", &seed, &pages);
+  std::mt19937 rng(seed);
   std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);
   std::uniform_int_distribution<int> length(1, 40);
   int thinned_pages = 0, cut_pages = 0;
-  for (int i = 0; i < 20000; ++i) {
+  for (int i = 0; i < pages; ++i) {
     std::string doc;
     for (int n = length(rng); n > 0; --n) doc += pieces[pick(rng)] + "\n";
     std::string buffer;
@@ -352,8 +372,8 @@ TEST(Thin, RandomPagesExtractTheSameThinnedOrNot) {
     const char* file = i % 2 ? "resources/page.md" : "api/page.md";
     ASSERT_EQ(snapshot(file, doc, true), snapshot(file, doc, false)) << doc;
   }
-  EXPECT_GT(thinned_pages, 6000);  // many pages hold an indented fence, where thinning stops
-  EXPECT_GT(cut_pages, 1000);
+  EXPECT_GT(thinned_pages, pages * 3 / 10);  // many pages hold an indented fence, where thinning stops
+  EXPECT_GT(cut_pages, pages / 20);
 }
 
 TEST(Thin, CorpusExtractsTheSameThinnedOrNot) {
