@@ -219,6 +219,35 @@ bool list_line_follows(std::string_view doc, std::size_t from) {
   return false;
 }
 
+// A line, after its container marks, that is a whole block by itself: an ATX heading, or a thematic break or
+// setext underline (md4c has no leaf block open after it).
+bool single_line_block(std::string_view s) {
+  if (is_atx_heading(s)) return true;
+  if (s.empty() || (s[0] != '-' && s[0] != '_' && s[0] != '*' && s[0] != '=')) return false;
+  for (char c : s)
+    if (c != s[0] && !is_space(c)) return false;
+  return true;
+}
+
+// Whether, from `from` on, md4c may take a line's offset for a block type (see the blank-line case in
+// thin_markdown): a blank line (or a line of quote marks) after a blank line or a single-line block, followed
+// by a line that could continue a list item.
+bool offset_read_ahead(std::string_view doc, std::size_t from) {
+  bool after_block_end = false;
+  while (from < doc.size()) {
+    std::size_t e = doc.find('\n', from);
+    std::size_t next = e == npos ? doc.size() : e + 1;
+    std::string_view l = doc.substr(from, (e == npos ? doc.size() : e) - from);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    std::string_view s = past_containers(l);
+    bool blankish = indent_of(l) == l.size() || (s.empty() && l.find('>') != npos);
+    if (blankish && after_block_end && list_line_follows(doc, next)) return true;
+    after_block_end = blankish || single_line_block(s);
+    from = next;
+  }
+  return false;
+}
+
 // One header cell as the walker compares it, with every emphasis character dropped: that can only make a
 // header look more like a property table than md4c's text would, never less.
 std::string header_cell(std::string_view c) {
@@ -375,6 +404,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
   bool prose = false;           // this line is paragraph text, replaced or cut
   bool top_level = true;        // no container (list item, block quote) can be open in md4c before this line
   bool para_first_cut = false;  // the region's paragraph was cut whole, first line too
+  bool block_end = true;        // this line leaves no leaf block open (blank line, heading, break, block end)
 
   std::size_t pos = 0, next = 0;  // the current line and the one after it
   bool newline = false;           // the current line ends with '\n'
@@ -431,6 +461,14 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
     page.text = std::string_view(begin, static_cast<std::size_t>(w - begin));
     return true;
   };
+  // Thinning stops here: the rest goes to md4c as it is, each offset moved by what was thinned before. Where
+  // md4c may read an offset as a block type in the rest, the move must be a multiple of 256, or the page is
+  // parsed as it is.
+  auto give_up = [&] {
+    std::size_t moved = pos - (static_cast<std::size_t>(w - begin) + (pos - kept_from));
+    if (moved % 256 != 0 && offset_read_ahead(doc, pos)) return false;
+    return finish();
+  };
 
   for (; pos < doc.size(); pos = next) {
     const char* nlp = static_cast<const char*>(std::memchr(doc.data() + pos, '\n', doc.size() - pos));
@@ -443,6 +481,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
     const bool blank = ind == l.size();
 
     ++line_no;
+    const bool after_block_end = std::exchange(block_end, false);  // the line before left no leaf block open
     if (st == state::fence && text_seen && !closes_fence(l, ind, fence_char, fence_len)) {
       cut();
       cut_in_fence = true;
@@ -475,7 +514,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
         if (closes_fence(l, ind, fence_char, fence_len)) {  // md4c turns the closing fence into a blank line
           end_fence(pos);
           st = state::normal;
-          boundary = true;
+          boundary = block_end = true;
           new_region();
         } else if (!l.empty()) {
           text_seen = true;  // the line md4c takes the block's line from, when the fence has no info string
@@ -494,6 +533,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
       case state::until_blank: {
         // An HTML block of type 6/7, a paragraph it might be instead, or a table md4c may or may not have
         // started: all end at the next blank line, unless something inside opens a block that runs past it.
+        block_end = true;  // whatever it is, it is not known to keep a leaf block open
         if (blank) {
           st = state::normal;
           boundary = true;
@@ -503,11 +543,11 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
         }
         std::string_view s = past_containers(l);
         if (s.data() != l.data() + ind) top_level = false;
-        if (opening_fence(s)) return finish();
+        if (opening_fence(s)) return give_up();
         if (!s.empty() && s[0] == '<') {
           std::size_t at = static_cast<std::size_t>(s.data() - doc.data());
           int t = marker_html_type(s);
-          if (t && !ends_html(doc, at, pos + l.size(), t)) return finish();
+          if (t && !ends_html(doc, at, pos + l.size(), t)) return give_up();
         }
         break;
       }
@@ -516,6 +556,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
         // A top-level table: every line up to the blank line is a row, except one that starts a container
         // or is a thematic break, which md4c checks first.
         if (blank) {
+          block_end = true;
           st = state::normal;
           boundary = true;
           keep_para = false;
@@ -527,7 +568,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
             replace({}, "|");
         } else {
           char c = l[ind];
-          if (c == '-' || c == '_' || c == '*' || c == '+' || c == '>' || is_digit(c)) return finish();
+          if (c == '-' || c == '_' || c == '*' || c == '+' || c == '>' || is_digit(c)) return give_up();
         }
         break;
 
@@ -539,7 +580,8 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
           // whether the next line, if indented, stays in the item. Offsets move when lines are thinned, so a
           // page where that can happen (a blank line, a container possibly open, an indented or marked line
           // next) is parsed as it is.
-          if (!top_level && list_line_follows(doc, next)) return false;
+          if (!top_level && after_block_end && list_line_follows(doc, next)) return false;
+          block_end = true;
           boundary = true;
           html_ended = keep_para = false;
           new_region();
@@ -569,7 +611,11 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
         std::string_view s = past_containers(l);
         const bool col0 = s.data() == l.data();
         // A line of block quote marks only is a blank line inside the quote (see the blank-line case above).
-        if (s.empty() && l.find('>') != std::string_view::npos && list_line_follows(doc, next)) return false;
+        if (s.empty() && l.find('>') != std::string_view::npos) {
+          if (after_block_end && list_line_follows(doc, next)) return false;
+          block_end = true;
+        }
+        if (single_line_block(s)) block_end = true;
         // A code fence, an ATX heading or an HTML block of type 1-5 at column 0 ends a paragraph whether it
         // is there or not; anything else puts a paragraph cut whole back.
         if (para_first_cut &&
@@ -583,7 +629,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
           // At column 0 the fence is certainly top-level (no list item or quote can hold the line), so it
           // closes at the first closing fence. Indented, it may sit in a list item that a less indented line
           // ends, and the fence with it.
-          if (!col0) return finish();
+          if (!col0) return give_up();
           st = state::fence;
           fence_char = s[0];
           fence_len = n;
@@ -597,7 +643,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
           int t = marker_html_type(s);
           bool ended = t && ends_html(doc, at, pos + l.size(), t);
           // Inside a container a type 1-5 block may end early (with the container) or run past a blank line.
-          if (!col0 && t && !ended) return finish();
+          if (!col0 && t && !ended) return give_up();
           if (col0 && t) {
             // Types 1-5 interrupt whatever came before and end at their marker: md4c agrees line for line.
             if (ended) {

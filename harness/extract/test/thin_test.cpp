@@ -244,6 +244,12 @@ const char* const traps[] = {
     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
     "\n> foo\n>\n>\n>    ```http\n> <!-- {\n",
+    // ... and after the thinner gave up (the indented fence), where the rest is moved by the paragraph cut
+    // before
+    "Prose line that is cut whole before the page gives up\n\n   ```http\n   ```\n\n* "
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    "\nfoo\n\n\n   ```http\n<!-- {\n",
     // empty, whitespace only, no final newline
     "",
     "   \n\t\n",
