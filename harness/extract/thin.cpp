@@ -197,7 +197,7 @@ bool atx_heading_follows(std::string_view doc, std::size_t from) {
     std::size_t e = doc.find('\n', from);
     std::string_view l = doc.substr(from, (e == npos ? doc.size() : e) - from);
     if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-    if (indent_of(l) != l.size()) return is_atx_heading(l);
+    if (indent_of(l) != l.size()) return is_atx_heading(l) && !l.starts_with("###");
     if (e == npos) break;
     from = e + 1;
   }
@@ -229,6 +229,17 @@ bool single_line_block(std::string_view s) {
   return true;
 }
 
+// Whether md4c may have no leaf block open after this line (s: the line after its container marks): a
+// single-line block, a line of marks only (an empty list item, a setext underline "-", a break "* * *"), or a
+// code fence (a closing fence becomes a blank line in md4c). Saying yes too often only thins less.
+bool ends_leaf_block(std::string_view l, std::string_view s) {
+  std::string_view raw = l.substr(indent_of(l));
+  if (s.empty() || single_line_block(s) || single_line_block(raw)) return true;
+  std::size_t n = 0;
+  while (n < s.size() && (s[n] == '`' || s[n] == '~') && s[n] == s[0]) ++n;
+  return n >= 3;
+}
+
 // Whether, from `from` on, md4c may take a line's offset for a block type (see the blank-line case in
 // thin_markdown): a blank line (or a line of quote marks) after a blank line or a single-line block, followed
 // by a line that could continue a list item.
@@ -242,7 +253,7 @@ bool offset_read_ahead(std::string_view doc, std::size_t from) {
     std::string_view s = past_containers(l);
     bool blankish = indent_of(l) == l.size() || (s.empty() && l.find('>') != npos);
     if (blankish && after_block_end && list_line_follows(doc, next)) return true;
-    after_block_end = blankish || single_line_block(s);
+    after_block_end = blankish || ends_leaf_block(l, s);
     from = next;
   }
   return false;
@@ -333,10 +344,11 @@ enum class state { normal, fence, html_marker, until_blank, table };
 
 // A code block's content lines as md4c gives them to the walker (md_process_verbatim_block_contents for a
 // fence opened at column 0): indentation as spaces (tabs to the next multiple of four), the rest up to the
-// line end without NUL bytes, and a '\n' after every line.
+// line end, and a '\n' after every line. NUL bytes stay: md4c 0.4.8's md_text_with_null_replacement reports
+// each as MD_TEXT_NULLCHAR (which the walker skips) and then starts the next text chunk at it.
 void append_code_text(std::string_view content, std::string& out) {
   auto absent = [&](char c) { return std::memchr(content.data(), c, content.size()) == nullptr; };
-  if (absent('\t') && absent('\r') && absent('\0')) {
+  if (absent('\t') && absent('\r')) {
     out.append(content);
     if (!content.empty() && content.back() != '\n') out += '\n';
     return;
@@ -351,8 +363,7 @@ void append_code_text(std::string_view content, std::string& out) {
     for (; i < l.size() && is_space(l[i]); ++i)
       width = l[i] == '\t' ? (width + 4) & ~std::size_t{3} : width + 1;
     out.append(width, ' ');
-    for (char c : l.substr(i))
-      if (c != '\0') out += c;
+    out.append(l.substr(i));
     out += '\n';
   }
 }
@@ -368,6 +379,9 @@ std::size_t thinned_page::page_line(std::size_t line) const {
 bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page) {
   page.shifts.clear();
   page.code_texts.clear();
+  // md4c counts vertical tabs and form feeds as whitespace in table syntax (and the walker trims them from
+  // cells) where the scanner's rules do not: such a page is parsed as it is.
+  if (std::memchr(doc.data(), '\v', doc.size()) || std::memchr(doc.data(), '\f', doc.size())) return false;
   // md4c ends a line at a lone carriage return too; line numbers here count '\n' only.
   for (const char* p = doc.data(); (p = static_cast<const char*>(std::memchr(
                                         p, '\r', static_cast<std::size_t>(doc.data() + doc.size() - p))));
@@ -533,6 +547,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
       case state::until_blank: {
         // An HTML block of type 6/7, a paragraph it might be instead, or a table md4c may or may not have
         // started: all end at the next blank line, unless something inside opens a block that runs past it.
+        if (blank && !top_level && after_block_end && list_line_follows(doc, next)) return false;
         block_end = true;  // whatever it is, it is not known to keep a leaf block open
         if (blank) {
           st = state::normal;
@@ -556,6 +571,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
         // A top-level table: every line up to the blank line is a row, except one that starts a container
         // or is a thematic break, which md4c checks first.
         if (blank) {
+          if (!top_level && after_block_end && list_line_follows(doc, next)) return false;
           block_end = true;
           st = state::normal;
           boundary = true;
@@ -615,7 +631,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
           if (after_block_end && list_line_follows(doc, next)) return false;
           block_end = true;
         }
-        if (single_line_block(s)) block_end = true;
+        if (ends_leaf_block(l, s)) block_end = true;
         // A code fence, an ATX heading or an HTML block of type 1-5 at column 0 ends a paragraph whether it
         // is there or not; anything else puts a paragraph cut whole back.
         if (para_first_cut &&

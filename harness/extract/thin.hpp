@@ -22,7 +22,7 @@ struct thinned_page {
   };
   std::vector<line_shift> shifts;
   // Code blocks whose content was cut: the `block`-th code block md4c reports (0-based) has this text, as
-  // md4c gives it (indentation as spaces, NUL bytes dropped, '\n' after each line).
+  // md4c gives it (indentation as spaces, '\n' after each line).
   struct code_text {
     std::size_t block;
     std::string text;
