@@ -278,6 +278,8 @@ std::string header_cell(std::string_view c) {
 bool certainly_skipped(std::string_view header) {
   for (char c : header)
     if (c == '\\' || c == '`' || c == '&' || c == '<' || c == '[') return false;
+  // md4c drops a cell with nothing at all between its pipes ("||"), which moves the later cells left.
+  if (header.find("||") != npos) return false;
   std::string_view rest = header.substr(1);
   std::size_t p1 = rest.find('|');
   std::string first = header_cell(rest.substr(0, p1));
@@ -390,7 +392,9 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
 
   // The thinned page is never longer than the page (every stand-in is shorter than its line), so it is
   // written through a pointer into a buffer that only grows across pages.
-  if (buffer.size() < doc.size()) buffer.resize(doc.size());
+  // (16 bytes more, zeroed at the end: md4c 0.4.8 may look a few bytes past the end of what it is given, and
+  // the page's own buffer ends the same way, see extract_paths.)
+  if (buffer.size() < doc.size() + 16) buffer.resize(doc.size() + 16);
   char* const begin = buffer.data();
   char* w = begin;
   bool changed = false;
@@ -717,7 +721,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
           header_certain = true;
           header = l;
         }
-        if (has_comment(l) || (s[0] == '[' && maybe_link_definition(s))) {
+        if (has_comment(l) || (!s.empty() && s[0] == '[' && maybe_link_definition(s))) {
           // An inline HTML comment is read as an annotation, and code spans or links spanning lines could
           // hide or reveal one; a link reference definition's title may span lines. Such a paragraph is kept
           // whole.

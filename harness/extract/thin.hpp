@@ -34,7 +34,9 @@ struct thinned_page {
 };
 
 // Fills `page` and returns true when something was thinned; `page.text` points into `buffer`, which only
-// grows so that one buffer serves every page. Returns false when there was nothing to thin (`doc` is parsed
+// grows so that one buffer serves every page, and is followed there by at least 16 more bytes (md4c 0.4.8 may
+// look a few bytes past the end of what it is given: the caller zeroes them, as extract_paths does after each
+// page it reads). Returns false when there was nothing to thin (`doc` is parsed
 // as it is). Kept lines are kept byte for byte. Whatever the scanner cannot be sure of (an indented code
 // fence, an HTML block whose end md4c may see elsewhere, a lone carriage return) stops thinning for the rest
 // of the page.

@@ -288,6 +288,13 @@ const char* const traps[] = {
     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
     "aaaaaaaa\n   ```\n\n   ```http\n<!-- {\n",
+    // an empty header cell ("||"), which md4c drops, moving the later cells left (second review)
+    "| Property || Type |\n|--- | ---|\n| id | String |\n",
+    "## Properties\n\n| Property || Type | Description |\n|---|---|---|\n| id | String | Possible values "
+    "are: `a`, `b`. "
+    "Required. |\n",
+    "|| Property | Type |\n|--- | ---|\n| id | String |\n",
+    "# color enum type\n\n||Member | Value |\n|---|---|\n| red | 0 |\n| blue | 1 |\n",
     // empty, whitespace only, no final newline
     "",
     "   \n\t\n",
