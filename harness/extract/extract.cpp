@@ -205,6 +205,8 @@ struct page_walker {
   // md4c reports positions in document order, so newlines are counted forward from the last position asked
   // about (from the start again should one ever go back): one pass over the page, which the compiler
   // vectorises, instead of a table of line starts built up front.
+  bool in_doc(const char* p) const { return p >= doc.data() && p < doc.data() + doc.size(); }
+
   std::size_t line_of(const char* p) {
     if (p < doc.data() || p > doc.data() + doc.size()) return last_line;
     if (!counted_to || p < counted_to) {
@@ -310,7 +312,8 @@ struct page_walker {
         w.code = {};
         w.code_text.clear();
         w.code.info = std::string(trim(std::string_view(d->info.text ? d->info.text : "", d->info.size)));
-        if (d->info.text && d->info.size) w.code.line = w.line_of(d->info.text) + 1;
+        // The info string is on the fence line, unless md4c made its own copy (entities, escapes).
+        if (d->info.text && d->info.size && w.in_doc(d->info.text)) w.code.line = w.line_of(d->info.text) + 1;
         break;
       }
       case MD_BLOCK_HTML:
@@ -415,7 +418,11 @@ struct page_walker {
     auto& w = *static_cast<page_walker*>(ud);
     std::string_view s(t, size);
     if (w.in_code) {
-      if (w.code.line == 0 && type == MD_TEXT_CODE && s != "\n") w.code.line = w.line_of(t);
+      // Without an info string, the block's first line is counted back from its first text taken from the
+      // page (md4c hands over indentation, line ends and NUL replacements from strings of its own).
+      if (w.code.line == 0 && type == MD_TEXT_CODE && w.in_doc(t))
+        w.code.line =
+            w.line_of(t) - static_cast<std::size_t>(std::count(w.code_text.begin(), w.code_text.end(), '\n'));
       if (type == MD_TEXT_NULLCHAR) return 0;
       w.code_text.append(s);
       return 0;

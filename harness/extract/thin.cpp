@@ -534,8 +534,8 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
           st = state::normal;
           boundary = block_end = true;
           new_region();
-        } else if (!l.empty()) {
-          text_seen = true;  // the line md4c takes the block's line from, when the fence has no info string
+        } else if (!blank) {
+          text_seen = true;  // the first text md4c hands over from the page: the walker dates the block by it
         }
         break;
 

@@ -325,6 +325,27 @@ TEST(ODataType, DisagreementIsDiagnostic) {
   EXPECT_EQ(same.fixtures[0].response.odata_type, "microsoft.graph.user");
 }
 
+// A code block's line when md4c hands over no pointer into the page for it: no info string and a blank or
+// indented first line, or an info string md4c copied (an entity in it).
+TEST(Lines, CodeBlockLineWithoutAPointerOnTheFenceLine) {
+  auto request_line = [](std::string_view text) {
+    fixture_set s = run(text);
+    return s.fixtures.empty() ? std::size_t{0} : s.fixtures.front().request.line;
+  };
+  EXPECT_EQ(
+      request_line(
+          "# T\n\n```\n\nGET https://graph.microsoft.com/v1.0/me\n```\n```\nHTTP/1.1 204 No Content\n```\n"),
+      5u);
+  EXPECT_EQ(
+      request_line(
+          "# T\n\n```http &#32;x\nGET https://graph.microsoft.com/v1.0/me\n```\n```http\nHTTP/1.1 204 No "
+          "Content\n```\n"),
+      4u);
+  EXPECT_EQ(request_line("# T\n\n```\n  GET https://graph.microsoft.com/v1.0/me\n```\n```\nHTTP/1.1 204 No "
+                         "Content\n```\n"),
+            4u);
+}
+
 TEST(Encoding, BomAndCrlf) {
   std::string text =
       "\xEF\xBB\xBF<!-- {\"blockType\": \"request\"} -->\r\n```http\r\nGET /v1.0/me\r\n```\r\n"
