@@ -202,11 +202,11 @@ struct page_walker {
   bool resource_page = false;
   std::string resource_type;  // from a blockType "resource" annotation
 
-  // md4c reports positions in document order, so newlines are counted forward from the last position asked
-  // about (from the start again should one ever go back): one pass over the page, which the compiler
-  // vectorises, instead of a table of line starts built up front.
   bool in_doc(const char* p) const { return p >= doc.data() && p < doc.data() + doc.size(); }
 
+  // md4c reports positions in document order, so newlines are counted forward from the last position asked
+  // about (from the start again should one ever go back): one pass over the page instead of a table of line
+  // starts built up front.
   std::size_t line_of(const char* p) {
     if (p < doc.data() || p > doc.data() + doc.size()) return last_line;
     if (!counted_to || p < counted_to) {
@@ -768,7 +768,7 @@ void extract_text(std::string_view file, std::string_view text, fixture_set& out
   const bool thin = opts.thin && detail::thin_markdown(text, thin_buffer, thinned);
   if (thin) {
     text = thinned.text;
-    std::memset(thin_buffer.data() + (text.data() - thin_buffer.data()) + text.size(), 0, 16);
+    std::memset(thin_buffer.data() + text.size(), 0, 16);  // the text starts the buffer, see thin.hpp
   }
 
   page_walker w(file, text, opts, out);

@@ -1,19 +1,20 @@
-// Most of md4c's time on documentation pages goes into inline parsing: every table cell and every paragraph
-// is scanned for emphasis, links and code spans. Extraction reads none of the paragraph text and no cell of a
-// table whose header shows it is neither a property nor a member table, so those lines are replaced before
-// md4c sees them. The replacements are chosen so that md4c builds exactly the same blocks from the thinned
-// page (the rules below follow md4c 0.4.8's block scanner, md_analyze_line, with MD_FLAG_TABLES |
-// MD_FLAG_NOINDENTEDCODEBLOCKS):
-//   - a paragraph line becomes its own indentation plus "x": still paragraph text, matched by the same
-//   containers,
-//     so the paragraph stays open (or lazy) exactly as before;
-//   - a body row of a skipped top-level table becomes "|" (still a table row) or, when every row up to the
-//   blank
-//     line can go, an empty line (the table then ends there instead of at the blank line: same blocks around
-//     it).
-// The scanner tracks code fences, HTML blocks and tables only where it can be exact; wherever it could
-// disagree with md4c it stops thinning for the rest of the page, because an unchanged line is always right.
+// Most of md4c's time on documentation pages goes into per-line work and inline parsing: every table cell and
+// every paragraph is scanned for emphasis, links and code spans. Extraction reads no paragraph text, no cell
+// of a table whose header shows it is neither a property nor a member table, and no code md4c need parse, so
+// md4c parses a copy of the page built to give it exactly the same blocks (the rules below follow md4c
+// 0.4.8's block scanner, md_analyze_line, with MD_FLAG_TABLES | MD_FLAG_NOINDENTEDCODEBLOCKS):
+//   - a paragraph line becomes its container marks and indentation plus "x" (still paragraph text, held by
+//   the
+//     same containers), a continuation line is cut, and a top-level paragraph may be cut whole;
+//   - a body row of a skipped top-level table becomes "|" (still a row), or all rows are cut when they all
+//   can;
+//   - a code block keeps its lines up to the first with text; the rest is cut and its text handed over.
+// Cut lines are recorded as line shifts. The scanner tracks code fences, HTML blocks and tables only where it
+// can be exact; wherever it could disagree with md4c it stops thinning for the rest of the page (an unchanged
+// line is always right) or leaves the page as it is.
 #include "extract/thin.hpp"
+
+#include "model/fixture.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -42,15 +43,8 @@ bool is_letter(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (lower(s[i]) != prefix[i]) return false;
-  return true;
+  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
 }
 
 std::size_t find_ci(std::string_view s, std::string_view needle) {
@@ -262,13 +256,9 @@ bool offset_read_ahead(std::string_view doc, std::size_t from) {
 // One header cell as the walker compares it, with every emphasis character dropped: that can only make a
 // header look more like a property table than md4c's text would, never less.
 std::string header_cell(std::string_view c) {
-  std::string out;
-  for (char ch : c)
-    if (ch != '*' && ch != '_') out += lower(ch);
-  std::size_t b = 0, e = out.size();
-  while (b < e && is_space(out[b])) ++b;
-  while (e > b && is_space(out[e - 1])) --e;
-  return out.substr(b, e - b);
+  std::string out = to_lower(c);
+  std::erase_if(out, [](char ch) { return ch == '*' || ch == '_'; });
+  return std::string(trim(out));
 }
 
 // Whether the walker certainly skips the body of a table with this header row (a line starting with '|'):

@@ -33,7 +33,7 @@ struct thinned_page {
   std::size_t page_line(std::size_t line) const;
 };
 
-// Fills `page` and returns true when something was thinned; `page.text` points into `buffer`, which only
+// Fills `page` and returns true when something was thinned; `page.text` starts `buffer`, which only
 // grows so that one buffer serves every page, and is followed there by at least 16 more bytes (md4c 0.4.8 may
 // look a few bytes past the end of what it is given: the caller zeroes them, as extract_paths does after each
 // page it reads). Returns false when there was nothing to thin (`doc` is parsed
