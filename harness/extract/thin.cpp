@@ -381,9 +381,8 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
     if (p + 1 == doc.data() + doc.size() || p[1] != '\n') return false;
 
   // The thinned page is never longer than the page (every stand-in is shorter than its line), so it is
-  // written through a pointer into a buffer that only grows across pages.
-  // (16 bytes more, zeroed at the end: md4c 0.4.8 may look a few bytes past the end of what it is given, and
-  // the page's own buffer ends the same way, see extract_paths.)
+  // written through a pointer into a buffer that only grows across pages, with 16 bytes to spare for the
+  // caller to zero after the text (see thin.hpp).
   if (buffer.size() < doc.size() + 16) buffer.resize(doc.size() + 16);
   char* const begin = buffer.data();
   char* w = begin;
@@ -443,6 +442,12 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
     para_removed = removed;
     para_shifts = page.shifts.size();
   };
+  auto at_blank_line = [&] {  // every block but containers ends: back to the normal state, a new region
+    st = state::normal;
+    boundary = block_end = true;
+    html_ended = keep_para = false;
+    new_region();
+  };
   auto restore_region = [&] {  // the lines since the last boundary, as they were
     if (!para_replaced) return;
     w = begin + para_out;
@@ -473,7 +478,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
   // md4c may read an offset as a block type in the rest, the move must be a multiple of 256, or the page is
   // parsed as it is.
   auto give_up = [&] {
-    std::size_t moved = pos - (static_cast<std::size_t>(w - begin) + (pos - kept_from));
+    std::size_t moved = kept_from - static_cast<std::size_t>(w - begin);  // doc[kept_from] lands at w
     if (moved % 256 != 0 && offset_read_ahead(doc, pos)) return false;
     return finish();
   };
@@ -544,10 +549,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
         if (blank && !top_level && after_block_end && list_line_follows(doc, next)) return false;
         block_end = true;  // whatever it is, it is not known to keep a leaf block open
         if (blank) {
-          st = state::normal;
-          boundary = true;
-          keep_para = false;
-          new_region();
+          at_blank_line();
           break;
         }
         std::string_view s = past_containers(l);
@@ -565,12 +567,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
         // A top-level table: every line up to the blank line is a row, except one that starts a container
         // or is a thematic break, which md4c checks first.
         if (blank) {
-          if (!top_level && after_block_end && list_line_follows(doc, next)) return false;
-          block_end = true;
-          st = state::normal;
-          boundary = true;
-          keep_para = false;
-          new_region();
+          at_blank_line();  // (no offset guard: a certain table is top-level, no container is open)
         } else if (l[0] == '|') {
           if (empty_rows)
             cut();  // the table then ends at its header, as it did at the blank line
@@ -591,10 +588,7 @@ bool thin_markdown(std::string_view doc, std::string& buffer, thinned_page& page
           // page where that can happen (a blank line, a container possibly open, an indented or marked line
           // next) is parsed as it is.
           if (!top_level && after_block_end && list_line_follows(doc, next)) return false;
-          block_end = true;
-          boundary = true;
-          html_ended = keep_para = false;
-          new_region();
+          at_blank_line();
           break;
         }
         const bool was_boundary = boundary;
