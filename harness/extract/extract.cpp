@@ -4,7 +4,6 @@
 #include "extract/extract.hpp"
 
 #include "extract/http_block.hpp"
-#include "extract/thin.hpp"
 
 #include <md4c.h>
 
@@ -171,9 +170,6 @@ struct page_walker {
   std::string_view doc;
   const options& opts;
   fixture_set& out;
-  detail::thinned_page* thinned = nullptr;  // what md4c parses instead of the page, when it was thinned
-  std::size_t code_blocks = 0;              // code blocks md4c has reported so far
-  std::size_t code_overrides = 0;           // ... and how many of thinned->code_texts were used
   const char* counted_to = nullptr;         // line_of has counted the newlines before this position
   std::size_t counted_line = 1;             // ... and this is its line
 
@@ -215,7 +211,7 @@ struct page_walker {
     }
     counted_line += count_newlines(counted_to, p);
     counted_to = p;
-    last_line = thinned ? thinned->page_line(counted_line) : counted_line;
+    last_line = counted_line;
     return last_line;
   }
 
@@ -368,13 +364,7 @@ struct page_walker {
         w.code.note = std::move(w.pending);
         w.pending.reset();
         w.code.in_template_section = w.in_template_section;
-        if (w.thinned && w.code_overrides < w.thinned->code_texts.size() &&
-            w.thinned->code_texts[w.code_overrides].block == w.code_blocks)
-          w.code.text =
-              std::move(w.thinned->code_texts[w.code_overrides++].text);  // content cut from md4c's copy
-        else
-          w.code.text.assign(w.code_text);
-        ++w.code_blocks;
+        w.code.text.assign(w.code_text);
         w.blocks.push_back(std::move(w.code));
         break;
       case MD_BLOCK_HTML:
@@ -762,17 +752,7 @@ void extract_text(std::string_view file, std::string_view text, fixture_set& out
   ++out.files_read;
   out.bytes_read += text.size();
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
-  // md4c parses a copy without the lines extraction never reads (same lines, same line numbers).
-  thread_local std::string thin_buffer;
-  thread_local detail::thinned_page thinned;
-  const bool thin = opts.thin && detail::thin_markdown(text, thin_buffer, thinned);
-  if (thin) {
-    text = thinned.text;
-    std::memset(thin_buffer.data() + text.size(), 0, 16);  // the text starts the buffer, see thin.hpp
-  }
-
   page_walker w(file, text, opts, out);
-  if (thin) w.thinned = &thinned;
   w.blocks.reserve(16);  // growing moves every code block (annotation included) along
   w.tables.reserve(8);
 

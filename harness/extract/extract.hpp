@@ -21,8 +21,6 @@ struct options {
   std::size_t max_json_depth = 64;                // deeper documented JSON is an error, not a stack overflow
   std::size_t max_file_bytes = 64 * 1024 * 1024;  // larger files are a diagnostic, not read
   std::string default_version = "v1.0";           // for relative URLs on pages that never name a version
-  bool thin =
-      true;  // hide from md4c the lines extraction never reads (thin.hpp); false: md4c parses every line
 };
 
 // Extracts one document already in memory. `file` names it in fixtures and diagnostics. Resource pages add to
