@@ -1,5 +1,5 @@
 // conform extract PATH... [-o FILE]: doc pages -> {"fixtures": [...], "diagnostics": [...]}.
-#include "cli/commands.hpp"
+#include "commands.hpp"
 #include "extract/extract.hpp"
 #include "report/report.hpp"
 

@@ -1,6 +1,6 @@
 // conform run [PATH...] [--suite FILE] [--target URL] ...: replay documented examples, check, report.
 // Settings come from the suite file, then the environment (CONFORM_VAR_*), then flags: the later one wins.
-#include "cli/commands.hpp"
+#include "commands.hpp"
 #include "extract/extract.hpp"
 #include "report/report.hpp"
 #include "run/run.hpp"

@@ -1,6 +1,6 @@
 // conform serve [PATH...] [--suite FILE] [--port N] [--host H] [--fault KIND[@GLOB]]...: the reference server
 // over documented examples, for trying a client or the runner against something that answers as documented.
-#include "cli/commands.hpp"
+#include "commands.hpp"
 #include "extract/extract.hpp"
 #include "mock/reference_server.hpp"
 #include "run/run.hpp"

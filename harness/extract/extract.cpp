@@ -3,7 +3,7 @@
 // text.
 #include "extract/extract.hpp"
 
-#include "extract/http_block.hpp"
+#include "http_block.hpp"
 
 #include <md4c.h>
 

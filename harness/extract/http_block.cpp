@@ -1,4 +1,4 @@
-#include "extract/http_block.hpp"
+#include "http_block.hpp"
 
 #include <array>
 #include <cctype>

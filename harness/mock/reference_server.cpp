@@ -1,7 +1,7 @@
 #include "mock/reference_server.hpp"
 
 #include "check/check.hpp"
-#include "mock/detail.hpp"
+#include "detail.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>

@@ -1,4 +1,4 @@
-#include "mock/detail.hpp"
+#include "detail.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,5 +1,5 @@
 #include "check/check.hpp"
-#include "mock/detail.hpp"
+#include "detail.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,6 +1,6 @@
 // The reference server's route index: a request walks its own path segments instead of testing every route,
 // with the answers the linear scan gave (most specific route first, 405 with every method the path knows).
-#include "mock/detail.hpp"
+#include "detail.hpp"
 #include "mock/reference_server.hpp"
 #include "test_fixtures.hpp"
 
