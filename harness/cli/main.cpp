@@ -1,11 +1,12 @@
 #include "commands.hpp"
+#include "model/fixture.hpp"
 
 #include <exception>
 #include <iostream>
 
 namespace conform::cli {
 std::string conform_version() {
-  return "0.1.0";
+  return std::string(conform::version());
 }
 }  // namespace conform::cli
 

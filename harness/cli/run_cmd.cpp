@@ -1,6 +1,7 @@
 // conform run [PATH...] [--suite FILE] [--target URL] ...: replay documented examples, check, report.
 // Settings come from the suite file, then the environment (CONFORM_VAR_*), then flags: the later one wins.
 #include "commands.hpp"
+#include "embedded_server.hpp"
 #include "extract/extract.hpp"
 #include "report/report.hpp"
 #include "run/run.hpp"
@@ -70,7 +71,6 @@ void set_header(header_list& headers, header h) {
 run::options merge(const run_cmd_options& cli, const run::suite& s, std::vector<std::string>& paths,
                    std::string& junit, std::string& json) {
   run::options o;
-  o.conform_version = conform_version();
   paths = !cli.paths.empty() ? cli.paths : s.paths;
   o.target = cli.target_opt->count() ? cli.target : s.target.value_or("");
   if (!o.target.empty() && o.target.rfind("http://", 0) != 0 && o.target.rfind("https://", 0) != 0)
@@ -178,6 +178,13 @@ int run_command(const run_cmd_options& cli) {
   report::console_reporter console(std::cout, isatty(fileno(stdout)) != 0, cli.verbose);
   run_result r;
   try {
+    // No target: the reference server built from the same fixtures answers, in this process.
+    std::unique_ptr<embedded_server> embedded;
+    if (o.target.empty()) {
+      embedded = std::make_unique<embedded_server>(set, mock::options{});
+      o.target = embedded->base_url();
+      o.target_name = "embedded reference server";
+    }
     r = run::run_fixtures(set, o, [&](const case_result& c, std::size_t done, std::size_t total) {
       console.on_case(c, done, total);
     });

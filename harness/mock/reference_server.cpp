@@ -246,26 +246,6 @@ std::optional<fault> parse_fault(std::string_view spec) {
   return f;
 }
 
-bool glob_match(std::string_view glob, std::string_view text) {
-  // Iterative matcher with one backtrack point: linear enough for hostile patterns like "*a*a*a*b".
-  std::size_t g = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (g < glob.size() && (glob[g] == '?' || glob[g] == text[t])) {
-      ++g;
-      ++t;
-    } else if (g < glob.size() && glob[g] == '*') {
-      star = g++;
-      mark = t;
-    } else if (star != std::string_view::npos) {
-      g = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (g < glob.size() && glob[g] == '*') ++g;
-  return g == glob.size();
-}
 
 reference_server::reference_server(const fixture_set& fixtures, options opts)
     : fixtures_(fixtures), opts_(std::move(opts)) {

@@ -36,6 +36,31 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+bool glob_match(std::string_view glob, std::string_view text) {
+  // Iterative matcher with one backtrack point: linear enough for hostile patterns like "*a*a*a*b".
+  std::size_t g = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (g < glob.size() && (glob[g] == '?' || glob[g] == text[t])) {
+      ++g;
+      ++t;
+    } else if (g < glob.size() && glob[g] == '*') {
+      star = g++;
+      mark = t;
+    } else if (star != std::string_view::npos) {
+      g = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (g < glob.size() && glob[g] == '*') ++g;
+  return g == glob.size();
+}
+
+std::string_view version() noexcept {
+  return CONFORM_VERSION;
+}
+
 const header* find_header(const header_list& headers, std::string_view name) {
   for (const auto& h : headers)
     if (iequals(h.name, name)) return &h;

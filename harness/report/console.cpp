@@ -64,7 +64,7 @@ void console_reporter::print_details(const case_result& c) {
     }
   }
   if (c.outcome == verdict::error)
-    out_ << "  " << (c.error_stage.empty() ? "error" : clean(c.error_stage)) << ": " << clean(c.error_message)
+    out_ << "  " << clean(stage_name(c.error)) << ": " << clean(c.error_message)
          << '\n';
   if (c.outcome == verdict::skipped && !c.skip_reason.empty()) out_ << "  " << clean(c.skip_reason) << '\n';
   if (verbose_)

@@ -135,8 +135,8 @@ void write_case(std::string& out, const case_result& c) {
     std::string text = "fixture " + c.fixture_id;
     if (auto loc = doc_location(c); !loc.empty()) text += " (" + loc + ")";
     text +=
-        "\n" + (c.error_stage.empty() ? std::string("error") : c.error_stage) + ": " + c.error_message + "\n";
-    body += "      <error" + attr("type", c.error_stage.empty() ? "error" : c.error_stage) +
+        "\n" + std::string(stage_name(c.error)) + ": " + c.error_message + "\n";
+    body += "      <error" + attr("type", stage_name(c.error)) +
             attr("message", short_text(c.error_message)) + ">" + xml_cdata(text) + "</error>\n";
   }
   if (auto so = system_out(c); !so.empty()) body += "      <system-out>" + xml_cdata(so) + "</system-out>\n";

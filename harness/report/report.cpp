@@ -240,8 +240,11 @@ std::string json_report(const run_result& run) {
     o["seconds"] = c.seconds;
     o["attempts"] = c.attempts;
     o["passed_after_retry"] = c.passed_after_retry;
-    if (c.outcome == verdict::error)
-      o["error"] = {{"stage", js(c.error_stage)}, {"message", js(c.error_message)}};
+    if (c.outcome == verdict::error) {
+      json::object e{{"stage", js(stage_name(c.error))}, {"message", js(c.error_message)}};
+      if (c.cause) e["cause"] = js(c.cause.message());  // what the system said, e.g. "Connection refused"
+      o["error"] = std::move(e);
+    }
     if (c.outcome == verdict::skipped) o["skip_reason"] = js(c.skip_reason);
     json::array subs, notes, checks;
     for (const auto& x : c.substitutions) subs.push_back(js(x));

@@ -1,6 +1,5 @@
 // Turning a documented example into a request that can be sent: target, placeholders, body values, headers.
 #include "check/check.hpp"
-#include "mock/reference_server.hpp"
 #include "run/run.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -288,7 +287,7 @@ bool dropped_header(std::string_view name) {
   for (std::string_view n : {"Content-Length", "Authorization", "Host", "Connection", "Transfer-Encoding",
                              "Keep-Alive", "Upgrade", "TE", "Trailer"})
     if (iequals(name, n)) return true;
-  return iequals(name, mock::fixture_header);
+  return iequals(name, fixture_header);
 }
 
 void set_header(header_list& headers, std::string name, std::string value) {
@@ -460,7 +459,7 @@ prepared_request prepare_request(const fixture& f, const fixture_set& set, const
   }
   for (const header& h : opts.headers) set_header(out.headers, h.name, h.value);
   if (!opts.bearer_token.empty()) set_header(out.headers, "Authorization", "Bearer " + opts.bearer_token);
-  set_header(out.headers, std::string(mock::fixture_header), f.id);
+  set_header(out.headers, std::string(fixture_header), f.id);
 
   if (f.request.json) {
     json::value body = *f.request.json;
@@ -486,9 +485,9 @@ prepared_request prepare_request(const fixture& f, const fixture_set& set, const
 bool selected(std::string_view fixture_id, const options& opts) {
   bool in = opts.include.empty() ||
             std::any_of(opts.include.begin(), opts.include.end(),
-                        [&](const std::string& g) { return mock::glob_match(g, fixture_id); });
+                        [&](const std::string& g) { return glob_match(g, fixture_id); });
   return in && std::none_of(opts.exclude.begin(), opts.exclude.end(),
-                            [&](const std::string& g) { return mock::glob_match(g, fixture_id); });
+                            [&](const std::string& g) { return glob_match(g, fixture_id); });
 }
 
 redactor::redactor(const options& opts) : secret_headers_(opts.secret_headers) {

@@ -1,11 +1,9 @@
-// Scheduling: which fixtures run, where they go (a real target or the embedded reference server), and how an
+// Scheduling: which fixtures run, where they go (the target base URL), and how an
 // exchange becomes a case_result.
 #include "run/run.hpp"
 
 #include "check/check.hpp"
-#include "mock/reference_server.hpp"
 #include "transport/client.hpp"
-#include "transport/server.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -43,36 +41,10 @@ case_result base_case(const fixture& f) {
   return c;
 }
 
-// The reference server over the same fixtures, on a loopback port, for as long as the run lasts.
-class embedded_server {
- public:
-  embedded_server(const fixture_set& set, const mock::options& opts) : reference_(set, opts) {
-    transport::server_options so;
-    so.host = "127.0.0.1";
-    so.port = 0;
-    so.threads = 2;
-    server_ = std::make_unique<transport::http_server>(so, [this](const http_request& req) {
-      mock::reply r = reference_.handle(req);
-      return transport::server_reply{std::move(r.response), r.reset, r.delay};
-    });
-    std::error_code ec;
-    server_->start(ec);
-    if (ec) throw std::runtime_error("cannot start the embedded reference server: " + ec.message());
-  }
-  ~embedded_server() { server_->stop(); }
-  embedded_server(const embedded_server&) = delete;
-  embedded_server& operator=(const embedded_server&) = delete;
-
-  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
-
- private:
-  mock::reference_server reference_;
-  std::unique_ptr<transport::http_server> server_;
-};
-
 }  // namespace
 
 run_result run_fixtures(const fixture_set& set, const options& opts, const progress_fn& progress) {
+  if (opts.target.empty()) throw std::runtime_error("no target: give the base URL of the server to replay against");
   auto started = std::chrono::system_clock::now();
   auto steady_start = std::chrono::steady_clock::now();
   run_result out;
@@ -112,12 +84,7 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
     }
   }
 
-  std::unique_ptr<embedded_server> embedded;
-  std::string base = opts.target;
-  if (base.empty() && !to_send.empty()) {
-    embedded = std::make_unique<embedded_server>(set, opts.embedded);
-    base = embedded->base_url();
-  }
+  const std::string& base = opts.target;
 
   std::vector<transport::outgoing_request> requests;
   std::vector<std::size_t> request_case;  // request index -> case index
@@ -133,7 +100,7 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
       c.method = p.method;
       c.url = p.url;
       c.outcome = verdict::error;
-      c.error_stage = "placeholder";
+      c.error = run_error::placeholder;
       c.error_message = std::move(p.error);
       c.substitutions = std::move(p.substitutions);
       finish(i, std::move(c));
@@ -171,7 +138,8 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
       c.seconds = x.seconds;
       if (!x.ok) {
         c.outcome = verdict::error;
-        c.error_stage = x.error_stage;
+        c.error = x.error;
+        c.cause = x.cause;
         c.error_message = x.error_message;
         if (x.attempts > 1) c.notes.push_back("gave up after " + std::to_string(x.attempts) + " attempts");
         finish(i, std::move(c));
@@ -202,12 +170,9 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
       finish(i, std::move(c));
     });
   }
-  embedded.reset();
-
-  out.properties.emplace_back("target", opts.target.empty() ? "embedded reference server" +
-                                                                  (base.empty() ? std::string() : " " + base)
-                                                            : redact(opts.target));
-  out.properties.emplace_back("conform.version", opts.conform_version);
+  out.properties.emplace_back("target", opts.target_name.empty() ? redact(opts.target)
+                                                                 : opts.target_name + " " + redact(opts.target));
+  out.properties.emplace_back("conform.version", std::string(version()));
   if (!opts.include.empty()) out.properties.emplace_back("filter.include", join(opts.include));
   if (!opts.exclude.empty()) out.properties.emplace_back("filter.exclude", join(opts.exclude));
   if (opts.insecure)

@@ -160,10 +160,11 @@ asio::awaitable<void> watchdog(run_state& st) {
   }
 }
 
-void fail(exchange_result& r, std::string stage, std::string message) {
+void fail(exchange_result& r, run_error stage, std::string message, const error_code& cause = {}) {
   r.ok = false;
   r.response = http_response{};  // a partly read response is no response
-  r.error_stage = std::move(stage);
+  r.error = stage;
+  r.cause = cause;
   r.error_message = std::move(message);
 }
 
@@ -185,19 +186,19 @@ asio::awaitable<std::unique_ptr<connection>> open(run_state& st, const target& t
   asio::steady_timer timer(ex, deadline);
   auto raced = co_await (resolver.async_resolve(t.host, t.port, use_tuple) || timer.async_wait(use_tuple));
   if (raced.index() == 1) {
-    fail(r, "timeout", "resolving " + t.host + " took longer than " + limit);
+    fail(r, run_error::timeout, "resolving " + t.host + " took longer than " + limit);
     co_return nullptr;
   }
   auto [resolve_ec, endpoints] = std::get<0>(std::move(raced));
   if (resolve_ec) {
-    fail(r, "resolve", "cannot resolve " + t.host + ": " + resolve_ec.message());
+    fail(r, run_error::resolve, "cannot resolve " + t.host + ": " + resolve_ec.message(), resolve_ec);
     co_return nullptr;
   }
 
   auto conn = std::make_unique<connection>();
   if (t.tls) {
     if (!st.tls_context) {  // run() creates one whenever a URL says https; kept as a guard
-      fail(r, "tls", "no TLS context for " + t.where());
+      fail(r, run_error::tls, "no TLS context for " + t.where());
       co_return nullptr;
     }
     conn->secure = std::make_unique<tls_stream>(ex, *st.tls_context);
@@ -208,11 +209,11 @@ asio::awaitable<std::unique_ptr<connection>> open(run_state& st, const target& t
   low.expires_at(deadline);
   auto [connect_ec, endpoint] = co_await low.async_connect(endpoints, use_tuple);
   if (connect_ec == beast::error::timeout) {
-    fail(r, "timeout", "connecting to " + t.where() + " took longer than " + limit);
+    fail(r, run_error::timeout, "connecting to " + t.where() + " took longer than " + limit);
     co_return nullptr;
   }
   if (connect_ec) {
-    fail(r, "connect", "cannot connect to " + t.where() + ": " + connect_ec.message());
+    fail(r, run_error::connect, "cannot connect to " + t.where() + ": " + connect_ec.message(), connect_ec);
     co_return nullptr;
   }
   low.socket().set_option(tcp::no_delay(true), connect_ec);  // best effort: small requests go out at once
@@ -235,11 +236,12 @@ asio::awaitable<std::unique_ptr<connection>> open(run_state& st, const target& t
     low.expires_at(deadline);
     auto [tls_ec] = co_await conn->secure->async_handshake(ssl::stream_base::client, use_tuple);
     if (tls_ec == beast::error::timeout) {
-      fail(r, "timeout", "TLS handshake with " + t.where() + " took longer than " + limit);
+      fail(r, run_error::timeout, "TLS handshake with " + t.where() + " took longer than " + limit);
       co_return nullptr;
     }
     if (tls_ec) {
-      fail(r, "tls", "TLS handshake with " + t.where() + " failed: " + tls_failure(*conn->secure, tls_ec));
+      fail(r, run_error::tls, "TLS handshake with " + t.where() + " failed: " + tls_failure(*conn->secure, tls_ec),
+           tls_ec);
       co_return nullptr;
     }
   }
@@ -338,27 +340,27 @@ asio::awaitable<void> attempt(run_state& st, const target& t, const std::string&
                          : co_await write_and_read(conn->plain->socket(), conn->buffer, wire, parser);
     st.unwatch(*conn);
     if (out.ec && conn->timed_out) {
-      fail(r, "timeout",
+      fail(r, run_error::timeout,
            "no complete response from " + t.where() + " within " + std::to_string(st.opts.timeout.count()) +
                " ms");
       co_return;
     }
     if (out.ec && reused && stale_connection(out.ec) && (!out.wrote || !parser.got_some())) continue;
     if (out.ec == http::error::body_limit) {
-      fail(r, "body-limit",
+      fail(r, run_error::body_limit,
            "response body exceeds the limit of " + std::to_string(st.opts.max_body) + " bytes");
       co_return;
     }
     if (out.ec && !out.wrote) {
-      fail(r, "write", "cannot send the request to " + t.where() + ": " + out.ec.message());
+      fail(r, run_error::write, "cannot send the request to " + t.where() + ": " + out.ec.message(), out.ec);
       co_return;
     }
     if (out.ec == http::error::partial_message) {
-      fail(r, "read", "connection to " + t.where() + " closed in the middle of the response");
+      fail(r, run_error::read, "connection to " + t.where() + " closed in the middle of the response", out.ec);
       co_return;
     }
     if (out.ec) {
-      fail(r, "read", "cannot read the response from " + t.where() + ": " + out.ec.message());
+      fail(r, run_error::read, "cannot read the response from " + t.where() + ": " + out.ec.message(), out.ec);
       co_return;
     }
     const bool keep = parser.keep_alive();
@@ -390,7 +392,7 @@ bool build_message(const outgoing_request& req, const target& t, std::string& wi
   wire.clear();
   wire.append(req.method).append(" ").append(t.path).append(" HTTP/1.1\r\n");
   if (host == nullptr) wire.append("Host: ").append(t.host_header).append("\r\n");
-  if (agent == nullptr) wire.append("User-Agent: conform/0.1\r\n");
+  if (agent == nullptr) wire.append("User-Agent: conform/").append(version()).append("\r\n");
   for (const header& h : req.headers) {
     if (iequals(h.name, "content-length") || iequals(h.name, "transfer-encoding")) continue;
     if ((iequals(h.name, "host") && &h != host) || (iequals(h.name, "user-agent") && &h != agent)) continue;
@@ -407,7 +409,7 @@ bool build_message(const outgoing_request& req, const target& t, std::string& wi
 
 bool retryable(const exchange_result& r) {
   if (r.ok) return r.response.status == 502 || r.response.status == 503 || r.response.status == 504;
-  return r.error_stage != "body-limit" && r.error_stage != "url";
+  return r.error != run_error::body_limit && r.error != run_error::url;
 }
 
 // parse_target with st's origin cache: same results, errors included (a URL with a fragment or anything but
@@ -439,7 +441,7 @@ asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& 
   target t;
   std::string error;
   if (!resolve_target(st, req.url, t, error) || !build_message(req, t, wire, error)) {
-    fail(r, "url", error);
+    fail(r, run_error::url, error);
     co_return r;
   }
   const int max_attempts = 1 + std::max(0, st.opts.retries);

@@ -62,7 +62,7 @@ run_result sample_run() {
   error.file = "api/create-op.md";
   error.line = 12;
   error.outcome = verdict::error;
-  error.error_stage = "connect";
+  error.error = run_error::connect;
   error.error_message = "connection refused " + hostile;
   error.seconds = 0.001;
   run.cases.push_back(error);

@@ -39,6 +39,18 @@ transport::request_handler serve(const mock::reference_server& ref) {
   };
 }
 
+// The reference server over `set` on a loopback port: what cli wires as the default target.
+class reference_target {
+ public:
+  explicit reference_target(const fixture_set& set, mock::options opts = {})
+      : ref_(set, std::move(opts)), server_(serve(ref_)) {}
+  std::string url() const { return server_.url(); }
+
+ private:
+  mock::reference_server ref_;
+  loopback server_;
+};
+
 const case_result& find_case(const run_result& r, std::string_view id_part) {
   for (const case_result& c : r.cases)
     if (c.fixture_id.find(id_part) != std::string::npos) return c;
@@ -48,7 +60,8 @@ const case_result& find_case(const run_result& r, std::string_view id_part) {
 }
 
 std::string describe(const case_result& c) {
-  std::string s = c.fixture_id + " " + std::string(to_string(c.outcome)) + " " + c.error_stage + " " +
+  std::string s = c.fixture_id + " " + std::string(to_string(c.outcome)) + " " +
+                  std::string(stage_name(c.error)) + " " +
                   c.error_message + " " + c.skip_reason;
   for (const auto& k : c.checks)
     if (k.outcome == check_outcome::failed)
@@ -62,9 +75,12 @@ std::string property_of(const run_result& r, std::string_view name) {
   return {};
 }
 
-TEST(Runner, SeedsPassAgainstEmbeddedReferenceServer) {
+TEST(Runner, SeedsPassAgainstTheReferenceServer) {
   fixture_set set = test::seed_set();
+  reference_target target(set);
   options o;
+  o.target = target.url();
+  o.target_name = "embedded reference server";
   o.variables = test::seed_variables();
   std::size_t calls = 0, last_done = 0;
   run_result r = run_fixtures(set, o, [&](const case_result&, std::size_t done, std::size_t total) {
@@ -92,9 +108,14 @@ TEST(Runner, SeedsPassAgainstEmbeddedReferenceServer) {
   EXPECT_NE(find_case(r, "create_commsoperation_from_").url.find("/beta/communications/calls/57dab8b1-"),
             std::string::npos);
   EXPECT_EQ(property_of(r, "target").rfind("embedded reference server http://127.0.0.1:", 0), 0u);
-  EXPECT_EQ(property_of(r, "conform.version"), "0.1.0");
+  EXPECT_EQ(property_of(r, "conform.version"), std::string(version()));
   EXPECT_FALSE(r.started_at.empty());
   EXPECT_EQ(r.summary().passed, 4u);
+}
+
+TEST(Runner, NoTargetIsAConfigurationError) {
+  fixture_set set = test::seed_set();
+  EXPECT_THROW(run_fixtures(set, options{}), std::runtime_error);
 }
 
 TEST(Runner, ReplaysAgainstAnExplicitTarget) {
@@ -131,14 +152,16 @@ TEST(Runner, UnboundPlaceholderIsAnErrorAndNothingIsSent) {
   run_result r = run_fixtures(set, o);
   ASSERT_EQ(r.cases.size(), 1u);
   EXPECT_EQ(r.cases[0].outcome, verdict::error);
-  EXPECT_EQ(r.cases[0].error_stage, "placeholder");
+  EXPECT_EQ(r.cases[0].error, run_error::placeholder);
   EXPECT_NE(r.cases[0].error_message.find("{usersId}"), std::string::npos) << r.cases[0].error_message;
   EXPECT_EQ(seen.load(), 0);
 }
 
 TEST(Runner, FillPlaceholdersRunsAndSaysSo) {
   fixture_set set = test::seed_set();
+  reference_target target(set);
   options o;
+  o.target = target.url();
   o.fill_placeholders = true;
   run_result r = run_fixtures(set, o);
   EXPECT_EQ(r.summary().passed, 4u) << describe(find_case(r, "create_managedappoperation_from_"));
@@ -152,7 +175,9 @@ TEST(Runner, FillPlaceholdersRunsAndSaysSo) {
 
 TEST(Runner, OverridesSkipAndStatusAndFiltersDropCases) {
   fixture_set set = test::seed_set();
+  reference_target target(set);
   options o;
+  o.target = target.url();
   o.variables = test::seed_variables();
   o.include = {"*operation*"};
   o.exclude = {"intune_mam_*"};
@@ -177,9 +202,10 @@ TEST(Runner, FaultyServerFailsWithTheCheckThatCaughtIt) {
   fixture_set set;
   set.fixtures = {test::seed_004()};
   set.types = test::seed_set().types;
+  reference_target target(set, mock::options{{{mock::fault_kind::bad_enum, "*"}}});
   options o;
+  o.target = target.url();
   o.variables = test::seed_variables();
-  o.embedded.faults = {{mock::fault_kind::bad_enum, "*"}};
   run_result r = run_fixtures(set, o);
   ASSERT_EQ(r.cases.size(), 1u);
   EXPECT_EQ(r.cases[0].outcome, verdict::failed) << describe(r.cases[0]);
@@ -202,7 +228,8 @@ TEST(Runner, RefusedConnectionIsAnErrorWithItsStage) {
   run_result r = run_fixtures(set, o);
   ASSERT_EQ(r.cases.size(), 1u);
   EXPECT_EQ(r.cases[0].outcome, verdict::error);
-  EXPECT_EQ(r.cases[0].error_stage, "connect") << r.cases[0].error_message;
+  EXPECT_EQ(r.cases[0].error, run_error::connect) << r.cases[0].error_message;
+  EXPECT_TRUE(r.cases[0].cause) << "the system's own code is kept";
   EXPECT_EQ(r.cases[0].status, 0);
 }
 

@@ -73,14 +73,14 @@ TEST(HttpClient, GetRoundTrip) {
   outgoing_request req = get(echo.url("/v1.0/users?$top=1"));
   req.headers = {{"X-Trace", "abc"}};
   exchange_result r = fetch({}, req);
-  ASSERT_TRUE(r.ok) << r.error_stage << ": " << r.error_message;
+  ASSERT_TRUE(r.ok) << stage_name(r.error) << ": " << r.error_message;
   EXPECT_EQ(r.response.status, 200);
   EXPECT_EQ(r.response.reason, "OK");
   EXPECT_EQ(r.response.body, "hello");
   EXPECT_EQ(header_value(r.response.headers, "X-Method"), "GET");
   EXPECT_EQ(header_value(r.response.headers, "X-Target"), "/v1.0/users?$top=1");
   EXPECT_EQ(header_value(r.response.headers, "X-Host"), "127.0.0.1:" + std::to_string(echo.server().port()));
-  EXPECT_EQ(header_value(r.response.headers, "X-User-Agent"), "conform/0.1");
+  EXPECT_EQ(header_value(r.response.headers, "X-User-Agent"), "conform/" + std::string(version()));
   EXPECT_EQ(header_value(r.response.headers, "X-Trace"), "abc");
   EXPECT_EQ(r.attempts, 1);
   EXPECT_FALSE(r.retried);
@@ -140,7 +140,7 @@ TEST(HttpClient, KeepsOriginsApartWhenUrlsAlternate) {
   bool bad_rejected = false;
   client.run(requests, [&](std::size_t i, exchange_result&& r) {
     if (i == targets.size()) {
-      bad_rejected = !r.ok && r.error_stage == "url";
+      bad_rejected = !r.ok && r.error == run_error::url;
       return;
     }
     EXPECT_TRUE(r.ok) << i << ": " << r.error_message;
@@ -173,7 +173,7 @@ TEST(HttpClient, ReportsConnectionRefused) {
   }
   exchange_result r = fetch({}, get("http://127.0.0.1:" + std::to_string(port) + "/"));
   EXPECT_FALSE(r.ok);
-  EXPECT_EQ(r.error_stage, "connect");
+  EXPECT_EQ(r.error, run_error::connect);
   EXPECT_NE(r.error_message.find("refused"), std::string::npos) << r.error_message;
 }
 
@@ -184,7 +184,7 @@ TEST(HttpClient, ReportsServerClosingMidBody) {
   });
   exchange_result r = fetch({}, get("http://127.0.0.1:" + std::to_string(server.port()) + "/"));
   EXPECT_FALSE(r.ok);
-  EXPECT_EQ(r.error_stage, "read");
+  EXPECT_EQ(r.error, run_error::read);
 }
 
 TEST(HttpClient, TimesOutOnSilentServer) {
@@ -193,7 +193,7 @@ TEST(HttpClient, TimesOutOnSilentServer) {
   opts.timeout = 300ms;
   exchange_result r = fetch(opts, get("http://127.0.0.1:" + std::to_string(silent.port()) + "/"));
   EXPECT_FALSE(r.ok);
-  EXPECT_EQ(r.error_stage, "timeout");
+  EXPECT_EQ(r.error, run_error::timeout);
   EXPECT_GE(r.seconds, 0.25);
   EXPECT_LT(r.seconds, 5.0);
 }
@@ -218,7 +218,7 @@ TEST(HttpClient, TimesOutOnKeptAliveConnectionMidBody) {
   EXPECT_TRUE(results[0].ok);
   EXPECT_EQ(results[0].response.body, "ok");
   EXPECT_FALSE(results[1].ok);
-  EXPECT_EQ(results[1].error_stage, "timeout");
+  EXPECT_EQ(results[1].error, run_error::timeout);
   EXPECT_GE(results[1].seconds, 0.25);
   EXPECT_LT(results[1].seconds, 5.0);
 }
@@ -238,7 +238,7 @@ TEST(HttpClient, EnforcesBodyLimit) {
   opts.retries = 3;  // a body over the limit is not worth retrying
   exchange_result r = fetch(opts, get("http://127.0.0.1:" + std::to_string(server.port()) + "/"));
   EXPECT_FALSE(r.ok);
-  EXPECT_EQ(r.error_stage, "body-limit");
+  EXPECT_EQ(r.error, run_error::body_limit);
   EXPECT_EQ(r.attempts, 1);
 }
 
@@ -293,7 +293,7 @@ TEST(HttpClient, RetriesConnectionFaultsWithBackoff) {
   opts.backoff = 20ms;
   exchange_result r = fetch(opts, get("http://127.0.0.1:" + std::to_string(port) + "/"));
   EXPECT_FALSE(r.ok);
-  EXPECT_EQ(r.error_stage, "connect");
+  EXPECT_EQ(r.error, run_error::connect);
   EXPECT_EQ(r.attempts, 3);
   EXPECT_GE(r.seconds, 0.055);  // 20 ms + 40 ms of backoff
 }
@@ -314,7 +314,7 @@ TEST(HttpClient, ReplacesStaleKeepAliveConnectionTransparently) {
   std::vector<exchange_result> results(2);
   client.run({get(url), get(url)}, [&](std::size_t i, exchange_result&& r) { results[i] = std::move(r); });
   for (const auto& r : results) {
-    EXPECT_TRUE(r.ok) << r.error_stage << ": " << r.error_message;
+    EXPECT_TRUE(r.ok) << stage_name(r.error) << ": " << r.error_message;
     EXPECT_EQ(r.attempts, 1);
     EXPECT_EQ(r.response.body, "ok");
   }
@@ -324,7 +324,7 @@ TEST(HttpClient, RejectsBadUrls) {
   for (const char* url : {"not a url", "ftp://127.0.0.1/x", "/relative/path", "http:///nohost"}) {
     exchange_result r = fetch({}, get(url));
     EXPECT_FALSE(r.ok) << url;
-    EXPECT_EQ(r.error_stage, "url") << url;
+    EXPECT_EQ(r.error, run_error::url) << url;
     EXPECT_FALSE(r.error_message.empty()) << url;
   }
 }
@@ -334,7 +334,7 @@ TEST(HttpClient, NeverPutsHeaderValuesInErrors) {
   req.headers = {{"Authorization", "Bearer secret\r\ninjected"}};
   exchange_result r = fetch({}, req);
   EXPECT_FALSE(r.ok);
-  EXPECT_EQ(r.error_stage, "url");
+  EXPECT_EQ(r.error, run_error::url);
   EXPECT_EQ(r.error_message.find("secret"), std::string::npos) << r.error_message;
 }
 
@@ -344,7 +344,7 @@ TEST(HttpClient, ReachesIpv6Literal) {
   echo_server echo(sopts);
   if (echo.ec()) GTEST_SKIP() << "no IPv6 loopback here: " << echo.ec().message();
   exchange_result r = fetch({}, get("http://[::1]:" + std::to_string(echo.server().port()) + "/six"));
-  ASSERT_TRUE(r.ok) << r.error_stage << ": " << r.error_message;
+  ASSERT_TRUE(r.ok) << stage_name(r.error) << ": " << r.error_message;
   EXPECT_EQ(header_value(r.response.headers, "X-Host"), "[::1]:" + std::to_string(echo.server().port()));
 }
 
@@ -388,7 +388,7 @@ TEST(HttpsClient, VerifiesServerWithCaFile) {
   opts.cacert = k.ca_cert;
   for (const char* host : {"localhost", "127.0.0.1"}) {
     exchange_result r = fetch(opts, get(server.url(host)));
-    ASSERT_TRUE(r.ok) << host << ": " << r.error_stage << ": " << r.error_message;
+    ASSERT_TRUE(r.ok) << host << ": " << stage_name(r.error) << ": " << r.error_message;
     EXPECT_EQ(r.response.body, "secure /tls");
   }
 }
@@ -400,7 +400,7 @@ TEST(HttpsClient, RejectsUntrustedCertificate) {
   ASSERT_FALSE(server.ec());
   exchange_result r = fetch({}, get(server.url("localhost")));  // system store only: the test CA is unknown
   EXPECT_FALSE(r.ok);
-  EXPECT_EQ(r.error_stage, "tls");
+  EXPECT_EQ(r.error, run_error::tls);
   EXPECT_NE(r.error_message.find("certificate"), std::string::npos) << r.error_message;
 }
 
@@ -414,7 +414,7 @@ TEST(HttpsClient, RejectsWrongHostName) {
   for (const char* host : {"localhost", "127.0.0.1"}) {
     exchange_result r = fetch(opts, get(server.url(host)));
     EXPECT_FALSE(r.ok) << host;
-    EXPECT_EQ(r.error_stage, "tls") << host;
+    EXPECT_EQ(r.error, run_error::tls) << host;
     EXPECT_NE(r.error_message.find("mismatch"), std::string::npos) << r.error_message;
   }
 }
@@ -427,7 +427,7 @@ TEST(HttpsClient, AcceptsAnyCertificateWithoutVerification) {
   client_options opts;
   opts.verify_tls = false;
   exchange_result r = fetch(opts, get(server.url("127.0.0.1")));
-  ASSERT_TRUE(r.ok) << r.error_stage << ": " << r.error_message;
+  ASSERT_TRUE(r.ok) << stage_name(r.error) << ": " << r.error_message;
   EXPECT_EQ(r.response.body, "secure /tls");
 }
 

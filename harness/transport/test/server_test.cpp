@@ -125,7 +125,7 @@ TEST(HttpServer, ResetReplyClosesWithoutAnswer) {
   client.run({{"GET", "http://127.0.0.1:" + std::to_string(s.server.port()) + "/reset", {}, ""}},
              [&](std::size_t, exchange_result&& x) { r = std::move(x); });
   EXPECT_FALSE(r.ok);
-  EXPECT_EQ(r.error_stage, "read");
+  EXPECT_EQ(r.error, run_error::read);
   EXPECT_TRUE(starts_with(s.exchange(normal_request), "HTTP/1.1 200"));
 }
 

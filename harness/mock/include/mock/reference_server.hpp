@@ -64,8 +64,6 @@ struct reply {
   std::string fixture_id;  // fixture that answered, "" when none
 };
 
-// Request header naming the fixture the client replays; picks it among fixtures documented on the same route.
-inline constexpr std::string_view fixture_header = "X-Conform-Fixture";
 // Response header describing each fault applied: "<kind> <json-pointer>", e.g. "drop-property /status".
 inline constexpr std::string_view fault_header = "X-Conform-Fault";
 
@@ -98,8 +96,5 @@ class reference_server {
   std::uint64_t guid_base_ = 0;
   mutable std::atomic<std::uint64_t> guid_counter_{0};
 };
-
-// Shell-style glob on whole strings: '*' any run of characters (also '/'), '?' exactly one. Case-sensitive.
-bool glob_match(std::string_view glob, std::string_view text);
 
 }  // namespace conform::mock

@@ -116,4 +116,15 @@ std::string to_lower(std::string_view s);
 std::string_view trim(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 
+// Shell-style glob on whole strings: '*' any run of characters (also '/'), '?' exactly one. Case-sensitive.
+// Selects fixtures by id (run --filter, serve --fault KIND@GLOB, suite waivers).
+bool glob_match(std::string_view glob, std::string_view text);
+
+// Request header naming the fixture a client replays; the reference server picks that example among those
+// documented on the same route.
+inline constexpr std::string_view fixture_header = "X-Conform-Fixture";
+
+// conform's version, from CMake's project(VERSION).
+std::string_view version() noexcept;
+
 }  // namespace conform

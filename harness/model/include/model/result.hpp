@@ -3,6 +3,8 @@
 //   output: case_result{verdict=failed, checks=[{check=status, expected="201", actual="500"}]}
 #pragma once
 
+#include "model/error.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -50,9 +52,9 @@ struct case_result {
   verdict outcome = verdict::passed;
   std::vector<check_result> checks;  // failed, skipped and note results (passed ones are only counted, below)
   std::size_t passed_checks = 0;     // checks that passed; their results are dropped to keep large runs small
-  std::string
-      error_stage;  // "resolve", "connect", "tls", "write", "read", "timeout", "body-limit", "placeholder"
-  std::string error_message;  // for verdict::error
+  std::error_code error;       // for verdict::error: a run_error (its stage_name goes into reports)
+  std::error_code cause;       // what the system or the TLS library said underneath, when anything
+  std::string error_message;  // for verdict::error: readable, names what was tried
   std::string skip_reason;    // for verdict::skipped
   int status = 0;             // status received, 0 when none
   double seconds = 0.0;

@@ -1,12 +1,10 @@
 // conform::run — replays fixtures over transport, checks the answers, returns results as data.
 //   input : fixture{POST https://graph.microsoft.com/beta/communications/calls/{callId}/operations},
-//   target="",
-//           variables={callId=57dab8b1-...}
+//           target="http://127.0.0.1:PORT", variables={callId=57dab8b1-...}
 //   output: run_result{cases=[case_result{outcome=passed, url="http://127.0.0.1:PORT/beta/.../operations"}]}
 #pragma once
 
 #include "check/check.hpp"
-#include "mock/reference_server.hpp"
 #include "model/fixture.hpp"
 #include "model/result.hpp"
 
@@ -29,7 +27,8 @@ struct fixture_override {
 };
 
 struct options {
-  std::string target;  // base URL replacing the documented scheme+host; "" = embedded reference server
+  std::string target;  // base URL replacing the documented scheme+host (required)
+  std::string target_name;  // how reports name the target when it is not the URL ("embedded reference server")
   std::map<std::string, std::string, std::less<>> variables;  // placeholder name -> value
   header_list headers;                      // added to every request, replacing documented ones of that name
   std::vector<std::string> secret_headers;  // header names whose values are redacted (beyond the defaults)
@@ -48,8 +47,6 @@ struct options {
   std::vector<std::string> exclude;
   std::map<std::string, fixture_override, std::less<>> overrides;  // by fixture id
   bool fill_placeholders = false;  // unbound placeholders get generated values instead of an error
-  std::string conform_version = "0.1.0";
-  mock::options embedded;  // the embedded reference server's options (faults make failing runs in tests)
 };
 
 // One request ready to send, or the reason it cannot be.
@@ -117,7 +114,7 @@ using progress_fn = std::function<void(const case_result&, std::size_t done, std
 
 // Replays every selected fixture and checks the answers. Cases come back in fixture order; progress is called
 // once per case as it completes (from the calling thread). Throws std::runtime_error for configuration
-// mistakes only (unreadable cacert, embedded server that cannot start).
+// mistakes only (no target, unreadable cacert).
 run_result run_fixtures(const fixture_set& set, const options& opts, const progress_fn& progress = {});
 
 // A suite file: JSON with comments and trailing commas, the same settings as the command line. Every field is

@@ -4,12 +4,14 @@
 //   headers=[...], body="{...}"}, attempts=1}
 #pragma once
 
+#include "model/error.hpp"
 #include "model/exchange.hpp"
 
 #include <chrono>
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace conform::transport {
@@ -35,7 +37,8 @@ struct outgoing_request {
 struct exchange_result {
   bool ok = false;            // a complete HTTP response was received
   http_response response;     // valid when ok
-  std::string error_stage;    // "url", "resolve", "connect", "tls", "write", "read", "timeout", "body-limit"
+  std::error_code error;      // a run_error: url, resolve, connect, tls, write, read, timeout, body_limit
+  std::error_code cause;      // the underlying Asio/OpenSSL/system code, when there is one
   std::string error_message;  // readable, never containing header values (they may be secrets)
   int attempts = 0;
   bool retried = false;  // succeeded only after a retry
