@@ -1,11 +1,10 @@
 #include "report/report.hpp"
+#include "test/test_support.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 
@@ -76,52 +75,15 @@ run_result sample_run() {
   return run;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "conform-report-XXXXXX").string();
-    path_ = ::mkdtemp(templ.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-bool have_xmllint() {
-  return std::system("xmllint --version >/dev/null 2>&1") == 0;
-}
-
-// Runs xmllint; returns its diagnostics (empty on success) so a failure shows why.
-std::string xmllint(const fs::path& schema, const fs::path& file) {
-  fs::path log = file;
-  log += ".log";
-  std::string cmd = "xmllint --noout --schema '" + schema.string() + "' '" + file.string() + "' >'" +
-                    log.string() + "' 2>&1";
-  int rc = std::system(cmd.c_str());
-  if (rc == 0) return "";
-  std::ifstream in(log);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return "xmllint failed (" + std::to_string(rc) + "): " + ss.str();
-}
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-const fs::path junit_dir = fs::path(CONFORM_SOURCE_DIR) / "harness" / "report" / "test" / "schemas";
+using test_support::have_xmllint;
+using test_support::read_file;
+using test_support::schema_dir;
+using test_support::TempDir;
+using test_support::xmllint;
 
 TEST(JunitWriter, WholeReportValidatesAgainstJenkinsSchema) {
   if (!have_xmllint()) GTEST_SKIP() << "xmllint not installed";
-  fs::path xsd = junit_dir / "jenkins-junit-10.xsd";
+  fs::path xsd = schema_dir / "jenkins-junit-10.xsd";
   if (!fs::exists(xsd)) GTEST_SKIP() << "schema missing: " << xsd;
   TempDir dir;
   std::error_code ec;
@@ -132,7 +94,7 @@ TEST(JunitWriter, WholeReportValidatesAgainstJenkinsSchema) {
 
 TEST(JunitWriter, EverySuiteValidatesAgainstSurefireSchema) {
   if (!have_xmllint()) GTEST_SKIP() << "xmllint not installed";
-  fs::path xsd = junit_dir / "surefire-test-report-3.0.xsd";
+  fs::path xsd = schema_dir / "surefire-test-report-3.0.xsd";
   if (!fs::exists(xsd)) GTEST_SKIP() << "schema missing: " << xsd;
   TempDir dir;
   auto suites = junit_surefire_suites(sample_run());
@@ -150,7 +112,7 @@ TEST(JunitWriter, EverySuiteValidatesAgainstSurefireSchema) {
 
 TEST(JunitWriter, SuitesExtractedFromWholeReportValidateAgainstSurefire) {
   if (!have_xmllint()) GTEST_SKIP() << "xmllint not installed";
-  fs::path xsd = junit_dir / "surefire-test-report-3.0.xsd";
+  fs::path xsd = schema_dir / "surefire-test-report-3.0.xsd";
   if (!fs::exists(xsd)) GTEST_SKIP() << "schema missing: " << xsd;
   junit_options opts;
   opts.host_and_time = false;
@@ -175,7 +137,7 @@ TEST(JunitWriter, EmptyRunIsValid) {
   std::error_code ec;
   write_file_atomic(dir.path() / "empty.xml", junit_xml(run_result{}), ec);
   ASSERT_FALSE(ec);
-  EXPECT_EQ(xmllint(junit_dir / "jenkins-junit-10.xsd", dir.path() / "empty.xml"), "");
+  EXPECT_EQ(xmllint(schema_dir / "jenkins-junit-10.xsd", dir.path() / "empty.xml"), "");
 }
 
 TEST(JunitWriter, EscapesControlBytesAndInvalidUtf8) {
