@@ -53,10 +53,10 @@ const std::string hostile =
     "ctl\x01\x08 esc\x1b[31mred\x1b[0m bad\xff\xfe utf8 \xe2\x82 cut ]]> \"q\" 'a' <&> "
     "tab\there crlf\r\nnext caf\xc3\xa9 \xe2\x9c\x93 nonchar\xef\xbf\xbe end";
 
-// The only place that sets an error stage: the model is about to turn it from a string into an enum.
-void set_error(case_result& c, std::string_view stage, std::string message) {
+void set_error(case_result& c, run_error stage, std::string message, std::error_code cause = {}) {
   c.outcome = verdict::error;
-  c.error_stage = std::string(stage);
+  c.error = stage;
+  c.cause = cause;
   c.error_message = std::move(message);
 }
 
@@ -105,7 +105,8 @@ run_result golden_run() {
   refused.url = "http://127.0.0.1:8080/v1.0/operations";
   refused.seconds = 0.001;
   refused.attempts = 1;
-  set_error(refused, "connect", "connection refused by 127.0.0.1:8080: " + hostile);
+  set_error(refused, run_error::connect, "connection refused by 127.0.0.1:8080: " + hostile,
+            std::make_error_code(std::errc::connection_refused));
   run.cases.push_back(refused);
 
   case_result failed = on_page("get-user", "get_user_select", "api/user-get.md", 90);
@@ -156,7 +157,7 @@ run_result golden_run() {
   timed_out.url = "http://127.0.0.1:8080/v1.0/items?$top=2&$skip=2";
   timed_out.seconds = 0.5;
   timed_out.attempts = 1;
-  set_error(timed_out, "timeout", "no response within 500 ms (read)");
+  set_error(timed_out, run_error::timeout, "no response within 500 ms (read)");
   run.cases.push_back(timed_out);
 
   // Nothing to say about it: the JUnit testcase is an empty element.
