@@ -8,9 +8,22 @@ namespace conform::report {
 
 namespace {
 
-// Server-controlled text must not drive the terminal (escape sequences) or break lines unexpectedly.
+// Server-controlled text must not drive the terminal (escape sequences) or break lines unexpectedly: after
+// xml_clean (no C0 controls but tab, CR and LF; valid UTF-8) line breaks and tabs show as \r, \n and \t.
 std::string clean(std::string_view s) {
-  return xml_clean(s);
+  std::string kept = xml_clean(s), out;
+  out.reserve(kept.size());
+  for (char c : kept) {
+    if (c == '\r')
+      out += "\\r";
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else
+      out += c;
+  }
+  return out;
 }
 
 std::string location(const case_result& c) {
