@@ -4,6 +4,7 @@
 #pragma once
 
 #include "mock/reference_server.hpp"
+#include "model/contract.hpp"
 #include "model/fixture.hpp"
 
 #include <boost/json/object.hpp>
@@ -86,27 +87,14 @@ class route_index {
 // Route for one fixture, or an empty-segment route when the URL has no usable path.
 route make_route(const fixture& f);
 
-std::string pointer_escape(std::string_view key);
 std::uint64_t fnv1a(std::uint64_t seed, std::string_view a, std::string_view b);
 
-// Where the documented properties of a JSON object come from: the fixture's table and/or a named type.
-struct type_context {
-  const std::vector<property>* table = nullptr;
-  const type_def* type = nullptr;
-};
-const property* find_property(const type_context& ctx, std::string_view name);
-// Context for the members of `v`, the value of property `p` inside an object.
-type_context child_context(const fixture_set& set, const property* p, const boost::json::value& v);
-// Context of the response body's top-level object (or of each element of "value" for collections).
-type_context response_context(const fixture& f, const fixture_set& set, const boost::json::value& body);
 // Whether the documented body is a collection ({"value": [...]}): flagged by the docs, or nothing but
 // "value".
 bool is_collection_body(const fixture& f, const boost::json::object& body);
 // The object the body's property-level faults bend: the body itself, or value[0] of a collection.
 boost::json::object* fault_target(const fixture& f, boost::json::value& body, std::string& pointer_prefix);
 
-std::string element_type(std::string_view type);  // "Collection(X)" -> "X"; anything else unchanged
-bool is_timestamp_type(std::string_view type);
 bool is_annotation(std::string_view key);  // "@odata.type", "name@odata.nextLink"
 
 // Makes the documented example real: placeholder values -> valid values of their documented type,
@@ -117,7 +105,7 @@ struct synth_env {
   std::string (*make_guid)(const void* ctx);
   const void* guid_ctx;
 };
-void synthesize(boost::json::value& v, const type_context& ctx, const synth_env& env);
+void synthesize(boost::json::value& v, const property_scope& scope, const synth_env& env);
 void synthesize_body(const fixture& f, boost::json::value& body, const synth_env& env);
 
 std::string utc_now();

@@ -1,4 +1,3 @@
-#include "check/check.hpp"
 #include "detail.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -51,7 +50,7 @@ std::string wrong_type(const picker& pk, json::object& target, const std::string
   if (key == nullptr) return {};
   json::value& v = target[*key];
   v = bent(v);
-  return header_value(fault_kind::wrong_type, prefix + "/" + pointer_escape(*key));
+  return header_value(fault_kind::wrong_type, prefix + "/" + pointer_token(*key));
 }
 
 std::string wrong_type_fallback(fault_kind wanted, const picker& pk, json::object& target,
@@ -71,7 +70,7 @@ void collect_leaves(json::value& v, const std::string& pointer, int depth, std::
   if (v.is_object()) {
     for (auto& m : v.get_object()) {
       if (is_annotation(m.key())) continue;
-      std::string p = pointer + "/" + pointer_escape(m.key());
+      std::string p = pointer + "/" + pointer_token(m.key());
       if (is_scalar(m.value()))
         out.push_back({&m.value(), p});
       else
@@ -135,7 +134,7 @@ std::string apply_json_fault(fault_kind kind, const fault_input& in, json::value
   std::string prefix;
   json::object* target = fault_target(in.f, body, prefix);
   if (target == nullptr) return not_applicable(kind);
-  type_context ctx = response_context(in.f, in.set, body);
+  const property_scope scope = response_scope(in.f, in.set, body);
 
   switch (kind) {
     case fault_kind::drop_property: {
@@ -143,7 +142,7 @@ std::string apply_json_fault(fault_kind kind, const fault_input& in, json::value
       std::vector<std::string> required, documented, any;
       for (auto& m : *target) {
         if (is_annotation(m.key())) continue;
-        const property* p = find_property(ctx, m.key());
+        const property* p = scope.find(m.key());
         if (p != nullptr && p->required) required.emplace_back(m.key());
         if (p != nullptr) documented.emplace_back(m.key());
         any.emplace_back(m.key());
@@ -152,7 +151,7 @@ std::string apply_json_fault(fault_kind kind, const fault_input& in, json::value
                                : !documented.empty() ? pk.pick(documented)
                                                      : pk.pick(any);
       if (key == nullptr) return not_applicable(kind);
-      std::string pointer = prefix + "/" + pointer_escape(*key);
+      std::string pointer = prefix + "/" + pointer_token(*key);
       target->erase(*key);
       return header_value(kind, pointer);
     }
@@ -163,26 +162,26 @@ std::string apply_json_fault(fault_kind kind, const fault_input& in, json::value
     case fault_kind::bad_enum: {
       std::vector<std::string> keys;
       for (auto& m : *target) {
-        const property* p = is_annotation(m.key()) ? nullptr : find_property(ctx, m.key());
+        const property* p = is_annotation(m.key()) ? nullptr : scope.find(m.key());
         if (p != nullptr && !p->enum_values.empty() && m.value().is_string()) keys.emplace_back(m.key());
       }
       const std::string* key = pk.pick(keys);
       if (key == nullptr) return wrong_type_fallback(kind, pk, *target, prefix);
       (*target)[*key] = bogus_enum;
-      return header_value(kind, prefix + "/" + pointer_escape(*key));
+      return header_value(kind, prefix + "/" + pointer_token(*key));
     }
     case fault_kind::bad_timestamp: {
       std::vector<std::string> keys;
       for (auto& m : *target) {
         if (is_annotation(m.key()) || !m.value().is_string()) continue;
-        const property* p = find_property(ctx, m.key());
-        if ((p != nullptr && is_timestamp_type(p->type)) || check::is_timestamp(m.value().get_string()))
+        const property* p = scope.find(m.key());
+        if ((p != nullptr && read_type(p->type).kind == value_kind::timestamp) || is_timestamp(m.value().get_string()))
           keys.emplace_back(m.key());
       }
       const std::string* key = pk.pick(keys);
       if (key == nullptr) return wrong_type_fallback(kind, pk, *target, prefix);
       (*target)[*key] = "not-a-timestamp";
-      return header_value(kind, prefix + "/" + pointer_escape(*key));
+      return header_value(kind, prefix + "/" + pointer_token(*key));
     }
     case fault_kind::odata_type:
       (*target)["@odata.type"] = bogus_type;
@@ -194,7 +193,7 @@ std::string apply_json_fault(fault_kind kind, const fault_input& in, json::value
       std::vector<leaf> leaves;
       for (auto& m : *target) {
         if (is_annotation(m.key()) || is_scalar(m.value())) continue;
-        collect_leaves(m.value(), prefix + "/" + pointer_escape(m.key()), 1, leaves);
+        collect_leaves(m.value(), prefix + "/" + pointer_token(m.key()), 1, leaves);
       }
       const leaf* l = pk.pick(leaves);
       if (l == nullptr) return wrong_type_fallback(kind, pk, *target, prefix);

@@ -1,6 +1,5 @@
 #include "mock/reference_server.hpp"
 
-#include "check/check.hpp"
 #include "detail.hpp"
 
 #include <boost/json/parse.hpp>
@@ -146,7 +145,7 @@ bool documents_json_body(const fixture& f) {
   if (f.request.json) return true;
   const header* ct = find_header(f.request.headers, "Content-Type");
   std::string_view body = f.request.body;
-  return ct != nullptr && check::is_json_media_type(ct->value) &&
+  return ct != nullptr && is_json_media_type(ct->value) &&
          body.find_first_not_of(" \t\r\n") != std::string_view::npos;
 }
 
@@ -155,18 +154,15 @@ std::string validate_request(const fixture& f, const fixture_set& set,
                              const std::optional<json::value>& body) {
   if (!body || !body->is_object()) return {};
   const json::object& o = body->get_object();
-  detail::type_context ctx{&set.properties_of(f), nullptr};
-  if (auto it = o.find("@odata.type"); it != o.end() && it->value().is_string())
-    ctx.type = set.find_type(it->value().get_string());
-  if (ctx.type == nullptr && !f.response.odata_type.empty()) ctx.type = set.find_type(f.response.odata_type);
+  const property_scope scope = request_scope(f, set, *body);
   std::vector<check_result> failures;
-  check::options opts;
+  validate_options opts;
   opts.null_always_valid = true;  // the docs send null to clear a property
   for (const auto& m : o) {
     if (detail::is_annotation(m.key())) continue;
-    const property* p = detail::find_property(ctx, m.key());
+    const property* p = scope.find(m.key());
     if (p == nullptr) continue;
-    check::validate_value(m.value(), *p, set, "/" + detail::pointer_escape(m.key()), opts, failures);
+    validate_value(m.value(), *p, set, pointer_child("", m.key()), opts, failures);
     auto bad = std::find_if(failures.begin(), failures.end(),
                             [](const check_result& c) { return c.outcome == check_outcome::failed; });
     if (bad != failures.end()) {
@@ -204,7 +200,7 @@ void echo_into(json::value& documented, const json::value& sent, std::size_t dep
   // Where only the documented value says what belongs here, a value of another kind (text where the docs show
   // a date-time, a string where they show a number) is not what the docs' server would store.
   auto kind = [](const json::value& v) {
-    if (v.is_string()) return check::is_timestamp(v.get_string()) ? 't' : 's';
+    if (v.is_string()) return is_timestamp(v.get_string()) ? 't' : 's';
     return v.is_number() ? 'n' : v.is_bool() ? 'b' : v.is_null() ? '0' : 'c';
   };
   char was = kind(documented), now = kind(sent);
@@ -366,14 +362,14 @@ reply reference_server::answer(const http_request& req) const {
                   res.status < 300 && doc->is_object() && body && body->is_object() &&
                   !f.response.is_collection;
     if (echoes) {
-      detail::type_context ctx = detail::response_context(f, fixtures_, *doc);
+      const property_scope scope = response_scope(f, fixtures_, *doc);
       for (const auto& m : body->get_object()) {
         // A null the client sent clears the property; the docs' response still shows what they show.
         if (m.key().rfind("@odata.", 0) == 0 || m.value().is_null()) continue;
         // A parameter of an action ("item" of createUploadSession) is not a member of the resource: only
         // members the response documents come back, or any when the example is truncated.
         if (!f.response.truncated && !doc->get_object().contains(m.key()) &&
-            detail::find_property(ctx, m.key()) == nullptr)
+            scope.find(m.key()) == nullptr)
           continue;
         echo_into(doc->get_object()[m.key()], m.value(), 0);
       }
@@ -399,7 +395,7 @@ reply reference_server::answer(const http_request& req) const {
   if (doc) {
     res.body = json::serialize(*doc);
     const header* ct = find_header(res.headers, "Content-Type");
-    if (ct == nullptr || !check::is_json_media_type(ct->value))
+    if (ct == nullptr || !is_json_media_type(ct->value))
       set_header(res.headers, "Content-Type", "application/json");
   } else {
     res.body = f.response.body;

@@ -373,18 +373,6 @@ route make_route(const fixture& f) {
   return r;
 }
 
-std::string pointer_escape(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out.push_back(c);
-  }
-  return out;
-}
 
 std::uint64_t fnv1a(std::uint64_t seed, std::string_view a, std::string_view b) {
   std::uint64_t h = 14695981039346656037ull;

@@ -1,4 +1,3 @@
-#include "check/check.hpp"
 #include "detail.hpp"
 
 #include <algorithm>
@@ -12,34 +11,21 @@ namespace json = boost::json;
 
 namespace {
 
-bool type_is(std::string_view t, std::initializer_list<std::string_view> names) {
-  std::string l = to_lower(t);
-  if (l.rfind("edm.", 0) == 0) l.erase(0, 4);
-  for (std::string_view n : names)
-    if (l == n) return true;
-  return false;
+sample_env samples(const synth_env& env) {
+  return {env.now, [&env] { return env.make_guid(env.guid_ctx); }};
 }
 
 // A valid value for a placeholder string, or nullopt when the documented text should stay as it is.
 std::optional<json::value> real_value(std::string_view text, std::string_view key, const property* p,
                                       const synth_env& env) {
-  std::string ph = check::placeholder_type(text);
+  std::string ph = placeholder_type(text);
   if (ph.empty()) return std::nullopt;
   if (p != nullptr && !p->enum_values.empty()) return json::value(p->enum_values.front());
   // The table's type wins, except that a plain "String" column says less than "String (timestamp)".
-  std::string type = p != nullptr ? element_type(p->type) : std::string{};
-  if (type.empty() || type_is(type, {"string"})) type = ph;
-  if (is_timestamp_type(type)) return json::value(env.now);
-  if (type_is(type, {"date"})) return json::value(env.now.substr(0, 10));
-  if (type_is(type, {"timeofday"})) return json::value(env.now.substr(11, 8));
-  if (type_is(type, {"duration"})) return json::value("PT1H");
-  if (type_is(type, {"guid"}) || (iequals(key, "id") && type_is(type, {"string"})))
-    return json::value(env.make_guid(env.guid_ctx));
-  if (type_is(type, {"int16", "int32", "int64", "integer", "int", "byte", "sbyte", "long", "double", "single",
-                     "decimal", "number", "float"}))
-    return json::value(std::int64_t{0});  // an integer is a valid Double too, and serialises as "0" not "0E0"
-  if (type_is(type, {"boolean", "bool"})) return json::value(false);
-  return std::nullopt;
+  value_kind kind = p != nullptr ? read_type(p->type).kind : value_kind::unknown;
+  if (p == nullptr || kind == value_kind::string || read_type(p->type).element.empty()) kind = read_type(ph).kind;
+  if (kind == value_kind::string && iequals(key, "id")) kind = value_kind::guid;
+  return sample_value(kind, samples(env));
 }
 
 // Whether `v` fails validation as a value of `p` at its own level (nested objects are synthesized member by
@@ -47,7 +33,7 @@ std::optional<json::value> real_value(std::string_view text, std::string_view ke
 bool invalid_for(const json::value& v, const property& p, const synth_env& env) {
   if (v.is_null()) return false;  // nullability is the docs' statement, not a value to repair
   std::vector<check_result> found;
-  check::validate_value(v, p, env.set, "", check::options{}, found);
+  validate_value(v, p, env.set, "", validate_options{}, found);
   for (const check_result& c : found)
     if (c.outcome == check_outcome::failed && (c.pointer.empty() || v.is_array())) return true;
   return false;
@@ -56,21 +42,13 @@ bool invalid_for(const json::value& v, const property& p, const synth_env& env) 
 // A valid value of the documented type of `p` (one element's type for collections); nullopt when the type
 // says nothing a generated value could satisfy better than the documented one.
 std::optional<json::value> generated_for(std::string_view key, const property& p, const synth_env& env) {
-  std::string type = element_type(p.type);
+  const type_ref t = read_type(p.type);
   // Members listed for a primitive ("true, false" for a Boolean) are its values, not strings to send.
-  if (!p.enum_values.empty() && (type_is(type, {"string"}) || check::placeholder_type(type).empty()))
+  if (!p.enum_values.empty() && (t.kind == value_kind::string || t.kind == value_kind::unknown))
     return json::value(p.enum_values.front());
-  if (is_timestamp_type(type)) return json::value(env.now);
-  if (type_is(type, {"date"})) return json::value(env.now.substr(0, 10));
-  if (type_is(type, {"timeofday"})) return json::value(env.now.substr(11, 8));
-  if (type_is(type, {"duration"})) return json::value("PT1H");
-  if (type_is(type, {"guid"})) return json::value(env.make_guid(env.guid_ctx));
-  if (type_is(type, {"int16", "int32", "int64", "integer", "int", "byte", "sbyte", "long", "double", "single",
-                     "decimal", "number", "float"}))
-    return json::value(std::int64_t{0});
-  if (type_is(type, {"boolean", "bool"})) return json::value(false);
-  if (type_is(type, {"string", "binary", "stream"})) return json::value(std::string(key) + " value");
-  if (env.set.find_type(type) != nullptr) return json::value(json::object{});
+  if (auto v = sample_value(t.kind, samples(env))) return v;
+  if (t.kind == value_kind::string) return json::value(std::string(key) + " value");
+  if (env.set.find_type(t.element) != nullptr) return json::value(json::object{});
   return std::nullopt;
 }
 
@@ -79,12 +57,12 @@ std::optional<json::value> generated_for(std::string_view key, const property& p
 // value.
 void repair(std::string_view key, json::value& v, const property& p, const synth_env& env) {
   if (!invalid_for(v, p, env)) return;
-  bool collection = to_lower(p.type).find("collection(") != std::string::npos;
-  if (collection) {
+  const type_ref t = read_type(p.type);
+  if (t.collection) {
     // One item documented where the type says a collection of them: the collection holding that item.
     if (!v.is_array()) v = json::array{std::move(v)};
     property item = p;
-    item.type = element_type(p.type);
+    item.type = std::string(t.element);
     for (json::value& e : v.get_array())
       if (invalid_for(e, item, env))
         if (auto r = generated_for(key, item, env)) e = std::move(*r);
@@ -133,11 +111,11 @@ void synthesize_member(std::string_view key, json::value& v, const property* p, 
     if (auto r = real_value(v.get_string(), key, p, env)) v = std::move(*r);
     if (p != nullptr) documented_spelling(v, *p);
   } else if (v.is_object()) {
-    synthesize(v, child_context(env.set, p, v), env);
+    synthesize(v, scope_of(env.set, v, p), env);
   } else if (v.is_array()) {
     for (json::value& e : v.get_array()) {
       if (e.is_object())
-        synthesize(e, child_context(env.set, p, e), env);
+        synthesize(e, scope_of(env.set, e, p), env);
       else if (e.is_string()) {
         if (auto r = real_value(e.get_string(), key, p, env)) e = std::move(*r);
         if (p != nullptr) documented_spelling(e, *p);
@@ -149,66 +127,23 @@ void synthesize_member(std::string_view key, json::value& v, const property* p, 
 
 }  // namespace
 
-std::string element_type(std::string_view type) {
-  std::string_view t = type;
-  while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
-  while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
-  if (t.size() > 11 && iequals(t.substr(0, 11), "collection(") && t.back() == ')')
-    t = t.substr(11, t.size() - 12);
-  return std::string(t);
-}
 
-bool is_timestamp_type(std::string_view type) {
-  std::string l = to_lower(type);
-  return l.find("timestamp") != std::string::npos || l.find("datetime") != std::string::npos;
-}
 
 bool is_annotation(std::string_view key) {
   return key.find('@') != std::string_view::npos;
 }
 
-const property* find_property(const type_context& ctx, std::string_view name) {
-  auto search = [name](const std::vector<property>& props) -> const property* {
-    for (const property& p : props)
-      if (p.name == name) return &p;
-    for (const property& p : props)
-      if (iequals(p.name, name)) return &p;
-    return nullptr;
-  };
-  if (ctx.table != nullptr)
-    if (const property* p = search(*ctx.table)) return p;
-  if (ctx.type != nullptr)
-    if (const property* p = search(ctx.type->properties)) return p;
-  return nullptr;
-}
 
-type_context child_context(const fixture_set& set, const property* p, const json::value& v) {
-  type_context ctx;
-  if (v.is_object())
-    if (auto it = v.get_object().find("@odata.type"); it != v.get_object().end() && it->value().is_string())
-      ctx.type = set.find_type(it->value().get_string());
-  if (ctx.type == nullptr && p != nullptr) ctx.type = set.find_type(p->type);
-  return ctx;
-}
 
-type_context response_context(const fixture& f, const fixture_set& set, const json::value& body) {
-  type_context ctx{&set.properties_of(f), nullptr};
-  if (!f.response.odata_type.empty()) ctx.type = set.find_type(f.response.odata_type);
-  if (ctx.type == nullptr && body.is_object())
-    if (auto it = body.get_object().find("@odata.type");
-        it != body.get_object().end() && it->value().is_string())
-      ctx.type = set.find_type(it->value().get_string());
-  return ctx;
-}
 
-void synthesize(json::value& v, const type_context& ctx, const synth_env& env) {
+void synthesize(json::value& v, const property_scope& scope, const synth_env& env) {
   if (!v.is_object()) return;
   json::object& o = v.get_object();
   fix_odata_type(o);
   for (auto& member : o) {
     std::string_view key = member.key();
     if (is_annotation(key)) continue;
-    synthesize_member(key, member.value(), find_property(ctx, key), env);
+    synthesize_member(key, member.value(), scope.find(key), env);
   }
 }
 
@@ -222,7 +157,7 @@ static void add_required(const fixture& f, json::value& v, const synth_env& env)
     if (std::any_of(f.optional_properties.begin(), f.optional_properties.end(),
                     [&p](const std::string& n) { return iequals(n, p.name); }))
       continue;
-    if (to_lower(p.type).find("collection(") != std::string::npos)
+    if (read_type(p.type).collection)
       o[p.name] = json::array{};
     else if (auto g = generated_for(p.name, p, env))
       o[p.name] = std::move(*g);
@@ -240,10 +175,10 @@ bool is_collection_body(const fixture& f, const json::object& body) {
 }
 
 void synthesize_body(const fixture& f, json::value& body, const synth_env& env) {
-  type_context ctx = response_context(f, env.set, body);
+  const property_scope scope = response_scope(f, env.set, body);
   // The docs name the type (annotation) even where the example leaves "@odata.type" out; a real server states
   // it, so the answer does too.
-  std::string named = element_type(f.response.odata_type);
+  std::string named(read_type(f.response.odata_type).element);
   if (!named.empty() && named.front() != '#') named.insert(named.begin(), '#');
   auto name_type = [&named](json::value& v) {
     if (!named.empty() && v.is_object() && !v.get_object().contains("@odata.type"))
@@ -253,7 +188,7 @@ void synthesize_body(const fixture& f, json::value& body, const synth_env& env) 
     if (body.is_array())
       for (json::value& e : body.get_array()) {
         name_type(e);
-        synthesize(e, ctx, env);
+        synthesize(e, scope, env);
       }
     return;
   }
@@ -262,14 +197,14 @@ void synthesize_body(const fixture& f, json::value& body, const synth_env& env) 
   bool collection = value != o.end() && value->value().is_array() && is_collection_body(f, o);
   if (!collection) {
     name_type(body);
-    synthesize(body, ctx, env);
+    synthesize(body, scope, env);
     add_required(f, body, env);
     return;
   }
   fix_odata_type(o);
   for (json::value& e : value->value().get_array()) {
     name_type(e);
-    synthesize(e, ctx, env);
+    synthesize(e, scope, env);
     add_required(f, e, env);
   }
 }

@@ -1,3 +1,4 @@
+#include "model/exchange.hpp"
 #include "model/fixture.hpp"
 #include "model/result.hpp"
 
@@ -59,6 +60,13 @@ bool glob_match(std::string_view glob, std::string_view text) {
 
 std::string_view version() noexcept {
   return CONFORM_VERSION;
+}
+
+bool is_json_media_type(std::string_view content_type) {
+  std::string m = to_lower(trim(content_type.substr(0, content_type.find(';'))));
+  if (m == "application/json") return true;
+  if (m.find('/') == std::string::npos) return false;
+  return m.size() > 5 && m.compare(m.size() - 5, 5, "+json") == 0;
 }
 
 const header* find_header(const header_list& headers, std::string_view name) {

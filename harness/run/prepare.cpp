@@ -1,5 +1,5 @@
 // Turning a documented example into a request that can be sent: target, placeholders, body values, headers.
-#include "check/check.hpp"
+#include "model/contract.hpp"
 #include "run/run.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -73,69 +73,21 @@ bool is_doc_placeholder(std::string_view s) {
          s.find(" | ") != std::string_view::npos;
 }
 
-// The wire kind a documented type name stands for; "" for strings, complex types and unknown names.
-std::string primitive_kind(std::string_view type) {
-  type = trim(type);
-  if (starts_with_icase(type, "Collection(") && !type.empty() && type.back() == ')')
-    type = trim(type.substr(11, type.size() - 12));
-  if (starts_with_icase(type, "Edm.")) type.remove_prefix(4);
-  std::string t = to_lower(type);
-  static const char* const numbers[] = {"int16", "int32",  "int64",  "int",   "integer", "byte",
-                                        "sbyte", "double", "single", "float", "decimal", "number"};
-  for (const char* n : numbers)
-    if (t == n) return "number";
-  if (t == "boolean" || t == "bool") return "boolean";
-  if (t == "datetimeoffset" || t == "datetime" || t == "timestamp") return "timestamp";
-  if (t == "date") return "date";
-  if (t == "guid") return "guid";
-  if (t == "duration") return "duration";
-  if (t == "timeofday") return "timeofday";
-  return "";
-}
 
-struct type_context {
-  const std::vector<property>* props = nullptr;
-  const type_def* type = nullptr;
-};
 
-const property* find_in(const std::vector<property>& props, std::string_view name) {
-  for (const property& p : props)
-    if (p.name == name) return &p;
-  for (const property& p : props)
-    if (iequals(p.name, name)) return &p;
-  return nullptr;
-}
 
-const property* find_property(const type_context& ctx, std::string_view name) {
-  if (ctx.type != nullptr)
-    if (const property* p = find_in(ctx.type->properties, name)) return p;
-  if (ctx.props != nullptr) return find_in(*ctx.props, name);
-  return nullptr;
-}
 
-std::string element_type(std::string_view type) {
-  type = trim(type);
-  if (starts_with_icase(type, "Collection(") && type.back() == ')')
-    return std::string(type.substr(11, type.size() - 12));
-  return std::string(type);
-}
 
-type_context child_context(const fixture_set& set, const property* p, const json::value& v) {
-  type_context ctx;
-  if (v.is_object()) {
-    const json::object& o = v.get_object();
-    if (auto it = o.find("@odata.type"); it != o.end() && it->value().is_string())
-      ctx.type = set.find_type(it->value().get_string());
-  }
-  if (ctx.type == nullptr && p != nullptr) ctx.type = set.find_type(element_type(p->type));
-  return ctx;
-}
 
 struct body_walker {
   const fixture_set& set;
   std::vector<std::string>& substitutions;
   std::string now = utc_now("%Y-%m-%dT%H:%M:%SZ");
-  std::string today = utc_now("%Y-%m-%d");
+
+  // Values generated for the same place are the same in every run (a GUID from the pointer).
+  sample_env samples(const std::string& pointer) const {
+    return {now, [pointer] { return generated_value(pointer); }};
+  }
   int depth = 0;
 
   void record(const std::string& pointer, const json::value& old_value, const json::value& new_value,
@@ -149,7 +101,7 @@ struct body_walker {
   bool rejected(const json::value& v, const property& p) const {
     if (v.is_null()) return false;  // null clears a property in a request
     std::vector<check_result> found;
-    check::validate_value(v, p, set, "", check::options{}, found);
+    validate_value(v, p, set, "", validate_options{}, found);
     return std::any_of(found.begin(), found.end(), [](const check_result& c) {
       return c.outcome == check_outcome::failed && c.pointer.empty();
     });
@@ -157,8 +109,7 @@ struct body_walker {
 
   // Whether the documented type says enough to trust validation over the placeholder heuristics.
   static bool checkable(const property& p) {
-    std::string t = to_lower(element_type(p.type));
-    return !p.enum_values.empty() || !primitive_kind(t).empty() || t == "string" || t == "edm.string";
+    return !p.enum_values.empty() || read_type(p.type).kind != value_kind::unknown;
   }
 
   // A documented example value its own documented type rejects ("false" for a Boolean, a date-time for a
@@ -167,32 +118,28 @@ struct body_walker {
   void repair(json::value& v, const property& p, const std::string& pointer) {
     if (!checkable(p) || !rejected(v, p)) return;
     json::value nv;
-    if (starts_with_icase(trim(p.type), "Collection(") && !v.is_array()) {
+    const type_ref t = read_type(p.type);
+    if (t.collection && !v.is_array()) {
       nv = json::array{v};  // one item documented where a collection of them belongs
       record(pointer, v, nv, "invalid " + p.type);
       v = std::move(nv);
       return;
     }
-    std::string kind = primitive_kind(p.type);
+    const value_kind kind = t.kind;
     std::string_view s = v.is_string() ? std::string_view(v.get_string()) : std::string_view();
-    if (!p.enum_values.empty() && kind.empty()) {  // members listed for a Boolean are its values
+    if (!p.enum_values.empty() && (kind == value_kind::unknown || kind == value_kind::string)) {
+      // members listed for a Boolean are its values
       // A real word the members do not list ("Doughnut") is the server's to judge; an empty one is a blank.
       if (v.is_string() && !trim(s).empty()) return;
       nv = json::string(p.enum_values.front());
-    } else if (kind == "number")
-      nv = std::int64_t{0};
-    else if (kind == "boolean")
+    } else if (kind == value_kind::boolean)
       nv = iequals(trim(s), "true");
-    else if (kind == "timestamp")
-      nv = json::string(check::is_date(s) ? std::string(s) + "T00:00:00Z" : now);
-    else if (kind == "date")
-      nv = json::string(check::is_timestamp(s) ? std::string(s.substr(0, 10)) : today);
-    else if (kind == "guid")
-      nv = json::string(generated_value(pointer));
-    else if (kind == "duration")
-      nv = json::string("PT0S");
-    else if (kind == "timeofday")
-      nv = json::string("00:00:00");
+    else if (kind == value_kind::timestamp && is_date(s))
+      nv = json::string(std::string(s) + "T00:00:00Z");
+    else if (kind == value_kind::date && is_timestamp(s))
+      nv = json::string(std::string(s.substr(0, 10)));
+    else if (auto sample = sample_value(kind, samples(pointer)))
+      nv = std::move(*sample);
     else if (!v.is_string())
       nv = json::string(json::serialize(v));  // a String documented with a non-string example
     else
@@ -203,7 +150,7 @@ struct body_walker {
 
   void string_value(json::value& v, const property* p, const std::string& pointer) {
     std::string_view s = v.get_string();
-    std::string named = check::placeholder_type(s);
+    std::string named = placeholder_type(s);
     if (named.empty() && !is_doc_placeholder(s)) return;  // a real value: the docs' own, sent as written
     // "Integer" for a String property is a real value that happens to name a type.
     if (p != nullptr && checkable(*p) && !rejected(v, *p)) return;
@@ -220,31 +167,16 @@ struct body_walker {
       v = std::move(nv);
       return;
     }
-    std::string kind = p != nullptr ? primitive_kind(p->type) : "";
+    value_kind kind = p != nullptr ? read_type(p->type).kind : value_kind::unknown;
     std::string why = p != nullptr ? p->type : named;
-    if (kind.empty()) {
-      kind = primitive_kind(named);
+    if (kind == value_kind::unknown || kind == value_kind::string || kind == value_kind::any) {
+      kind = read_type(named).kind;
       why = named;
     }
-    json::value nv;
-    if (kind == "number")
-      nv = std::int64_t{0};
-    else if (kind == "boolean")
-      nv = false;
-    else if (kind == "timestamp")
-      nv = json::string(now);
-    else if (kind == "date")
-      nv = json::string(today);
-    else if (kind == "guid")
-      nv = json::string(generated_value(pointer));
-    else if (kind == "duration")
-      nv = json::string("PT0S");
-    else if (kind == "timeofday")
-      nv = json::string("00:00:00");
-    else
-      return;
-    record(pointer, v, nv, why);
-    v = std::move(nv);
+    std::optional<json::value> nv = sample_value(kind, samples(pointer));
+    if (!nv) return;
+    record(pointer, v, *nv, why);
+    v = std::move(*nv);
   }
 
   void value(json::value& v, const property* p, const std::string& pointer) {
@@ -257,7 +189,7 @@ struct body_walker {
       property item;
       if (p != nullptr) {
         item = *p;
-        item.type = element_type(p->type);
+        item.type = std::string(read_type(p->type).element);
       }
       json::array& a = v.get_array();
       for (std::size_t i = 0; i < a.size(); ++i)
@@ -265,7 +197,7 @@ struct body_walker {
       --depth;
     } else if (v.is_object()) {
       ++depth;
-      object(v.get_object(), child_context(set, p, v), pointer);
+      object(v.get_object(), scope_of(set, v, p), pointer);
       --depth;
       if (p != nullptr) repair(v, *p, pointer);
     } else if (p != nullptr) {
@@ -273,11 +205,11 @@ struct body_walker {
     }
   }
 
-  void object(json::object& o, const type_context& ctx, const std::string& pointer) {
+  void object(json::object& o, const property_scope& scope, const std::string& pointer) {
     for (auto& m : o) {
       std::string_view key = m.key();
       if (key.find('@') != std::string_view::npos) continue;  // annotations are not properties
-      value(m.value(), find_property(ctx, key), pointer + "/" + check::pointer_token(key));
+      value(m.value(), scope.find(key), pointer_child(pointer, key));
     }
   }
 };
@@ -436,9 +368,7 @@ void substitute_body(json::value& body, const fixture& f, const fixture_set& set
                      std::vector<std::string>& substitutions) {
   body_walker w{set, substitutions};
   if (body.is_object()) {
-    type_context ctx = child_context(set, nullptr, body);
-    ctx.props = &set.properties_of(f);
-    w.object(body.get_object(), ctx, "");
+    w.object(body.get_object(), request_scope(f, set, body), "");
   } else {
     w.value(body, nullptr, "");
   }

@@ -1,4 +1,5 @@
 #include "mock/reference_server.hpp"
+#include "model/contract.hpp"
 #include "check/check.hpp"
 #include "test_fixtures.hpp"
 
@@ -115,7 +116,7 @@ TEST(ReferenceServer, ReplacesPlaceholdersWithValidValues) {
   json::object b = body_of(r);
   EXPECT_EQ(b["status"], "NotStarted");  // first enum member
   ASSERT_TRUE(b["lastActionDateTime"].is_string());
-  EXPECT_TRUE(check::is_timestamp(b["lastActionDateTime"].as_string()));
+  EXPECT_TRUE(is_timestamp(b["lastActionDateTime"].as_string()));
   EXPECT_EQ(b["lastActionDateTime"].as_string().back(), 'Z');
   EXPECT_EQ(b["@odata.type"], "#microsoft.graph.commsOperation");
   EXPECT_EQ(b["resultInfo"].at("@odata.type"), "#microsoft.graph.ResultInfo");  // '#' added in nested objects
@@ -138,13 +139,13 @@ TEST(ReferenceServer, PlaceholderIdsBecomeFreshGuidsAndTypesAreHonoured) {
   reply r2 = server.handle(request("POST", target, "{}"));
   json::object b1 = body_of(r1), b2 = body_of(r2);
   ASSERT_TRUE(b1["id"].is_string());
-  EXPECT_TRUE(check::is_guid(b1["id"].as_string()));
-  EXPECT_TRUE(check::is_guid(b1["key"].as_string()));
+  EXPECT_TRUE(is_guid(b1["id"].as_string()));
+  EXPECT_TRUE(is_guid(b1["key"].as_string()));
   EXPECT_NE(b1["id"], b2["id"]);
   EXPECT_NE(b1["id"], b1["key"]);
   EXPECT_EQ(b1["count"], 0);
   EXPECT_EQ(b1["enabled"], false);
-  EXPECT_TRUE(check::is_timestamp(b1["when"].as_string()));
+  EXPECT_TRUE(is_timestamp(b1["when"].as_string()));
   EXPECT_EQ(b1["state"], "String");  // a String placeholder is a valid string already
   EXPECT_EQ(b1["@odata.type"], "#microsoft.graph.managedAppOperation");
 }
@@ -271,8 +272,8 @@ TEST(ReferenceServer, FillsPlaceholdersInEachElementOfACollection) {
   json::object b = body_of(server.handle(request("GET", "/v1.0/users")));
   const json::array& items = b["value"].as_array();
   ASSERT_EQ(items.size(), 2u);
-  EXPECT_TRUE(check::is_guid(items[0].at("id").as_string()));
-  EXPECT_TRUE(check::is_guid(items[1].at("id").as_string()));
+  EXPECT_TRUE(is_guid(items[0].at("id").as_string()));
+  EXPECT_TRUE(is_guid(items[1].at("id").as_string()));
   EXPECT_NE(items[0].at("id"), items[1].at("id"));
   EXPECT_EQ(items[0].at("@odata.type"), "#microsoft.graph.user");
   EXPECT_EQ(items[1].at("displayName"), "Real Name");
@@ -325,13 +326,13 @@ TEST(ReferenceServer, ReplacesDocumentedValuesTheirOwnTypeRejects) {
   ASSERT_EQ(r.response.status, 201);
   json::object b = body_of(r);
   EXPECT_EQ(b["status"], "NotStarted");
-  EXPECT_TRUE(check::is_timestamp(b["lastActionDateTime"].as_string()));
+  EXPECT_TRUE(is_timestamp(b["lastActionDateTime"].as_string()));
   EXPECT_EQ(b["resultInfo"].at("code"), 0);
   EXPECT_EQ(b["resultInfo"].at("subcode"), 7);  // valid documented values stay
   EXPECT_EQ(b["clientContext"], "c");
   EXPECT_EQ(b["count"], 0);
   EXPECT_EQ(b["enabled"], false);
-  EXPECT_TRUE(check::is_guid(b["key"].as_string()));
+  EXPECT_TRUE(is_guid(b["key"].as_string()));
   EXPECT_EQ(b["modes"], (json::array{"saml", "oidc"}));
   EXPECT_EQ(b["role"], "Owner");
   ASSERT_TRUE(b["scopes"].is_array());

@@ -1,3 +1,4 @@
+#include "model/contract.hpp"
 #include "run/run.hpp"
 #include "seed_fixtures.hpp"
 
@@ -109,7 +110,7 @@ TEST(BodySubstitution, ReplacesTypedPlaceholdersAndRecordsEach) {
   std::vector<std::string> subs;
   substitute_body(body, f, set, subs);
   EXPECT_EQ(body.at("status"), "notstarted");
-  EXPECT_TRUE(check::is_timestamp(body.at("lastActionDateTime").as_string()));
+  EXPECT_TRUE(is_timestamp(body.at("lastActionDateTime").as_string()));
   EXPECT_EQ(body.at("statusDetail"), "String");  // a String-typed "String" is a fine value
   ASSERT_EQ(subs.size(), 2u);
   EXPECT_EQ(subs[0].rfind("/lastActionDateTime: \"String (timestamp)\" -> \"", 0), 0u) << subs[0];
@@ -131,7 +132,7 @@ TEST(BodySubstitution, NumbersBooleansNestedTypesAndNamedPlaceholders) {
   EXPECT_EQ(body.at("tags").at(0), 0);
   EXPECT_EQ(body.at("tags").at(1), 5);
   EXPECT_EQ(body.at("untyped"), 0);  // no documented type, but the placeholder names one
-  EXPECT_TRUE(check::is_timestamp(body.at("when").as_string()));
+  EXPECT_TRUE(is_timestamp(body.at("when").as_string()));
   EXPECT_EQ(body.at("resultInfo").at("code"), 0);
   EXPECT_EQ(body.at("resultInfo").at("message"), "String");
   EXPECT_EQ(subs.size(), 5u);
@@ -158,7 +159,7 @@ TEST(BodySubstitution, DocumentationConventionsInTypedProperties) {
   EXPECT_EQ(body.at("position"), "Top");
   EXPECT_EQ(body.at("status"), "recording");  // the first alternative listed, being a member
   EXPECT_EQ(body.at("feedback"), "unknown");
-  EXPECT_TRUE(check::is_timestamp(body.at("when").as_string()));
+  EXPECT_TRUE(is_timestamp(body.at("when").as_string()));
   EXPECT_EQ(body.at("name"), "name-value");  // strings are strings
   EXPECT_EQ(body.at("kind"), "Doughnut");    // a real (if undocumented) value is the server's to judge
   EXPECT_EQ(subs.size(), 4u);
@@ -187,7 +188,7 @@ TEST(BodySubstitution, DocumentedValuesTheirOwnTypeRejectsBecomeValid) {
   EXPECT_EQ(body.at("startDate"), "2020-09-08");
   EXPECT_EQ(body.at("birthday"), "1974-07-22T00:00:00Z");
   ASSERT_TRUE(body.at("skuIds").at(0).is_string());
-  EXPECT_TRUE(check::is_guid(body.at("skuIds").at(0).as_string()));
+  EXPECT_TRUE(is_guid(body.at("skuIds").at(0).as_string()));
   EXPECT_EQ(body.at("contentType"), "text");
   EXPECT_EQ(body.at("type"), "Integer");  // a valid String that happens to name a type
   EXPECT_EQ(body.at("createdBy"), R"j({"displayName":"App"})j");

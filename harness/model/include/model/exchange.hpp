@@ -6,6 +6,7 @@
 #include "model/fixture.hpp"
 
 #include <string>
+#include <string_view>
 
 namespace conform {
 
@@ -22,5 +23,8 @@ struct http_response {
   header_list headers;
   std::string body;
 };
+
+// "application/json", "application/problem+json", "application/json; odata.metadata=minimal" -> true.
+bool is_json_media_type(std::string_view content_type);
 
 }  // namespace conform
