@@ -170,8 +170,8 @@ struct page_walker {
   std::string_view doc;
   const options& opts;
   fixture_set& out;
-  const char* counted_to = nullptr;         // line_of has counted the newlines before this position
-  std::size_t counted_line = 1;             // ... and this is its line
+  const char* counted_to = nullptr;  // line_of has counted the newlines before this position
+  std::size_t counted_line = 1;      // ... and this is its line
 
   page_walker(std::string_view f, std::string_view d, const options& o, fixture_set& s)
       : file(f), doc(d), opts(o), out(s) {}
@@ -390,14 +390,9 @@ struct page_walker {
     return 0;
   }
 
-  // Cells keep code spans and bold as markers: enum members are written as `a` or **a**.
-  static int enter_span(MD_SPANTYPE type, void* /*detail*/, void* ud) {
-    auto& w = *static_cast<page_walker*>(ud);
-    if (w.in_cell && type == MD_SPAN_CODE) w.cell += '`';
-    if (w.in_cell && type == MD_SPAN_STRONG) w.cell += "**";
-    return 0;
-  }
-  static int leave_span(MD_SPANTYPE type, void* /*detail*/, void* ud) {
+  // Cells keep code spans and bold as markers: enum members are written as `a` or **a**. A span opens and
+  // closes with the same marker, so one callback serves both ends.
+  static int mark_span(MD_SPANTYPE type, void* /*detail*/, void* ud) {
     auto& w = *static_cast<page_walker*>(ud);
     if (w.in_cell && type == MD_SPAN_CODE) w.cell += '`';
     if (w.in_cell && type == MD_SPAN_STRONG) w.cell += "**";
@@ -761,8 +756,8 @@ void extract_text(std::string_view file, std::string_view text, fixture_set& out
   parser.flags = MD_FLAG_TABLES | MD_FLAG_NOINDENTEDCODEBLOCKS;
   parser.enter_block = &page_walker::enter_block;
   parser.leave_block = &page_walker::leave_block;
-  parser.enter_span = &page_walker::enter_span;
-  parser.leave_span = &page_walker::leave_span;
+  parser.enter_span = &page_walker::mark_span;
+  parser.leave_span = &page_walker::mark_span;
   parser.text = &page_walker::text;
   if (md_parse(text.data(), static_cast<MD_SIZE>(text.size()), &parser, &w) != 0) {
     w.diag(1, severity::error, "unparsable-markdown", "the markdown parser gave up on this page");
