@@ -1060,6 +1060,128 @@ void pair_into_fixtures(page_walker& w, const std::string& page, page_examples& 
              "request example has no response example; not a fixture");
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Pages on disk.
+
+struct page_file {
+  std::string path;
+  bool walked = false;  // found by a directory walk as a regular file
+};
+
+// Files named (whatever their extension) and the *.md files below directories, each directory's sorted.
+// Paths that do not exist go to `missing`.
+std::vector<page_file> list_pages(const std::vector<std::string>& paths, std::vector<std::string>& missing) {
+  namespace fs = std::filesystem;
+  std::vector<page_file> pages;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
+           !ec && it != end; it.increment(ec))
+        if (it->is_regular_file(ec) && has_md_extension(it->path().native()))
+          found.push_back(it->path().native());
+      std::sort(found.begin(), found.end());
+      for (auto& f : found) pages.push_back({std::move(f), true});
+    } else if (fs::exists(p, ec)) {
+      pages.push_back({p, false});
+    } else {
+      missing.push_back(p);
+    }
+  }
+  return pages;
+}
+
+// nullopt for anything but a regular file (a pipe has no size to measure ahead).
+std::optional<std::uintmax_t> regular_file_size(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return static_cast<std::uintmax_t>(st.st_size);
+}
+
+// POSIX reads into one reused buffer (an ifstream per file cost more than reading the bytes). Sorted paths
+// come directory by directory, so each page is opened relative to its directory's descriptor, and a regular
+// file from a walk ends at the first short read: three system calls a page (files named on the command line
+// may be pipes, which are read to the end).
+class page_reader {
+ public:
+  explicit page_reader(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+  ~page_reader() {
+    if (dir_fd_ >= 0) ::close(dir_fd_);
+  }
+  page_reader(const page_reader&) = delete;
+  page_reader& operator=(const page_reader&) = delete;
+
+  // The page's bytes, valid until the next read; nullopt, with a diagnostic in `out`, when it cannot be read.
+  std::optional<std::string_view> read(const page_file& page, fixture_set& out) {
+    const std::string& f = page.path;
+    int fd = open(f);
+    if (fd < 0) {
+      unreadable(f, out);
+      return std::nullopt;
+    }
+    std::size_t got = 0;
+    outcome result = read_all(fd, page.walked, got);
+    if (got > max_bytes_) result = outcome::too_large;
+    if (result == outcome::too_large)
+      out.diagnostics.push_back({f, 0, severity::error, "file-too-large",
+                                 "file is " + std::to_string(regular_file_size(fd).value_or(got)) +
+                                     " bytes, over the limit of " + std::to_string(max_bytes_)});
+    else if (result == outcome::failed)
+      unreadable(f, out);
+    ::close(fd);
+    if (result != outcome::read) return std::nullopt;
+    // md4c 0.4.8 may look a few bytes past the end of a page: they are zeros, not the end of an earlier page.
+    if (buf_.size() < got + 16) buf_.resize(got + 16);
+    std::memset(buf_.data() + got, 0, 16);
+    return std::string_view(buf_.data(), got);
+  }
+
+ private:
+  enum class outcome { read, failed, too_large };
+
+  int open(const std::string& f) {
+    std::size_t slash = f.rfind('/');
+    std::string_view dir = slash == std::string::npos ? std::string_view(".")
+                           : slash == 0               ? std::string_view("/")
+                                                      : std::string_view(f).substr(0, slash);
+    if (dir_fd_ < 0 || dir != dir_path_) {
+      if (dir_fd_ >= 0) ::close(dir_fd_);
+      dir_path_.assign(dir);
+      dir_fd_ = ::open(dir_path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
+    return dir_fd_ >= 0 ? ::openat(dir_fd_, f.c_str() + (slash == std::string::npos ? 0 : slash + 1),
+                                   O_RDONLY | O_CLOEXEC)
+                        : ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
+  }
+
+  // Reads into buf_, `got` bytes so far.
+  outcome read_all(int fd, bool walked, std::size_t& got) {
+    for (;;) {
+      if (got == buf_.size()) {
+        std::optional<std::uintmax_t> size;
+        if (got > max_bytes_ || (got >= (1u << 20) && (size = regular_file_size(fd)) && *size > max_bytes_))
+          return outcome::too_large;  // a large regular file is measured before it is read
+        buf_.resize(buf_.size() * 2);
+      }
+      ssize_t n = ::read(fd, buf_.data() + got, buf_.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return outcome::failed;  // EISDIR for a directory named as a file
+      got += static_cast<std::size_t>(n);
+      if (n == 0 || (walked && got < buf_.size())) return outcome::read;
+    }
+  }
+
+  static void unreadable(const std::string& f, fixture_set& out) {
+    out.diagnostics.push_back({f, 0, severity::error, "unreadable-file", "cannot read the file"});
+  }
+
+  std::size_t max_bytes_;
+  std::string buf_ = std::string(1 << 16, '\0');
+  std::string dir_path_;  // the directory dir_fd_ is open on
+  int dir_fd_ = -1;
+};
+
 }  // namespace
 
 void extract_text(std::string_view file, std::string_view text, fixture_set& out, const options& opts) {
@@ -1110,93 +1232,9 @@ void link(fixture_set& set) {
 
 void extract_paths(const std::vector<std::string>& paths, fixture_set& out, std::vector<std::string>& missing,
                    const options& opts) {
-  namespace fs = std::filesystem;
-  std::vector<std::string> files;
-  std::vector<bool> regular;  // found by a directory walk as a regular file
-  for (const auto& p : paths) {
-    std::error_code ec;
-    if (fs::is_directory(p, ec)) {
-      std::vector<std::string> found;
-      for (fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
-           !ec && it != end; it.increment(ec))
-        if (it->is_regular_file(ec) && has_md_extension(it->path().native()))
-          found.push_back(it->path().native());
-      std::sort(found.begin(), found.end());
-      files.insert(files.end(), found.begin(), found.end());
-      regular.resize(files.size(), true);
-    } else if (fs::exists(p, ec)) {
-      files.push_back(p);
-      regular.push_back(false);
-    } else {
-      missing.push_back(p);
-    }
-  }
-  // POSIX reads into one reused buffer (an ifstream per file cost more than reading the bytes). Sorted paths
-  // come directory by directory, so each page is opened relative to its directory's descriptor, and a regular
-  // file from a walk ends at the first short read: three system calls a page (files named on the command line
-  // may be pipes, which are read to the end).
-  std::string buf(1 << 16, '\0');
-  std::string dir_path;
-  int dir_fd = -1;
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    const std::string& f = files[i];
-    std::size_t slash = f.rfind('/');
-    std::string_view dir = slash == std::string::npos ? std::string_view(".")
-                           : slash == 0               ? std::string_view("/")
-                                                      : std::string_view(f).substr(0, slash);
-    if (dir_fd < 0 || dir != dir_path) {
-      if (dir_fd >= 0) ::close(dir_fd);
-      dir_path.assign(dir);
-      dir_fd = ::open(dir_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    }
-    int fd = dir_fd >= 0 ? ::openat(dir_fd, f.c_str() + (slash == std::string::npos ? 0 : slash + 1),
-                                    O_RDONLY | O_CLOEXEC)
-                         : ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      out.diagnostics.push_back({f, 0, severity::error, "unreadable-file", "cannot read the file"});
-      continue;
-    }
-    std::size_t got = 0;
-    bool failed = false, too_large = false;
-    for (;;) {
-      if (got == buf.size()) {
-        struct stat st {};
-        if (got > opts.max_file_bytes || (got >= (1u << 20) && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-                                          static_cast<std::uintmax_t>(st.st_size) > opts.max_file_bytes)) {
-          too_large = true;  // a large regular file is measured before it is read
-          break;
-        }
-        buf.resize(buf.size() * 2);
-      }
-      ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        failed = true;  // EISDIR for a directory named as a file
-        break;
-      }
-      got += static_cast<std::size_t>(n);
-      if (n == 0 || (regular[i] && got < buf.size())) break;
-    }
-    too_large = too_large || got > opts.max_file_bytes;
-    if (too_large) {
-      struct stat st {};
-      std::uintmax_t size = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
-                                ? static_cast<std::uintmax_t>(st.st_size)
-                                : static_cast<std::uintmax_t>(got);
-      out.diagnostics.push_back({f, 0, severity::error, "file-too-large",
-                                 "file is " + std::to_string(size) + " bytes, over the limit of " +
-                                     std::to_string(opts.max_file_bytes)});
-    } else if (failed) {
-      out.diagnostics.push_back({f, 0, severity::error, "unreadable-file", "cannot read the file"});
-    }
-    ::close(fd);
-    if (too_large || failed) continue;
-    // md4c 0.4.8 may look a few bytes past the end of a page: they are zeros, not the end of an earlier page.
-    if (buf.size() < got + 16) buf.resize(got + 16);
-    std::memset(buf.data() + got, 0, 16);
-    extract_text(f, std::string_view(buf.data(), got), out, opts);
-  }
-  if (dir_fd >= 0) ::close(dir_fd);
+  page_reader reader(opts.max_file_bytes);
+  for (const auto& page : list_pages(paths, missing))
+    if (auto text = reader.read(page, out)) extract_text(page.path, *text, out, opts);
   link(out);
   out.fixtures.shrink_to_fit();  // growth leaves up to half the capacity unused, for the whole run
 }
