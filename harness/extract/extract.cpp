@@ -493,66 +493,69 @@ bool icontains_around(std::string_view hay, std::string_view needle, std::size_t
   return false;
 }
 
-std::vector<std::string> enum_members(std::string_view desc) {
+// Members marked as `a` or **a**: they survive any punctuation around them. The first mark that finds any
+// wins.
+std::vector<std::string> marked_members(std::string_view list) {
   std::vector<std::string> out;
-  // Every description cell passes through here and few list members: all three phrases contain "alues" and
-  // the Intune form " - `"; without either there is nothing to find.
-  if (!contains_around(desc, 'u', "alues", 2) && !contains_around(desc, 'U', "ALUES", 2) &&
-      !contains_around(desc, '`', " - `", 3))
-    return out;
-  const std::string lower = to_lower(desc);
-  std::size_t at = lower.find("possible values");
-  if (at == std::string_view::npos) at = lower.find("supported values are");
-  if (at == std::string_view::npos) at = lower.find("the values are");
-  if (at != std::string_view::npos) {
-    std::string_view rest = desc.substr(at);
-    if (auto colon = rest.find_first_of(":"); colon != std::string_view::npos && colon < 40)
-      rest = rest.substr(colon + 1);
-    else if (auto are = ifind(rest, " are "); are != std::string_view::npos && are < 40)
-      rest = rest.substr(are + 5);
-    else if (auto is = ifind(rest, " is "); is != std::string_view::npos && is < 40)
-      rest = rest.substr(is + 4);
-    // Prefer marked members (`a` or **a**): they survive any punctuation around them.
-    for (std::string_view mark : {std::string_view("`"), std::string_view("**")}) {
-      std::size_t p = 0;
-      while ((p = rest.find(mark, p)) != std::string_view::npos) {
-        std::size_t e = rest.find(mark, p + mark.size());
-        if (e == std::string_view::npos) break;
-        std::string_view m = trim(rest.substr(p + mark.size(), e - p - mark.size()));
-        if (!m.empty() && m.size() < 100) out.emplace_back(m);
-        p = e + mark.size();
-      }
-      if (!out.empty()) return out;
+  for (std::string_view mark : {std::string_view("`"), std::string_view("**")}) {
+    std::size_t p = 0;
+    while ((p = list.find(mark, p)) != std::string_view::npos) {
+      std::size_t e = list.find(mark, p + mark.size());
+      if (e == std::string_view::npos) break;
+      std::string_view m = trim(list.substr(p + mark.size(), e - p - mark.size()));
+      if (!m.empty() && m.size() < 100) out.emplace_back(m);
+      p = e + mark.size();
     }
-    // Bare list: "Possible values are everyone, organization, and unknownFutureValue." up to the sentence
-    // end.
-    std::size_t end = rest.find(". ");
-    if (end == std::string_view::npos) end = rest.size();
-    std::string_view list = rest.substr(0, end);
-    std::string token;
-    auto flush = [&] {
-      std::string_view tk = trim(token);
-      while (!tk.empty() && (tk.front() == '\'' || tk.front() == '"')) tk.remove_prefix(1);
-      while (!tk.empty() && (tk.back() == '\'' || tk.back() == '"' || tk.back() == '.')) tk.remove_suffix(1);
-      if (tk.starts_with("and ")) tk.remove_prefix(4);
-      if (tk.starts_with("or ")) tk.remove_prefix(3);
-      bool ident = !tk.empty() && std::all_of(tk.begin(), tk.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-      });
-      if (ident) out.emplace_back(tk);
-      token.clear();
-    };
-    for (char c : list) {
-      if (c == ',')
-        flush();
-      else
-        token += c;
-    }
-    flush();
-    if (out.size() < 2) out.clear();  // one word is more likely prose than a list
-    return out;
+    if (!out.empty()) return out;
   }
-  // Intune form: "0 - `Not Ready`" / "1 - `Ready`".
+  return out;
+}
+
+// Bare list: "everyone, organization, and unknownFutureValue." up to the sentence end.
+std::vector<std::string> listed_members(std::string_view list) {
+  std::vector<std::string> out;
+  std::size_t end = list.find(". ");
+  if (end == std::string_view::npos) end = list.size();
+  list = list.substr(0, end);
+  std::string token;
+  auto flush = [&] {
+    std::string_view tk = trim(token);
+    while (!tk.empty() && (tk.front() == '\'' || tk.front() == '"')) tk.remove_prefix(1);
+    while (!tk.empty() && (tk.back() == '\'' || tk.back() == '"' || tk.back() == '.')) tk.remove_suffix(1);
+    if (tk.starts_with("and ")) tk.remove_prefix(4);
+    if (tk.starts_with("or ")) tk.remove_prefix(3);
+    bool ident = !tk.empty() && std::all_of(tk.begin(), tk.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    });
+    if (ident) out.emplace_back(tk);
+    token.clear();
+  };
+  for (char c : list) {
+    if (c == ',')
+      flush();
+    else
+      token += c;
+  }
+  flush();
+  if (out.size() < 2) out.clear();  // one word is more likely prose than a list
+  return out;
+}
+
+// `rest` starts at "Possible values ...": the members follow its colon, or its " are " or " is ".
+std::vector<std::string> members_after_phrase(std::string_view rest) {
+  if (auto colon = rest.find_first_of(":"); colon != std::string_view::npos && colon < 40)
+    rest = rest.substr(colon + 1);
+  else if (auto are = ifind(rest, " are "); are != std::string_view::npos && are < 40)
+    rest = rest.substr(are + 5);
+  else if (auto is = ifind(rest, " is "); is != std::string_view::npos && is < 40)
+    rest = rest.substr(is + 4);
+  if (auto marked = marked_members(rest); !marked.empty()) return marked;
+  return listed_members(rest);
+}
+
+// Intune form: "0 - `Not Ready`" / "1 - `Ready`".
+std::vector<std::string> numbered_members(std::string_view desc) {
+  std::vector<std::string> out;
   std::size_t p = 0;
   while ((p = desc.find(" - `", p)) != std::string_view::npos) {
     std::size_t d = p;
@@ -566,6 +569,20 @@ std::vector<std::string> enum_members(std::string_view desc) {
     p = e + 1;
   }
   return out;
+}
+
+std::vector<std::string> enum_members(std::string_view desc) {
+  // Every description cell passes through here and few list members: all three phrases contain "alues" and
+  // the Intune form " - `"; without either there is nothing to find.
+  if (!contains_around(desc, 'u', "alues", 2) && !contains_around(desc, 'U', "ALUES", 2) &&
+      !contains_around(desc, '`', " - `", 3))
+    return {};
+  const std::string lower = to_lower(desc);
+  std::size_t at = lower.find("possible values");
+  if (at == std::string_view::npos) at = lower.find("supported values are");
+  if (at == std::string_view::npos) at = lower.find("the values are");
+  if (at != std::string_view::npos) return members_after_phrase(desc.substr(at));
+  return numbered_members(desc);
 }
 
 // "String collection" -> "Collection(String)"; "[x](../resources/x.md) (optional)" -> "x".
