@@ -11,11 +11,12 @@
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <map>
+#include <optional>
 #include <set>
 
 #if defined(__SSE2__)
@@ -47,6 +48,10 @@ std::size_t ifind(std::string_view hay, std::string_view needle) {
 
 bool icontains(std::string_view hay, std::string_view needle) {
   return ifind(hay, needle) != std::string_view::npos;
+}
+
+bool iends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -585,19 +590,24 @@ std::vector<std::string> enum_members(std::string_view desc) {
   return numbered_members(desc);
 }
 
+// Cells keep code spans and bold as markers (page_walker::mark_span); names and types are read without them.
+void strip_markers(std::string& s) {
+  s.erase(std::remove(s.begin(), s.end(), '`'), s.end());
+  for (std::size_t p; (p = s.find("**")) != std::string::npos;) s.erase(p, 2);
+}
+
 // "String collection" -> "Collection(String)"; "[x](../resources/x.md) (optional)" -> "x".
 std::string normalize_type(std::string_view t, bool& optional_marker) {
   std::string s(trim(t));
   auto strip = [&](std::string_view suffix) {
-    if (s.size() >= suffix.size() && iequals(std::string_view(s).substr(s.size() - suffix.size()), suffix)) {
+    if (iends_with(s, suffix)) {
       s = std::string(trim(std::string_view(s).substr(0, s.size() - suffix.size())));
       return true;
     }
     return false;
   };
   if (strip("(optional)")) optional_marker = true;
-  s.erase(std::remove(s.begin(), s.end(), '`'), s.end());
-  while (s.find("**") != std::string::npos) s.erase(s.find("**"), 2);
+  strip_markers(s);
   if (strip(" collection")) s = "Collection(" + s + ")";
   return s;
 }
@@ -615,8 +625,7 @@ std::vector<property> table_properties(const table& t) {
     const auto& row = t.rows[r];
     if (row.size() < 2) continue;
     std::string name(trim(row[0]));
-    name.erase(std::remove(name.begin(), name.end(), '`'), name.end());
-    while (name.find("**") != std::string::npos) name.erase(name.find("**"), 2);
+    strip_markers(name);
     name = std::string(trim(name));
     if (name.empty() || name.find(' ') != std::string::npos) continue;
     property p;
@@ -780,7 +789,7 @@ void define_resource_type(page_walker& w, const std::string& page, const std::ve
 // empty when the table names none.
 std::string_view enum_type_name(const table& t, std::string_view h1) {
   std::string_view name = trim(t.heading);
-  if (name.size() > 7 && iequals(name.substr(name.size() - 7), " values"))
+  if (iends_with(name, " values"))
     name = trim(name.substr(0, name.size() - 7));
   else if (std::size_t et = ifind(h1, " enum type"); et != std::string_view::npos)
     name = trim(h1.substr(0, et));
