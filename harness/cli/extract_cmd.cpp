@@ -3,6 +3,7 @@
 #include "extract/extract.hpp"
 #include "report/report.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -33,6 +34,12 @@ const fixture_set& keep_until_exit(fixture_set&& set) {
   return *kept;
 }
 
+// The document is written whole either way; the exit code tells a script whether the docs have errors.
+bool has_errors(const fixture_set& set) {
+  return std::any_of(set.diagnostics.begin(), set.diagnostics.end(),
+                     [](const diagnostic& d) { return d.level == severity::error; });
+}
+
 }  // namespace
 
 void setup_extract(CLI::App& app, int& exit_status) {
@@ -54,7 +61,7 @@ void setup_extract(CLI::App& app, int& exit_status) {
           opts->output, [&](const report::chunk_sink& sink) { extract::write_json_text(set, sink); }, ec);
       if (ec) throw usage_error("cannot write " + opts->output + ": " + ec.message());
     }
-    exit_status = ok;
+    exit_status = has_errors(set) ? failures : ok;
   });
 }
 

@@ -11,11 +11,12 @@
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <map>
+#include <optional>
 #include <set>
 
 #if defined(__SSE2__)
@@ -47,6 +48,10 @@ std::size_t ifind(std::string_view hay, std::string_view needle) {
 
 bool icontains(std::string_view hay, std::string_view needle) {
   return ifind(hay, needle) != std::string_view::npos;
+}
+
+bool iends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -170,11 +175,27 @@ struct page_walker {
   std::string_view doc;
   const options& opts;
   fixture_set& out;
-  const char* counted_to = nullptr;         // line_of has counted the newlines before this position
-  std::size_t counted_line = 1;             // ... and this is its line
+  const char* counted_to = nullptr;  // line_of has counted the newlines before this position
+  std::size_t counted_line = 1;      // ... and this is its line
 
   page_walker(std::string_view f, std::string_view d, const options& o, fixture_set& s)
-      : file(f), doc(d), opts(o), out(s) {}
+      : file(f), doc(d), opts(o), out(s) {
+    blocks.reserve(16);  // growing moves every code block (annotation included) along
+    tables.reserve(8);
+  }
+
+  // Fills blocks, tables and the rest from the page; false when md4c gives up on it.
+  bool walk() {
+    MD_PARSER parser{};
+    parser.abi_version = 0;
+    parser.flags = MD_FLAG_TABLES | MD_FLAG_NOINDENTEDCODEBLOCKS;
+    parser.enter_block = &page_walker::enter_block;
+    parser.leave_block = &page_walker::leave_block;
+    parser.enter_span = &page_walker::mark_span;
+    parser.leave_span = &page_walker::mark_span;
+    parser.text = &page_walker::text;
+    return md_parse(doc.data(), static_cast<MD_SIZE>(doc.size()), &parser, this) == 0;
+  }
 
   // md4c state
   int heading_level = 0;
@@ -390,14 +411,9 @@ struct page_walker {
     return 0;
   }
 
-  // Cells keep code spans and bold as markers: enum members are written as `a` or **a**.
-  static int enter_span(MD_SPANTYPE type, void* /*detail*/, void* ud) {
-    auto& w = *static_cast<page_walker*>(ud);
-    if (w.in_cell && type == MD_SPAN_CODE) w.cell += '`';
-    if (w.in_cell && type == MD_SPAN_STRONG) w.cell += "**";
-    return 0;
-  }
-  static int leave_span(MD_SPANTYPE type, void* /*detail*/, void* ud) {
+  // Cells keep code spans and bold as markers: enum members are written as `a` or **a**. A span opens and
+  // closes with the same marker, so one callback serves both ends.
+  static int mark_span(MD_SPANTYPE type, void* /*detail*/, void* ud) {
     auto& w = *static_cast<page_walker*>(ud);
     if (w.in_cell && type == MD_SPAN_CODE) w.cell += '`';
     if (w.in_cell && type == MD_SPAN_STRONG) w.cell += "**";
@@ -482,66 +498,69 @@ bool icontains_around(std::string_view hay, std::string_view needle, std::size_t
   return false;
 }
 
-std::vector<std::string> enum_members(std::string_view desc) {
+// Members marked as `a` or **a**: they survive any punctuation around them. The first mark that finds any
+// wins.
+std::vector<std::string> marked_members(std::string_view list) {
   std::vector<std::string> out;
-  // Every description cell passes through here and few list members: all three phrases contain "alues" and
-  // the Intune form " - `"; without either there is nothing to find.
-  if (!contains_around(desc, 'u', "alues", 2) && !contains_around(desc, 'U', "ALUES", 2) &&
-      !contains_around(desc, '`', " - `", 3))
-    return out;
-  const std::string lower = to_lower(desc);
-  std::size_t at = lower.find("possible values");
-  if (at == std::string_view::npos) at = lower.find("supported values are");
-  if (at == std::string_view::npos) at = lower.find("the values are");
-  if (at != std::string_view::npos) {
-    std::string_view rest = desc.substr(at);
-    if (auto colon = rest.find_first_of(":"); colon != std::string_view::npos && colon < 40)
-      rest = rest.substr(colon + 1);
-    else if (auto are = ifind(rest, " are "); are != std::string_view::npos && are < 40)
-      rest = rest.substr(are + 5);
-    else if (auto is = ifind(rest, " is "); is != std::string_view::npos && is < 40)
-      rest = rest.substr(is + 4);
-    // Prefer marked members (`a` or **a**): they survive any punctuation around them.
-    for (std::string_view mark : {std::string_view("`"), std::string_view("**")}) {
-      std::size_t p = 0;
-      while ((p = rest.find(mark, p)) != std::string_view::npos) {
-        std::size_t e = rest.find(mark, p + mark.size());
-        if (e == std::string_view::npos) break;
-        std::string_view m = trim(rest.substr(p + mark.size(), e - p - mark.size()));
-        if (!m.empty() && m.size() < 100) out.emplace_back(m);
-        p = e + mark.size();
-      }
-      if (!out.empty()) return out;
+  for (std::string_view mark : {std::string_view("`"), std::string_view("**")}) {
+    std::size_t p = 0;
+    while ((p = list.find(mark, p)) != std::string_view::npos) {
+      std::size_t e = list.find(mark, p + mark.size());
+      if (e == std::string_view::npos) break;
+      std::string_view m = trim(list.substr(p + mark.size(), e - p - mark.size()));
+      if (!m.empty() && m.size() < 100) out.emplace_back(m);
+      p = e + mark.size();
     }
-    // Bare list: "Possible values are everyone, organization, and unknownFutureValue." up to the sentence
-    // end.
-    std::size_t end = rest.find(". ");
-    if (end == std::string_view::npos) end = rest.size();
-    std::string_view list = rest.substr(0, end);
-    std::string token;
-    auto flush = [&] {
-      std::string_view tk = trim(token);
-      while (!tk.empty() && (tk.front() == '\'' || tk.front() == '"')) tk.remove_prefix(1);
-      while (!tk.empty() && (tk.back() == '\'' || tk.back() == '"' || tk.back() == '.')) tk.remove_suffix(1);
-      if (tk.starts_with("and ")) tk.remove_prefix(4);
-      if (tk.starts_with("or ")) tk.remove_prefix(3);
-      bool ident = !tk.empty() && std::all_of(tk.begin(), tk.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-      });
-      if (ident) out.emplace_back(tk);
-      token.clear();
-    };
-    for (char c : list) {
-      if (c == ',')
-        flush();
-      else
-        token += c;
-    }
-    flush();
-    if (out.size() < 2) out.clear();  // one word is more likely prose than a list
-    return out;
+    if (!out.empty()) return out;
   }
-  // Intune form: "0 - `Not Ready`" / "1 - `Ready`".
+  return out;
+}
+
+// Bare list: "everyone, organization, and unknownFutureValue." up to the sentence end.
+std::vector<std::string> listed_members(std::string_view list) {
+  std::vector<std::string> out;
+  std::size_t end = list.find(". ");
+  if (end == std::string_view::npos) end = list.size();
+  list = list.substr(0, end);
+  std::string token;
+  auto flush = [&] {
+    std::string_view tk = trim(token);
+    while (!tk.empty() && (tk.front() == '\'' || tk.front() == '"')) tk.remove_prefix(1);
+    while (!tk.empty() && (tk.back() == '\'' || tk.back() == '"' || tk.back() == '.')) tk.remove_suffix(1);
+    if (tk.starts_with("and ")) tk.remove_prefix(4);
+    if (tk.starts_with("or ")) tk.remove_prefix(3);
+    bool ident = !tk.empty() && std::all_of(tk.begin(), tk.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    });
+    if (ident) out.emplace_back(tk);
+    token.clear();
+  };
+  for (char c : list) {
+    if (c == ',')
+      flush();
+    else
+      token += c;
+  }
+  flush();
+  if (out.size() < 2) out.clear();  // one word is more likely prose than a list
+  return out;
+}
+
+// `rest` starts at "Possible values ...": the members follow its colon, or its " are " or " is ".
+std::vector<std::string> members_after_phrase(std::string_view rest) {
+  if (auto colon = rest.find_first_of(":"); colon != std::string_view::npos && colon < 40)
+    rest = rest.substr(colon + 1);
+  else if (auto are = ifind(rest, " are "); are != std::string_view::npos && are < 40)
+    rest = rest.substr(are + 5);
+  else if (auto is = ifind(rest, " is "); is != std::string_view::npos && is < 40)
+    rest = rest.substr(is + 4);
+  if (auto marked = marked_members(rest); !marked.empty()) return marked;
+  return listed_members(rest);
+}
+
+// Intune form: "0 - `Not Ready`" / "1 - `Ready`".
+std::vector<std::string> numbered_members(std::string_view desc) {
+  std::vector<std::string> out;
   std::size_t p = 0;
   while ((p = desc.find(" - `", p)) != std::string_view::npos) {
     std::size_t d = p;
@@ -557,19 +576,38 @@ std::vector<std::string> enum_members(std::string_view desc) {
   return out;
 }
 
+std::vector<std::string> enum_members(std::string_view desc) {
+  // Every description cell passes through here and few list members: all three phrases contain "alues" and
+  // the Intune form " - `"; without either there is nothing to find.
+  if (!contains_around(desc, 'u', "alues", 2) && !contains_around(desc, 'U', "ALUES", 2) &&
+      !contains_around(desc, '`', " - `", 3))
+    return {};
+  const std::string lower = to_lower(desc);
+  std::size_t at = lower.find("possible values");
+  if (at == std::string_view::npos) at = lower.find("supported values are");
+  if (at == std::string_view::npos) at = lower.find("the values are");
+  if (at != std::string_view::npos) return members_after_phrase(desc.substr(at));
+  return numbered_members(desc);
+}
+
+// Cells keep code spans and bold as markers (page_walker::mark_span); names and types are read without them.
+void strip_markers(std::string& s) {
+  s.erase(std::remove(s.begin(), s.end(), '`'), s.end());
+  for (std::size_t p; (p = s.find("**")) != std::string::npos;) s.erase(p, 2);
+}
+
 // "String collection" -> "Collection(String)"; "[x](../resources/x.md) (optional)" -> "x".
 std::string normalize_type(std::string_view t, bool& optional_marker) {
   std::string s(trim(t));
   auto strip = [&](std::string_view suffix) {
-    if (s.size() >= suffix.size() && iequals(std::string_view(s).substr(s.size() - suffix.size()), suffix)) {
+    if (iends_with(s, suffix)) {
       s = std::string(trim(std::string_view(s).substr(0, s.size() - suffix.size())));
       return true;
     }
     return false;
   };
   if (strip("(optional)")) optional_marker = true;
-  s.erase(std::remove(s.begin(), s.end(), '`'), s.end());
-  while (s.find("**") != std::string::npos) s.erase(s.find("**"), 2);
+  strip_markers(s);
   if (strip(" collection")) s = "Collection(" + s + ")";
   return s;
 }
@@ -587,8 +625,7 @@ std::vector<property> table_properties(const table& t) {
     const auto& row = t.rows[r];
     if (row.size() < 2) continue;
     std::string name(trim(row[0]));
-    name.erase(std::remove(name.begin(), name.end(), '`'), name.end());
-    while (name.find("**") != std::string::npos) name.erase(name.find("**"), 2);
+    strip_markers(name);
     name = std::string(trim(name));
     if (name.empty() || name.find(' ') != std::string::npos) continue;
     property p;
@@ -674,6 +711,11 @@ bool has_md_extension(std::string_view file) {
   return name.size() > 3 && name.ends_with(".md");
 }
 
+std::string strip_hash(std::string_view s) {
+  while (!s.empty() && s.front() == '#') s.remove_prefix(1);
+  return std::string(trim(s));
+}
+
 std::string resource_name_from_title(std::string_view h1) {
   std::string_view t = trim(h1);
   std::size_t rt = ifind(t, " resource type");
@@ -685,6 +727,100 @@ std::string resource_name_from_title(std::string_view h1) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// The page's types: a resource page's property tables define its type, "Member" tables define enum types.
+
+bool is_resource_page(const page_walker& w) {
+  return w.resource_page || w.file.find("/resources/") != std::string_view::npos ||
+         w.file.starts_with("resources/") || icontains(w.h1, "resource type");
+}
+
+// Which tables describe the page's type, by their heading in lower case: on a resource page the one under
+// "Properties" (tables under "Properties of a ... definition" describe nested structures); on an API page not
+// the header, query, path or permission tables.
+bool describes_page_type(std::string_view heading, bool resource_page, bool has_properties_heading) {
+  if (resource_page) return !has_properties_heading || heading == "properties";
+  return heading.find("header") == std::string_view::npos &&
+         heading.find("query") == std::string_view::npos &&
+         heading.find("path parameter") == std::string_view::npos &&
+         heading.find("permission") == std::string_view::npos;
+}
+
+// A resource page defines a type; an API page documents its examples' properties. `first_table_line` is the
+// line of the first table read, 0 when none.
+std::vector<property> read_property_tables(const page_walker& w, bool resource_page,
+                                           std::size_t& first_table_line) {
+  std::vector<property> page_props;
+  bool has_properties_heading = false;
+  if (resource_page)
+    for (const auto& t : w.tables)
+      has_properties_heading |= is_property_table(t.rows.front()) && iequals(trim(t.heading), "Properties");
+  for (const auto& t : w.tables) {
+    if (!is_property_table(t.rows.front())) continue;
+    std::string heading = to_lower(t.heading);
+    if (!describes_page_type(heading, resource_page, has_properties_heading)) continue;
+    if (!first_table_line) first_table_line = t.line;
+    auto props = table_properties(t);
+    // "Required." in a request-body table is a requirement on the request, not on the response.
+    if (!resource_page && heading.find("request") != std::string::npos)
+      for (auto& p : props) p.required = false;
+    merge_properties(page_props, props);
+  }
+  return page_props;
+}
+
+// The type is the one the resource annotation names, else the one the title names, else the page's own name.
+void define_resource_type(page_walker& w, const std::string& page, const std::vector<property>& page_props,
+                          std::size_t first_table_line) {
+  std::string name =
+      !w.resource_type.empty() ? simple_type_name(w.resource_type) : resource_name_from_title(w.h1);
+  if (name.empty()) name = page;
+  std::string key = simple_type_name(name);
+  if (page_props.empty() && w.out.types.contains(key)) return;
+  auto& td = w.out.types[key];
+  if (td.name.empty()) {
+    td.name = !w.resource_type.empty() ? strip_hash(w.resource_type) : name;
+    td.file = std::string(w.file);
+    td.line = first_table_line ? first_table_line : 1;
+  }
+  merge_properties(td.properties, page_props);
+}
+
+// The enum type a "Member" table lists: under "### x values" (enums.md) or on an "x enum type" page (Intune);
+// empty when the table names none.
+std::string_view enum_type_name(const table& t, std::string_view h1) {
+  std::string_view name = trim(t.heading);
+  if (iends_with(name, " values"))
+    name = trim(name.substr(0, name.size() - 7));
+  else if (std::size_t et = ifind(h1, " enum type"); et != std::string_view::npos)
+    name = trim(h1.substr(0, et));
+  else
+    return {};
+  if (name.find(' ') != std::string_view::npos) return {};
+  return name;
+}
+
+void define_enum_types(page_walker& w) {
+  for (const auto& t : w.tables) {
+    if (t.rows.size() < 2 || !iequals(trim(t.rows.front()[0]), "Member")) continue;
+    std::string_view name = enum_type_name(t, w.h1);
+    if (name.empty()) continue;
+    auto& td = w.out.types[simple_type_name(name)];
+    if (td.name.empty()) {
+      td.name = std::string(name);
+      td.file = std::string(w.file);
+      td.line = t.line;
+    }
+    for (std::size_t r = 1; r < t.rows.size(); ++r) {
+      std::string m(trim(t.rows[r][0]));
+      m.erase(std::remove(m.begin(), m.end(), '`'), m.end());
+      if (!m.empty() && std::find(td.members.begin(), td.members.end(), m) == td.members.end())
+        td.members.push_back(m);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Code blocks: request and response examples, and the endpoint templates of the "HTTP request" section.
 
 struct example {
   http_block http;
@@ -695,18 +831,86 @@ struct example {
   bool ignored = false;  // annotated "ignored" outside the templates: an example the doc tooling skips
 };
 
-void fill_body(std::string_view file, example& e, std::string& body, std::optional<boost::json::value>& json,
-               const header_list& headers, fixture_set& out, const options& opts) {
+struct page_examples {
+  std::vector<std::string> templates;  // "GET /users/{id}", one per request line of the template blocks
+  std::vector<example> requests, responses;
+};
+
+bool is_http_fence(std::string_view info) {
+  std::string i = to_lower(info);
+  return i == "http" || i.empty() || i == "msgraph-interactive" || i.starts_with("http ");
+}
+
+// Templates often list several lines (one per route): each request line is kept.
+void add_template_lines(std::string_view text, std::vector<std::string>& templates) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    std::string_view l = trim(text.substr(pos, nl == std::string_view::npos ? nl : nl - pos));
+    auto sp = l.find(' ');
+    if (sp != std::string_view::npos && detail::is_http_method(l.substr(0, sp)))
+      templates.push_back(std::string(l.substr(0, sp)) + " " + std::string(trim(l.substr(sp + 1))));
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+  }
+}
+
+page_examples collect_examples(page_walker& w) {
+  page_examples found;
+  for (const auto& b : w.blocks) {
+    std::string bt = b.note ? b.note->block_type : "";
+    if (bt == "resource" || bt == "example" || bt == "enum" || bt == "enumeration" || bt == "property")
+      continue;
+    bool http_fence = is_http_fence(b.info);
+    bool annotated = bt == "request" || bt == "response";
+    if (!http_fence && !annotated) continue;
+    http_block hb = detail::parse_http_block(b.text);
+    if (hb.kind == block_kind::none) {
+      if (annotated && http_fence)
+        w.diag(b.line, severity::warning, "unparsed-http-block",
+               "block annotated as " + bt + " has no request line or status line");
+      continue;
+    }
+    if (b.in_template_section) {
+      if (hb.kind == block_kind::request) add_template_lines(b.text, found.templates);
+      continue;
+    }
+    example e;
+    e.line = b.line + hb.first_line;
+    e.body_line = b.line + hb.body_line;
+    e.http = std::move(hb);
+    e.note = b.note;
+    e.ignored = bt == "ignored";
+    if (bt == "request" && e.http.kind != block_kind::request)
+      w.diag(e.line, severity::warning, "block-type-mismatch", "annotated as request but holds a response");
+    if (bt == "response" && e.http.kind != block_kind::response)
+      w.diag(e.line, severity::warning, "block-type-mismatch", "annotated as response but holds a request");
+    (e.http.kind == block_kind::request ? found.requests : found.responses).push_back(std::move(e));
+  }
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fixtures: a response and the request it answers.
+
+bool looks_like_json(std::string_view body) {
+  body = trim(body);
+  return body.starts_with("{") || body.starts_with("[");
+}
+
+bool declares_json(const header_list& headers) {
+  const header* ct = find_header(headers, "Content-Type");
+  return ct && icontains(ct->value, "json");
+}
+
+void fill_body(page_walker& w, const example& e, std::string& body, std::optional<boost::json::value>& json) {
   body = e.http.body;
   if (body.empty()) return;
-  const header* ct = find_header(headers, "Content-Type");
-  bool json_type = ct && icontains(ct->value, "json");
   std::string_view b = trim(body);
-  bool looks_json = b.starts_with("{") || b.starts_with("[");
-  if (!looks_json &&
-      !(json_type && !b.empty() && (b.front() == '"' || std::isdigit(static_cast<unsigned char>(b.front())))))
+  if (!looks_like_json(b) && !(declares_json(e.http.headers) && !b.empty() &&
+                               (b.front() == '"' || std::isdigit(static_cast<unsigned char>(b.front())))))
     return;  // text, XML, binary placeholders: kept as text
-  auto r = parse_documented_json(body, opts.max_json_depth);
+  auto r = parse_documented_json(body, w.opts.max_json_depth);
   if (r.value) {
     json = std::move(r.value);
     // The parsed value is the body from here on; keeping the text too doubled the memory of large suites.
@@ -715,14 +919,14 @@ void fill_body(std::string_view file, example& e, std::string& body, std::option
     if (!r.repairs.empty()) {
       std::string what;
       for (auto& x : r.repairs) what += (what.empty() ? "" : ", ") + x;
-      out.diagnostics.push_back({std::string(file), e.body_line, severity::warning, "json-repaired",
-                                 "documented JSON body is not strict JSON; repaired: " + what});
+      w.diag(e.body_line, severity::warning, "json-repaired",
+             "documented JSON body is not strict JSON; repaired: " + what);
     }
     return;
   }
   std::size_t line = r.error_line ? e.body_line + r.error_line - 1 : e.body_line;
-  out.diagnostics.push_back({std::string(file), line, severity::error, "invalid-json-body",
-                             "documented JSON body cannot be parsed (" + r.error + "); kept as text"});
+  w.diag(line, severity::error, "invalid-json-body",
+         "documented JSON body cannot be parsed (" + r.error + "); kept as text");
 }
 
 std::string body_odata_type(const boost::json::value& v, bool& collection) {
@@ -741,10 +945,268 @@ std::string body_odata_type(const boost::json::value& v, bool& collection) {
   return {};
 }
 
-std::string strip_hash(std::string_view s) {
-  while (!s.empty() && s.front() == '#') s.remove_prefix(1);
-  return std::string(trim(s));
+// The version of the page's first request that names one: relative URLs on the page share it.
+std::string page_version(const std::vector<example>& requests, const options& opts) {
+  for (const auto& r : requests)
+    if (auto u = inspect_url(r.http.url); !u.version.empty()) return u.version;
+  return opts.default_version;
 }
+
+// A named response pairs with the request of that name (an unpaired one first); otherwise with the closest
+// unpaired request before it. nullptr when there is none.
+example* request_for(const example& resp, std::vector<example>& requests) {
+  example* req = nullptr;
+  if (resp.note && !resp.note->name.empty()) {
+    for (auto& r : requests)
+      if (r.note && r.note->name == resp.note->name && !r.paired) req = &r;
+    if (!req)
+      for (auto& r : requests)
+        if (r.note && r.note->name == resp.note->name) req = &r;
+  }
+  if (!req)
+    for (auto& r : requests)
+      if (r.line < resp.line && !r.paired) req = &r;
+  return req;
+}
+
+// "<page>/<example name>", the name from the request's annotation, else the response's, else the example's
+// number on the page; made unique on the page with "-2", "-3", ...
+std::string fixture_id(const std::string& page, const example& req, const example& resp,
+                       std::size_t example_no, std::set<std::string>& ids) {
+  std::string name = req.note && !req.note->name.empty()     ? req.note->name
+                     : resp.note && !resp.note->name.empty() ? resp.note->name
+                                                             : "example-" + std::to_string(example_no);
+  std::string id = page + "/" + name;
+  for (int n = 2; ids.contains(id); ++n) id = page + "/" + name + "-" + std::to_string(n);
+  ids.insert(id);
+  return id;
+}
+
+void fill_request(page_walker& w, const example& req, request_example& r) {
+  r.method = req.http.method;
+  r.url = req.http.url;
+  r.headers = req.http.headers;
+  r.line = req.line;
+  fill_body(w, req, r.body, r.json);
+}
+
+void fill_response(page_walker& w, example& resp, response_example& r) {
+  r.status = resp.http.status;
+  r.reason = resp.http.reason;
+  r.headers = resp.http.headers;
+  r.line = resp.line;
+  if ((resp.http.status == 204 || resp.http.status == 304) && !trim(resp.http.body).empty()) {
+    // HTTP forbids a body here: no server can send it, so it cannot be part of the contract.
+    w.diag(resp.body_line, severity::warning, "body-not-allowed",
+           "a " + std::to_string(resp.http.status) + " response has no body; the documented body is ignored");
+    resp.http.body.clear();
+  }
+  fill_body(w, resp, r.body, r.json);
+}
+
+// The fixture's version, and whether it can be sent as documented: a broken URL is a documentation error, a
+// request body meant as JSON that does not parse cannot be replayed.
+void judge_request(page_walker& w, fixture& f, const std::string& page_version) {
+  auto u = inspect_url(f.request.url);
+  f.version = u.version.empty() ? page_version : u.version;
+  if (!u.broken.empty()) {
+    f.runnable = false;
+    f.not_runnable_reason = u.broken + ": " + f.request.url;
+    w.diag(f.line, severity::error, "broken-url", f.not_runnable_reason);
+  } else if (!f.request.body.empty() && !f.request.json &&
+             (looks_like_json(f.request.body) || declares_json(f.request.headers))) {
+    f.runnable = false;
+    f.not_runnable_reason = "the documented request body is not valid JSON";
+  }
+}
+
+void apply_response_annotation(const annotation& note, fixture& f) {
+  f.response.truncated = note.truncated;
+  f.response.is_collection = note.is_collection;
+  f.expect_error = note.expect_error;
+  f.optional_properties = note.optional_properties;
+  f.nullable_properties = note.nullable_properties;
+}
+
+// The @odata.type the response is held to: the annotation's and the example body's, which should agree.
+void settle_odata_type(page_walker& w, const example& resp, fixture& f) {
+  std::string declared = resp.note ? strip_hash(resp.note->odata_type) : std::string();
+  if (declared.size() > 11 && iequals(std::string_view(declared).substr(0, 11), "collection(") &&
+      declared.back() == ')') {
+    declared = std::string(trim(std::string_view(declared).substr(11, declared.size() - 12)));
+    f.response.is_collection = true;
+  }
+  bool body_collection = false;
+  std::string shown = f.response.json ? strip_hash(body_odata_type(*f.response.json, body_collection)) : "";
+  if (!declared.empty() && !shown.empty() && !same_type(declared, shown) && !body_collection)
+    w.diag(resp.line, severity::warning, "odata-type-mismatch",
+           "annotation says @odata.type '" + declared + "' but the example body says '" + shown + "'");
+  // The body's spelling is what a server sends; the annotation is often lower-cased by tooling.
+  if (!declared.empty() && !shown.empty() && same_type(declared, shown))
+    f.response.odata_type = shown;
+  else if (!declared.empty())
+    f.response.odata_type = declared;
+  else if (!body_collection)
+    f.response.odata_type = shown;
+}
+
+// `page_props` are the page's own property tables, which every fixture of the page is held to.
+void pair_into_fixtures(page_walker& w, const std::string& page, page_examples& examples,
+                        const std::vector<property>& page_props) {
+  std::string version = page_version(examples.requests, w.opts);
+  std::set<std::string> ids;
+  std::size_t example_no = 0;
+  for (auto& resp : examples.responses) {
+    example* req = request_for(resp, examples.requests);
+    if (!req) {
+      if (!resp.ignored)
+        w.diag(resp.line, severity::warning, "unpaired-response",
+               "response example has no request example before it; not a fixture");
+      continue;
+    }
+    req->paired = true;
+    fixture f;
+    f.page = page;
+    f.file = std::string(w.file);
+    f.line = req->line;
+    f.id = fixture_id(page, *req, resp, ++example_no, ids);
+    fill_request(w, *req, f.request);
+    fill_response(w, resp, f.response);
+    judge_request(w, f, version);
+    if (resp.note) apply_response_annotation(*resp.note, f);
+    settle_odata_type(w, resp, f);
+    if (f.response.status >= 400) f.expect_error = true;
+    f.properties = page_props;
+    f.endpoint_templates = examples.templates;
+    w.out.fixtures.push_back(std::move(f));
+  }
+  for (const auto& r : examples.requests)
+    if (!r.paired && !r.ignored)
+      w.diag(r.line, severity::warning, "unpaired-request",
+             "request example has no response example; not a fixture");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pages on disk.
+
+struct page_file {
+  std::string path;
+  bool walked = false;  // found by a directory walk as a regular file
+};
+
+// Files named (whatever their extension) and the *.md files below directories, each directory's sorted.
+// Paths that do not exist go to `missing`.
+std::vector<page_file> list_pages(const std::vector<std::string>& paths, std::vector<std::string>& missing) {
+  namespace fs = std::filesystem;
+  std::vector<page_file> pages;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
+           !ec && it != end; it.increment(ec))
+        if (it->is_regular_file(ec) && has_md_extension(it->path().native()))
+          found.push_back(it->path().native());
+      std::sort(found.begin(), found.end());
+      for (auto& f : found) pages.push_back({std::move(f), true});
+    } else if (fs::exists(p, ec)) {
+      pages.push_back({p, false});
+    } else {
+      missing.push_back(p);
+    }
+  }
+  return pages;
+}
+
+// nullopt for anything but a regular file (a pipe has no size to measure ahead).
+std::optional<std::uintmax_t> regular_file_size(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return static_cast<std::uintmax_t>(st.st_size);
+}
+
+// POSIX reads into one reused buffer (an ifstream per file cost more than reading the bytes). Sorted paths
+// come directory by directory, so each page is opened relative to its directory's descriptor, and a regular
+// file from a walk ends at the first short read: three system calls a page (files named on the command line
+// may be pipes, which are read to the end).
+class page_reader {
+ public:
+  explicit page_reader(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+  ~page_reader() {
+    if (dir_fd_ >= 0) ::close(dir_fd_);
+  }
+  page_reader(const page_reader&) = delete;
+  page_reader& operator=(const page_reader&) = delete;
+
+  // The page's bytes, valid until the next read; nullopt, with a diagnostic in `out`, when it cannot be read.
+  std::optional<std::string_view> read(const page_file& page, fixture_set& out) {
+    const std::string& f = page.path;
+    int fd = open(f);
+    if (fd < 0) {
+      unreadable(f, out);
+      return std::nullopt;
+    }
+    std::size_t got = 0;
+    outcome result = read_all(fd, page.walked, got);
+    if (got > max_bytes_) result = outcome::too_large;
+    if (result == outcome::too_large)
+      out.diagnostics.push_back({f, 0, severity::error, "file-too-large",
+                                 "file is " + std::to_string(regular_file_size(fd).value_or(got)) +
+                                     " bytes, over the limit of " + std::to_string(max_bytes_)});
+    else if (result == outcome::failed)
+      unreadable(f, out);
+    ::close(fd);
+    if (result != outcome::read) return std::nullopt;
+    // md4c 0.4.8 may look a few bytes past the end of a page: they are zeros, not the end of an earlier page.
+    if (buf_.size() < got + 16) buf_.resize(got + 16);
+    std::memset(buf_.data() + got, 0, 16);
+    return std::string_view(buf_.data(), got);
+  }
+
+ private:
+  enum class outcome { read, failed, too_large };
+
+  int open(const std::string& f) {
+    std::size_t slash = f.rfind('/');
+    std::string_view dir = slash == std::string::npos ? std::string_view(".")
+                           : slash == 0               ? std::string_view("/")
+                                                      : std::string_view(f).substr(0, slash);
+    if (dir_fd_ < 0 || dir != dir_path_) {
+      if (dir_fd_ >= 0) ::close(dir_fd_);
+      dir_path_.assign(dir);
+      dir_fd_ = ::open(dir_path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
+    return dir_fd_ >= 0 ? ::openat(dir_fd_, f.c_str() + (slash == std::string::npos ? 0 : slash + 1),
+                                   O_RDONLY | O_CLOEXEC)
+                        : ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
+  }
+
+  // Reads into buf_, `got` bytes so far.
+  outcome read_all(int fd, bool walked, std::size_t& got) {
+    for (;;) {
+      if (got == buf_.size()) {
+        std::optional<std::uintmax_t> size;
+        if (got > max_bytes_ || (got >= (1u << 20) && (size = regular_file_size(fd)) && *size > max_bytes_))
+          return outcome::too_large;  // a large regular file is measured before it is read
+        buf_.resize(buf_.size() * 2);
+      }
+      ssize_t n = ::read(fd, buf_.data() + got, buf_.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return outcome::failed;  // EISDIR for a directory named as a file
+      got += static_cast<std::size_t>(n);
+      if (n == 0 || (walked && got < buf_.size())) return outcome::read;
+    }
+  }
+
+  static void unreadable(const std::string& f, fixture_set& out) {
+    out.diagnostics.push_back({f, 0, severity::error, "unreadable-file", "cannot read the file"});
+  }
+
+  std::size_t max_bytes_;
+  std::string buf_ = std::string(1 << 16, '\0');
+  std::string dir_path_;  // the directory dir_fd_ is open on
+  int dir_fd_ = -1;
+};
 
 }  // namespace
 
@@ -753,18 +1215,7 @@ void extract_text(std::string_view file, std::string_view text, fixture_set& out
   out.bytes_read += text.size();
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   page_walker w(file, text, opts, out);
-  w.blocks.reserve(16);  // growing moves every code block (annotation included) along
-  w.tables.reserve(8);
-
-  MD_PARSER parser{};
-  parser.abi_version = 0;
-  parser.flags = MD_FLAG_TABLES | MD_FLAG_NOINDENTEDCODEBLOCKS;
-  parser.enter_block = &page_walker::enter_block;
-  parser.leave_block = &page_walker::leave_block;
-  parser.enter_span = &page_walker::enter_span;
-  parser.leave_span = &page_walker::leave_span;
-  parser.text = &page_walker::text;
-  if (md_parse(text.data(), static_cast<MD_SIZE>(text.size()), &parser, &w) != 0) {
+  if (!w.walk()) {
     w.diag(1, severity::error, "unparsable-markdown", "the markdown parser gave up on this page");
     return;
   }
@@ -772,241 +1223,17 @@ void extract_text(std::string_view file, std::string_view text, fixture_set& out
     w.diag(w.pending->line, severity::warning, "dangling-annotation",
            "annotation '" + w.pending->block_type + "' is not followed by a code block");
 
-  std::string fname(file);
   std::string page = page_name(file);
-  bool resource_page = w.resource_page || fname.find("/resources/") != std::string::npos ||
-                       fname.starts_with("resources/") || icontains(w.h1, "resource type");
-
-  // Property tables: a resource page defines a type; an API page documents its examples' properties.
-  std::vector<property> page_props;
+  bool resource_page = is_resource_page(w);
   std::size_t first_table_line = 0;
-  // Which tables describe the page's type: on a resource page the one under "Properties" (tables under
-  // "Properties of a ... definition" describe nested structures); on an API page not the header, query, path
-  // or permission tables. "Required." in a request-body table is a requirement on the request, not on the
-  // response.
-  bool has_properties_heading = false;
-  if (resource_page)
-    for (const auto& t : w.tables)
-      has_properties_heading |= is_property_table(t.rows.front()) && iequals(trim(t.heading), "Properties");
-  for (const auto& t : w.tables) {
-    if (!is_property_table(t.rows.front())) continue;
-    std::string heading = to_lower(t.heading);
-    if (resource_page && has_properties_heading && heading != "properties") continue;
-    if (!resource_page &&
-        (heading.find("header") != std::string::npos || heading.find("query") != std::string::npos ||
-         heading.find("path parameter") != std::string::npos ||
-         heading.find("permission") != std::string::npos))
-      continue;
-    if (!first_table_line) first_table_line = t.line;
-    auto props = table_properties(t);
-    if (!resource_page && heading.find("request") != std::string::npos)
-      for (auto& p : props) p.required = false;
-    merge_properties(page_props, props);
-  }
+  std::vector<property> page_props = read_property_tables(w, resource_page, first_table_line);
   if (resource_page) {
-    std::string name =
-        !w.resource_type.empty() ? simple_type_name(w.resource_type) : resource_name_from_title(w.h1);
-    if (name.empty()) name = page;
-    std::string key = simple_type_name(name);
-    if (!page_props.empty() || !out.types.contains(key)) {
-      auto& td = out.types[key];
-      if (td.name.empty()) {
-        td.name = !w.resource_type.empty() ? strip_hash(w.resource_type) : name;
-        td.file = fname;
-        td.line = first_table_line ? first_table_line : 1;
-      }
-      merge_properties(td.properties, page_props);
-    }
+    define_resource_type(w, page, page_props, first_table_line);
+    page_props.clear();  // the tables are the type's: its examples get them through that type (properties_of)
   }
-
-  // Enum types: a "Member" table under "### x values" (enums.md) or on an "x enum type" page (Intune).
-  for (const auto& t : w.tables) {
-    if (t.rows.size() < 2 || !iequals(trim(t.rows.front()[0]), "Member")) continue;
-    std::string_view name = trim(t.heading);
-    if (name.size() > 7 && iequals(name.substr(name.size() - 7), " values"))
-      name = trim(name.substr(0, name.size() - 7));
-    else if (std::size_t et = ifind(w.h1, " enum type"); et != std::string_view::npos)
-      name = trim(std::string_view(w.h1).substr(0, et));
-    else
-      continue;
-    if (name.empty() || name.find(' ') != std::string_view::npos) continue;
-    auto& td = out.types[simple_type_name(name)];
-    if (td.name.empty()) {
-      td.name = std::string(name);
-      td.file = fname;
-      td.line = t.line;
-    }
-    for (std::size_t r = 1; r < t.rows.size(); ++r) {
-      std::string m(trim(t.rows[r][0]));
-      m.erase(std::remove(m.begin(), m.end(), '`'), m.end());
-      if (!m.empty() && std::find(td.members.begin(), td.members.end(), m) == td.members.end())
-        td.members.push_back(m);
-    }
-  }
-
-  // Code blocks -> templates and examples.
-  std::vector<std::string> templates;
-  std::vector<example> requests, responses;
-  for (auto& b : w.blocks) {
-    std::string info = to_lower(b.info);
-    std::string bt = b.note ? b.note->block_type : "";
-    if (bt == "resource" || bt == "example" || bt == "enum" || bt == "enumeration" || bt == "property")
-      continue;
-    bool http_fence =
-        info == "http" || info.empty() || info == "msgraph-interactive" || info.starts_with("http ");
-    bool annotated = bt == "request" || bt == "response";
-    if (!http_fence && !annotated) continue;
-    http_block hb = detail::parse_http_block(b.text);
-    if (hb.kind == block_kind::none) {
-      if (annotated && http_fence)
-        w.diag(b.line, severity::warning, "unparsed-http-block",
-               "block annotated as " + bt + " has no request line or status line");
-      continue;
-    }
-    example e;
-    e.line = b.line + hb.first_line;
-    e.body_line = b.line + hb.body_line;
-    e.http = std::move(hb);
-    e.note = b.note;
-    e.ignored = bt == "ignored";
-    if (b.in_template_section) {
-      if (e.http.kind == block_kind::request) {
-        // Templates often list several lines (one per route): keep each request line.
-        for (std::string_view line : {std::string_view(b.text)}) {
-          std::size_t pos = 0;
-          while (pos < line.size()) {
-            std::size_t nl = line.find('\n', pos);
-            std::string_view l = trim(line.substr(pos, nl == std::string_view::npos ? nl : nl - pos));
-            auto sp = l.find(' ');
-            if (sp != std::string_view::npos && detail::is_http_method(l.substr(0, sp)))
-              templates.push_back(std::string(l.substr(0, sp)) + " " + std::string(trim(l.substr(sp + 1))));
-            if (nl == std::string_view::npos) break;
-            pos = nl + 1;
-          }
-        }
-      }
-      continue;
-    }
-    if (bt == "request" && e.http.kind != block_kind::request)
-      w.diag(e.line, severity::warning, "block-type-mismatch", "annotated as request but holds a response");
-    if (bt == "response" && e.http.kind != block_kind::response)
-      w.diag(e.line, severity::warning, "block-type-mismatch", "annotated as response but holds a request");
-    (e.http.kind == block_kind::request ? requests : responses).push_back(std::move(e));
-  }
-
-  // Pairing: a named response pairs with the request of that name; otherwise with the closest unpaired
-  // request before it.
-  std::string page_version;
-  for (auto& r : requests)
-    if (auto u = inspect_url(r.http.url); !u.version.empty()) {
-      page_version = u.version;
-      break;
-    }
-  if (page_version.empty()) page_version = opts.default_version;
-
-  std::set<std::string> ids;
-  std::size_t example_no = 0;
-  for (auto& resp : responses) {
-    example* req = nullptr;
-    if (resp.note && !resp.note->name.empty()) {
-      for (auto& r : requests)
-        if (r.note && r.note->name == resp.note->name && !r.paired) req = &r;
-      if (!req)
-        for (auto& r : requests)
-          if (r.note && r.note->name == resp.note->name) req = &r;
-    }
-    if (!req) {
-      for (auto& r : requests)
-        if (r.line < resp.line && !r.paired) req = &r;
-    }
-    if (!req) {
-      if (resp.ignored) continue;
-      w.diag(resp.line, severity::warning, "unpaired-response",
-             "response example has no request example before it; not a fixture");
-      continue;
-    }
-    req->paired = true;
-    ++example_no;
-
-    fixture f;
-    f.page = page;
-    f.file = fname;
-    f.line = req->line;
-    std::string name = req->note && !req->note->name.empty()   ? req->note->name
-                       : resp.note && !resp.note->name.empty() ? resp.note->name
-                                                               : "example-" + std::to_string(example_no);
-    std::string id = page + "/" + name;
-    for (int n = 2; ids.contains(id); ++n) id = page + "/" + name + "-" + std::to_string(n);
-    ids.insert(id);
-    f.id = std::move(id);
-
-    f.request.method = req->http.method;
-    f.request.url = req->http.url;
-    f.request.headers = req->http.headers;
-    f.request.line = req->line;
-    fill_body(file, *req, f.request.body, f.request.json, f.request.headers, out, opts);
-    f.response.status = resp.http.status;
-    f.response.reason = resp.http.reason;
-    f.response.headers = resp.http.headers;
-    f.response.line = resp.line;
-    if ((resp.http.status == 204 || resp.http.status == 304) && !trim(resp.http.body).empty()) {
-      // HTTP forbids a body here: no server can send it, so it cannot be part of the contract.
-      w.diag(
-          resp.body_line, severity::warning, "body-not-allowed",
-          "a " + std::to_string(resp.http.status) + " response has no body; the documented body is ignored");
-      resp.http.body.clear();
-    }
-    fill_body(file, resp, f.response.body, f.response.json, f.response.headers, out, opts);
-
-    auto u = inspect_url(f.request.url);
-    f.version = u.version.empty() ? page_version : u.version;
-    if (!u.broken.empty()) {
-      f.runnable = false;
-      f.not_runnable_reason = u.broken + ": " + f.request.url;
-      w.diag(f.line, severity::error, "broken-url", f.not_runnable_reason);
-    } else if (!f.request.body.empty() && !f.request.json &&
-               (trim(f.request.body).starts_with("{") || trim(f.request.body).starts_with("[") ||
-                (find_header(f.request.headers, "Content-Type") &&
-                 icontains(find_header(f.request.headers, "Content-Type")->value, "json")))) {
-      f.runnable = false;
-      f.not_runnable_reason = "the documented request body is not valid JSON";
-    }
-
-    if (resp.note) {
-      f.response.truncated = resp.note->truncated;
-      f.response.is_collection = resp.note->is_collection;
-      f.expect_error = resp.note->expect_error;
-      f.optional_properties = resp.note->optional_properties;
-      f.nullable_properties = resp.note->nullable_properties;
-    }
-    std::string declared = resp.note ? strip_hash(resp.note->odata_type) : std::string();
-    if (declared.size() > 11 && iequals(std::string_view(declared).substr(0, 11), "collection(") &&
-        declared.back() == ')') {
-      declared = std::string(trim(std::string_view(declared).substr(11, declared.size() - 12)));
-      f.response.is_collection = true;
-    }
-    bool body_collection = false;
-    std::string shown = f.response.json ? strip_hash(body_odata_type(*f.response.json, body_collection)) : "";
-    if (!declared.empty() && !shown.empty() && !same_type(declared, shown) && !body_collection)
-      w.diag(resp.line, severity::warning, "odata-type-mismatch",
-             "annotation says @odata.type '" + declared + "' but the example body says '" + shown + "'");
-    // The body's spelling is what a server sends; the annotation is often lower-cased by tooling.
-    if (!declared.empty() && !shown.empty() && same_type(declared, shown))
-      f.response.odata_type = shown;
-    else if (!declared.empty())
-      f.response.odata_type = declared;
-    else if (!body_collection)
-      f.response.odata_type = shown;
-    if (f.response.status >= 400) f.expect_error = true;
-
-    if (!resource_page) f.properties = page_props;
-    f.endpoint_templates = templates;
-    out.fixtures.push_back(std::move(f));
-  }
-  for (auto& r : requests)
-    if (!r.paired && !r.ignored)
-      w.diag(r.line, severity::warning, "unpaired-request",
-             "request example has no response example; not a fixture");
+  define_enum_types(w);
+  page_examples examples = collect_examples(w);
+  pair_into_fixtures(w, page, examples, page_props);
 }
 
 void link(fixture_set& set) {
@@ -1031,93 +1258,9 @@ void link(fixture_set& set) {
 
 void extract_paths(const std::vector<std::string>& paths, fixture_set& out, std::vector<std::string>& missing,
                    const options& opts) {
-  namespace fs = std::filesystem;
-  std::vector<std::string> files;
-  std::vector<bool> regular;  // found by a directory walk as a regular file
-  for (const auto& p : paths) {
-    std::error_code ec;
-    if (fs::is_directory(p, ec)) {
-      std::vector<std::string> found;
-      for (fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
-           !ec && it != end; it.increment(ec))
-        if (it->is_regular_file(ec) && has_md_extension(it->path().native()))
-          found.push_back(it->path().native());
-      std::sort(found.begin(), found.end());
-      files.insert(files.end(), found.begin(), found.end());
-      regular.resize(files.size(), true);
-    } else if (fs::exists(p, ec)) {
-      files.push_back(p);
-      regular.push_back(false);
-    } else {
-      missing.push_back(p);
-    }
-  }
-  // POSIX reads into one reused buffer (an ifstream per file cost more than reading the bytes). Sorted paths
-  // come directory by directory, so each page is opened relative to its directory's descriptor, and a regular
-  // file from a walk ends at the first short read: three system calls a page (files named on the command line
-  // may be pipes, which are read to the end).
-  std::string buf(1 << 16, '\0');
-  std::string dir_path;
-  int dir_fd = -1;
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    const std::string& f = files[i];
-    std::size_t slash = f.rfind('/');
-    std::string_view dir = slash == std::string::npos ? std::string_view(".")
-                           : slash == 0               ? std::string_view("/")
-                                                      : std::string_view(f).substr(0, slash);
-    if (dir_fd < 0 || dir != dir_path) {
-      if (dir_fd >= 0) ::close(dir_fd);
-      dir_path.assign(dir);
-      dir_fd = ::open(dir_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    }
-    int fd = dir_fd >= 0 ? ::openat(dir_fd, f.c_str() + (slash == std::string::npos ? 0 : slash + 1),
-                                    O_RDONLY | O_CLOEXEC)
-                         : ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      out.diagnostics.push_back({f, 0, severity::error, "unreadable-file", "cannot read the file"});
-      continue;
-    }
-    std::size_t got = 0;
-    bool failed = false, too_large = false;
-    for (;;) {
-      if (got == buf.size()) {
-        struct stat st {};
-        if (got > opts.max_file_bytes || (got >= (1u << 20) && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-                                          static_cast<std::uintmax_t>(st.st_size) > opts.max_file_bytes)) {
-          too_large = true;  // a large regular file is measured before it is read
-          break;
-        }
-        buf.resize(buf.size() * 2);
-      }
-      ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        failed = true;  // EISDIR for a directory named as a file
-        break;
-      }
-      got += static_cast<std::size_t>(n);
-      if (n == 0 || (regular[i] && got < buf.size())) break;
-    }
-    too_large = too_large || got > opts.max_file_bytes;
-    if (too_large) {
-      struct stat st {};
-      std::uintmax_t size = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
-                                ? static_cast<std::uintmax_t>(st.st_size)
-                                : static_cast<std::uintmax_t>(got);
-      out.diagnostics.push_back({f, 0, severity::error, "file-too-large",
-                                 "file is " + std::to_string(size) + " bytes, over the limit of " +
-                                     std::to_string(opts.max_file_bytes)});
-    } else if (failed) {
-      out.diagnostics.push_back({f, 0, severity::error, "unreadable-file", "cannot read the file"});
-    }
-    ::close(fd);
-    if (too_large || failed) continue;
-    // md4c 0.4.8 may look a few bytes past the end of a page: they are zeros, not the end of an earlier page.
-    if (buf.size() < got + 16) buf.resize(got + 16);
-    std::memset(buf.data() + got, 0, 16);
-    extract_text(f, std::string_view(buf.data(), got), out, opts);
-  }
-  if (dir_fd >= 0) ::close(dir_fd);
+  page_reader reader(opts.max_file_bytes);
+  for (const auto& page : list_pages(paths, missing))
+    if (auto text = reader.read(page, out)) extract_text(page.path, *text, out, opts);
   link(out);
   out.fixtures.shrink_to_fit();  // growth leaves up to half the capacity unused, for the whole run
 }

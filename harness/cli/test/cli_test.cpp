@@ -2,6 +2,7 @@
 #include "conform_process.hpp"
 
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -104,6 +105,98 @@ int refused_port() {
 #define REQUIRE_SEEDS()                                                           \
   if (!fs::exists(seeds_dir)) GTEST_SKIP() << "no shared seeds at " << seeds_dir; \
   static_assert(true)
+
+// One documented exchange; `response_body` decides whether the page is clean.
+std::string exchange_page(const std::string& response_body) {
+  return "# Get me\n\n"
+         "<!-- { \"blockType\": \"request\", \"name\": \"get_me\" } -->\n"
+         "```http\nGET https://graph.microsoft.com/v1.0/me\n```\n\n"
+         "<!-- { \"blockType\": \"response\" } -->\n"
+         "```http\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n" +
+         response_body + "\n```\n";
+}
+
+fs::path write_page(const fs::path& dir, const std::string& name, const std::string& text) {
+  fs::path page = dir / name;
+  std::ofstream(page) << text;
+  return page;
+}
+
+// The whole extract document: it parses, and holds the fixtures and the diagnostics' codes by severity.
+struct extract_document {
+  bool parsed = false;
+  std::size_t fixtures = 0;
+  std::vector<std::string> errors, warnings;
+};
+
+extract_document read_document(const std::string& text) {
+  extract_document d;
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(text, ec);
+  if (ec || !v.is_object()) return d;
+  const auto& o = v.as_object();
+  if (!o.contains("fixtures") || !o.contains("diagnostics")) return d;
+  d.parsed = true;
+  d.fixtures = o.at("fixtures").as_array().size();
+  for (const auto& diag : o.at("diagnostics").as_array()) {
+    const auto& x = diag.as_object();
+    (x.at("severity").as_string() == "error" ? d.errors : d.warnings)
+        .emplace_back(x.at("code").as_string().c_str());
+  }
+  return d;
+}
+
+result extract_to(const fs::path& page, const fs::path& out) {
+  return conform("extract " + quote(page.string()) + " -o " + quote(out.string()));
+}
+
+TEST(CliExtract, DocumentationErrorExits1AndTheDocumentIsStillWhole) {
+  fs::path dir = temp_dir("extract-error");
+  fs::path page = write_page(dir, "get-me.md", exchange_page("{\"id\": \"1\", \"displayName\": }"));
+  fs::path out = dir / "fixtures.json";
+  result r = extract_to(page, out);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  extract_document d = read_document(read_file(out));
+  ASSERT_TRUE(d.parsed) << read_file(out);
+  EXPECT_EQ(d.fixtures, 1u);
+  EXPECT_EQ(d.errors, std::vector<std::string>{"invalid-json-body"});
+
+  result to_stdout = conform("extract " + quote(page.string()));
+  EXPECT_EQ(to_stdout.exit_code, 1) << to_stdout.output;
+  EXPECT_EQ(read_document(to_stdout.output).errors, std::vector<std::string>{"invalid-json-body"})
+      << to_stdout.output;
+}
+
+TEST(CliExtract, CleanPageExits0AndWarningsAloneDoNotFail) {
+  fs::path dir = temp_dir("extract-clean");
+  fs::path page = write_page(dir, "get-me.md", exchange_page("{\"id\": \"1\"}"));
+  fs::path out = dir / "fixtures.json";
+  result r = extract_to(page, out);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  extract_document d = read_document(read_file(out));
+  ASSERT_TRUE(d.parsed) << read_file(out);
+  EXPECT_EQ(d.fixtures, 1u);
+  EXPECT_TRUE(d.errors.empty() && d.warnings.empty()) << read_file(out);
+
+  // A trailing comma is repaired with a warning: the page is still free of errors.
+  fs::path repaired = write_page(dir, "repaired.md", exchange_page("{\"id\": \"1\",}"));
+  result w = extract_to(repaired, out);
+  EXPECT_EQ(w.exit_code, 0) << w.output;
+  EXPECT_EQ(read_document(read_file(out)).warnings, std::vector<std::string>{"json-repaired"});
+}
+
+TEST(CliExtract, UsageErrorsExit2) {
+  fs::path dir = temp_dir("extract-usage");
+  fs::path page = write_page(dir, "get-me.md", exchange_page("{\"id\": \"1\"}"));
+  EXPECT_EQ(conform("extract").exit_code, 2);
+  EXPECT_EQ(conform("extract --no-such-flag " + quote(page.string())).exit_code, 2);
+  EXPECT_EQ(conform("extract /no/such/dir/page.md").exit_code, 2);
+  // A page with an error does not hide a usage error: the output cannot be written below a file.
+  fs::path broken = write_page(dir, "broken.md", exchange_page("{\"id\": }"));
+  result r = extract_to(broken, page / "x.json");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("cannot write"), std::string::npos) << r.output;
+}
 
 TEST(CliRun, SeedsWithSuitePassAndJunitValidatesAgainstJenkinsSchema) {
   REQUIRE_SEEDS();
