@@ -2,6 +2,7 @@
 // turn into line numbers, so every fixture and diagnostic carries file:line without a second pass over the
 // text.
 #include "extract/extract.hpp"
+#include "model/contract.hpp"
 
 #include "http_block.hpp"
 
@@ -1031,9 +1032,8 @@ void apply_response_annotation(const annotation& note, fixture& f) {
 // The @odata.type the response is held to: the annotation's and the example body's, which should agree.
 void settle_odata_type(page_walker& w, const example& resp, fixture& f) {
   std::string declared = resp.note ? strip_hash(resp.note->odata_type) : std::string();
-  if (declared.size() > 11 && iequals(std::string_view(declared).substr(0, 11), "collection(") &&
-      declared.back() == ')') {
-    declared = std::string(trim(std::string_view(declared).substr(11, declared.size() - 12)));
+  if (const type_ref t = read_type(declared); t.collection) {
+    declared = std::string(t.element);
     f.response.is_collection = true;
   }
   bool body_collection = false;

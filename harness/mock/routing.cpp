@@ -79,27 +79,13 @@ struct folded_equal {
   bool operator()(std::string_view a, std::string_view b) const { return iequals(a, b); }
 };
 
-// A placeholder matches one or more characters: "one" then "any". Matching is then the classic glob walk with
-// a single backtrack point, linear in practice even for hostile segments, unlike naive recursion.
+// A placeholder matches one or more characters: "one" then "any"; literal characters compare folded.
 bool match_elements(const std::vector<element>& pat, std::string_view text) {
-  std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pat.size() && pat[p].kind != element::any &&
-        (pat[p].kind == element::one || pat[p].c == fold(text[t]))) {
-      ++p;
-      ++t;
-    } else if (p < pat.size() && pat[p].kind == element::any) {
-      star = p++;
-      mark = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pat.size() && pat[p].kind == element::any) ++p;
-  return p == pat.size();
+  return glob_walk(
+      pat.size(), text.size(), [&pat](std::size_t p) { return pat[p].kind == element::any; },
+      [&pat, text](std::size_t p, std::size_t t) {
+        return pat[p].kind == element::one || pat[p].c == fold(text[t]);
+      });
 }
 
 // Concrete example URLs ("/users/48d3...") become patterns where the page's "## HTTP request" templates have

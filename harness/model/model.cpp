@@ -38,24 +38,9 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 bool glob_match(std::string_view glob, std::string_view text) {
-  // Iterative matcher with one backtrack point: linear enough for hostile patterns like "*a*a*a*b".
-  std::size_t g = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (g < glob.size() && (glob[g] == '?' || glob[g] == text[t])) {
-      ++g;
-      ++t;
-    } else if (g < glob.size() && glob[g] == '*') {
-      star = g++;
-      mark = t;
-    } else if (star != std::string_view::npos) {
-      g = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (g < glob.size() && glob[g] == '*') ++g;
-  return g == glob.size();
+  return glob_walk(
+      glob.size(), text.size(), [glob](std::size_t g) { return glob[g] == '*'; },
+      [glob, text](std::size_t g, std::size_t t) { return glob[g] == '?' || glob[g] == text[t]; });
 }
 
 std::string_view version() noexcept {

@@ -116,6 +116,31 @@ std::string to_lower(std::string_view s);
 std::string_view trim(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 
+// The glob walk with a single backtrack point, linear in practice even for hostile patterns like "*a*a*a*b"
+// (naive recursion is exponential): `star(i)` says pattern element i matches any run of characters,
+// `one(i, t)` whether element i matches text character t. glob_match and the reference server's path patterns
+// are both this walk.
+template <class Star, class One>
+bool glob_walk(std::size_t pattern_size, std::size_t text_size, Star star, One one) {
+  std::size_t g = 0, t = 0, back = static_cast<std::size_t>(-1), mark = 0;
+  while (t < text_size) {
+    if (g < pattern_size && !star(g) && one(g, t)) {
+      ++g;
+      ++t;
+    } else if (g < pattern_size && star(g)) {
+      back = g++;
+      mark = t;
+    } else if (back != static_cast<std::size_t>(-1)) {
+      g = back + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (g < pattern_size && star(g)) ++g;
+  return g == pattern_size;
+}
+
 // Shell-style glob on whole strings: '*' any run of characters (also '/'), '?' exactly one. Case-sensitive.
 // Selects fixtures by id (run --filter, serve --fault KIND@GLOB, suite waivers).
 bool glob_match(std::string_view glob, std::string_view text);
