@@ -51,10 +51,6 @@ bool icontains(std::string_view hay, std::string_view needle) {
   return ifind(hay, needle) != std::string_view::npos;
 }
 
-bool iends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Annotations: `<!-- { "blockType": "request", ... } -->`, read leniently.
 

@@ -14,10 +14,6 @@ namespace {
 
 constexpr std::size_t max_shown = 200;  // expected/actual are for humans; a whole body would drown the report
 
-bool istarts_with(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
-}
-
 std::string_view strip_edm(std::string_view type) {
   type = trim(type);
   if (istarts_with(type, "edm.")) type.remove_prefix(4);

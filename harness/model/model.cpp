@@ -54,6 +54,14 @@ bool is_json_media_type(std::string_view content_type) {
   return m.size() > 5 && m.compare(m.size() - 5, 5, "+json") == 0;
 }
 
+bool istarts_with(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+bool iends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
+}
+
 const header* find_header(const header_list& headers, std::string_view name) {
   for (const auto& h : headers)
     if (iequals(h.name, name)) return &h;

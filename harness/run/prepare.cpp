@@ -17,16 +17,6 @@ namespace json = boost::json;
 
 namespace {
 
-bool starts_with_icase(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 // "v1.0", "beta", "v2": the first path segment already names the API version.
 bool is_version_segment(std::string_view seg) {
   if (iequals(seg, "beta")) return true;
@@ -69,7 +59,7 @@ bool is_doc_placeholder(std::string_view s) {
   auto ends_with = [&](std::string_view suffix) {
     return s.size() > suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
   };
-  return ends_with("-value") || ends_with(" value") || starts_with_icase(s, "@odata.type") ||
+  return ends_with("-value") || ends_with(" value") || istarts_with(s, "@odata.type") ||
          s.find(" | ") != std::string_view::npos;
 }
 
@@ -236,7 +226,7 @@ void set_header(header_list& headers, std::string name, std::string value) {
 std::string rewrite_url(std::string_view documented, std::string_view base, std::string_view version) {
   documented = trim(documented);
   std::string rest;
-  if (starts_with_icase(documented, "http://") || starts_with_icase(documented, "https://")) {
+  if (istarts_with(documented, "http://") || istarts_with(documented, "https://")) {
     std::size_t authority = documented.find("://") + 3;
     std::size_t end = documented.find_first_of("/?", authority);
     rest = end == std::string_view::npos ? "/" : std::string(documented.substr(end));

@@ -115,6 +115,9 @@ std::string to_lower(std::string_view s);
 // Without leading and trailing ASCII white space (space, tab, CR, LF, VT, FF).
 std::string_view trim(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
+// ASCII case-insensitive prefix and suffix tests.
+bool istarts_with(std::string_view s, std::string_view prefix);
+bool iends_with(std::string_view s, std::string_view suffix);
 
 // The glob walk with a single backtrack point, linear in practice even for hostile patterns like "*a*a*a*b"
 // (naive recursion is exponential): `star(i)` says pattern element i matches any run of characters,
