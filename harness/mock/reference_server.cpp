@@ -217,6 +217,84 @@ std::string guid_from(const void* ctx) {
   return detail::format_guid(hi, lo);
 }
 
+// A strict server's 400s: a body the docs show as JSON that is not JSON, or values their contract rejects.
+bool refuse_request(const fixture& f, const fixture_set& set, const std::optional<json::value>& body,
+                    reply& refusal) {
+  std::string problem =
+      documents_json_body(f) && !body ? std::string("The request body must be JSON.") : validate_request(f, set, body);
+  if (problem.empty()) return false;
+  refusal = odata_error(400, "BadRequest", std::move(problem));
+  refusal.fixture_id = f.id;
+  refusal.response.headers.push_back({std::string(fixture_header), f.id});
+  return true;
+}
+
+// Faults that bend the JSON body, applied before it is serialised; one X-Conform-Fault header each.
+header_list apply_json_faults(const std::vector<fault_kind>& active, const detail::fault_input& fin,
+                              std::optional<json::value>& doc) {
+  header_list out;
+  for (fault_kind k : active) {
+    if (!detail::is_json_fault(k)) continue;
+    out.push_back({std::string(fault_header),
+                   doc ? detail::apply_json_fault(k, fin, *doc) : std::string(to_string(k)) + " (not applicable)"});
+  }
+  return out;
+}
+
+void set_body(http_response& res, const fixture& f, const std::optional<json::value>& doc) {
+  if (doc) {
+    res.body = json::serialize(*doc);
+    const header* ct = find_header(res.headers, "Content-Type");
+    if (ct == nullptr || !is_json_media_type(ct->value)) set_header(res.headers, "Content-Type", "application/json");
+    return;
+  }
+  res.body = f.response.body;
+  if (res.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    res.body.clear();
+    remove_header(res.headers, "Content-Type");
+  }
+}
+
+// Faults that bend the reply itself (status, headers, timing, connection, body text).
+void apply_reply_faults(const std::vector<fault_kind>& active, const detail::fault_input& fin, reply& out,
+                        header_list& fault_headers) {
+  http_response& res = out.response;
+  for (fault_kind k : active) {
+    std::string applied;
+    switch (k) {
+      case fault_kind::status:
+        res.status = detail::faulted_status(res.status);
+        res.reason = std::string(reason_phrase(res.status));
+        applied = "status";
+        break;
+      case fault_kind::content_type:
+        set_header(res.headers, "Content-Type", "text/plain");
+        applied = "content-type";
+        break;
+      case fault_kind::slow:
+        out.delay = fin.opts.fault_delay;
+        applied = "slow";
+        break;
+      case fault_kind::reset:
+        out.reset = true;
+        applied = "reset";
+        break;
+      case fault_kind::malformed_json:
+      case fault_kind::huge_body:
+        applied = detail::apply_text_fault(k, fin, res.body);
+        break;
+      default:
+        continue;
+    }
+    // "<kind> <pointer>" with an empty pointer: the kind alone names what was bent.
+    while (!applied.empty() && applied.back() == ' ') applied.pop_back();
+    fault_headers.push_back({std::string(fault_header), std::move(applied)});
+  }
+  if (!active.empty() && !fault_headers.empty() && find_header(res.headers, "Content-Type") == nullptr &&
+      !res.body.empty())
+    res.headers.push_back({"Content-Type", "application/json"});
+}
+
 }  // namespace
 
 std::optional<fault_kind> parse_fault_kind(std::string_view s) {
@@ -286,16 +364,20 @@ reply reference_server::handle(const http_request& req) const {
   }
 }
 
-reply reference_server::answer(const http_request& req) const {
+// The fixture that answers: the one the runner names (X-Conform-Fixture), else the best documented match on the
+// most specific route. Nullptr with `refusal` set (404, or 405 with Allow) when no documented route takes it.
+const fixture* reference_server::choose(const http_request& req, const std::optional<json::value>& body,
+                                        reply& refusal) const {
   std::string_view path = detail::url_path(req.target, false);
   std::vector<std::string> segments = detail::split_request_path(path);
   std::string method = upper(req.method);
 
   // Matching routes in routes_ order, most specific first.
   std::vector<std::size_t> on_path = index_->find(segments);
-  if (on_path.empty())
-    return odata_error(404, "ResourceNotFound", "No documented route matches '" + std::string(path) + "'.");
-
+  if (on_path.empty()) {
+    refusal = odata_error(404, "ResourceNotFound", "No documented route matches '" + std::string(path) + "'.");
+    return nullptr;
+  }
   std::vector<const route*> with_method;
   for (std::size_t i : on_path)
     if (routes_[i].method == method) with_method.push_back(&routes_[i]);
@@ -304,141 +386,82 @@ reply reference_server::answer(const http_request& req) const {
     for (std::size_t i : on_path) allowed.insert(routes_[i].method);
     std::string allow;
     for (const std::string& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
-    reply r = odata_error(405, "MethodNotAllowed",
+    refusal = odata_error(405, "MethodNotAllowed",
                           "Method '" + req.method + "' is not documented for '" + std::string(path) + "'.");
-    r.response.headers.push_back({"Allow", allow});
-    return r;
+    refusal.response.headers.push_back({"Allow", allow});
+    return nullptr;
   }
 
-  std::optional<json::value> body;
-  if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) body = parse_json(req.body);
-
-  // The runner names the fixture it replays; otherwise the best documented match on the most specific route.
-  const fixture* chosen = nullptr;
   if (const header* h = find_header(req.headers, fixture_header))
     for (const route* r : with_method)
       for (std::size_t i : r->fixtures)
-        if (chosen == nullptr && fixtures_.fixtures[i].id == h->value) chosen = &fixtures_.fixtures[i];
-  if (chosen == nullptr) {
-    detail::query_list query = detail::parse_query(detail::url_query(req.target, false));
-    int best = 0;
-    for (std::size_t i : with_method.front()->fixtures) {
-      int score = match_score(fixtures_.fixtures[i], query, body);
-      if (chosen == nullptr || score > best) {
-        chosen = &fixtures_.fixtures[i];
-        best = score;
-      }
+        if (fixtures_.fixtures[i].id == h->value) return &fixtures_.fixtures[i];
+  detail::query_list query = detail::parse_query(detail::url_query(req.target, false));
+  const fixture* chosen = nullptr;
+  int best = 0;
+  for (std::size_t i : with_method.front()->fixtures) {
+    int score = match_score(fixtures_.fixtures[i], query, body);
+    if (chosen == nullptr || score > best) {
+      chosen = &fixtures_.fixtures[i];
+      best = score;
     }
   }
-  const fixture& f = *chosen;
+  return chosen;
+}
 
-  if (documents_json_body(f) && !body) {
-    reply r = odata_error(400, "BadRequest", "The request body must be JSON.");
-    r.fixture_id = f.id;
-    r.response.headers.push_back({std::string(fixture_header), f.id});
-    return r;
+// The documented example body made real (placeholders filled) and, for a successful write, what the client
+// sent echoed into it; nullopt when the docs show no JSON body.
+std::optional<json::value> reference_server::documented_body(const fixture& f, std::string_view method,
+                                                             int status,
+                                                             const std::optional<json::value>& body) const {
+  std::optional<json::value> doc = f.response.json;
+  if (!doc) return doc;
+  std::pair<std::uint64_t, std::atomic<std::uint64_t>*> guid_state{guid_base_, &guid_counter_};
+  detail::synth_env env{fixtures_, detail::utc_now(), &guid_from, &guid_state};
+  detail::synthesize_body(f, *doc, env);
+  bool echoes = (method == "POST" || method == "PATCH" || method == "PUT") && status >= 200 && status < 300 &&
+                doc->is_object() && body && body->is_object() && !f.response.is_collection;
+  if (!echoes) return doc;
+  const property_scope scope = response_scope(f, fixtures_, *doc);
+  for (const auto& m : body->get_object()) {
+    // A null the client sent clears the property; the docs' response still shows what they show.
+    if (m.key().rfind("@odata.", 0) == 0 || m.value().is_null()) continue;
+    // A parameter of an action ("item" of createUploadSession) is not a member of the resource: only members
+    // the response documents come back, or any when the example is truncated.
+    if (!f.response.truncated && !doc->get_object().contains(m.key()) && scope.find(m.key()) == nullptr)
+      continue;
+    echo_into(doc->get_object()[m.key()], m.value(), 0);
   }
-  if (std::string problem = validate_request(f, fixtures_, body); !problem.empty()) {
-    reply r = odata_error(400, "BadRequest", std::move(problem));
-    r.fixture_id = f.id;
-    r.response.headers.push_back({std::string(fixture_header), f.id});
-    return r;
-  }
+  // What the client sent is held to the response's contract too (a request type the server could not resolve
+  // may still be one the response documents).
+  detail::synthesize_body(f, *doc, env);
+  return doc;
+}
 
+reply reference_server::answer(const http_request& req) const {
+  std::optional<json::value> body;
+  if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) body = parse_json(req.body);
   reply out;
+  const fixture* chosen = choose(req, body, out);
+  if (chosen == nullptr) return out;
+  const fixture& f = *chosen;
+  if (refuse_request(f, fixtures_, body, out)) return out;
+
   out.fixture_id = f.id;
   http_response& res = out.response;
   res.status = f.response.status != 0 ? f.response.status : 200;
   res.reason = !f.response.reason.empty() ? f.response.reason : std::string(reason_phrase(res.status));
   for (const header& h : f.response.headers)
     if (!iequals(h.name, "Content-Length") && !iequals(h.name, "Transfer-Encoding")) res.headers.push_back(h);
-
-  std::optional<json::value> doc = f.response.json;
-  if (doc) {
-    std::pair<std::uint64_t, std::atomic<std::uint64_t>*> guid_state{guid_base_, &guid_counter_};
-    detail::synth_env env{fixtures_, detail::utc_now(), &guid_from, &guid_state};
-    detail::synthesize_body(f, *doc, env);
-    bool echoes = (method == "POST" || method == "PATCH" || method == "PUT") && res.status >= 200 &&
-                  res.status < 300 && doc->is_object() && body && body->is_object() &&
-                  !f.response.is_collection;
-    if (echoes) {
-      const property_scope scope = response_scope(f, fixtures_, *doc);
-      for (const auto& m : body->get_object()) {
-        // A null the client sent clears the property; the docs' response still shows what they show.
-        if (m.key().rfind("@odata.", 0) == 0 || m.value().is_null()) continue;
-        // A parameter of an action ("item" of createUploadSession) is not a member of the resource: only
-        // members the response documents come back, or any when the example is truncated.
-        if (!f.response.truncated && !doc->get_object().contains(m.key()) &&
-            scope.find(m.key()) == nullptr)
-          continue;
-        echo_into(doc->get_object()[m.key()], m.value(), 0);
-      }
-      // What the client sent is held to the response's contract too (a request type the server could not
-      // resolve may still be one the response documents).
-      detail::synthesize_body(f, *doc, env);
-    }
-  }
+  std::optional<json::value> doc = documented_body(f, upper(req.method), res.status, body);
 
   std::vector<fault_kind> active;
   for (const fault& ft : opts_.faults)
     if (glob_match(ft.glob, f.id)) active.push_back(ft.kind);
-
-  detail::fault_input fin{f, fixtures_, opts_};
-  header_list fault_headers;
-  for (fault_kind k : active) {
-    if (!detail::is_json_fault(k)) continue;
-    fault_headers.push_back(
-        {std::string(fault_header),
-         doc ? detail::apply_json_fault(k, fin, *doc) : std::string(to_string(k)) + " (not applicable)"});
-  }
-
-  if (doc) {
-    res.body = json::serialize(*doc);
-    const header* ct = find_header(res.headers, "Content-Type");
-    if (ct == nullptr || !is_json_media_type(ct->value))
-      set_header(res.headers, "Content-Type", "application/json");
-  } else {
-    res.body = f.response.body;
-    if (res.body.find_first_not_of(" \t\r\n") == std::string::npos) {
-      res.body.clear();
-      remove_header(res.headers, "Content-Type");
-    }
-  }
-
-  for (fault_kind k : active) {
-    std::string applied;
-    switch (k) {
-      case fault_kind::status:
-        res.status = detail::faulted_status(res.status);
-        res.reason = std::string(reason_phrase(res.status));
-        applied = "status";
-        break;
-      case fault_kind::content_type:
-        set_header(res.headers, "Content-Type", "text/plain");
-        applied = "content-type";
-        break;
-      case fault_kind::slow:
-        out.delay = opts_.fault_delay;
-        applied = "slow";
-        break;
-      case fault_kind::reset:
-        out.reset = true;
-        applied = "reset";
-        break;
-      case fault_kind::malformed_json:
-      case fault_kind::huge_body:
-        applied = detail::apply_text_fault(k, fin, res.body);
-        break;
-      default:
-        continue;
-    }
-    // "<kind> <pointer>" with an empty pointer: the kind alone names what was bent.
-    while (!applied.empty() && applied.back() == ' ') applied.pop_back();
-    fault_headers.push_back({std::string(fault_header), std::move(applied)});
-  }
-  if (!active.empty() && !fault_headers.empty() && find_header(res.headers, "Content-Type") == nullptr &&
-      !res.body.empty())
-    res.headers.push_back({"Content-Type", "application/json"});
+  const detail::fault_input fin{f, fixtures_, opts_};
+  header_list fault_headers = apply_json_faults(active, fin, doc);
+  set_body(res, f, doc);
+  apply_reply_faults(active, fin, out, fault_headers);
   for (header& h : fault_headers) res.headers.push_back(std::move(h));
   res.headers.push_back({std::string(fixture_header), f.id});
   return out;

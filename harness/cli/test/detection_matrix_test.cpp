@@ -57,13 +57,13 @@ TEST(DetectionMatrix, EveryFaultIsCaughtByTheRightCheck) {
       args.push_back(fault);
     }
     args.push_back("--fault-delay");
-    args.push_back("3000");
+    args.push_back("6000");  // well past --timeout: "slow" must time out however loaded the machine is
     serve_process server(args);
     ASSERT_FALSE(server.url().empty()) << "conform serve did not start for fault " << fault;
     const fs::path json = tmp / (fault + ".json"), junit = tmp / (fault + ".xml");
     std::string cmd = conform_bin + " run " + source_dir + "/fixtures --suite " + source_dir +
                       "/suites/seeds.json --target " + server.url() +
-                      " --timeout 1000 --max-body 1048576 --json " + json.string() + " --junit " +
+                      " --timeout 3000 --max-body 1048576 --json " + json.string() + " --junit " +
                       junit.string() + " > " + (tmp / (fault + ".log")).string() + " 2>&1";
     int code = run_command(cmd);
     ASSERT_TRUE(fs::exists(json)) << cmd << "\n" << read_file(tmp / (fault + ".log"));

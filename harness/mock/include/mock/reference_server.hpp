@@ -88,6 +88,10 @@ class reference_server {
 
  private:
   reply answer(const http_request& req) const;
+  const fixture* choose(const http_request& req, const std::optional<boost::json::value>& body,
+                        reply& refusal) const;
+  std::optional<boost::json::value> documented_body(const fixture& f, std::string_view method, int status,
+                                                    const std::optional<boost::json::value>& body) const;
 
   const fixture_set& fixtures_;
   options opts_;
