@@ -43,58 +43,55 @@ case_result base_case(const fixture& f) {
 
 }  // namespace
 
-run_result run_fixtures(const fixture_set& set, const options& opts, const progress_fn& progress) {
-  if (opts.target.empty()) throw std::runtime_error("no target: give the base URL of the server to replay against");
-  auto started = std::chrono::system_clock::now();
-  auto steady_start = std::chrono::steady_clock::now();
-  run_result out;
-  out.started_at = iso_utc(started);
-  const redactor redact(opts);
+namespace {
 
-  std::vector<const fixture*> chosen;
-  chosen.reserve(set.fixtures.size());
-  for (const fixture& f : set.fixtures)
-    if (selected(f.id, opts)) chosen.push_back(&f);
-  const std::size_t total = chosen.size();
-  out.cases.resize(total);
+// Where each case of the run stands; finish() records a case once, redacted, and reports progress.
+struct case_book {
+  run_result& out;
+  const redactor& redact;
+  const progress_fn& progress;
   std::size_t done = 0;
-  auto finish = [&](std::size_t i, case_result&& c) {
+
+  void finish(std::size_t i, case_result&& c) {
     redact.apply(c);
     out.cases[i] = std::move(c);
     ++done;
-    if (progress) progress(out.cases[i], done, total);
-  };
-
-  // Cases that need no server are settled first; the rest wait for the base URL.
-  std::vector<std::size_t> to_send;
-  for (std::size_t i = 0; i < total; ++i) {
-    const fixture& f = *chosen[i];
-    case_result c = base_case(f);
-    auto ov = opts.overrides.find(f.id);
-    if (!f.runnable) {
-      c.outcome = verdict::skipped;
-      c.skip_reason = f.not_runnable_reason.empty() ? "not runnable" : f.not_runnable_reason;
-      finish(i, std::move(c));
-    } else if (ov != opts.overrides.end() && ov->second.skip) {
-      c.outcome = verdict::skipped;
-      c.skip_reason = "skipped by suite override: " + *ov->second.skip;
-      finish(i, std::move(c));
-    } else {
-      to_send.push_back(i);
-    }
+    if (progress) progress(out.cases[i], done, out.cases.size());
   }
+};
 
-  const std::string& base = opts.target;
+// A case settled without a server (not runnable, skipped by the suite), or nullopt when it is to be sent.
+std::optional<case_result> settled_without_server(const fixture& f, const options& opts) {
+  case_result c = base_case(f);
+  c.outcome = verdict::skipped;
+  if (!f.runnable) {
+    c.skip_reason = f.not_runnable_reason.empty() ? "not runnable" : f.not_runnable_reason;
+    return c;
+  }
+  if (auto ov = opts.overrides.find(f.id); ov != opts.overrides.end() && ov->second.skip) {
+    c.skip_reason = "skipped by suite override: " + *ov->second.skip;
+    return c;
+  }
+  return std::nullopt;
+}
 
+// The requests to send, each with the case it answers for; cases whose request cannot be built (an unbound
+// placeholder) are finished as errors here and nothing is sent for them.
+struct outgoing {
   std::vector<transport::outgoing_request> requests;
-  std::vector<std::size_t> request_case;  // request index -> case index
-  std::vector<std::vector<std::string>> request_subs;
-  requests.reserve(to_send.size());
-  request_case.reserve(to_send.size());
-  request_subs.reserve(to_send.size());
+  std::vector<std::size_t> case_of;                   // request index -> case index
+  std::vector<std::vector<std::string>> substitutions;  // request index -> what was substituted
+};
+
+outgoing prepare_all(const std::vector<const fixture*>& chosen, const std::vector<std::size_t>& to_send,
+                     const fixture_set& set, const options& opts, case_book& book) {
+  outgoing o;
+  o.requests.reserve(to_send.size());
+  o.case_of.reserve(to_send.size());
+  o.substitutions.reserve(to_send.size());
   for (std::size_t i : to_send) {
     const fixture& f = *chosen[i];
-    prepared_request p = prepare_request(f, set, opts, base);
+    prepared_request p = prepare_request(f, set, opts, opts.target);
     if (!p.error.empty()) {
       case_result c = base_case(f);
       c.method = p.method;
@@ -103,90 +100,132 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
       c.error = run_error::placeholder;
       c.error_message = std::move(p.error);
       c.substitutions = std::move(p.substitutions);
-      finish(i, std::move(c));
+      book.finish(i, std::move(c));
       continue;
     }
-    request_case.push_back(i);
-    request_subs.push_back(std::move(p.substitutions));
-    requests.push_back({std::move(p.method), std::move(p.url), std::move(p.headers), std::move(p.body)});
+    o.case_of.push_back(i);
+    o.substitutions.push_back(std::move(p.substitutions));
+    o.requests.push_back({std::move(p.method), std::move(p.url), std::move(p.headers), std::move(p.body)});
+  }
+  return o;
+}
+
+transport::client_options client_options_of(const options& opts) {
+  transport::client_options co;
+  co.concurrency = std::max<std::size_t>(1, opts.concurrency);
+  co.timeout = opts.timeout;
+  co.connect_timeout = opts.connect_timeout;
+  co.max_body = opts.max_body;
+  co.verify_tls = !opts.insecure;
+  co.cacert = opts.cacert;
+  co.retries = std::max(0, opts.retries);
+  return co;
+}
+
+check::options check_options_of(const options& opts) {
+  check::options checks;
+  checks.odata_type = opts.odata_type;
+  checks.strict_enums = opts.strict_enums;
+  checks.strict_properties = opts.strict_properties;
+  return checks;
+}
+
+// An exchange becomes a verdict: an error when no complete response came, else the checks' findings.
+void judge(case_result& c, const fixture& f, const fixture_set& set, const options& opts,
+           const check::options& checks, transport::exchange_result&& x) {
+  c.attempts = x.attempts;
+  c.seconds = x.seconds;
+  if (!x.ok) {
+    c.outcome = verdict::error;
+    c.error = x.error;
+    c.cause = x.cause;
+    c.error_message = std::move(x.error_message);
+    if (x.attempts > 1) c.notes.push_back("gave up after " + std::to_string(x.attempts) + " attempts");
+    return;
+  }
+  c.status = x.response.status;
+  auto ov = opts.overrides.find(f.id);
+  if (ov != opts.overrides.end() && ov->second.status) {
+    fixture expected = f;  // check_response reads the expectation from the fixture
+    expected.response.status = *ov->second.status;
+    c.notes.push_back("expected status " + std::to_string(*ov->second.status) +
+                      " set by suite override (documented " + std::to_string(f.response.status) + ")");
+    c.checks = check::check_response(expected, set, x.response, checks);
+  } else {
+    c.checks = check::check_response(f, set, x.response, checks);
+  }
+  c.outcome = c.first_failure() != nullptr ? verdict::failed : verdict::passed;
+  // A passed check says nothing a count does not; 10,000 cases x 8 checks were a fifth of a run's memory.
+  auto passed = std::remove_if(c.checks.begin(), c.checks.end(),
+                               [](const check_result& k) { return k.outcome == check_outcome::passed; });
+  c.passed_checks = static_cast<std::size_t>(c.checks.end() - passed);
+  c.checks.erase(passed, c.checks.end());
+  c.checks.shrink_to_fit();
+  if (x.retried) {
+    c.passed_after_retry = c.outcome == verdict::passed;
+    c.notes.push_back("answered after " + std::to_string(x.attempts) + " attempts (retried)");
+  }
+}
+
+// How the run was made, for the reports (redacted).
+std::vector<std::pair<std::string, std::string>> run_properties(const options& opts, const redactor& redact) {
+  std::vector<std::pair<std::string, std::string>> p;
+  p.emplace_back("target", opts.target_name.empty() ? opts.target : opts.target_name + " " + opts.target);
+  p.emplace_back("conform.version", std::string(version()));
+  if (!opts.include.empty()) p.emplace_back("filter.include", join(opts.include));
+  if (!opts.exclude.empty()) p.emplace_back("filter.exclude", join(opts.exclude));
+  if (opts.insecure) p.emplace_back("insecure", "true: TLS certificates and host names were NOT verified");
+  if (opts.fill_placeholders) p.emplace_back("fill-placeholders", "true: unbound placeholders got generated values");
+  p.emplace_back("concurrency", std::to_string(std::max<std::size_t>(1, opts.concurrency)));
+  p.emplace_back("timeout.ms", std::to_string(opts.timeout.count()));
+  p.emplace_back("retries", std::to_string(opts.retries));
+  p.emplace_back("odata-type", opts.odata_type == check::odata_type_mode::required ? "required" : "if-present");
+  if (opts.strict_enums) p.emplace_back("strict-enums", "true");
+  if (opts.strict_properties) p.emplace_back("strict-properties", "true");
+  for (auto& [name, value] : p) value = redact(value);
+  return p;
+}
+
+}  // namespace
+
+run_result run_fixtures(const fixture_set& set, const options& opts, const progress_fn& progress) {
+  if (opts.target.empty()) throw std::runtime_error("no target: give the base URL of the server to replay against");
+  const auto steady_start = std::chrono::steady_clock::now();
+  run_result out;
+  out.started_at = iso_utc(std::chrono::system_clock::now());
+  const redactor redact(opts);
+
+  std::vector<const fixture*> chosen;
+  for (const fixture& f : set.fixtures)
+    if (selected(f.id, opts)) chosen.push_back(&f);
+  out.cases.resize(chosen.size());
+  case_book book{out, redact, progress};
+
+  std::vector<std::size_t> to_send;
+  for (std::size_t i = 0; i < chosen.size(); ++i) {
+    if (auto c = settled_without_server(*chosen[i], opts))
+      book.finish(i, std::move(*c));
+    else
+      to_send.push_back(i);
   }
 
-  if (!requests.empty()) {
-    transport::client_options co;
-    co.concurrency = std::max<std::size_t>(1, opts.concurrency);
-    co.timeout = opts.timeout;
-    co.connect_timeout = opts.connect_timeout;
-    co.max_body = opts.max_body;
-    co.verify_tls = !opts.insecure;
-    co.cacert = opts.cacert;
-    co.retries = std::max(0, opts.retries);
-    check::options checks;
-    checks.odata_type = opts.odata_type;
-    checks.strict_enums = opts.strict_enums;
-    checks.strict_properties = opts.strict_properties;
-
-    transport::http_client client(co);
-    client.run(requests, [&](std::size_t r, transport::exchange_result&& x) {
-      std::size_t i = request_case[r];
-      const fixture& f = *chosen[i];
-      case_result c = base_case(f);
+  outgoing o = prepare_all(chosen, to_send, set, opts, book);
+  if (!o.requests.empty()) {
+    const check::options checks = check_options_of(opts);
+    transport::http_client client(client_options_of(opts));
+    client.run(o.requests, [&](std::size_t r, transport::exchange_result&& x) {
+      const std::size_t i = o.case_of[r];
+      case_result c = base_case(*chosen[i]);
       // The client is done with request r (on_done comes after its last attempt): take its strings.
-      c.method = std::move(requests[r].method);
-      c.url = std::move(requests[r].url);
-      c.substitutions = std::move(request_subs[r]);
-      c.attempts = x.attempts;
-      c.seconds = x.seconds;
-      if (!x.ok) {
-        c.outcome = verdict::error;
-        c.error = x.error;
-        c.cause = x.cause;
-        c.error_message = x.error_message;
-        if (x.attempts > 1) c.notes.push_back("gave up after " + std::to_string(x.attempts) + " attempts");
-        finish(i, std::move(c));
-        return;
-      }
-      c.status = x.response.status;
-      auto ov = opts.overrides.find(f.id);
-      if (ov != opts.overrides.end() && ov->second.status) {
-        fixture expected = f;  // check_response reads the expectation from the fixture
-        expected.response.status = *ov->second.status;
-        c.notes.push_back("expected status " + std::to_string(*ov->second.status) +
-                          " set by suite override (documented " + std::to_string(f.response.status) + ")");
-        c.checks = check::check_response(expected, set, x.response, checks);
-      } else {
-        c.checks = check::check_response(f, set, x.response, checks);
-      }
-      c.outcome = c.first_failure() != nullptr ? verdict::failed : verdict::passed;
-      // A passed check says nothing a count does not; 10,000 cases x 8 checks were a fifth of a run's memory.
-      auto passed = std::remove_if(c.checks.begin(), c.checks.end(),
-                                   [](const check_result& k) { return k.outcome == check_outcome::passed; });
-      c.passed_checks = static_cast<std::size_t>(c.checks.end() - passed);
-      c.checks.erase(passed, c.checks.end());
-      c.checks.shrink_to_fit();
-      if (x.retried) {
-        c.passed_after_retry = c.outcome == verdict::passed;
-        c.notes.push_back("answered after " + std::to_string(x.attempts) + " attempts (retried)");
-      }
-      finish(i, std::move(c));
+      c.method = std::move(o.requests[r].method);
+      c.url = std::move(o.requests[r].url);
+      c.substitutions = std::move(o.substitutions[r]);
+      judge(c, *chosen[i], set, opts, checks, std::move(x));
+      book.finish(i, std::move(c));
     });
   }
-  out.properties.emplace_back("target", opts.target_name.empty() ? redact(opts.target)
-                                                                 : opts.target_name + " " + redact(opts.target));
-  out.properties.emplace_back("conform.version", std::string(version()));
-  if (!opts.include.empty()) out.properties.emplace_back("filter.include", join(opts.include));
-  if (!opts.exclude.empty()) out.properties.emplace_back("filter.exclude", join(opts.exclude));
-  if (opts.insecure)
-    out.properties.emplace_back("insecure", "true: TLS certificates and host names were NOT verified");
-  if (opts.fill_placeholders)
-    out.properties.emplace_back("fill-placeholders", "true: unbound placeholders got generated values");
-  out.properties.emplace_back("concurrency", std::to_string(std::max<std::size_t>(1, opts.concurrency)));
-  out.properties.emplace_back("timeout.ms", std::to_string(opts.timeout.count()));
-  out.properties.emplace_back("retries", std::to_string(opts.retries));
-  out.properties.emplace_back(
-      "odata-type", opts.odata_type == check::odata_type_mode::required ? "required" : "if-present");
-  if (opts.strict_enums) out.properties.emplace_back("strict-enums", "true");
-  if (opts.strict_properties) out.properties.emplace_back("strict-properties", "true");
-  for (auto& [name, value] : out.properties) value = redact(value);
+
+  out.properties = run_properties(opts, redact);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - steady_start).count();
   return out;
 }
