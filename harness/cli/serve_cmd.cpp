@@ -1,6 +1,7 @@
 // conform serve [PATH...] [--suite FILE] [--port N] [--host H] [--fault KIND[@GLOB]]...: the reference server
 // over documented examples, for trying a client or the runner against something that answers as documented.
 #include "commands.hpp"
+#include "serve_log.hpp"
 #include "extract/extract.hpp"
 #include "mock/reference_server.hpp"
 #include "run/run.hpp"
@@ -11,7 +12,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
-#include <mutex>
+#include <unistd.h>
 #include <stdexcept>
 
 namespace conform::cli {
@@ -61,21 +62,21 @@ int serve_command(const serve_cmd_options& cli) {
     throw usage_error("nothing to serve: no runnable request/response examples in " +
                       std::to_string(set.files_read) + " file(s) (directories are searched for *.md)");
 
-  std::mutex log_mutex;
   transport::server_options so;
   so.host = cli.host;
   so.port = cli.port;
   so.threads = cli.threads;
+  // Created before the server and destroyed after it, so no handler outlives it.
+  std::unique_ptr<serve_log> log;
   transport::http_server server(so, [&](const http_request& req) {
     auto start = std::chrono::steady_clock::now();
     mock::reply r = reference.handle(req);
-    if (!cli.quiet) {
+    if (log) {
       auto us =
           std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
-      std::lock_guard lock(log_mutex);
-      std::cout << req.method << ' ' << req.target << ' '
-                << (r.reset ? std::string("reset") : std::to_string(r.response.status)) << ' '
-                << (r.fixture_id.empty() ? "-" : r.fixture_id) << ' ' << us.count() << "us" << std::endl;
+      log->push(req.method + ' ' + req.target + ' ' +
+                (r.reset ? std::string("reset") : std::to_string(r.response.status)) + ' ' +
+                (r.fixture_id.empty() ? "-" : r.fixture_id) + ' ' + std::to_string(us.count()) + "us");
     }
     return transport::server_reply{std::move(r.response), r.reset, r.delay};
   });
@@ -84,15 +85,19 @@ int serve_command(const serve_cmd_options& cli) {
   if (ec)
     throw usage_error("cannot listen on " + cli.host + ":" + std::to_string(cli.port) + ": " + ec.message());
   std::string shown_host = cli.host.find(':') != std::string::npos ? "[" + cli.host + "]" : cli.host;
-  {
-    // Scripts and tests read the port from this first line when --port 0.
-    std::lock_guard lock(log_mutex);
-    std::cout << "conform serve: listening on http://" << shown_host << ':' << server.port() << std::endl;
-    if (!cli.quiet)
-      std::cerr << "conform serve: " << runnable << " runnable fixtures, " << reference.route_count()
-                << " routes; Ctrl-C stops\n";
+  // Scripts and tests read the port from this first line when --port 0; exchange lines follow it.
+  std::cout << "conform serve: listening on http://" << shown_host << ':' << server.port() << std::endl;
+  if (!cli.quiet) {
+    std::cerr << "conform serve: " << runnable << " runnable fixtures, " << reference.route_count()
+              << " routes; Ctrl-C stops\n";
+    log = std::make_unique<serve_log>(STDOUT_FILENO);
   }
-  server.run_until_signal();
+  server.run_until_signal();  // stops the server: no handler runs after it
+  if (log) {
+    std::size_t dropped = log->stop();
+    if (dropped > 0)
+      std::cerr << "conform serve: " << dropped << " exchange line(s) not written: stdout was not read\n";
+  }
   return ok;
 }
 

@@ -1,0 +1,70 @@
+// `conform serve` as a script uses it: the port line read, stdout then never read again.
+#include "conform_process.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+namespace conform::test {
+namespace {
+
+// One keep-alive connection sending GETs one after another; how many got a whole response (a receive that
+// waits 5 s ends the count, so a frozen server fails the test instead of hanging it).
+int answered(int port, int requests) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval tv{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return 0;
+  }
+  const std::string req = "GET /v1.0/nothing/documented/here HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::string buf;
+  int done = 0;
+  for (; done < requests; ++done) {
+    if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) break;
+    bool whole = false;
+    while (!whole) {
+      if (auto end = buf.find("\r\n\r\n"); end != std::string::npos) {
+        auto cl = buf.find("Content-Length: ");
+        std::size_t length = cl != std::string::npos && cl < end ? std::strtoul(buf.c_str() + cl + 16, nullptr, 10) : 0;
+        if (buf.size() >= end + 4 + length) {
+          buf.erase(0, end + 4 + length);
+          whole = true;
+          continue;
+        }
+      }
+      char chunk[8192];
+      ssize_t n = recv(fd, chunk, sizeof chunk, 0);
+      if (n <= 0) break;
+      buf.append(chunk, static_cast<std::size_t>(n));
+    }
+    if (!whole) break;
+  }
+  close(fd);
+  return done;
+}
+
+TEST(CliServe, AnUnreadStdoutNeverFreezesServing) {
+  serve_process server({"serve", source_dir + "/fixtures", "--port", "0"});
+  const int port = server.port();
+  ASSERT_GT(port, 0);
+  // A pipe holds 64 KB: without a bounded log that never blocks, ~700 exchange lines freeze the server.
+  constexpr int requests = 5000;
+  EXPECT_EQ(answered(port, requests), requests);
+  EXPECT_EQ(server.stop(), 0);
+}
+
+}  // namespace
+}  // namespace conform::test
