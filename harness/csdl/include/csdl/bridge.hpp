@@ -1,10 +1,8 @@
-// conform::csdl bridge — a CSDL type as the docs' contract (conform::type_def), so the checks read both
-// alike.
-//   input : <EntityType Name="user" BaseType="graph.directoryObject"><Property Name="accountEnabled"
-//   Type="Edm.Boolean"/> output: to_type_def(doc, *doc.find_structured("user")) -> type_def{name="user",
-//   properties=[{id, "Edm.String"},
-//           ..., {accountEnabled, "Edm.Boolean", nullable}, ..., {manager, "microsoft.graph.directoryObject",
-//           navigation}]}
+// conform::csdl bridge — a CSDL type as the docs' contract (conform::type_def), so checks read both alike.
+//   input : <EntityType Name="user"><Property Name="accountEnabled" Type="Edm.Boolean"/>
+//           <NavigationProperty Name="manager" Type="graph.directoryObject"/></EntityType>
+//   output: to_type_def(doc, *doc.find_structured("user")) -> type_def{name="user", properties=[
+//           {accountEnabled, "Edm.Boolean", nullable}, {manager, "microsoft.graph.directoryObject", nav}]}
 // Pure functions of the document: nothing is cached, nothing is registered anywhere.
 #pragma once
 

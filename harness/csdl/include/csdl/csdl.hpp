@@ -1,10 +1,8 @@
-// conform::csdl — an OData V4 CSDL document ($metadata) as plain data, with the type lookups the checks need.
-//   input : <Schema Namespace="microsoft.graph" Alias="graph"><EntityType Name="user"
-//   BaseType="graph.directoryObject">
-//           <Property Name="accountEnabled" Type="Edm.Boolean"/>...
+// conform::csdl — an OData V4 CSDL document ($metadata) as plain data, with the lookups the checks need.
+//   input : <Schema Namespace="microsoft.graph" Alias="graph"><EntityType Name="user">
+//           <Property Name="accountEnabled" Type="Edm.Boolean"/></EntityType>...
 //   output: parse(xml).doc->find_structured("graph.user") -> {qualified="microsoft.graph.user",
-//           base_type="microsoft.graph.directoryObject", properties=[{accountEnabled, Edm.Boolean, nullable},
-//           ...]}
+//           properties=[{accountEnabled, {Edm.Boolean}, nullable=true}]}
 // Every type name in the data is qualified with its namespace (aliases resolved), so names compare as
 // strings. URL resolution is in csdl/resolve.hpp, the bridge to the docs' contract in csdl/bridge.hpp.
 #pragma once
@@ -177,8 +175,8 @@ class document {
   const entity_set* find_entity_set(std::string_view name) const;
   const singleton* find_singleton(std::string_view name) const;
   const operation_import* find_import(std::string_view name) const;
-  const operation* find_operation(
-      std::string_view qualified) const;  // first overload of an unbound operation
+  // The first overload of an unbound operation (a FunctionImport's or ActionImport's), by qualified name.
+  const operation* find_operation(std::string_view qualified) const;
 
   // Operations bound to `binding_type` (qualified; a collection of it when `collection`) named `name`
   // (simple, or qualified with the namespace or alias), overloads in document order. The caller walks the
