@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -264,7 +265,7 @@ TEST(CsdlExcerpt, OperationsAndContainer) {
   EXPECT_EQ(d.find_singleton("users"), nullptr);
 }
 
-TEST(CsdlRealFile, ParsesGraphV1InWellUnderASecond) {
+TEST(CsdlRealFile, ParsesGraphV1) {
   if (!fs::exists(real_path)) GTEST_SKIP() << real_path << " absent";
   const auto start = std::chrono::steady_clock::now();
   const parse_result r = load(real_path);
