@@ -43,6 +43,7 @@ struct property {
   std::vector<std::string> enum_values;  // documented members; empty when none
   bool required = false;
   bool nullable = false;
+  bool navigation = false;  // a CSDL navigation property: OData returns it only under $expand
 };
 
 // The documented contract of one named type (resource page or API-page table).
