@@ -9,7 +9,6 @@
 
 #include <unistd.h>
 
-#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -150,12 +149,15 @@ void check_report_paths(const report_paths& p) {
   check("--json", p.json, false);
 }
 
-// A page name made safe as a file name: Surefire readers expect TEST-<name>.xml.
-std::string file_safe(std::string_view s) {
-  std::string out;
-  for (char c : s)
-    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
-  return out.empty() ? "unnamed" : out;
+// One file per page, named uniquely even where pages' safe names meet ("op a", "op_a", "op:a").
+template <class Write>
+void write_surefire(const run_result& r, const std::string& dir, Write& write) {
+  auto suites = report::junit_surefire_suites(r);
+  std::vector<std::string> pages;
+  for (const auto& [page, xml] : suites) pages.push_back(page);
+  std::vector<std::string> names = report::surefire_file_names(pages);
+  for (std::size_t i = 0; i < suites.size(); ++i)
+    write("--junit-surefire", (std::filesystem::path(dir) / names[i]).string(), suites[i].second);
 }
 
 // Every report is attempted, so one that fails (a full disk, a FIFO whose reader left) costs only itself;
@@ -171,10 +173,7 @@ bool write_reports(const run_result& r, const report_paths& p) {
     all_written = false;
   };
   if (!p.junit.empty()) write("--junit", p.junit, report::junit_xml(r));
-  if (!p.surefire_dir.empty())
-    for (const auto& [page, xml] : report::junit_surefire_suites(r))
-      write("--junit-surefire",
-            (std::filesystem::path(p.surefire_dir) / ("TEST-" + file_safe(page) + ".xml")).string(), xml);
+  if (!p.surefire_dir.empty()) write_surefire(r, p.surefire_dir, write);
   if (!p.json.empty()) write("--json", p.json, report::json_report(r));
   return all_written;
 }

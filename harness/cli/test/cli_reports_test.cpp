@@ -208,4 +208,24 @@ TEST(CliReports, ReportPathsAreCheckedBeforeAnythingIsSent) {
   EXPECT_TRUE(fs::is_regular_file(dir / "new/deeper/junit.xml"));
 }
 
+TEST(CliReports, SurefireFilesOfLookalikePagesDoNotOverwriteEachOther) {
+  scratch_dir dir;
+  fs::path docs = pages(dir, {"op a", "op_a", "op:a"});
+  result r = conform("run " + quote(docs.string()) + " --junit-surefire " + quote(dir / "surefire"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  std::string all;
+  std::size_t files = 0;
+  for (const auto& e : fs::directory_iterator(dir / "surefire")) {
+    ++files;
+    all += read_file(e.path());
+  }
+  EXPECT_EQ(files, 3u);
+  for (const std::string page : {"op a", "op_a", "op:a"})
+    EXPECT_NE(all.find("classname=\"" + page + "\""), std::string::npos) << page << " is missing:\n" << all;
+  // Numbered in page order (op a, op:a, op_a), so reruns name them alike.
+  EXPECT_NE(read_file(dir / "surefire/TEST-op_a.xml").find("classname=\"op a\""), std::string::npos);
+  EXPECT_NE(read_file(dir / "surefire/TEST-op_a-2.xml").find("classname=\"op:a\""), std::string::npos);
+  EXPECT_NE(read_file(dir / "surefire/TEST-op_a-3.xml").find("classname=\"op_a\""), std::string::npos);
+}
+
 }  // namespace

@@ -263,5 +263,18 @@ TEST(ReportPathCheck, DeviceNodePasses) {
   EXPECT_FALSE(ec) << ec.message();
 }
 
+TEST(SurefireNames, PagesThatLookAlikeGetFilesOfTheirOwn) {
+  EXPECT_EQ(surefire_file_names({"op a", "op_a", "op:a"}),
+            (std::vector<std::string>{"TEST-op_a.xml", "TEST-op_a-2.xml", "TEST-op_a-3.xml"}));
+  // A page whose own name is a suffixed one, and names differing only in case (macOS, Windows).
+  EXPECT_EQ(surefire_file_names({"x y", "x_y-2", "x_y", "Get-User", "get-user"}),
+            (std::vector<std::string>{"TEST-x_y.xml", "TEST-x_y-2.xml", "TEST-x_y-3.xml", "TEST-Get-User.xml",
+                                      "TEST-get-user-2.xml"}));
+  EXPECT_EQ(surefire_file_names({""}), std::vector<std::string>{"TEST-unnamed.xml"});
+  // Within NAME_MAX (255) with room for a suffix.
+  std::string name = surefire_file_names({std::string(400, 'a')}).front();
+  EXPECT_LE(name.size(), 220u);
+}
+
 }  // namespace
 }  // namespace conform::report

@@ -60,6 +60,11 @@ std::string junit_xml(const run_result& run, const junit_options& opts = {});
 // Page -> standalone single-<testsuite> document valid against the Maven Surefire 3.0 XSD (which has a single
 // testsuite root and knows neither `timestamp` nor `hostname`).
 std::vector<std::pair<std::string, std::string>> junit_surefire_suites(const run_result& run);
+// File names for those documents, in the same order: "TEST-<page>.xml" with the page name made safe as a file
+// name, unique within the run even where safe names meet, or differ only in case (case-folding file systems
+// on the machines CI artifacts are unpacked on): pages "op a", "op_a", "op:a" -> TEST-op_a.xml,
+// TEST-op_a-2.xml, TEST-op_a-3.xml (numbered in page order, so reruns name them alike).
+std::vector<std::string> surefire_file_names(const std::vector<std::string>& pages);
 
 // {"summary":{...},"started_at":...,"seconds":...,"properties":[{"name","value"}],"cases":[{...,"checks":[...]}]}
 std::string json_report(const run_result& run);
