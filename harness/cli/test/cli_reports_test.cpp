@@ -136,6 +136,12 @@ class silent_listener {
   int port_ = 0;
 };
 
+// `conform serve` over `docs` whose fixtures matching `slow_glob` answer after a minute.
+std::vector<std::string> slow_serve_args(const fs::path& docs, const std::string& slow_glob) {
+  return {"serve",         "--quiet", "--port",     "0", "--fault", "slow@" + slow_glob,
+          "--fault-delay", "60000",   docs.string()};
+}
+
 TEST(CliReports, FailedReportWriteNamesTheReportAndExits4) {
   scratch_dir dir;
   fs::path docs = pages(dir, {"item"});
@@ -226,6 +232,17 @@ TEST(CliReports, SurefireFilesOfLookalikePagesDoNotOverwriteEachOther) {
   EXPECT_NE(read_file(dir / "surefire/TEST-op_a.xml").find("classname=\"op a\""), std::string::npos);
   EXPECT_NE(read_file(dir / "surefire/TEST-op_a-2.xml").find("classname=\"op:a\""), std::string::npos);
   EXPECT_NE(read_file(dir / "surefire/TEST-op_a-3.xml").find("classname=\"op_a\""), std::string::npos);
+}
+
+TEST(CliReports, ProgressLinesReachAPipeAsCasesFinish) {
+  scratch_dir dir;
+  fs::path docs = pages(dir, {"fast-1", "slow-1"});
+  serve_process serve(slow_serve_args(docs, "slow-*"));
+  ASSERT_FALSE(serve.url().empty());
+  conform_process run({"run", docs.string(), "--target", serve.url(), "--concurrency", "1"});
+  // The second case waits a minute for its answer: the first line must not wait with it.
+  std::string first = run.line(20000);
+  EXPECT_EQ(first.rfind("[1/2] PASS fast-1/get_item", 0), 0u) << "got: \"" << first << "\"";
 }
 
 }  // namespace
