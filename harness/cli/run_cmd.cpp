@@ -178,8 +178,10 @@ bool write_reports(const run_result& r, const report_paths& p) {
   return all_written;
 }
 
-// A report that could not be written wins over the verdicts: CI would read a missing or stale file instead.
+// A signal's code (130, 143) says first that the run is not whole; then a report that could not be written
+// wins over the verdicts: CI would read a missing or stale file instead.
 int exit_code_of(const run_result& r, bool reports_written) {
+  if (int code = interrupt_exit_code()) return code;
   if (!reports_written) return report_failed;
   run_summary sum = r.summary();
   if (sum.errors > 0) return errors;
@@ -188,6 +190,8 @@ int exit_code_of(const run_result& r, bool reports_written) {
 }
 
 int run_command(const run_cmd_options& cli) {
+  // From the start: a signal while pages are read still leaves reports (of nothing run) in place of old ones.
+  catch_interrupts();
   run::suite s;
   if (!cli.suite_file.empty()) {
     try {
@@ -203,6 +207,7 @@ int run_command(const run_cmd_options& cli) {
   check_report_paths(reports);
   if (paths.empty())
     throw usage_error("no documentation PATH given (on the command line or as suite \"paths\")");
+  o.stop_reason = interrupt_name;
 
   fixture_set set;
   std::vector<std::string> missing;

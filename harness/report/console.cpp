@@ -124,6 +124,10 @@ void console_reporter::finish(const run_result& run) {
   std::lock_guard lock(mutex_);
   if (progress_shown_) out_ << clear_line;
   progress_shown_ = false;
+  // Said before the totals, so nobody reads them as a whole run.
+  for (const auto& [name, value] : run.properties)
+    if (name == "interrupted")
+      out_ << "Interrupted: " << clean(value) << "; cases without a verdict are skipped\n";
   out_ << "Ran " << run.cases.size() << " case" << (run.cases.size() == 1 ? "" : "s") << " in "
        << seconds(run.seconds) << '\n';
   out_ << summary_line(run.summary()) << '\n' << std::flush;

@@ -109,6 +109,20 @@ bool is_full_device(const fs::path& path) {
   return ::lstat(path.c_str(), &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 7);
 }
 
+// xmllint's verdict on `file` against the Jenkins schema: "" when valid (or when xmllint is absent).
+std::string jenkins_schema_errors(const fs::path& file) {
+  if (std::system("command -v xmllint >/dev/null 2>&1") != 0) return "";
+  std::string cmd = "xmllint --noout --schema " + quote(jenkins_xsd.string()) + " " + quote(file.string()) +
+                    " >/dev/null 2>&1";
+  return std::system(cmd.c_str()) == 0 ? "" : "not valid against the Jenkins schema:\n" + read_file(file);
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
 // A loopback listener that never answers: after a run, connections() says whether anything connected.
 class silent_listener {
  public:
@@ -140,6 +154,13 @@ class silent_listener {
 std::vector<std::string> slow_serve_args(const fs::path& docs, const std::string& slow_glob) {
   return {"serve",         "--quiet", "--port",     "0", "--fault", "slow@" + slow_glob,
           "--fault-delay", "60000",   docs.string()};
+}
+
+// Reads stdout lines until one starts with `prefix`; "" when stdout ends or stays silent for 30 s first.
+std::string line_starting(conform_process& p, const std::string& prefix) {
+  for (std::string l = p.line(); !l.empty(); l = p.line())
+    if (l.rfind(prefix, 0) == 0) return l;
+  return "";
 }
 
 TEST(CliReports, FailedReportWriteNamesTheReportAndExits4) {
@@ -243,6 +264,65 @@ TEST(CliReports, ProgressLinesReachAPipeAsCasesFinish) {
   // The second case waits a minute for its answer: the first line must not wait with it.
   std::string first = run.line(20000);
   EXPECT_EQ(first.rfind("[1/2] PASS fast-1/get_item", 0), 0u) << "got: \"" << first << "\"";
+}
+
+TEST(CliReports, SigtermLeavesCompleteReportsOfWhatRanAndExits143) {
+  scratch_dir dir;
+  fs::path docs =
+      pages(dir, {"fast-1", "fast-2", "fast-3", "slow-1", "slow-2", "slow-3", "slow-4", "slow-5"});
+  fs::path out = dir.path() / "out";
+  fs::create_directories(out);
+  std::ofstream(out / "junit.xml") << "<testsuites name=\"last build\"/>\n";  // CI would publish this
+  serve_process serve(slow_serve_args(docs, "slow-*"));
+  ASSERT_FALSE(serve.url().empty());
+  // Two at a time: when the third case is done, the other worker has already sent slow-1, which is in flight.
+  conform_process run({"run", docs.string(), "--target", serve.url(), "--concurrency", "2", "--junit",
+                       (out / "junit.xml").string(), "--json", (out / "r.json").string(), "--junit-surefire",
+                       (out / "surefire").string()});
+  ASSERT_NE(line_starting(run, "[3/8]"), "") << "no progress line for the third case";
+  run.signal(SIGTERM);  // slow-1 gets the grace, then is given up; the rest are never sent
+  EXPECT_EQ(run.wait(), 143) << run.rest();
+  EXPECT_NE(run.rest().find("Interrupted: SIGTERM after 3 of 8 cases; cases without a verdict are skipped"),
+            std::string::npos)
+      << run.rest();
+
+  std::string junit = read_file(out / "junit.xml");
+  EXPECT_EQ(junit.find("last build"), std::string::npos) << "the old report is still there";
+  EXPECT_EQ(jenkins_schema_errors(out / "junit.xml"), "");
+  EXPECT_NE(junit.find("<property name=\"interrupted\" value=\"SIGTERM after 3 of 8 cases\"/>"),
+            std::string::npos)
+      << junit;
+  EXPECT_EQ(count(junit, "<skipped message=\"not run: interrupted by SIGTERM\"/>"), 5u) << junit;
+  EXPECT_NE(junit.find("<testsuites name=\"conform\" tests=\"8\" failures=\"0\" errors=\"0\""),
+            std::string::npos)
+      << junit;
+  std::string json = read_file(out / "r.json");
+  EXPECT_NE(json.find("\"total\":8,\"passed\":3,\"failed\":0,\"errors\":0,\"skipped\":5"), std::string::npos)
+      << json;
+  std::size_t surefire = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(out / "surefire")) ++surefire;
+  EXPECT_EQ(surefire, 8u);
+}
+
+TEST(CliReports, SecondSignalExitsAtOnceLeavingNoHalfWrittenFile) {
+  scratch_dir dir;
+  fs::path docs = pages(dir, {"fast-1", "slow-1"});
+  // The first signal's reports begin with a FIFO nobody reads: writing them waits for ever, so only the
+  // second signal can end the process.
+  fs::path fifo = dir.path() / "junit.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::ofstream(dir / "r.json") << "old";
+  serve_process serve(slow_serve_args(docs, "slow-*"));
+  ASSERT_FALSE(serve.url().empty());
+  conform_process run({"run", docs.string(), "--target", serve.url(), "--concurrency", "1", "--junit",
+                       fifo.string(), "--json", dir / "r.json"});
+  ASSERT_NE(line_starting(run, "[1/2]"), "");
+  run.signal(SIGINT);
+  // Once the first is handled (a second one still pending would merge with it): the reports are next.
+  ASSERT_NE(line_starting(run, "Interrupted: SIGINT after 1 of 2 cases"), "");
+  run.signal(SIGINT);
+  EXPECT_EQ(run.wait(), 130) << run.rest();
+  EXPECT_EQ(read_file(dir / "r.json"), "old") << "the report after the FIFO was never begun";
 }
 
 }  // namespace

@@ -310,5 +310,16 @@ TEST(ConsoleReporter, PlainModeFlushesEveryLine) {
   }
 }
 
+TEST(ConsoleReporter, InterruptedRunSaysSoBeforeTheSummary) {
+  auto run = sample_run();
+  run.properties.emplace_back("interrupted", "SIGTERM after 3 of 4 cases");
+  std::ostringstream out;
+  console_reporter r(out, false, false);
+  r.finish(run);
+  EXPECT_EQ(out.str().find("Interrupted: SIGTERM after 3 of 4 cases; cases without a verdict are skipped\n"),
+            0u)
+      << out.str();
+}
+
 }  // namespace
 }  // namespace conform::report
