@@ -12,7 +12,16 @@ namespace conform::cli {
 
 // Exit codes are a contract with scripts. extract/lint: 0 clean, 1 doc errors, 2 usage.
 // run: 0 all passed, 1 a failure, 2 an error, 3 usage or configuration. serve: 0 stopped, 3 configuration.
-enum exit_code : int { ok = 0, failures = 1, errors = 2, usage_extract = 2, usage_run = 3 };
+// run and extract: 4 a report (or extract's document) could not be written after the work was done: it wins
+// over 1 and 2, since CI would otherwise read a missing or stale report as this run's.
+enum exit_code : int {
+  ok = 0,
+  failures = 1,
+  errors = 2,
+  usage_extract = 2,
+  usage_run = 3,
+  report_failed = 4
+};
 
 // A configuration mistake found after parsing (missing file, bad suite): message printed on one line.
 struct usage_error : std::runtime_error {

@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "extract/extract.hpp"
 #include "report/report.hpp"
+#include "signals.hpp"
 
 #include <algorithm>
 #include <iostream>
@@ -40,6 +41,33 @@ bool has_errors(const fixture_set& set) {
                      [](const diagnostic& d) { return d.level == severity::error; });
 }
 
+// An output path that cannot be written is a usage error found before the pages are read.
+void check_output(const std::string& output) {
+  std::error_code ec;
+  report::check_report_path(output, ec);
+  if (ec) throw usage_error("cannot write " + output + ": " + ec.message());
+}
+
+// The document to stdout or to -o (written as reports are: a regular file replaced whole, anything else
+// written through); false, said on stderr, when it could not be written whole.
+bool write_document(const fixture_set& set, const std::string& output) {
+  if (output.empty()) {
+    extract::write_json_text(set, [](std::string_view piece) {
+      std::cout.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+    });
+    if (std::cout.flush()) return true;
+    std::cerr << "conform: cannot write the document to stdout\n";
+    return false;
+  }
+  ignore_sigpipe();
+  std::error_code ec;
+  report::write_file_atomic(
+      output, [&](const report::chunk_sink& sink) { extract::write_json_text(set, sink); }, ec);
+  if (!ec) return true;
+  std::cerr << "conform: cannot write " << output << ": " << ec.message() << '\n';
+  return false;
+}
+
 }  // namespace
 
 void setup_extract(CLI::App& app, int& exit_status) {
@@ -49,19 +77,9 @@ void setup_extract(CLI::App& app, int& exit_status) {
       ->required();
   sub->add_option("-o,--output", opts->output, "Write the JSON here (atomically) instead of stdout");
   sub->callback([opts, &exit_status] {
+    if (!opts->output.empty()) check_output(opts->output);
     const fixture_set& set = keep_until_exit(extract_or_throw(opts->paths));
-    if (opts->output.empty()) {
-      extract::write_json_text(set, [](std::string_view piece) {
-        std::cout.write(piece.data(), static_cast<std::streamsize>(piece.size()));
-      });
-      std::cout.flush();
-    } else {
-      std::error_code ec;
-      report::write_file_atomic(
-          opts->output, [&](const report::chunk_sink& sink) { extract::write_json_text(set, sink); }, ec);
-      if (ec) throw usage_error("cannot write " + opts->output + ": " + ec.message());
-    }
-    exit_status = has_errors(set) ? failures : ok;
+    exit_status = write_document(set, opts->output) ? (has_errors(set) ? failures : ok) : report_failed;
   });
 }
 

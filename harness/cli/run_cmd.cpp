@@ -5,10 +5,10 @@
 #include "extract/extract.hpp"
 #include "report/report.hpp"
 #include "run/run.hpp"
+#include "signals.hpp"
 
 #include <unistd.h>
 
-#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -130,21 +130,68 @@ run::options merge(const run_cmd_options& cli, const run::suite& s, std::vector<
   return o;
 }
 
-void write_report(const std::string& path, std::string_view content) {
-  std::error_code ec;
-  report::write_file_atomic(path, content, ec);
-  if (ec) throw usage_error("cannot write " + path + ": " + ec.message());
+// Where the reports go, each named as the user named it (flag or suite setting) in messages.
+struct report_paths {
+  std::string junit, json, surefire_dir;
+};
+
+// A report path that cannot be written is a configuration error found before anything is sent, not after
+// hours of work. Nothing is created or opened here (a FIFO would wait for its reader).
+void check_report_paths(const report_paths& p) {
+  auto check = [](const char* flag, const std::string& path, bool dir) {
+    if (path.empty()) return;
+    std::error_code ec;
+    dir ? report::check_report_dir(path, ec) : report::check_report_path(path, ec);
+    if (ec) throw usage_error(std::string(flag) + " " + path + ": cannot be written: " + ec.message());
+  };
+  check("--junit", p.junit, false);
+  check("--junit-surefire", p.surefire_dir, true);
+  check("--json", p.json, false);
 }
 
-// A page name made safe as a file name: Surefire readers expect TEST-<name>.xml.
-std::string file_safe(std::string_view s) {
-  std::string out;
-  for (char c : s)
-    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
-  return out.empty() ? "unnamed" : out;
+// One file per page, named uniquely even where pages' safe names meet ("op a", "op_a", "op:a").
+template <class Write>
+void write_surefire(const run_result& r, const std::string& dir, Write& write) {
+  auto suites = report::junit_surefire_suites(r);
+  std::vector<std::string> pages;
+  for (const auto& [page, xml] : suites) pages.push_back(page);
+  std::vector<std::string> names = report::surefire_file_names(pages);
+  for (std::size_t i = 0; i < suites.size(); ++i)
+    write("--junit-surefire", (std::filesystem::path(dir) / names[i]).string(), suites[i].second);
+}
+
+// Every report is attempted, so one that fails (a full disk, a FIFO whose reader left) costs only itself;
+// each failure is named on stderr. False when any failed.
+bool write_reports(const run_result& r, const report_paths& p) {
+  ignore_sigpipe();
+  bool all_written = true;
+  auto write = [&](const char* flag, const std::string& path, std::string_view content) {
+    std::error_code ec;
+    report::write_file_atomic(path, content, ec);
+    if (!ec) return;
+    std::cerr << "conform: cannot write the " << flag << " report " << path << ": " << ec.message() << '\n';
+    all_written = false;
+  };
+  if (!p.junit.empty()) write("--junit", p.junit, report::junit_xml(r));
+  if (!p.surefire_dir.empty()) write_surefire(r, p.surefire_dir, write);
+  if (!p.json.empty()) write("--json", p.json, report::json_report(r));
+  return all_written;
+}
+
+// A signal's code (130, 143) says first that the run is not whole; then a report that could not be written
+// wins over the verdicts: CI would read a missing or stale file instead.
+int exit_code_of(const run_result& r, bool reports_written) {
+  if (int code = interrupt_exit_code()) return code;
+  if (!reports_written) return report_failed;
+  run_summary sum = r.summary();
+  if (sum.errors > 0) return errors;
+  if (sum.failed > 0) return failures;
+  return ok;
 }
 
 int run_command(const run_cmd_options& cli) {
+  // From the start: a signal while pages are read still leaves reports (of nothing run) in place of old ones.
+  catch_interrupts();
   run::suite s;
   if (!cli.suite_file.empty()) {
     try {
@@ -154,10 +201,13 @@ int run_command(const run_cmd_options& cli) {
     }
   }
   std::vector<std::string> paths;
-  std::string junit, json;
-  run::options o = merge(cli, s, paths, junit, json);
+  report_paths reports;
+  run::options o = merge(cli, s, paths, reports.junit, reports.json);
+  reports.surefire_dir = cli.junit_surefire;
+  check_report_paths(reports);
   if (paths.empty())
     throw usage_error("no documentation PATH given (on the command line or as suite \"paths\")");
+  o.stop_reason = interrupt_name;
 
   fixture_set set;
   std::vector<std::string> missing;
@@ -192,18 +242,7 @@ int run_command(const run_cmd_options& cli) {
     throw usage_error(e.what());  // unreadable cacert, embedded server that cannot bind
   }
   console.finish(r);
-
-  if (!junit.empty()) write_report(junit, report::junit_xml(r));
-  if (!cli.junit_surefire.empty())
-    for (const auto& [page, xml] : report::junit_surefire_suites(r))
-      write_report(
-          (std::filesystem::path(cli.junit_surefire) / ("TEST-" + file_safe(page) + ".xml")).string(), xml);
-  if (!json.empty()) write_report(json, report::json_report(r));
-
-  run_summary sum = r.summary();
-  if (sum.errors > 0) return errors;
-  if (sum.failed > 0) return failures;
-  return ok;
+  return exit_code_of(r, write_reports(r, reports));
 }
 
 }  // namespace

@@ -77,8 +77,7 @@ void console_reporter::print_details(const case_result& c) {
     }
   }
   if (c.outcome == verdict::error)
-    out_ << "  " << clean(stage_name(c.error)) << ": " << clean(c.error_message)
-         << '\n';
+    out_ << "  " << clean(stage_name(c.error)) << ": " << clean(c.error_message) << '\n';
   if (c.outcome == verdict::skipped && !c.skip_reason.empty()) out_ << "  " << clean(c.skip_reason) << '\n';
   if (verbose_)
     for (const auto& n : c.notes) out_ << "  note: " << clean(n) << '\n';
@@ -115,6 +114,9 @@ void console_reporter::on_case(const case_result& c, std::size_t done, std::size
       print_details(c);
     else
       out_ << label(c.outcome) << ' ' << clean(c.fixture_id) << ' ' << seconds(c.seconds) << '\n';
+    // A pipe (a CI log) is block-buffered: without a flush per case a job killed on a timeout shows no
+    // progress at all.
+    out_ << std::flush;
   }
 }
 
@@ -122,6 +124,10 @@ void console_reporter::finish(const run_result& run) {
   std::lock_guard lock(mutex_);
   if (progress_shown_) out_ << clear_line;
   progress_shown_ = false;
+  // Said before the totals, so nobody reads them as a whole run.
+  for (const auto& [name, value] : run.properties)
+    if (name == "interrupted")
+      out_ << "Interrupted: " << clean(value) << "; cases without a verdict are skipped\n";
   out_ << "Ran " << run.cases.size() << " case" << (run.cases.size() == 1 ? "" : "s") << " in "
        << seconds(run.seconds) << '\n';
   out_ << summary_line(run.summary()) << '\n' << std::flush;

@@ -1,8 +1,10 @@
 #include "report/report.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <set>
 #include <string>
 
 #include <unistd.h>
@@ -134,8 +136,7 @@ void write_case(std::string& out, const case_result& c) {
   } else if (c.outcome == verdict::error) {
     std::string text = "fixture " + c.fixture_id;
     if (auto loc = doc_location(c); !loc.empty()) text += " (" + loc + ")";
-    text +=
-        "\n" + std::string(stage_name(c.error)) + ": " + c.error_message + "\n";
+    text += "\n" + std::string(stage_name(c.error)) + ": " + c.error_message + "\n";
     body += "      <error" + attr("type", stage_name(c.error)) +
             attr("message", short_text(c.error_message)) + ">" + xml_cdata(text) + "</error>\n";
   }
@@ -185,6 +186,28 @@ std::string junit_xml(const run_result& run, const junit_options& opts) {
   for (const auto& s : group_by_page(run)) write_suite(out, s, run, opts.host_and_time, hostname, timestamp);
   out += "</testsuites>\n";
   return out;
+}
+
+std::vector<std::string> surefire_file_names(const std::vector<std::string>& pages) {
+  auto folded = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  std::set<std::string> taken;  // case-folded
+  std::vector<std::string> names;
+  names.reserve(pages.size());
+  for (const std::string& page : pages) {
+    // Room for "TEST-", a suffix and ".xml" within NAME_MAX (255 bytes).
+    std::string safe;
+    for (char c : page.substr(0, 200))
+      safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
+    if (safe.empty()) safe = "unnamed";
+    std::string name = safe;
+    for (int n = 2; taken.count(folded(name)) != 0; ++n) name = safe + "-" + std::to_string(n);
+    taken.insert(folded(name));
+    names.push_back("TEST-" + name + ".xml");
+  }
+  return names;
 }
 
 std::vector<std::pair<std::string, std::string>> junit_surefire_suites(const run_result& run) {

@@ -7,6 +7,9 @@
 #include <string>
 
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 namespace conform::report {
@@ -146,14 +149,98 @@ std::string summary_line(const run_summary& s) {
          std::to_string(s.errors) + " errors, " + std::to_string(s.skipped) + " skipped";
 }
 
-void write_file_atomic(const fs::path& path, std::string_view content, std::error_code& ec) {
-  write_file_atomic(
-      path, [&](const chunk_sink& sink) { sink(content); }, ec);
+namespace {
+
+std::error_code error_of(int e) {
+  return {e, std::system_category()};
 }
 
-void write_file_atomic(const fs::path& path, const std::function<void(const chunk_sink&)>& produce,
-                       std::error_code& ec) {
+// Where a report path leads: the regular file to replace (a symlink's final target, or a file still to be
+// made), or something that is written through because replacing it would destroy it (a device node, a FIFO,
+// /dev/stdout).
+struct destination {
+  fs::path file;
+  bool write_through = false;
+  bool exists = false;
+  mode_t mode = 0;  // of an existing regular file, kept by its replacement
+};
+
+// /proc/self/fd/N (behind /dev/stdout and /dev/fd/N) names a descriptor this process already has open: it is
+// written through even when a regular file is behind it, or the file a shell redirected to would be replaced
+// under the process that still writes to it.
+bool on_procfs(const fs::path& dir) {
+  struct statfs s {};
+  return ::statfs(dir.empty() ? "." : dir.c_str(), &s) == 0 && s.f_type == PROC_SUPER_MAGIC;
+}
+
+// Follows symlinks one hop at a time, so the links stay and the file at the end is what gets replaced.
+destination find_destination(const fs::path& path, std::error_code& ec) {
   ec.clear();
+  destination d;
+  d.file = path;
+  for (int hops = 0; hops < 40; ++hops) {  // as the kernel's MAXSYMLINKS
+    struct stat st {};
+    if (::lstat(d.file.c_str(), &st) != 0) {
+      if (errno != ENOENT) ec = last_error();
+      return d;  // ENOENT: a new file (its directories are made when it is written)
+    }
+    if (S_ISLNK(st.st_mode)) {
+      if (on_procfs(d.file.parent_path())) {
+        d.write_through = d.exists = true;
+        return d;
+      }
+      fs::path next = fs::read_symlink(d.file, ec);
+      if (ec) return d;
+      d.file = next.is_absolute() ? next : d.file.parent_path() / next;
+      continue;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      ec = error_of(EISDIR);
+      return d;
+    }
+    d.exists = true;
+    d.write_through = !S_ISREG(st.st_mode);
+    d.mode = st.st_mode & 07777;
+    return d;
+  }
+  ec = error_of(ELOOP);
+  return d;
+}
+
+// Every piece, whole: a short write is retried, a write that makes no progress is an error.
+std::error_code write_all(int fd, const std::function<void(const chunk_sink&)>& produce) {
+  std::error_code error;
+  produce([&](std::string_view piece) {
+    for (std::size_t done = 0; !error && done < piece.size();) {
+      ssize_t n = ::write(fd, piece.data() + done, piece.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        error = n < 0 ? last_error() : error_of(EIO);
+      } else {
+        done += static_cast<std::size_t>(n);
+      }
+    }
+  });
+  return error;
+}
+
+// A device, a FIFO or an inherited descriptor: opened as it is (never created, never truncated; appended to,
+// so /dev/stdout redirected to a file keeps the console output before the report) and never fsynced, which
+// devices and pipes do not support.
+void write_through(const fs::path& path, const std::function<void(const chunk_sink&)>& produce,
+                   std::error_code& ec) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    ec = last_error();
+    return;
+  }
+  ec = write_all(fd, produce);
+  if (::close(fd) != 0 && !ec) ec = last_error();
+}
+
+void replace_file(const destination& d, const std::function<void(const chunk_sink&)>& produce,
+                  std::error_code& ec) {
+  const fs::path& path = d.file;
   fs::path dir = path.parent_path();
   if (!dir.empty()) {
     fs::create_directories(dir, ec);
@@ -161,8 +248,9 @@ void write_file_atomic(const fs::path& path, const std::function<void(const chun
   }
   static std::atomic<unsigned> counter{0};
   // Built with append: GCC 12's -Wrestrict misfires on a chain of operator+ here (a known false positive).
+  // The file name part is cut so the temporary name stays within NAME_MAX too.
   std::string name = ".";
-  name.append(path.filename().string()).append(".tmp.").append(std::to_string(::getpid()));
+  name.append(path.filename().string().substr(0, 200)).append(".tmp.").append(std::to_string(::getpid()));
   name.append(".").append(std::to_string(counter++));
   fs::path tmp = dir / name;
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -170,31 +258,16 @@ void write_file_atomic(const fs::path& path, const std::function<void(const chun
     ec = last_error();
     return;
   }
-  auto fail = [&] {
+  auto fail = [&](std::error_code e) {
+    ec = e;
     ::close(fd);
     ::unlink(tmp.c_str());
   };
-  std::error_code write_error;
-  produce([&](std::string_view piece) {
-    for (std::size_t done = 0; !write_error && done < piece.size();) {
-      ssize_t n = ::write(fd, piece.data() + done, piece.size() - done);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        write_error = last_error();
-      } else {
-        done += static_cast<std::size_t>(n);
-      }
-    }
-  });
-  if (write_error) {
-    ec = write_error;
-    return fail();
-  }
+  // A replaced report keeps its permissions (one made private stays private).
+  if (d.exists && ::fchmod(fd, d.mode) != 0) return fail(last_error());
+  if (std::error_code e = write_all(fd, produce)) return fail(e);
   // Without fsync a crash after rename can leave an empty file under the final name.
-  if (::fsync(fd) != 0) {
-    ec = last_error();
-    return fail();
-  }
+  if (::fsync(fd) != 0) return fail(last_error());
   if (::close(fd) != 0) {
     ec = last_error();
     ::unlink(tmp.c_str());
@@ -210,6 +283,58 @@ void write_file_atomic(const fs::path& path, const std::function<void(const chun
     ::fsync(dfd);
     ::close(dfd);
   }
+}
+
+}  // namespace
+
+void write_file_atomic(const fs::path& path, std::string_view content, std::error_code& ec) {
+  write_file_atomic(
+      path, [&](const chunk_sink& sink) { sink(content); }, ec);
+}
+
+void write_file_atomic(const fs::path& path, const std::function<void(const chunk_sink&)>& produce,
+                       std::error_code& ec) {
+  destination d = find_destination(path, ec);
+  if (ec) return;
+  if (d.write_through)
+    write_through(d.file, produce, ec);
+  else
+    replace_file(d, produce, ec);
+}
+
+void check_report_dir(const fs::path& dir, std::error_code& ec) {
+  ec.clear();
+  // The nearest directory that exists must take new entries: the rest is made when the report is written.
+  fs::path at = dir.empty() ? fs::path(".") : dir;
+  for (;;) {
+    struct stat st {};
+    if (::stat(at.c_str(), &st) == 0) {
+      if (!S_ISDIR(st.st_mode))
+        ec = error_of(ENOTDIR);
+      else if (::access(at.c_str(), W_OK | X_OK) != 0)
+        ec = last_error();
+      return;
+    }
+    if (errno != ENOENT) {
+      ec = last_error();  // ENOTDIR: a file where a directory would have to be made
+      return;
+    }
+    fs::path up = at.parent_path();
+    if (up.empty()) up = ".";
+    if (up == at) return;  // "/" or "." missing: nothing to check against
+    at = up;
+  }
+}
+
+void check_report_path(const fs::path& path, std::error_code& ec) {
+  destination d = find_destination(path, ec);
+  if (ec) return;
+  // Written through: never opened here (a FIFO would wait for its reader).
+  if (d.write_through) {
+    if (::access(d.file.c_str(), W_OK) != 0) ec = last_error();
+    return;
+  }
+  check_report_dir(d.file.parent_path(), ec);
 }
 
 std::string json_report(const run_result& run) {

@@ -51,10 +51,12 @@ struct case_book {
   const redactor& redact;
   const progress_fn& progress;
   std::size_t done = 0;
+  std::vector<bool> has_verdict = std::vector<bool>(out.cases.size());
 
   void finish(std::size_t i, case_result&& c) {
     redact.apply(c);
     out.cases[i] = std::move(c);
+    has_verdict[i] = true;
     ++done;
     if (progress) progress(out.cases[i], done, out.cases.size());
   }
@@ -119,7 +121,29 @@ transport::client_options client_options_of(const options& opts) {
   co.verify_tls = !opts.insecure;
   co.cacert = opts.cacert;
   co.retries = std::max(0, opts.retries);
+  if (opts.stop_reason) co.stop_requested = [&opts] { return !opts.stop_reason().empty(); };
+  co.stop_grace = opts.stop_grace;
   return co;
+}
+
+std::string_view stop_reason(const options& opts) {
+  return opts.stop_reason ? opts.stop_reason() : std::string_view();
+}
+
+// After a stop, the cases still without a verdict (never sent, or given up after the grace) are skipped
+// rather than left out, so a report's totals still count every selected case; no progress line for them.
+void settle_interrupted(const std::vector<const fixture*>& chosen, case_book& book, std::string_view reason) {
+  const std::size_t with_verdict = book.done;
+  for (std::size_t i = 0; i < chosen.size(); ++i) {
+    if (book.has_verdict[i]) continue;
+    case_result c = base_case(*chosen[i]);
+    c.outcome = verdict::skipped;
+    c.skip_reason = "not run: interrupted by " + std::string(reason);
+    book.out.cases[i] = std::move(c);
+  }
+  book.out.properties.emplace_back("interrupted", std::string(reason) + " after " +
+                                                      std::to_string(with_verdict) + " of " +
+                                                      std::to_string(chosen.size()) + " cases");
 }
 
 check::options check_options_of(const options& opts) {
@@ -210,7 +234,7 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
   }
 
   outgoing o = prepare_all(chosen, to_send, set, opts, book);
-  if (!o.requests.empty()) {
+  if (!o.requests.empty() && stop_reason(opts).empty()) {
     const check::options checks = check_options_of(opts);
     transport::http_client client(client_options_of(opts));
     client.run(o.requests, [&](std::size_t r, transport::exchange_result&& x) {
@@ -226,6 +250,7 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
   }
 
   out.properties = run_properties(opts, redact);
+  if (std::string_view reason = stop_reason(opts); !reason.empty()) settle_interrupted(chosen, book, reason);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - steady_start).count();
   return out;
 }

@@ -142,13 +142,25 @@ std::chrono::milliseconds watchdog_tick(std::chrono::milliseconds timeout) {
   return std::clamp(timeout / 16, std::chrono::milliseconds(1), std::chrono::milliseconds(100));
 }
 
-asio::awaitable<void> watchdog(run_state& st) {
+bool stopping(const run_state& st) {
+  return st.opts.stop_requested && st.opts.stop_requested();
+}
+
+asio::awaitable<void> watchdog(run_state& st, asio::io_context& ioc) {
   const auto tick = watchdog_tick(st.opts.timeout);
+  std::optional<steady::time_point> give_up_at;  // set once a stop is requested
   while (st.workers_left > 0) {
     st.watchdog->expires_after(tick);
     auto [ec] = co_await st.watchdog->async_wait(use_tuple);
     if (ec) co_return;  // cancelled: the last worker is done
     const auto now = steady::now();
+    // Workers start nothing new once stopping; exchanges still going after the grace are given up whole
+    // (stopping the loop; destroying it closes their connections), wherever they are: connect, TLS, backoff.
+    if (!give_up_at && stopping(st)) give_up_at = now + st.opts.stop_grace;
+    if (give_up_at && now >= *give_up_at) {
+      ioc.stop();
+      co_return;
+    }
     // Cancelled again on every tick while still in flight: a cancel that fell between two operations of the
     // exchange (nothing pending) must not let the next one wait forever.
     for (connection* c : st.in_flight)
@@ -446,6 +458,7 @@ asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& 
   }
   const int max_attempts = 1 + std::max(0, st.opts.retries);
   for (int n = 0; n < max_attempts; ++n) {
+    if (n > 0 && stopping(st)) break;  // a retry would be a new request
     if (n > 0) {
       asio::steady_timer pause(co_await asio::this_coro::executor,
                                st.opts.backoff * (1LL << std::min(n - 1, 20)));
@@ -463,7 +476,7 @@ asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& 
 
 asio::awaitable<void> worker(run_state& st) {
   std::string wire;  // request bytes, reused: no allocation once it has grown
-  while (st.next < st.requests.size()) {
+  while (st.next < st.requests.size() && !stopping(st)) {
     const std::size_t index = st.next++;
     exchange_result r = co_await perform(st, st.requests[index], wire);
     st.on_done(index, std::move(r));
@@ -509,7 +522,7 @@ void http_client::run(const std::vector<outgoing_request>& requests,
   st.watchdog.emplace(ioc);
   st.in_flight.reserve(workers);
   if (workers > 0)
-    asio::co_spawn(ioc, watchdog(st), [](std::exception_ptr e) {
+    asio::co_spawn(ioc, watchdog(st, ioc), [](std::exception_ptr e) {
       if (e) std::rethrow_exception(e);
     });
   for (std::size_t i = 0; i < workers; ++i) {

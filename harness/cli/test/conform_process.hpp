@@ -21,10 +21,11 @@ namespace fs = std::filesystem;
 inline const std::string conform_bin = std::string(CONFORM_BINARY_DIR) + "/bin/conform";
 inline const std::string source_dir = CONFORM_SOURCE_DIR;
 
-// `conform serve` in the background with its stdout on a pipe; SIGTERM on destruction.
-class serve_process {
+// `conform` in the background with its stdout on a pipe (as a CI log collector sees it); SIGKILL on
+// destruction if it is still running.
+class conform_process {
  public:
-  explicit serve_process(const std::vector<std::string>& args) {
+  explicit conform_process(const std::vector<std::string>& args) {
     int fds[2];
     if (pipe(fds) != 0) return;
     pid_ = fork();
@@ -42,7 +43,7 @@ class serve_process {
     close(fds[1]);
     out_ = fds[0];
   }
-  ~serve_process() {
+  ~conform_process() {
     if (pid_ > 0 && !waited_) {
       kill(pid_, SIGKILL);
       waitpid(pid_, nullptr, 0);
@@ -97,6 +98,32 @@ class serve_process {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
 
+  void signal(int sig) { kill(pid_, sig); }
+
+  // The exit code once stdout has closed (the process is ending), reading what is left of stdout into
+  // `rest()`; -1 when a signal ended it, -2 when it did not end within `timeout_ms` (it is then killed).
+  int wait(int timeout_ms = 30000) {
+    for (;;) {
+      pollfd p{out_, POLLIN, 0};
+      if (poll(&p, 1, timeout_ms) <= 0) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+        waited_ = true;
+        return -2;
+      }
+      char buf[4096];
+      ssize_t n = read(out_, buf, sizeof buf);
+      if (n <= 0) break;
+      buffer_.append(buf, static_cast<std::size_t>(n));
+    }
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    waited_ = true;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  // Stdout not yet taken by line().
+  const std::string& rest() const { return buffer_; }
+
  private:
   pid_t pid_ = -1;
   int out_ = -1;
@@ -105,6 +132,8 @@ class serve_process {
   std::string url_;
   bool url_read_ = false;
 };
+
+using serve_process = conform_process;
 
 inline int run_command(const std::string& cmd) {
   int st = std::system(cmd.c_str());

@@ -282,3 +282,44 @@ TEST(ConsoleReporter, SummaryLineFormat) {
 
 }  // namespace
 }  // namespace conform::report
+
+namespace conform::report {
+namespace {
+
+// Remembers what had been written at the last flush: a CI log (stdout on a pipe, block-buffered) sees a line
+// only once it is flushed.
+class flush_recorder : public std::stringbuf {
+ public:
+  std::string flushed;
+
+ protected:
+  int sync() override {
+    flushed = str();
+    return 0;
+  }
+};
+
+TEST(ConsoleReporter, PlainModeFlushesEveryLine) {
+  auto run = sample_run();
+  flush_recorder buf;
+  std::ostream out(&buf);
+  console_reporter r(out, false, false);
+  for (std::size_t i = 0; i < run.cases.size(); ++i) {
+    r.on_case(run.cases[i], i + 1, run.cases.size());
+    EXPECT_EQ(buf.flushed, buf.str()) << "case " << i + 1 << " is not in the log yet";
+  }
+}
+
+TEST(ConsoleReporter, InterruptedRunSaysSoBeforeTheSummary) {
+  auto run = sample_run();
+  run.properties.emplace_back("interrupted", "SIGTERM after 3 of 4 cases");
+  std::ostringstream out;
+  console_reporter r(out, false, false);
+  r.finish(run);
+  EXPECT_EQ(out.str().find("Interrupted: SIGTERM after 3 of 4 cases; cases without a verdict are skipped\n"),
+            0u)
+      << out.str();
+}
+
+}  // namespace
+}  // namespace conform::report

@@ -309,3 +309,71 @@ TEST(Runner, BearerTokenAppearsNowhereInReportsEvenWhenEchoed) {
 
 }  // namespace
 }  // namespace conform::run
+
+namespace conform::run {
+namespace {
+
+// GETs of /v1.0/<path> for each path, in order.
+fixture_set gets(const std::vector<std::string>& paths) {
+  fixture_set set;
+  for (std::size_t i = 0; i < paths.size(); ++i)
+    set.fixtures.push_back(test::make_fixture("page-" + std::to_string(i), "get", "v1.0", "GET",
+                                              "https://graph.microsoft.com/v1.0/" + paths[i], "", 200, "{}",
+                                              "", {}));
+  return set;
+}
+
+TEST(RunnerStop, StoppedBeforeItStartsSendsNothingAndSkipsEveryCase) {
+  std::atomic<int> requests{0};
+  loopback server([&](const http_request&) {
+    ++requests;
+    return transport::server_reply{};
+  });
+  options o;
+  o.target = server.url();
+  o.stop_reason = [] { return std::string_view("SIGTERM"); };
+  run_result r = run_fixtures(gets({"a", "b"}), o);
+  EXPECT_EQ(requests, 0);
+  ASSERT_EQ(r.cases.size(), 2u);
+  for (const case_result& c : r.cases) {
+    EXPECT_EQ(c.outcome, verdict::skipped) << describe(c);
+    EXPECT_EQ(c.skip_reason, "not run: interrupted by SIGTERM");
+    EXPECT_EQ(c.fixture_id, c.page + "/get") << "a skipped case still says which fixture it is";
+  }
+  EXPECT_EQ(property_of(r, "interrupted"), "SIGTERM after 0 of 2 cases");
+}
+
+// One exchange answers, one hangs (a minute), the rest wait: the stop comes with the first verdict. The
+// hanging one gets the grace and is then given up; nothing else is sent, and every case is in the result.
+TEST(RunnerStop, InFlightExchangeGetsTheGraceThenTheRunEnds) {
+  std::atomic<int> requests{0};
+  loopback server([&](const http_request& req) {
+    ++requests;
+    transport::server_reply reply;
+    reply.response.status = 200;
+    if (req.target.ends_with("/slow")) reply.delay = std::chrono::minutes(1);
+    return reply;
+  });
+  std::atomic<bool> stop{false};
+  options o;
+  o.target = server.url();
+  o.concurrency = 2;
+  o.stop_grace = std::chrono::milliseconds(200);
+  o.stop_reason = [&] { return stop ? std::string_view("SIGINT") : std::string_view(); };
+  const auto started = std::chrono::steady_clock::now();
+  run_result r = run_fixtures(gets({"fast", "slow", "fast", "fast"}), o,
+                              [&](const case_result&, std::size_t, std::size_t) { stop = true; });
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(30))
+      << "waited for the slow answer";
+  EXPECT_LE(requests, 2) << "a request was sent after the stop";
+  ASSERT_EQ(r.cases.size(), 4u);
+  EXPECT_NE(r.cases[0].outcome, verdict::skipped) << describe(r.cases[0]);
+  for (std::size_t i = 1; i < 4; ++i) {
+    EXPECT_EQ(r.cases[i].outcome, verdict::skipped) << describe(r.cases[i]);
+    EXPECT_EQ(r.cases[i].skip_reason, "not run: interrupted by SIGINT");
+  }
+  EXPECT_EQ(property_of(r, "interrupted"), "SIGINT after 1 of 4 cases");
+}
+
+}  // namespace
+}  // namespace conform::run

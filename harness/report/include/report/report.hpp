@@ -20,17 +20,31 @@
 
 namespace conform::report {
 
-// Writes `content` to a temporary file next to `path`, fsyncs it and renames it over `path`, so a reader (or
-// a CI step after a crash) sees either the old report or the whole new one. Creates missing parent
-// directories.
+// Writes a report to `path` so that a reader never sees half of it and nothing but the report is replaced:
+// - a regular file, or a path with nothing there yet: a temporary file beside it, fsynced and renamed over
+// it,
+//   so a reader (or a CI step after a crash) sees either the old report or the whole new one; a symlink is
+//   followed and its final target replaced (the links stay); missing parent directories are made;
+// - anything else (a device such as /dev/null, a FIFO, /dev/stdout or /dev/fd/N): opened and written through,
+//   appending; never renamed over, never unlinked.
+// Every failed write is an error in `ec` (ENOSPC from /dev/full, EPIPE when a FIFO's reader left, a short
+// write, fsync or close); SIGPIPE is the caller's to ignore.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content, std::error_code& ec);
 
 // The same for a document handed over in pieces as it is made (so it is never held in memory whole):
-// `produce` calls its sink with each piece. After a failed write the sink drops the rest and `path` is left
-// as it was.
+// `produce` calls its sink with each piece. After a failed write the sink drops the rest and a regular file
+// at `path` is left as it was.
 using chunk_sink = std::function<void(std::string_view)>;
 void write_file_atomic(const std::filesystem::path& path,
                        const std::function<void(const chunk_sink&)>& produce, std::error_code& ec);
+
+// Whether write_file_atomic could write `path`, found without writing or opening anything (a FIFO would wait
+// for its reader), so a run can refuse a bad report path before it starts rather than after hours of work:
+// a file (or a symlink's target) in a directory that exists and takes new files, or in one that can be made
+// below the nearest existing directory; or a writable non-regular file. ENOTDIR, EISDIR, EACCES, EROFS...
+void check_report_path(const std::filesystem::path& path, std::error_code& ec);
+// The same for a directory reports are written into (Surefire's): it exists, or can be made, and is writable.
+void check_report_dir(const std::filesystem::path& dir, std::error_code& ec);
 
 struct junit_options {
   std::string hostname;   // "" -> gethostname()
@@ -46,6 +60,11 @@ std::string junit_xml(const run_result& run, const junit_options& opts = {});
 // Page -> standalone single-<testsuite> document valid against the Maven Surefire 3.0 XSD (which has a single
 // testsuite root and knows neither `timestamp` nor `hostname`).
 std::vector<std::pair<std::string, std::string>> junit_surefire_suites(const run_result& run);
+// File names for those documents, in the same order: "TEST-<page>.xml" with the page name made safe as a file
+// name, unique within the run even where safe names meet, or differ only in case (case-folding file systems
+// on the machines CI artifacts are unpacked on): pages "op a", "op_a", "op:a" -> TEST-op_a.xml,
+// TEST-op_a-2.xml, TEST-op_a-3.xml (numbered in page order, so reruns name them alike).
+std::vector<std::string> surefire_file_names(const std::vector<std::string>& pages);
 
 // {"summary":{...},"started_at":...,"seconds":...,"properties":[{"name","value"}],"cases":[{...,"checks":[...]}]}
 std::string json_report(const run_result& run);
@@ -64,7 +83,8 @@ class console_reporter {
  public:
   console_reporter(std::ostream& out, bool terminal, bool verbose);
   void on_case(const case_result& c, std::size_t done, std::size_t total);
-  // Ends with the line "N passed, N failed, N errors, N skipped".
+  // Ends with the line "N passed, N failed, N errors, N skipped", after "Interrupted: ..." when the run has an
+  // `interrupted` property.
   void finish(const run_result& run);
 
  private:

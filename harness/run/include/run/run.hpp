@@ -47,6 +47,12 @@ struct options {
   std::vector<std::string> exclude;
   std::map<std::string, fixture_override, std::less<>> overrides;  // by fixture id
   bool fill_placeholders = false;  // unbound placeholders get generated values instead of an error
+  // Cancellation (cli wires SIGINT/SIGTERM to it): asked while the run goes on; once it names a reason
+  // ("SIGTERM"), no new request is sent, exchanges in flight get stop_grace to finish, every case still
+  // without a verdict is skipped "not run: interrupted by <reason>" (so totals stay honest), and the run
+  // property `interrupted` says "<reason> after N of M cases".
+  std::function<std::string_view()> stop_reason;
+  std::chrono::milliseconds stop_grace{2000};
 };
 
 // One request ready to send, or the reason it cannot be.

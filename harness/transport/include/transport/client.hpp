@@ -25,6 +25,11 @@ struct client_options {
   std::string cacert;                                // extra CA file; empty = system trust store
   int retries = 0;                                   // only on connection faults and 502/503/504
   std::chrono::milliseconds backoff{100};            // exponential: backoff * 2^attempt
+  // Stop hook (a run interrupted by a signal): asked before each request or retry and on every watchdog tick.
+  // Once true, nothing new is sent; what is still in flight after stop_grace is given up: run() returns
+  // without calling on_done for it.
+  std::function<bool()> stop_requested;
+  std::chrono::milliseconds stop_grace{2000};
 };
 
 struct outgoing_request {
@@ -54,9 +59,9 @@ class http_client {
 
   // Sends all requests with at most opts.concurrency in flight over keep-alive connections pooled per
   // scheme+host+port; calls on_done(index, result) once per request from the calling thread, which runs
-  // the event loop until all are done. The client reads requests[index] no more once on_done(index) is
-  // called, so the caller may move from it there. Never throws for network trouble; a bad cacert file throws
-  // std::runtime_error (a configuration mistake).
+  // the event loop until all are done (or given up after a stop, see stop_requested). The client reads
+  // requests[index] no more once on_done(index) is called, so the caller may move from it there. Never throws
+  // for network trouble; a bad cacert file throws std::runtime_error (a configuration mistake).
   void run(const std::vector<outgoing_request>& requests,
            const std::function<void(std::size_t, exchange_result&&)>& on_done);
 
