@@ -249,11 +249,6 @@ asio::awaitable<std::unique_ptr<connection>> open(run_state& st, const target& t
   co_return conn;
 }
 
-struct io_outcome {
-  error_code ec;
-  bool wrote = false;  // the request went out completely
-};
-
 // Parses a response straight into the exchange's http_response: no Beast fields list to build and copy.
 class response_reader final : public http::basic_parser<false> {
  public:
@@ -288,16 +283,50 @@ class response_reader final : public http::basic_parser<false> {
   http_response& res_;
 };
 
-// The request goes out as one buffer with one send; the response is parsed in place.
+// A server may send a few interim responses before the final one; one that sends them until the timeout
+// gets a read error sooner.
+constexpr int max_interim_responses = 32;
+
+struct io_outcome {
+  error_code ec;
+  bool wrote = false;             // the request went out completely
+  bool received = false;          // some bytes of a response were parsed
+  bool keep_alive = false;        // the final response leaves the connection fit for another request
+  bool too_many_interim = false;  // over max_interim_responses 1xx responses
+};
+
+// The request goes out as one buffer with one send; the response is parsed in place. Interim responses
+// (1xx but 101) precede the final one on the same connection (RFC 9110 section 15.2): each is read whole
+// and dropped, so a 100 Continue or 103 Early Hints is never taken for the answer.
 template <class Stream>
 asio::awaitable<io_outcome> write_and_read(Stream& stream, beast::flat_buffer& buffer,
-                                           const std::string& wire, response_reader& parser) {
+                                           const std::string& wire, http_response& res,
+                                           std::uint64_t max_body, bool head) {
   io_outcome out;
   std::tie(out.ec, std::ignore) = co_await asio::async_write(stream, asio::buffer(wire), use_tuple);
   if (out.ec) co_return out;
   out.wrote = true;
-  std::tie(out.ec, std::ignore) = co_await http::async_read(stream, buffer, parser, use_tuple);
-  co_return out;
+  for (int interim = 0;; ++interim) {
+    res = http_response{};
+    res.headers.reserve(8);
+    response_reader parser(res);
+    parser.body_limit(max_body);
+    parser.header_limit(response_header_limit);
+    if (head) parser.skip(true);  // HEAD answers carry no body despite Content-Length
+    std::tie(out.ec, std::ignore) = co_await http::async_read(stream, buffer, parser, use_tuple);
+    out.received = out.received || parser.got_some();
+    if (out.ec) co_return out;
+    if (res.status / 100 != 1 || res.status == 101) {
+      // After a 101 the connection speaks another protocol: it is never reused for HTTP.
+      out.keep_alive = parser.keep_alive() && res.status != 101;
+      co_return out;
+    }
+    if (interim == max_interim_responses) {
+      out.too_many_interim = true;
+      out.ec = http::error::bad_status;
+      co_return out;
+    }
+  }
 }
 
 // A pooled connection the server closed while idle fails on first use; that is no fault of the server.
@@ -325,19 +354,13 @@ asio::awaitable<void> attempt(run_state& st, const target& t, const std::string&
       conn = co_await open(st, t, r);
       if (!conn) co_return;
     }
-    r.response = http_response{};
-    r.response.headers.reserve(8);
-    response_reader parser(r.response);
-    parser.body_limit(st.opts.max_body);
-    parser.header_limit(response_header_limit);
-    if (head) parser.skip(true);  // HEAD answers carry no body despite Content-Length
-
     // The plain socket is used directly: the Beast stream's own timer stays unarmed (the watchdog times the
     // exchange).
     st.watch(*conn);
-    io_outcome out = conn->secure
-                         ? co_await write_and_read(*conn->secure, conn->buffer, wire, parser)
-                         : co_await write_and_read(conn->plain->socket(), conn->buffer, wire, parser);
+    io_outcome out = conn->secure ? co_await write_and_read(*conn->secure, conn->buffer, wire, r.response,
+                                                            st.opts.max_body, head)
+                                  : co_await write_and_read(conn->plain->socket(), conn->buffer, wire,
+                                                            r.response, st.opts.max_body, head);
     st.unwatch(*conn);
     if (out.ec && conn->timed_out) {
       fail(r, run_error::timeout,
@@ -345,7 +368,13 @@ asio::awaitable<void> attempt(run_state& st, const target& t, const std::string&
                " ms");
       co_return;
     }
-    if (out.ec && reused && stale_connection(out.ec) && (!out.wrote || !parser.got_some())) continue;
+    if (out.ec && reused && stale_connection(out.ec) && (!out.wrote || !out.received)) continue;
+    if (out.too_many_interim) {
+      fail(r, run_error::read,
+           "more than " + std::to_string(max_interim_responses) + " interim (1xx) responses from " +
+               t.where());
+      co_return;
+    }
     if (out.ec == http::error::body_limit) {
       fail(r, run_error::body_limit,
            "response body exceeds the limit of " + std::to_string(st.opts.max_body) + " bytes");
@@ -363,9 +392,8 @@ asio::awaitable<void> attempt(run_state& st, const target& t, const std::string&
       fail(r, run_error::read, "cannot read the response from " + t.where() + ": " + out.ec.message(), out.ec);
       co_return;
     }
-    const bool keep = parser.keep_alive();
     r.ok = true;
-    if (keep) st.idle[t.key].push_back(std::move(conn));
+    if (out.keep_alive) st.idle[t.key].push_back(std::move(conn));
     co_return;
   }
 }

@@ -165,6 +165,51 @@ TEST(HttpClient, ReadsChunkedResponse) {
   EXPECT_EQ(r.response.body, R"({"a":42})");
 }
 
+// 100 Continue and 103 Early Hints come before the real answer (RFC 9110 section 15.2): they are no final
+// response, and the real one must be read from the same connection, which then serves the next request.
+TEST(HttpClient, SkipsInterimResponses) {
+  raw_server server([](int fd) {
+    test::read_until(fd, "\r\n\r\n", 2s);
+    test::send_all(
+        fd, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n");
+    test::send_all(fd, "HTTP/1.1 201 Created\r\nContent-Length: 3\r\n\r\none");
+    test::read_until(fd, "\r\n\r\n", 2s);
+    test::send_all(fd, "HTTP/1.1 103 Early Hints\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ntwo");
+  });
+  const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/";
+  client_options opts;
+  opts.concurrency = 1;
+  http_client client(opts);
+  std::vector<exchange_result> results(2);
+  client.run({{"POST", url, {}, "{}"}, get(url)},
+             [&](std::size_t i, exchange_result&& r) { results[i] = std::move(r); });
+  ASSERT_TRUE(results[0].ok) << results[0].error_message;
+  EXPECT_EQ(results[0].response.status, 201);
+  EXPECT_EQ(results[0].response.body, "one");
+  EXPECT_EQ(find_header(results[0].response.headers, "Link"), nullptr) << "an interim response's headers";
+  ASSERT_TRUE(results[1].ok) << results[1].error_message;
+  EXPECT_EQ(results[1].response.status, 200);
+  EXPECT_EQ(results[1].response.body, "two");
+}
+
+// A server that sends interim responses without end gets a read error, not the whole timeout.
+TEST(HttpClient, StopsReadingEndlessInterimResponses) {
+  raw_server server([](int fd) {
+    test::read_until(fd, "\r\n\r\n", 2s);
+    std::string hints;
+    for (int i = 0; i < 100; ++i) hints += "HTTP/1.1 103 Early Hints\r\n\r\n";
+    test::send_all(fd, hints);
+    test::read_to_eof(fd, 5s);
+  });
+  client_options opts;
+  opts.timeout = 10s;
+  exchange_result r = fetch(opts, get("http://127.0.0.1:" + std::to_string(server.port()) + "/"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.error, run_error::read);
+  EXPECT_NE(r.error_message.find("interim"), std::string::npos) << r.error_message;
+  EXPECT_LT(r.seconds, 5.0);
+}
+
 TEST(HttpClient, ReportsConnectionRefused) {
   unsigned short port = 0;
   {
