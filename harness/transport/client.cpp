@@ -40,6 +40,8 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 // Response headers of real services can exceed Beast's 8 KiB default (long CSP or link headers).
 constexpr std::uint32_t response_header_limit = 256 * 1024;
+// At most this much of a body is reserved before its bytes arrive.
+constexpr std::uint64_t body_reserve_limit = 64 * 1024;
 
 // Where a request goes, derived once from its URL.
 struct target {
@@ -267,7 +269,10 @@ class response_reader final : public http::basic_parser<false> {
   }
   void on_header_impl(error_code&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
-    if (length) res_.body.reserve(static_cast<std::size_t>(*length));  // the parser checked the limit
+    // Content-Length is the peer's claim, not bytes we hold: reserving it whole let one header allocate
+    // 2^64-1 bytes (with no --max-body). Reserve a little up front and let the string grow as bytes arrive.
+    if (length)
+      res_.body.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(*length, body_reserve_limit)));
   }
   std::size_t on_body_impl(beast::string_view body, error_code&) override {
     res_.body.append(body.data(), body.size());

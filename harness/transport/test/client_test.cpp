@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <limits>
 #include <set>
 
 namespace conform::transport {
@@ -285,6 +286,20 @@ TEST(HttpClient, EnforcesBodyLimit) {
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.error, run_error::body_limit);
   EXPECT_EQ(r.attempts, 1);
+}
+
+// The peer's Content-Length is a claim, not an allocation size: with no body limit, 2^64-1 announced and
+// three bytes sent is a read error, not std::length_error out of the client.
+TEST(HttpClient, SurvivesHugeContentLength) {
+  raw_server server([](int fd) {
+    test::read_until(fd, "\r\n\r\n", 2s);
+    test::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615\r\n\r\nabc");
+  });
+  client_options opts;
+  opts.max_body = std::numeric_limits<std::size_t>::max();
+  exchange_result r = fetch(opts, get("http://127.0.0.1:" + std::to_string(server.port()) + "/"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.error, run_error::read) << r.error_message;
 }
 
 TEST(HttpClient, RetriesOn503ThenSucceeds) {
