@@ -135,6 +135,7 @@ void judge(case_result& c, const fixture& f, const fixture_set& set, const optio
            const check::options& checks, transport::exchange_result&& x) {
   c.attempts = x.attempts;
   c.seconds = x.seconds;
+  for (std::string& note : x.notes) c.notes.push_back(std::move(note));  // what the connection did besides
   if (!x.ok) {
     c.outcome = verdict::error;
     c.error = x.error;

@@ -16,6 +16,7 @@
 
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <map>
@@ -341,12 +342,31 @@ bool stale_connection(const error_code& ec) {
          ec == ssl::error::stream_truncated;
 }
 
+// Bytes the connection holds beyond the response just read: in our buffer, or decrypted inside OpenSSL.
+std::size_t unread_bytes(connection& c) {
+  std::size_t n = c.buffer.size();
+  if (c.secure) n += static_cast<std::size_t>(std::max(0, SSL_pending(c.secure->native_handle())));
+  return n;
+}
+
+// Whether an idle connection received anything (data, EOF, an error) since its last response. Whatever it
+// is, it answers no request of ours: sending the next one there would read it as that request's answer.
+bool turned_readable(connection& c) {
+  if (unread_bytes(c) > 0) return true;
+  pollfd p{c.lowest().socket().native_handle(), POLLIN, 0};
+  return ::poll(&p, 1, 0) != 0;  // -1 (cannot tell) counts as readable too
+}
+
+// A pooled connection fit for a new request, or null; readable ones are closed on the way.
 std::unique_ptr<connection> take_idle(run_state& st, const std::string& key) {
   auto found = st.idle.find(key);
-  if (found == st.idle.end() || found->second.empty()) return nullptr;
-  auto conn = std::move(found->second.back());
-  found->second.pop_back();
-  return conn;
+  if (found == st.idle.end()) return nullptr;
+  while (!found->second.empty()) {
+    auto conn = std::move(found->second.back());
+    found->second.pop_back();
+    if (!turned_readable(*conn)) return conn;
+  }
+  return nullptr;
 }
 
 // One attempt: a pooled connection when there is one, a fresh one if the pooled one turns out stale.
@@ -398,7 +418,14 @@ asio::awaitable<void> attempt(run_state& st, const target& t, const std::string&
       co_return;
     }
     r.ok = true;
-    if (out.keep_alive) st.idle[t.key].push_back(std::move(conn));
+    // Bytes after the response belong to no request (an extra response, a trailing 408): the connection is
+    // not reused, so they can never be taken for another case's answer.
+    if (const std::size_t extra = unread_bytes(*conn); extra > 0) {
+      r.notes.push_back("the server sent " + std::to_string(extra) +
+                        " bytes after this response (answering no request); the connection was closed");
+    } else if (out.keep_alive) {
+      st.idle[t.key].push_back(std::move(conn));
+    }
     co_return;
   }
 }

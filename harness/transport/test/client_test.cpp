@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <future>
 #include <limits>
 #include <set>
 
@@ -378,6 +379,81 @@ TEST(HttpClient, ReplacesStaleKeepAliveConnectionTransparently) {
     EXPECT_EQ(r.attempts, 1);
     EXPECT_EQ(r.response.body, "ok");
   }
+}
+
+// A keep-alive connection holding bytes nobody asked for must not carry the next request: its answer would
+// be the previous case's leftovers. The first connection answers once and then sends another, unsolicited
+// response in the same write; the second request must get its own answer from a new connection, and the
+// stray bytes are noted on the case they followed.
+TEST(HttpClient, NeverReusesConnectionHoldingAnExtraResponse) {
+  std::atomic<int> connection{0};
+  raw_server server(
+      [&](int fd) {
+        test::read_until(fd, "\r\n\r\n", 2s);
+        if (connection++ == 0) {
+          test::send_all(fd,
+                         "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none"
+                         "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale");
+          test::read_until(fd, "\r\n\r\n", 5s);  // until the client closes (or wrongly sends again)
+        } else {
+          test::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh");
+        }
+      },
+      2);
+  const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/";
+  client_options opts;
+  opts.concurrency = 1;
+  http_client client(opts);
+  std::vector<exchange_result> results(2);
+  client.run({get(url), get(url)}, [&](std::size_t i, exchange_result&& r) { results[i] = std::move(r); });
+  ASSERT_TRUE(results[0].ok) << results[0].error_message;
+  EXPECT_EQ(results[0].response.body, "one");
+  ASSERT_TRUE(results[1].ok) << results[1].error_message;
+  EXPECT_EQ(results[1].response.body, "fresh");
+  EXPECT_TRUE(results[1].notes.empty());
+  ASSERT_EQ(results[0].notes.size(), 1u);
+  EXPECT_NE(results[0].notes[0].find("43 bytes"), std::string::npos) << results[0].notes[0];
+}
+
+// The same when the stray bytes arrive after the response was read: a trailing 408 before close lands on the
+// idle connection while the first case is being reported. Before reuse the connection is found readable and
+// dropped, so the 408 is never the second case's answer.
+TEST(HttpClient, NeverReusesConnectionThatTurnedReadable) {
+  std::promise<void> reported, sent;
+  std::atomic<int> connection{0};
+  raw_server server(
+      [&](int fd) {
+        test::read_until(fd, "\r\n\r\n", 2s);
+        if (connection++ == 0) {
+          test::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none");
+          reported.get_future().wait_for(5s);
+          test::send_all(fd,
+                         "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+          sent.set_value();
+          test::read_until(fd, "\r\n\r\n", 5s);
+        } else {
+          test::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh");
+        }
+      },
+      2);
+  const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/";
+  client_options opts;
+  opts.concurrency = 1;
+  http_client client(opts);
+  std::vector<exchange_result> results(2);
+  auto sent_done = sent.get_future();
+  client.run({get(url), get(url)}, [&](std::size_t i, exchange_result&& r) {
+    results[i] = std::move(r);
+    if (i != 0) return;
+    // The client takes the next request only after this returns: by then the 408 is in its socket.
+    reported.set_value();
+    EXPECT_EQ(sent_done.wait_for(5s), std::future_status::ready);
+  });
+  ASSERT_TRUE(results[0].ok) << results[0].error_message;
+  EXPECT_EQ(results[0].response.body, "one");
+  ASSERT_TRUE(results[1].ok) << results[1].error_message;
+  EXPECT_EQ(results[1].response.status, 200);
+  EXPECT_EQ(results[1].response.body, "fresh");
 }
 
 TEST(HttpClient, RejectsBadUrls) {

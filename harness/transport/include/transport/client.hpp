@@ -43,6 +43,7 @@ struct exchange_result {
   int attempts = 0;
   bool retried = false;  // succeeded only after a retry
   double seconds = 0;
+  std::vector<std::string> notes;  // what else the connection did: bytes after the response
 };
 
 class http_client {
