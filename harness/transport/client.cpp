@@ -171,6 +171,17 @@ void fail(exchange_result& r, run_error stage, std::string message, const error_
   r.error_message = std::move(message);
 }
 
+// What the system said, with running out of descriptors named for what it is: a limit of this process (or
+// of the machine), not anything the server did.
+std::string system_message(const error_code& ec) {
+  if (ec == asio::error::no_descriptors)
+    return "too many open files (EMFILE: the process's open-file limit, ulimit -n, is used up by the "
+           "connections in flight)";
+  if (ec == boost::system::errc::too_many_files_open_in_system)
+    return "too many open files in the system (ENFILE)";
+  return ec.message();
+}
+
 std::string tls_failure(const tls_stream& stream, const error_code& ec) {
   std::string message = ec.message();
   // The verify result names the reason (untrusted, expired, host name mismatch) where ec only says "failed".
@@ -194,7 +205,7 @@ asio::awaitable<std::unique_ptr<connection>> open(run_state& st, const target& t
   }
   auto [resolve_ec, endpoints] = std::get<0>(std::move(raced));
   if (resolve_ec) {
-    fail(r, run_error::resolve, "cannot resolve " + t.host + ": " + resolve_ec.message(), resolve_ec);
+    fail(r, run_error::resolve, "cannot resolve " + t.host + ": " + system_message(resolve_ec), resolve_ec);
     co_return nullptr;
   }
 
@@ -210,13 +221,23 @@ asio::awaitable<std::unique_ptr<connection>> open(run_state& st, const target& t
   }
   beast::tcp_stream& low = conn->lowest();
   low.expires_at(deadline);
-  auto [connect_ec, endpoint] = co_await low.async_connect(endpoints, use_tuple);
+  error_code connect_ec = asio::error::host_not_found;
+  for (const auto& entry : endpoints) {
+    // Opened here rather than inside a range connect: Asio's reports a socket it could not open (EMFILE) as
+    // operation_aborted, and "Operation canceled" read like the server's doing.
+    low.socket().close(connect_ec);
+    low.socket().open(entry.endpoint().protocol(), connect_ec);
+    if (connect_ec) break;  // out of descriptors: no other address of the host does better
+    std::tie(connect_ec) = co_await low.async_connect(entry.endpoint(), use_tuple);
+    if (!connect_ec || connect_ec == beast::error::timeout) break;
+  }
   if (connect_ec == beast::error::timeout) {
     fail(r, run_error::timeout, "connecting to " + t.where() + " took longer than " + limit);
     co_return nullptr;
   }
   if (connect_ec) {
-    fail(r, run_error::connect, "cannot connect to " + t.where() + ": " + connect_ec.message(), connect_ec);
+    fail(r, run_error::connect, "cannot connect to " + t.where() + ": " + system_message(connect_ec),
+         connect_ec);
     co_return nullptr;
   }
   low.socket().set_option(tcp::no_delay(true), connect_ec);  // best effort: small requests go out at once

@@ -5,9 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
+#include <filesystem>
 #include <future>
 #include <limits>
 #include <set>
@@ -222,6 +226,46 @@ TEST(HttpClient, ReportsConnectionRefused) {
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.error, run_error::connect);
   EXPECT_NE(r.error_message.find("refused"), std::string::npos) << r.error_message;
+}
+
+// Out of file descriptors, a connect used to fail as "Operation canceled" (Asio's range connect says so when
+// it cannot even open a socket), which reads like the server's doing. The soft RLIMIT_NOFILE is lowered to a
+// few above what the test process has open, and more requests than that are sent at once to a listener that
+// never answers: the ones without a descriptor must name EMFILE.
+TEST(HttpClient, NamesTooManyOpenFiles) {
+  raw_listener silent;
+  std::set<int> open_fds;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd"))
+    open_fds.insert(std::atoi(e.path().filename().c_str()));
+  // New descriptors take the lowest free numbers below the limit: leave twelve free ones (the client's event
+  // loop needs a few).
+  rlim_t limit = 0;
+  for (int free_slots = 0; free_slots < 12; ++limit)
+    if (!open_fds.contains(static_cast<int>(limit))) ++free_slots;
+  rlimit saved{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+  struct restore {
+    rlimit limit;
+    ~restore() { setrlimit(RLIMIT_NOFILE, &limit); }
+  } restore_limit{saved};
+  rlimit low = saved;
+  low.rlim_cur = limit;
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+
+  client_options opts;
+  opts.concurrency = 32;
+  opts.timeout = 200ms;
+  http_client client(opts);
+  std::vector<outgoing_request> requests(32, get("http://127.0.0.1:" + std::to_string(silent.port()) + "/"));
+  int emfile = 0;
+  client.run(requests, [&](std::size_t, exchange_result&& r) {
+    EXPECT_FALSE(r.ok);
+    if (r.error != run_error::connect) return;
+    EXPECT_TRUE(r.cause == std::errc::too_many_files_open) << r.cause.message();
+    EXPECT_NE(r.error_message.find("too many open files"), std::string::npos) << r.error_message;
+    ++emfile;
+  });
+  EXPECT_GT(emfile, 0);
 }
 
 TEST(HttpClient, ReportsServerClosingMidBody) {
