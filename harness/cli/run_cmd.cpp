@@ -32,6 +32,7 @@ struct run_cmd_options {
   long long timeout_ms = 30000, connect_timeout_ms = 10000;
   std::size_t max_body = 16 * 1024 * 1024;
   int retries = 0;
+  bool retry_unsafe = false;
   std::string cacert;
   std::string odata_type = "required";
   bool insecure = false, strict_enums = false, strict_properties = false, fill = false, verbose = false;
@@ -113,6 +114,7 @@ run::options merge(const run_cmd_options& cli, const run::suite& s, std::vector<
                                                     : s.connect_timeout_ms.value_or(cli.connect_timeout_ms));
   o.max_body = cli.max_body_opt->count() ? cli.max_body : s.max_body.value_or(cli.max_body);
   o.retries = cli.retries_opt->count() ? cli.retries : s.retries.value_or(cli.retries);
+  o.retry_unsafe = cli.retry_unsafe || s.retry_unsafe.value_or(false);
   o.cacert = cli.cacert_opt->count() ? cli.cacert : s.cacert.value_or("");
   if (!o.cacert.empty() && !std::filesystem::is_regular_file(o.cacert))
     throw usage_error("--cacert: no such file: " + o.cacert);
@@ -245,6 +247,8 @@ void setup_run(CLI::App& app, int& exit_status) {
   opts->retries_opt =
       sub->add_option("--retries", opts->retries, "Retries on connection faults and 502/503/504")
           ->check(CLI::Range(0, 20));
+  sub->add_flag("--retry-unsafe", opts->retry_unsafe,
+                "Also resend POST/PATCH/PUT/DELETE/... the server may have received (may apply them twice)");
   opts->cacert_opt = sub->add_option("--cacert", opts->cacert, "Extra CA certificates (PEM file)");
   sub->add_flag("--insecure", opts->insecure, "Do not verify TLS certificates (loudly reported)");
   opts->odata_opt =

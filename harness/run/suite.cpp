@@ -125,6 +125,8 @@ suite parse_suite(std::string_view text, const std::filesystem::path& base_dir, 
       s.connect_timeout_ms = r.integer(v, key, 1);
     } else if (key == "retries") {
       s.retries = static_cast<int>(r.integer(v, key, 0));
+    } else if (key == "retry_unsafe") {
+      s.retry_unsafe = r.boolean(v, key);
     } else if (key == "cacert") {
       s.cacert = r.path(r.string(v, key));
     } else if (key == "insecure") {

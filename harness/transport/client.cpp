@@ -317,6 +317,7 @@ constexpr int max_interim_responses = 32;
 struct io_outcome {
   error_code ec;
   bool wrote = false;             // the request went out completely
+  bool sent_some = false;         // some of it went out: the server may have received it
   bool received = false;          // some bytes of a response were parsed
   bool keep_alive = false;        // the final response leaves the connection fit for another request
   bool too_many_interim = false;  // over max_interim_responses 1xx responses
@@ -330,7 +331,9 @@ asio::awaitable<io_outcome> write_and_read(Stream& stream, beast::flat_buffer& b
                                            const std::string& wire, http_response& res,
                                            std::uint64_t max_body, bool head) {
   io_outcome out;
-  std::tie(out.ec, std::ignore) = co_await asio::async_write(stream, asio::buffer(wire), use_tuple);
+  std::size_t written = 0;
+  std::tie(out.ec, written) = co_await asio::async_write(stream, asio::buffer(wire), use_tuple);
+  out.sent_some = written > 0;
   if (out.ec) co_return out;
   out.wrote = true;
   for (int interim = 0;; ++interim) {
@@ -390,9 +393,11 @@ std::unique_ptr<connection> take_idle(run_state& st, const std::string& key) {
   return nullptr;
 }
 
-// One attempt: a pooled connection when there is one, a fresh one if the pooled one turns out stale.
+// One attempt: a pooled connection when there is one, a fresh one if the pooled one turns out stale (for a
+// request that may be sent twice, or when none of it went out). `sent` says whether any of the request went
+// out, so the server may have received it.
 asio::awaitable<void> attempt(run_state& st, const target& t, const std::string& wire, bool head,
-                              exchange_result& r) {
+                              bool resend_ok, exchange_result& r, bool& sent) {
   for (int round = 0; round < 2; ++round) {
     std::unique_ptr<connection> conn = round == 0 ? take_idle(st, t.key) : nullptr;
     const bool reused = conn != nullptr;
@@ -408,13 +413,16 @@ asio::awaitable<void> attempt(run_state& st, const target& t, const std::string&
                                   : co_await write_and_read(conn->plain->socket(), conn->buffer, wire,
                                                             r.response, st.opts.max_body, head);
     st.unwatch(*conn);
+    sent = sent || out.sent_some;
     if (out.ec && conn->timed_out) {
       fail(r, run_error::timeout,
            "no complete response from " + t.where() + " within " + std::to_string(st.opts.timeout.count()) +
                " ms");
       co_return;
     }
-    if (out.ec && reused && stale_connection(out.ec) && (!out.wrote || !out.received)) continue;
+    if (out.ec && reused && stale_connection(out.ec) && (!out.wrote || !out.received) &&
+        (resend_ok || !out.sent_some))
+      continue;
     if (out.too_many_interim) {
       fail(r, run_error::read,
            "more than " + std::to_string(max_interim_responses) + " interim (1xx) responses from " +
@@ -493,6 +501,14 @@ bool retryable(const exchange_result& r) {
   return r.error != run_error::body_limit && r.error != run_error::url;
 }
 
+// Methods whose request may be sent again after the server may have received it: safe ones (RFC 9110
+// section 9.2.1). PUT and DELETE are idempotent on paper, but on a real service a repeated DELETE can remove
+// what another client created in between, so only these four; methods are case-sensitive, and an unknown one
+// is not safe.
+bool safe_to_resend(std::string_view method) {
+  return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "TRACE";
+}
+
 // parse_target with st's origin cache: same results, errors included (a URL with a fragment or anything but
 // path and query after a known origin takes the full parse).
 bool resolve_target(run_state& st, std::string_view url, target& out, std::string& error) {
@@ -526,6 +542,9 @@ asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& 
     co_return r;
   }
   const int max_attempts = 1 + std::max(0, st.opts.retries);
+  // A request the server may have received is sent again only when that cannot apply it twice (or the user
+  // said it may): a retried create makes a second resource on a real service.
+  const bool resend_ok = st.opts.retry_unsafe || safe_to_resend(req.method);
   for (int n = 0; n < max_attempts; ++n) {
     if (n > 0) {
       asio::steady_timer pause(co_await asio::this_coro::executor,
@@ -534,8 +553,14 @@ asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& 
     }
     r = exchange_result{};
     r.attempts = n + 1;
-    co_await attempt(st, t, wire, req.method == "HEAD", r);
-    if (!retryable(r)) break;
+    bool sent = false;
+    co_await attempt(st, t, wire, req.method == "HEAD", resend_ok, r, sent);
+    if (!retryable(r) || n + 1 == max_attempts) break;
+    if (sent && !resend_ok) {
+      r.notes.push_back("not retried: the " + req.method +
+                        " may have reached the server, and sending it again could apply it twice");
+      break;
+    }
   }
   r.retried = r.ok && r.attempts > 1 && !retryable(r);
   r.seconds = std::chrono::duration<double>(steady::now() - started).count();

@@ -38,6 +38,8 @@ struct options {
   std::chrono::milliseconds connect_timeout{10000};
   std::size_t max_body = 16 * 1024 * 1024;
   int retries = 0;
+  // Resend requests other than GET/HEAD/OPTIONS/TRACE even when the server may have received them.
+  bool retry_unsafe = false;
   std::string cacert;
   bool insecure = false;  // no TLS verification; the run properties say so
   check::odata_type_mode odata_type = check::odata_type_mode::required;
@@ -131,6 +133,7 @@ struct suite {
   std::optional<std::size_t> concurrency, max_body;
   std::optional<long long> timeout_ms, connect_timeout_ms;
   std::optional<int> retries;
+  std::optional<bool> retry_unsafe;
   std::optional<std::string> cacert;
   std::optional<bool> insecure, strict_enums, strict_properties, fill_placeholders;
   std::optional<check::odata_type_mode> odata_type;

@@ -23,7 +23,10 @@ struct client_options {
   std::size_t max_body = 16 * 1024 * 1024;           // response body limit
   bool verify_tls = true;                            // certificate + host name verification
   std::string cacert;                                // extra CA file; empty = system trust store
-  int retries = 0;                                   // only on connection faults and 502/503/504
+  int retries = 0;                                   // on connection faults and 502/503/504
+  // Retries resend a request the server may have received (written, then a fault or an answer) only for
+  // GET, HEAD, OPTIONS and TRACE; other methods only when nothing was sent, unless this is set.
+  bool retry_unsafe = false;
   std::chrono::milliseconds backoff{100};            // exponential: backoff * 2^attempt
 };
 

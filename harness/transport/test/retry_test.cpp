@@ -1,0 +1,149 @@
+// Retries: what is sent again after a fault or a 429/503, how long the client waits, and the request rate.
+#include "transport/client.hpp"
+#include "transport/server.hpp"
+
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+namespace conform::transport {
+namespace {
+
+using namespace std::chrono_literals;
+using test::raw_listener;
+using test::raw_server;
+
+exchange_result fetch(const client_options& opts, outgoing_request req) {
+  http_client client(opts);
+  exchange_result out;
+  client.run({std::move(req)}, [&](std::size_t, exchange_result&& r) { out = std::move(r); });
+  return out;
+}
+
+std::string url_of(unsigned short port) {
+  return "http://127.0.0.1:" + std::to_string(port) + "/items";
+}
+
+bool has_note(const exchange_result& r, std::string_view part) {
+  for (const std::string& n : r.notes)
+    if (n.find(part) != std::string::npos) return true;
+  return false;
+}
+
+// The first connection takes the request and closes without an answer, the ones after it answer 200: a
+// request the server may have received. Sending it again is fine for a safe method; a POST, PATCH, PUT,
+// DELETE or unknown method might be applied twice (a second resource on a real service), so it is not.
+TEST(Retries, NeverResendUnsafeRequestsThatMayHaveArrived) {
+  for (const char* method : {"POST", "PATCH", "PUT", "DELETE", "FROB", "GET", "HEAD", "OPTIONS"}) {
+    const bool safe = std::string_view(method) == "GET" || std::string_view(method) == "HEAD" ||
+                      std::string_view(method) == "OPTIONS";
+    std::atomic<int> received{0};
+    raw_server server(
+        [&](int fd) {
+          test::read_until(fd, "\r\n\r\n", 2s);
+          if (received++ > 0) test::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        },
+        3);
+    client_options opts;
+    opts.retries = 2;
+    opts.backoff = 1ms;
+    exchange_result r = fetch(opts, {method, url_of(server.port()), {}, safe ? "" : "{}"});
+    if (safe) {
+      EXPECT_TRUE(r.ok) << method << ": " << r.error_message;
+      EXPECT_EQ(r.attempts, 2) << method;
+    } else {
+      EXPECT_FALSE(r.ok) << method;
+      EXPECT_EQ(r.error, run_error::read) << method << ": " << r.error_message;
+      EXPECT_EQ(r.attempts, 1) << method;
+      EXPECT_EQ(received.load(), 1) << method;
+      EXPECT_TRUE(has_note(r, "may have reached the server")) << method;
+    }
+  }
+}
+
+// An answer means the request arrived: a POST answered 503 is not sent again either.
+TEST(Retries, NeverResendUnsafeRequestsThatWereAnswered) {
+  std::atomic<int> calls{0};
+  http_server server({}, [&](const http_request&) {
+    server_reply reply;
+    reply.response.status = calls++ == 0 ? 503 : 201;
+    return reply;
+  });
+  std::error_code ec;
+  server.start(ec);
+  ASSERT_FALSE(ec);
+  client_options opts;
+  opts.retries = 2;
+  opts.backoff = 1ms;
+  exchange_result r = fetch(opts, {"POST", url_of(server.port()), {}, "{}"});
+  ASSERT_TRUE(r.ok) << r.error_message;
+  EXPECT_EQ(r.response.status, 503);
+  EXPECT_EQ(r.attempts, 1);
+  EXPECT_EQ(calls.load(), 1);
+}
+
+// A kept-alive connection that dies once the POST is on it: the POST may have arrived, so it is not sent
+// again on a fresh connection (a GET would be).
+TEST(Retries, NeverResendUnsafeRequestOnAPooledConnectionThatDied) {
+  std::atomic<int> connections{0};
+  raw_server server(
+      [&](int fd) {
+        ++connections;
+        test::read_until(fd, "\r\n\r\n", 2s);
+        test::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        test::read_until(fd, "\r\n\r\n", 2s);  // the POST: taken, never answered
+      },
+      2);
+  client_options opts;
+  opts.concurrency = 1;
+  http_client client(opts);
+  std::vector<exchange_result> results(2);
+  client.run({{"GET", url_of(server.port()), {}, ""}, {"POST", url_of(server.port()), {}, "{}"}},
+             [&](std::size_t i, exchange_result&& r) { results[i] = std::move(r); });
+  EXPECT_TRUE(results[0].ok) << results[0].error_message;
+  EXPECT_FALSE(results[1].ok);
+  EXPECT_EQ(results[1].error, run_error::read) << results[1].error_message;
+  EXPECT_EQ(connections.load(), 1);
+}
+
+// Nothing was sent when the connect was refused: any method may try again.
+TEST(Retries, ResendUnsafeRequestsWhenNothingWasSent) {
+  unsigned short port = 0;
+  {
+    raw_listener closed;
+    port = closed.port();
+  }
+  client_options opts;
+  opts.retries = 2;
+  opts.backoff = 1ms;
+  exchange_result r = fetch(opts, {"POST", url_of(port), {}, "{}"});
+  EXPECT_EQ(r.error, run_error::connect);
+  EXPECT_EQ(r.attempts, 3);
+}
+
+// retry_unsafe (--retry-unsafe) is the user saying duplicates do no harm on this server.
+TEST(Retries, ResendUnsafeRequestsWhenAsked) {
+  std::atomic<int> received{0};
+  raw_server server(
+      [&](int fd) {
+        test::read_until(fd, "\r\n\r\n", 2s);
+        if (received++ > 0) test::send_all(fd, "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok");
+      },
+      2);
+  client_options opts;
+  opts.retries = 2;
+  opts.backoff = 1ms;
+  opts.retry_unsafe = true;
+  exchange_result r = fetch(opts, {"POST", url_of(server.port()), {}, "{}"});
+  ASSERT_TRUE(r.ok) << r.error_message;
+  EXPECT_EQ(r.response.status, 201);
+  EXPECT_EQ(r.attempts, 2);
+  EXPECT_TRUE(r.retried);
+}
+
+}  // namespace
+}  // namespace conform::transport
