@@ -545,22 +545,33 @@ asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& 
   // A request the server may have received is sent again only when that cannot apply it twice (or the user
   // said it may): a retried create makes a second resource on a real service.
   const bool resend_ok = st.opts.retry_unsafe || safe_to_resend(req.method);
-  for (int n = 0; n < max_attempts; ++n) {
-    if (n > 0) {
-      asio::steady_timer pause(co_await asio::this_coro::executor,
-                               st.opts.backoff * (1LL << std::min(n - 1, 20)));
-      co_await pause.async_wait(use_tuple);
-    }
+  // Waits between attempts: exponential, each capped, all of them within the case's retry budget (so
+  // --retries 20 cannot wait for days).
+  std::chrono::milliseconds backoff = std::min(st.opts.backoff, st.opts.max_backoff);
+  std::chrono::milliseconds waited{0};
+  for (int n = 0;; ++n) {
     r = exchange_result{};
     r.attempts = n + 1;
     bool sent = false;
     co_await attempt(st, t, wire, req.method == "HEAD", resend_ok, r, sent);
-    if (!retryable(r) || n + 1 == max_attempts) break;
+    if (!retryable(r) || n + 1 >= max_attempts) break;
     if (sent && !resend_ok) {
       r.notes.push_back("not retried: the " + req.method +
                         " may have reached the server, and sending it again could apply it twice");
       break;
     }
+    const std::chrono::milliseconds wait = backoff;
+    backoff = std::min(backoff * 2, st.opts.max_backoff);
+    if (waited + wait > st.opts.retry_budget) {
+      r.notes.push_back("not retried: waiting " + std::to_string(wait.count()) +
+                        " ms more would pass the retry budget of " +
+                        std::to_string(st.opts.retry_budget.count()) + " ms (" +
+                        std::to_string(waited.count()) + " ms waited)");
+      break;
+    }
+    waited += wait;
+    asio::steady_timer pause(co_await asio::this_coro::executor, wait);
+    co_await pause.async_wait(use_tuple);
   }
   r.retried = r.ok && r.attempts > 1 && !retryable(r);
   r.seconds = std::chrono::duration<double>(steady::now() - started).count();

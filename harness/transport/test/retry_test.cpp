@@ -145,5 +145,26 @@ TEST(Retries, ResendUnsafeRequestsWhenAsked) {
   EXPECT_TRUE(r.retried);
 }
 
+// --retries 20 used to wait 100 ms x (2^20 - 1) per case. Each wait is capped and all of a case's waits
+// share a budget: with waits of 10, 20, 20, 20, 20 ms (capped at 20) the next one would pass the 100 ms
+// budget, so a refused connect is tried 6 times, not 9 (uncapped: 2.55 s of waiting; no budget: 9 attempts).
+TEST(Retries, CapEachWaitAndStopAtTheBudget) {
+  unsigned short port = 0;
+  {
+    raw_listener closed;
+    port = closed.port();
+  }
+  client_options opts;
+  opts.retries = 8;
+  opts.backoff = 10ms;
+  opts.max_backoff = 20ms;
+  opts.retry_budget = 100ms;
+  exchange_result r = fetch(opts, {"GET", url_of(port), {}, ""});
+  EXPECT_EQ(r.error, run_error::connect);
+  EXPECT_EQ(r.attempts, 6);
+  EXPECT_LT(r.seconds, 2.0);
+  EXPECT_TRUE(has_note(r, "retry budget")) << (r.notes.empty() ? "" : r.notes[0]);
+}
+
 }  // namespace
 }  // namespace conform::transport

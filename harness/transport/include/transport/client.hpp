@@ -28,6 +28,8 @@ struct client_options {
   // GET, HEAD, OPTIONS and TRACE; other methods only when nothing was sent, unless this is set.
   bool retry_unsafe = false;
   std::chrono::milliseconds backoff{100};            // exponential: backoff * 2^attempt
+  std::chrono::milliseconds max_backoff{10000};      // cap on each wait
+  std::chrono::milliseconds retry_budget{60000};     // all waits between one request's attempts
 };
 
 struct outgoing_request {
