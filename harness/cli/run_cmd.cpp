@@ -245,7 +245,7 @@ void setup_run(CLI::App& app, int& exit_status) {
           ->check(CLI::Range(1LL, 86400000LL));
   opts->max_body_opt = sub->add_option("--max-body", opts->max_body, "Response body limit, bytes");
   opts->retries_opt =
-      sub->add_option("--retries", opts->retries, "Retries on connection faults and 502/503/504")
+      sub->add_option("--retries", opts->retries, "Retries on connection faults and 429/502/503/504")
           ->check(CLI::Range(0, 20));
   sub->add_flag("--retry-unsafe", opts->retry_unsafe,
                 "Also resend POST/PATCH/PUT/DELETE/... the server may have received (may apply them twice)");

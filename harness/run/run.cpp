@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <memory>
 #include <stdexcept>
@@ -169,8 +170,27 @@ void judge(case_result& c, const fixture& f, const fixture_set& set, const optio
   }
 }
 
+// How often the server throttled the run (429/503) and how long the client waited for it.
+struct throttling {
+  int responses = 0;
+  double waited = 0;  // seconds
+
+  void add(const transport::exchange_result& x) {
+    responses += x.throttled;
+    waited += x.throttled_wait;
+  }
+  std::string describe() const {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.1f", waited);
+    return std::to_string(responses) + (responses == 1 ? " response" : " responses") + " (429/503), waited " +
+           seconds + " s";
+  }
+};
+
 // How the run was made, for the reports (redacted).
-std::vector<std::pair<std::string, std::string>> run_properties(const options& opts, const redactor& redact) {
+std::vector<std::pair<std::string, std::string>> run_properties(const options& opts,
+                                                                const throttling& throttled,
+                                                                const redactor& redact) {
   std::vector<std::pair<std::string, std::string>> p;
   p.emplace_back("target", opts.target_name.empty() ? opts.target : opts.target_name + " " + opts.target);
   p.emplace_back("conform.version", std::string(version()));
@@ -181,6 +201,7 @@ std::vector<std::pair<std::string, std::string>> run_properties(const options& o
   p.emplace_back("concurrency", std::to_string(std::max<std::size_t>(1, opts.concurrency)));
   p.emplace_back("timeout.ms", std::to_string(opts.timeout.count()));
   p.emplace_back("retries", std::to_string(opts.retries));
+  if (throttled.responses > 0) p.emplace_back("throttled", throttled.describe());
   if (opts.retry_unsafe)
     p.emplace_back("retry-unsafe",
                    "true: requests the server may have received were resent whatever the method");
@@ -215,10 +236,12 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
   }
 
   outgoing o = prepare_all(chosen, to_send, set, opts, book);
+  throttling throttled;
   if (!o.requests.empty()) {
     const check::options checks = check_options_of(opts);
     transport::http_client client(client_options_of(opts));
     client.run(o.requests, [&](std::size_t r, transport::exchange_result&& x) {
+      throttled.add(x);
       const std::size_t i = o.case_of[r];
       case_result c = base_case(*chosen[i]);
       // The client is done with request r (on_done comes after its last attempt): take its strings.
@@ -230,7 +253,7 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
     });
   }
 
-  out.properties = run_properties(opts, redact);
+  out.properties = run_properties(opts, throttled, redact);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - steady_start).count();
   return out;
 }

@@ -19,6 +19,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -496,8 +497,13 @@ bool build_message(const outgoing_request& req, const target& t, std::string& wi
   return true;
 }
 
+// 429 and 503 say the server is throttling or unavailable (often with Retry-After, how long to wait).
+bool throttling(const exchange_result& r) {
+  return r.ok && (r.response.status == 429 || r.response.status == 503);
+}
+
 bool retryable(const exchange_result& r) {
-  if (r.ok) return r.response.status == 502 || r.response.status == 503 || r.response.status == 504;
+  if (r.ok) return throttling(r) || r.response.status == 502 || r.response.status == 504;
   return r.error != run_error::body_limit && r.error != run_error::url;
 }
 
@@ -547,32 +553,52 @@ asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& 
   const bool resend_ok = st.opts.retry_unsafe || safe_to_resend(req.method);
   // Waits between attempts: exponential, each capped, all of them within the case's retry budget (so
   // --retries 20 cannot wait for days).
+  // A server's Retry-After is a minimum: waited in full when it fits in the budget, else the 429/503 is the
+  // answer.
   std::chrono::milliseconds backoff = std::min(st.opts.backoff, st.opts.max_backoff);
-  std::chrono::milliseconds waited{0};
+  std::chrono::milliseconds waited{0}, throttled_wait{0};
+  int throttled = 0;
+  std::vector<std::string> notes;  // of every attempt
   for (int n = 0;; ++n) {
     r = exchange_result{};
     r.attempts = n + 1;
     bool sent = false;
     co_await attempt(st, t, wire, req.method == "HEAD", resend_ok, r, sent);
+    std::move(r.notes.begin(), r.notes.end(), std::back_inserter(notes));
+    if (throttling(r)) ++throttled;
     if (!retryable(r) || n + 1 >= max_attempts) break;
     if (sent && !resend_ok) {
-      r.notes.push_back("not retried: the " + req.method +
-                        " may have reached the server, and sending it again could apply it twice");
+      notes.push_back("not retried: the " + req.method +
+                      " may have reached the server, and sending it again could apply it twice");
       break;
     }
-    const std::chrono::milliseconds wait = backoff;
+    std::chrono::milliseconds wait = backoff;
     backoff = std::min(backoff * 2, st.opts.max_backoff);
+    std::optional<std::chrono::milliseconds> asked;
+    if (const header* h = throttling(r) ? find_header(r.response.headers, "Retry-After") : nullptr)
+      asked = retry_after_delay(h->value, std::chrono::system_clock::now());
+    if (asked) wait = std::max(wait, *asked);
     if (waited + wait > st.opts.retry_budget) {
-      r.notes.push_back("not retried: waiting " + std::to_string(wait.count()) +
-                        " ms more would pass the retry budget of " +
-                        std::to_string(st.opts.retry_budget.count()) + " ms (" +
-                        std::to_string(waited.count()) + " ms waited)");
+      notes.push_back(
+          "not retried: " +
+          (asked ? "the server asked to wait " + std::to_string(asked->count()) + " ms (Retry-After)"
+                 : "waiting " + std::to_string(wait.count()) + " ms more") +
+          ", which would pass the retry budget of " + std::to_string(st.opts.retry_budget.count()) + " ms (" +
+          std::to_string(waited.count()) + " ms waited)");
       break;
     }
+    if (asked)
+      notes.push_back("answered " + std::to_string(r.response.status) + " on attempt " +
+                      std::to_string(n + 1) + "; waited " + std::to_string(wait.count()) +
+                      " ms as Retry-After asked");
     waited += wait;
+    if (throttling(r)) throttled_wait += wait;
     asio::steady_timer pause(co_await asio::this_coro::executor, wait);
     co_await pause.async_wait(use_tuple);
   }
+  r.notes = std::move(notes);
+  r.throttled = throttled;
+  r.throttled_wait = std::chrono::duration<double>(throttled_wait).count();
   r.retried = r.ok && r.attempts > 1 && !retryable(r);
   r.seconds = std::chrono::duration<double>(steady::now() - started).count();
   co_return r;
@@ -588,7 +614,75 @@ asio::awaitable<void> worker(run_state& st) {
   if (--st.workers_left == 0) st.watchdog->cancel();
 }
 
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// An HTTP-date (RFC 9110 section 5.6.7) in any of the three forms a recipient must accept:
+//   IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT", RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT",
+//   asctime "Sun Nov  6 08:49:37 1994".
+// Parsed by hand: strptime's names depend on the locale.
+std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) {
+  std::vector<std::string_view> tokens;
+  std::size_t start = std::string_view::npos;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    const bool separator = i == text.size() || text[i] == ' ' || text[i] == ',' || text[i] == '-';
+    if (!separator && start == std::string_view::npos) start = i;
+    if (separator && start != std::string_view::npos) {
+      tokens.push_back(text.substr(start, i - start));
+      start = std::string_view::npos;
+    }
+  }
+  std::string_view day, month, year, time;
+  if (tokens.size() == 6 && tokens[5] == "GMT") {  // IMF-fixdate or RFC 850
+    day = tokens[1], month = tokens[2], year = tokens[3], time = tokens[4];
+  } else if (tokens.size() == 5) {  // asctime
+    month = tokens[1], day = tokens[2], time = tokens[3], year = tokens[4];
+  } else {
+    return std::nullopt;
+  }
+  static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const auto m = std::find(std::begin(months), std::end(months), month);
+  if (m == std::end(months) || !all_digits(day) || day.size() > 2 || !all_digits(year) ||
+      (year.size() != 4 && year.size() != 2) || time.size() != 8 || time[2] != ':' || time[5] != ':' ||
+      !all_digits(time.substr(0, 2)) || !all_digits(time.substr(3, 2)) || !all_digits(time.substr(6, 2)))
+    return std::nullopt;
+  auto number = [](std::string_view digits) {
+    int n = 0;
+    for (char c : digits) n = n * 10 + (c - '0');
+    return n;
+  };
+  int y = number(year);
+  if (year.size() == 2) y += y < 70 ? 2000 : 1900;  // RFC 850's two-digit years, as most clients read them
+  const int hh = number(time.substr(0, 2)), mm = number(time.substr(3, 2)), ss = number(time.substr(6, 2));
+  const std::chrono::year_month_day date{
+      std::chrono::year(y), std::chrono::month(static_cast<unsigned>(m - std::begin(months) + 1)),
+      std::chrono::day(static_cast<unsigned>(number(day)))};
+  if (!date.ok() || hh > 23 || mm > 59 || ss > 60) return std::nullopt;
+  return std::chrono::sys_days(date) + std::chrono::hours(hh) + std::chrono::minutes(mm) +
+         std::chrono::seconds(ss);
+}
+
 }  // namespace
+
+std::optional<std::chrono::milliseconds> retry_after_delay(std::string_view value,
+                                                           std::chrono::system_clock::time_point now) {
+  using namespace std::chrono;
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  if (value.empty()) return std::nullopt;
+  if (all_digits(value)) {
+    // A year of seconds is past any budget already; saturating there keeps the arithmetic from overflowing.
+    std::int64_t n = 0;
+    for (char c : value) n = std::min<std::int64_t>(n * 10 + (c - '0'), 365LL * 24 * 3600);
+    return milliseconds(n * 1000);
+  }
+  auto when = parse_http_date(value);
+  if (!when) return std::nullopt;
+  if (*when <= now) return milliseconds(0);
+  return ceil<milliseconds>(*when - now);
+}
 
 http_client::http_client(client_options opts) : opts_(std::move(opts)) {}
 http_client::~http_client() = default;

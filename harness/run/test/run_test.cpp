@@ -280,6 +280,29 @@ TEST(Runner, ResetPostIsNotResentAndSaysWhy) {
   EXPECT_EQ(property_of(r, "retry-unsafe"), "");
 }
 
+// A server that throttles: the run properties say how often and how long the client waited for it.
+TEST(Runner, ThrottlingIsARunProperty) {
+  fixture_set set;
+  set.fixtures = {test::seed_003()};
+  mock::reference_server ref(set, {});
+  std::atomic<int> seen{0};
+  loopback server([&](const http_request& req) {
+    if (seen++ > 0) return serve(ref)(req);
+    http_response res;
+    res.status = 429;
+    res.headers = {{"Retry-After", "0"}};
+    return transport::server_reply{res, false, {}};
+  });
+  options o;
+  o.target = server.url();
+  o.retries = 1;
+  o.retry_unsafe = true;  // the seed is a POST
+  run_result r = run_fixtures(set, o);
+  ASSERT_EQ(r.cases.size(), 1u);
+  EXPECT_EQ(r.cases[0].outcome, verdict::passed) << describe(r.cases[0]);
+  EXPECT_EQ(property_of(r, "throttled"), "1 response (429/503), waited 0.1 s");  // the 100 ms backoff
+}
+
 TEST(Runner, BearerTokenAppearsNowhereInReportsEvenWhenEchoed) {
   const std::string token = "tok-VERY-secret-0123456789";
   fixture_set set = test::seed_set();

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -164,6 +166,121 @@ TEST(Retries, CapEachWaitAndStopAtTheBudget) {
   EXPECT_EQ(r.attempts, 6);
   EXPECT_LT(r.seconds, 2.0);
   EXPECT_TRUE(has_note(r, "retry budget")) << (r.notes.empty() ? "" : r.notes[0]);
+}
+
+// A 429 or 503 with Retry-After is retried after as long as the server asked (the backoff alone would be
+// 1 ms here), and the run can tell how often and how long it was throttled.
+TEST(Retries, HonourRetryAfterSecondsOn429) {
+  std::atomic<int> calls{0};
+  http_server server({}, [&](const http_request&) {
+    server_reply reply;
+    reply.response.status = 200;
+    if (calls++ == 0) {
+      reply.response.status = 429;
+      reply.response.headers = {{"Retry-After", "1"}};
+    }
+    return reply;
+  });
+  std::error_code ec;
+  server.start(ec);
+  ASSERT_FALSE(ec);
+  client_options opts;
+  opts.retries = 1;
+  opts.backoff = 1ms;
+  exchange_result r = fetch(opts, {"GET", url_of(server.port()), {}, ""});
+  ASSERT_TRUE(r.ok) << r.error_message;
+  EXPECT_EQ(r.response.status, 200);
+  EXPECT_EQ(r.attempts, 2);
+  EXPECT_GE(r.seconds, 0.95);
+  EXPECT_EQ(r.throttled, 1);
+  EXPECT_GE(r.throttled_wait, 0.95);
+  EXPECT_LT(r.throttled_wait, 1.05);
+}
+
+// IMF-fixdate of `t`, as a server writes it in Retry-After and Date.
+std::string http_date(std::chrono::system_clock::time_point t) {
+  static const char* const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static const char* const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday], tm.tm_mday,
+                months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
+}
+
+// The HTTP-date form: two seconds from now, truncated to a whole second, is a wait of one to two seconds.
+TEST(Retries, HonourRetryAfterDateOn503) {
+  std::atomic<int> calls{0};
+  http_server server({}, [&](const http_request&) {
+    server_reply reply;
+    reply.response.status = 200;
+    if (calls++ == 0) {
+      reply.response.status = 503;
+      reply.response.headers = {{"Retry-After", http_date(std::chrono::system_clock::now() + 2s)}};
+    }
+    return reply;
+  });
+  std::error_code ec;
+  server.start(ec);
+  ASSERT_FALSE(ec);
+  client_options opts;
+  opts.retries = 1;
+  opts.backoff = 1ms;
+  exchange_result r = fetch(opts, {"GET", url_of(server.port()), {}, ""});
+  ASSERT_TRUE(r.ok) << r.error_message;
+  EXPECT_EQ(r.response.status, 200);
+  EXPECT_EQ(r.attempts, 2);
+  EXPECT_GE(r.seconds, 0.9);
+  EXPECT_EQ(r.throttled, 1);
+}
+
+// A Retry-After longer than what is left of the retry budget: the 503 is the answer, at once.
+TEST(Retries, GiveUpWhenRetryAfterPassesTheBudget) {
+  std::atomic<int> calls{0};
+  http_server server({}, [&](const http_request&) {
+    ++calls;
+    server_reply reply;
+    reply.response.status = 503;
+    reply.response.headers = {{"Retry-After", "3600"}};
+    return reply;
+  });
+  std::error_code ec;
+  server.start(ec);
+  ASSERT_FALSE(ec);
+  client_options opts;
+  opts.retries = 3;
+  opts.backoff = 1ms;
+  exchange_result r = fetch(opts, {"GET", url_of(server.port()), {}, ""});
+  ASSERT_TRUE(r.ok) << r.error_message;
+  EXPECT_EQ(r.response.status, 503);
+  EXPECT_EQ(r.attempts, 1);
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_LT(r.seconds, 1.0);
+  EXPECT_EQ(r.throttled, 1);
+  EXPECT_TRUE(has_note(r, "Retry-After")) << (r.notes.empty() ? "" : r.notes[0]);
+}
+
+TEST(RetryAfter, ReadsSecondsAndTheThreeDateForms) {
+  using std::chrono::milliseconds;
+  // Sun, 06 Nov 1994 08:49:37 GMT is 784111777 s after the epoch; `now` is ten seconds before it.
+  const std::chrono::system_clock::time_point now{std::chrono::seconds(784111767)};
+  EXPECT_EQ(retry_after_delay("120", now), milliseconds(120000));
+  EXPECT_EQ(retry_after_delay(" 7 ", now), milliseconds(7000));
+  EXPECT_EQ(retry_after_delay("0", now), milliseconds(0));
+  EXPECT_EQ(retry_after_delay("Sun, 06 Nov 1994 08:49:37 GMT", now), milliseconds(10000));
+  EXPECT_EQ(retry_after_delay("Sunday, 06-Nov-94 08:49:37 GMT", now), milliseconds(10000));
+  EXPECT_EQ(retry_after_delay("Sun Nov  6 08:49:37 1994", now), milliseconds(10000));
+  EXPECT_EQ(retry_after_delay("Sat, 05 Nov 1994 08:49:37 GMT", now), milliseconds(0));  // already past
+  auto huge = retry_after_delay("99999999999999999999999999", now);
+  ASSERT_TRUE(huge.has_value());
+  EXPECT_GT(*huge, milliseconds(1000LL * 1000 * 1000));  // saturated, not wrapped
+  for (const char* bad :
+       {"", "soon", "-1", "1.5", "12abc", "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:00:00 GMT",
+        "Sun, 06 Nov 1994 08:49:37", "Sun, 06 Foo 1994 08:49:37 GMT"})
+    EXPECT_FALSE(retry_after_delay(bad, now).has_value()) << bad;
 }
 
 }  // namespace
