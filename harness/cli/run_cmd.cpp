@@ -33,6 +33,7 @@ struct run_cmd_options {
   std::size_t max_body = 16 * 1024 * 1024;
   int retries = 0;
   bool retry_unsafe = false;
+  double rate = 0;
   std::string cacert;
   std::string odata_type = "required";
   bool insecure = false, strict_enums = false, strict_properties = false, fill = false, verbose = false;
@@ -40,7 +41,7 @@ struct run_cmd_options {
   CLI::Option *target_opt = nullptr, *bearer_opt = nullptr, *concurrency_opt = nullptr,
               *timeout_opt = nullptr, *connect_timeout_opt = nullptr, *max_body_opt = nullptr,
               *retries_opt = nullptr, *cacert_opt = nullptr, *odata_opt = nullptr, *junit_opt = nullptr,
-              *json_opt = nullptr;
+              *json_opt = nullptr, *rate_opt = nullptr;
 };
 
 std::pair<std::string, std::string> split_var(const std::string& kv) {
@@ -115,6 +116,7 @@ run::options merge(const run_cmd_options& cli, const run::suite& s, std::vector<
   o.max_body = cli.max_body_opt->count() ? cli.max_body : s.max_body.value_or(cli.max_body);
   o.retries = cli.retries_opt->count() ? cli.retries : s.retries.value_or(cli.retries);
   o.retry_unsafe = cli.retry_unsafe || s.retry_unsafe.value_or(false);
+  o.rate = cli.rate_opt->count() ? cli.rate : s.rate.value_or(cli.rate);
   o.cacert = cli.cacert_opt->count() ? cli.cacert : s.cacert.value_or("");
   if (!o.cacert.empty() && !std::filesystem::is_regular_file(o.cacert))
     throw usage_error("--cacert: no such file: " + o.cacert);
@@ -249,6 +251,8 @@ void setup_run(CLI::App& app, int& exit_status) {
           ->check(CLI::Range(0, 20));
   sub->add_flag("--retry-unsafe", opts->retry_unsafe,
                 "Also resend POST/PATCH/PUT/DELETE/... the server may have received (may apply them twice)");
+  opts->rate_opt = sub->add_option("--rate", opts->rate, "Requests per second across the run (0 = unlimited)")
+                       ->check(CLI::Range(0.0, 1000000.0));
   opts->cacert_opt = sub->add_option("--cacert", opts->cacert, "Extra CA certificates (PEM file)");
   sub->add_flag("--insecure", opts->insecure, "Do not verify TLS certificates (loudly reported)");
   opts->odata_opt =

@@ -121,6 +121,7 @@ transport::client_options client_options_of(const options& opts) {
   co.cacert = opts.cacert;
   co.retries = std::max(0, opts.retries);
   co.retry_unsafe = opts.retry_unsafe;
+  co.rate = opts.rate;
   return co;
 }
 
@@ -201,10 +202,15 @@ std::vector<std::pair<std::string, std::string>> run_properties(const options& o
   p.emplace_back("concurrency", std::to_string(std::max<std::size_t>(1, opts.concurrency)));
   p.emplace_back("timeout.ms", std::to_string(opts.timeout.count()));
   p.emplace_back("retries", std::to_string(opts.retries));
-  if (throttled.responses > 0) p.emplace_back("throttled", throttled.describe());
   if (opts.retry_unsafe)
     p.emplace_back("retry-unsafe",
                    "true: requests the server may have received were resent whatever the method");
+  if (opts.rate > 0) {
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%g/s", opts.rate);
+    p.emplace_back("rate", rate);
+  }
+  if (throttled.responses > 0) p.emplace_back("throttled", throttled.describe());
   p.emplace_back("odata-type", opts.odata_type == check::odata_type_mode::required ? "required" : "if-present");
   if (opts.strict_enums) p.emplace_back("strict-enums", "true");
   if (opts.strict_properties) p.emplace_back("strict-properties", "true");

@@ -126,6 +126,8 @@ struct run_state {
   // one origin, so only the rest of the URL is parsed again.
   std::string last_origin;
   target last_target;
+  // With a rate limit: when the next request may start (starts are spaced evenly across the run).
+  steady::time_point next_start{};
 
   void watch(connection& c) {
     c.deadline = steady::now() + opts.timeout;
@@ -538,8 +540,21 @@ bool resolve_target(run_state& st, std::string_view url, target& out, std::strin
   return true;
 }
 
+// Waits for this request's start under the run's rate limit: one start every 1/rate seconds, whichever
+// worker takes it, so a throttling service sees an even pace rather than bursts of `concurrency`.
+asio::awaitable<void> take_start_slot(run_state& st) {
+  if (!(st.opts.rate > 0)) co_return;
+  const auto now = steady::now();
+  const auto slot = std::max(now, st.next_start);
+  st.next_start =
+      slot + std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(1 / st.opts.rate));
+  if (slot <= now) co_return;
+  asio::steady_timer pause(co_await asio::this_coro::executor, slot);
+  co_await pause.async_wait(use_tuple);
+}
+
 asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& req, std::string& wire) {
-  const auto started = steady::now();
+  auto started = steady::now();
   exchange_result r;
   target t;
   std::string error;
@@ -560,6 +575,8 @@ asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& 
   int throttled = 0;
   std::vector<std::string> notes;  // of every attempt
   for (int n = 0;; ++n) {
+    co_await take_start_slot(st);
+    if (n == 0) started = steady::now();  // a case's time is its own, not its wait for a turn
     r = exchange_result{};
     r.attempts = n + 1;
     bool sent = false;

@@ -301,6 +301,50 @@ TEST(CliRun, BearerTokenNeverPrintedOrReported) {
   fs::remove_all(dir);
 }
 
+// A page with `n` documented GETs (/v1.0/items/1..n), each answered 200 with its id.
+fs::path items_page(const fs::path& dir, int n) {
+  std::string text = "# Items\n";
+  for (int i = 1; i <= n; ++i) {
+    const std::string id = std::to_string(i);
+    text += "\n<!-- { \"blockType\": \"request\", \"name\": \"get_item_" + id +
+            "\" } -->\n```http\nGET https://graph.microsoft.com/v1.0/items/" + id +
+            "\n```\n\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\n"
+            "Content-Type: application/json\n\n{\"id\": \"" +
+            id + "\"}\n```\n";
+  }
+  return write_page(dir, "items.md", text);
+}
+
+std::string property(const std::string& json_report, const std::string& name) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(json_report, ec);
+  if (ec || !v.is_object() || !v.as_object().contains("properties")) return "<no report>";
+  for (const auto& p : v.as_object().at("properties").as_array())
+    if (p.as_object().at("name").as_string() == name)
+      return std::string(p.as_object().at("value").as_string());
+  return "";
+}
+
+// --rate and --retry-unsafe, and their suite keys, reach the run and its reports.
+TEST(CliRun, RateAndRetryUnsafeAreRunProperties) {
+  fs::path dir = temp_dir("rate");
+  fs::path page = items_page(dir, 3);
+  fs::path json = dir / "r.json";
+  result r =
+      conform("run " + quote(page.string()) + " --rate 1000 --retry-unsafe --json " + quote(json.string()));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(property(read_file(json), "rate"), "1000/s");
+  EXPECT_NE(property(read_file(json), "retry-unsafe").find("true"), std::string::npos);
+
+  std::ofstream(dir / "s.json") << R"({"paths": ["items.md"], "rate": 500, "retry_unsafe": true})";
+  r = conform("run --suite " + quote((dir / "s.json").string()) + " --json " + quote(json.string()));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(property(read_file(json), "rate"), "500/s");
+  EXPECT_NE(property(read_file(json), "retry-unsafe").find("true"), std::string::npos);
+  EXPECT_EQ(conform("run " + quote(page.string()) + " --rate -1").exit_code, 3);
+  fs::remove_all(dir);
+}
+
 TEST(CliServe, PrintsPortAnswersAndStopsOnSigterm) {
   REQUIRE_SEEDS();
   std::vector<std::string> args = {"serve", "--port", "0"};

@@ -303,6 +303,23 @@ TEST(Runner, ThrottlingIsARunProperty) {
   EXPECT_EQ(property_of(r, "throttled"), "1 response (429/503), waited 0.1 s");  // the 100 ms backoff
 }
 
+TEST(Runner, RateIsARunProperty) {
+  fixture_set set = test::seed_set();
+  reference_target target(set);
+  options o;
+  o.target = target.url();
+  o.variables = test::seed_variables();
+  o.rate = 1000;
+  run_result r = run_fixtures(set, o);
+  EXPECT_EQ(r.summary().passed, 4u);
+  EXPECT_EQ(property_of(r, "rate"), "1000/s");
+  o.rate = 0.5;
+  o.include = {"no-such-fixture"};  // nothing is sent: no wait
+  EXPECT_EQ(property_of(run_fixtures(set, o), "rate"), "0.5/s");
+  o.rate = 0;
+  EXPECT_EQ(property_of(run_fixtures(set, o), "rate"), "");
+}
+
 TEST(Runner, BearerTokenAppearsNowhereInReportsEvenWhenEchoed) {
   const std::string token = "tok-VERY-secret-0123456789";
   fixture_set set = test::seed_set();

@@ -263,6 +263,31 @@ TEST(Retries, GiveUpWhenRetryAfterPassesTheBudget) {
   EXPECT_TRUE(has_note(r, "Retry-After")) << (r.notes.empty() ? "" : r.notes[0]);
 }
 
+// --rate: requests start evenly spaced across the whole run, whatever the concurrency. Six at 20/s start at
+// 0, 50, ..., 250 ms; without the limit they take a few milliseconds.
+TEST(Rate, SpacesRequestStartsAcrossTheRun) {
+  http_server server({}, [](const http_request&) {
+    server_reply reply;
+    reply.response.status = 200;
+    return reply;
+  });
+  std::error_code ec;
+  server.start(ec);
+  ASSERT_FALSE(ec);
+  client_options opts;
+  opts.concurrency = 4;
+  opts.rate = 20;
+  http_client client(opts);
+  std::vector<outgoing_request> requests(6, {"GET", url_of(server.port()), {}, ""});
+  int ok = 0;
+  const auto started = std::chrono::steady_clock::now();
+  client.run(requests, [&](std::size_t, exchange_result&& r) { ok += r.ok ? 1 : 0; });
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_EQ(ok, 6);
+  EXPECT_GE(seconds, 0.24);
+  EXPECT_LT(seconds, 5.0);
+}
+
 TEST(RetryAfter, ReadsSecondsAndTheThreeDateForms) {
   using std::chrono::milliseconds;
   // Sun, 06 Nov 1994 08:49:37 GMT is 784111777 s after the epoch; `now` is ten seconds before it.

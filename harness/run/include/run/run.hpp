@@ -40,6 +40,7 @@ struct options {
   int retries = 0;
   // Resend requests other than GET/HEAD/OPTIONS/TRACE even when the server may have received them.
   bool retry_unsafe = false;
+  double rate = 0;  // requests started per second across the run; 0 = unlimited
   std::string cacert;
   bool insecure = false;  // no TLS verification; the run properties say so
   check::odata_type_mode odata_type = check::odata_type_mode::required;
@@ -134,6 +135,7 @@ struct suite {
   std::optional<long long> timeout_ms, connect_timeout_ms;
   std::optional<int> retries;
   std::optional<bool> retry_unsafe;
+  std::optional<double> rate;
   std::optional<std::string> cacert;
   std::optional<bool> insecure, strict_enums, strict_properties, fill_placeholders;
   std::optional<check::odata_type_mode> odata_type;

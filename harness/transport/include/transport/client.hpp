@@ -32,6 +32,7 @@ struct client_options {
   std::chrono::milliseconds backoff{100};            // exponential: backoff * 2^attempt
   std::chrono::milliseconds max_backoff{10000};      // cap on each wait
   std::chrono::milliseconds retry_budget{60000};     // all waits between one request's attempts
+  double rate = 0;  // requests started per second across the run, evenly spaced; 0 = unlimited
 };
 
 struct outgoing_request {
