@@ -6,8 +6,10 @@
 #include "report/report.hpp"
 #include "run/run.hpp"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -134,6 +136,24 @@ run::options merge(const run_cmd_options& cli, const run::suite& s, std::vector<
   return o;
 }
 
+// Each exchange in flight holds a descriptor, two with the embedded reference server (its end of the
+// connection is in this process too); past the open-file limit connects fail with EMFILE and the server
+// cannot accept. Concurrency is lowered to what fits, keeping up to 64 descriptors for everything else
+// (pages, reports, event loops), and the run says so.
+void fit_concurrency_to_open_files(run::options& o, bool embedded_target) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
+  const auto open_files = static_cast<std::size_t>(limit.rlim_cur);
+  const std::size_t spare = std::min<std::size_t>(64, open_files / 2);
+  const std::size_t fits = std::max<std::size_t>(1, (open_files - spare) / (embedded_target ? 2 : 1));
+  if (o.concurrency <= fits) return;
+  std::cerr << "conform: --concurrency " << o.concurrency << " lowered to " << fits
+            << " to fit the open-file limit (ulimit -n) of " << open_files << "\n";
+  o.concurrency_note = "lowered from " + std::to_string(o.concurrency) + " to fit the open-file limit of " +
+                       std::to_string(open_files);
+  o.concurrency = fits;
+}
+
 void write_report(const std::string& path, std::string_view content) {
   std::error_code ec;
   report::write_file_atomic(path, content, ec);
@@ -160,6 +180,7 @@ int run_command(const run_cmd_options& cli) {
   std::vector<std::string> paths;
   std::string junit, json;
   run::options o = merge(cli, s, paths, junit, json);
+  fit_concurrency_to_open_files(o, o.target.empty());
   if (paths.empty())
     throw usage_error("no documentation PATH given (on the command line or as suite \"paths\")");
 

@@ -199,7 +199,9 @@ std::vector<std::pair<std::string, std::string>> run_properties(const options& o
   if (!opts.exclude.empty()) p.emplace_back("filter.exclude", join(opts.exclude));
   if (opts.insecure) p.emplace_back("insecure", "true: TLS certificates and host names were NOT verified");
   if (opts.fill_placeholders) p.emplace_back("fill-placeholders", "true: unbound placeholders got generated values");
-  p.emplace_back("concurrency", std::to_string(std::max<std::size_t>(1, opts.concurrency)));
+  p.emplace_back("concurrency",
+                 std::to_string(std::max<std::size_t>(1, opts.concurrency)) +
+                     (opts.concurrency_note.empty() ? "" : " (" + opts.concurrency_note + ")"));
   p.emplace_back("timeout.ms", std::to_string(opts.timeout.count()));
   p.emplace_back("retries", std::to_string(opts.retries));
   if (opts.retry_unsafe)

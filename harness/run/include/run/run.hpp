@@ -34,6 +34,7 @@ struct options {
   std::vector<std::string> secret_headers;  // header names whose values are redacted (beyond the defaults)
   std::string bearer_token;                 // sent as Authorization: Bearer <token>; never reported
   std::size_t concurrency = 8;
+  std::string concurrency_note;  // why it is lower than asked ("lowered from 1024 to fit ..."), if it is
   std::chrono::milliseconds timeout{30000};
   std::chrono::milliseconds connect_timeout{10000};
   std::size_t max_body = 16 * 1024 * 1024;
