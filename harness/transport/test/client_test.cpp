@@ -553,6 +553,7 @@ class tls_server {
   std::string url(const std::string& host) const {
     return "https://" + host + ":" + std::to_string(server_->port()) + "/tls";
   }
+  std::size_t connections_accepted() const { return server_->connections_accepted(); }
 
  private:
   std::unique_ptr<http_server> server_;
@@ -571,6 +572,27 @@ TEST(HttpsClient, VerifiesServerWithCaFile) {
     ASSERT_TRUE(r.ok) << host << ": " << stage_name(r.error) << ": " << r.error_message;
     EXPECT_EQ(r.response.body, "secure /tls");
   }
+}
+
+// An idle TLS connection is checked for unread bytes before reuse; what TLS itself sends (session tickets)
+// must not make every connection look dirty: one connection serves all requests.
+TEST(HttpsClient, ReusesKeepAliveConnections) {
+  const auto& k = shared_pki();
+  if (!k.ok) GTEST_SKIP() << "openssl CLI unavailable";
+  tls_server server(k.server_cert, k.server_key);
+  ASSERT_FALSE(server.ec());
+  client_options opts;
+  opts.cacert = k.ca_cert;
+  opts.concurrency = 1;
+  http_client client(opts);
+  std::vector<outgoing_request> requests(5, get(server.url("localhost")));
+  int ok = 0;
+  client.run(requests, [&](std::size_t, exchange_result&& r) {
+    EXPECT_TRUE(r.notes.empty()) << r.notes[0];
+    ok += r.ok ? 1 : 0;
+  });
+  EXPECT_EQ(ok, 5);
+  EXPECT_EQ(server.connections_accepted(), 1u);
 }
 
 TEST(HttpsClient, RejectsUntrustedCertificate) {
