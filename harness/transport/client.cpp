@@ -567,9 +567,8 @@ asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& 
   // said it may): a retried create makes a second resource on a real service.
   const bool resend_ok = st.opts.retry_unsafe || safe_to_resend(req.method);
   // Waits between attempts: exponential, each capped, all of them within the case's retry budget (so
-  // --retries 20 cannot wait for days).
-  // A server's Retry-After is a minimum: waited in full when it fits in the budget, else the 429/503 is the
-  // answer.
+  // --retries 20 cannot wait for days). A server's Retry-After is a minimum, waited in full when it fits in
+  // the budget; when it does not, the 429/503 is the answer.
   std::chrono::milliseconds backoff = std::min(st.opts.backoff, st.opts.max_backoff);
   std::chrono::milliseconds waited{0}, throttled_wait{0};
   int throttled = 0;

@@ -233,6 +233,10 @@ TEST(HttpClient, ReportsConnectionRefused) {
 // few above what the test process has open, and more requests than that are sent at once to a listener that
 // never answers: the ones without a descriptor must name EMFILE.
 TEST(HttpClient, NamesTooManyOpenFiles) {
+#ifdef CONFORM_SANITIZED
+  GTEST_SKIP() << "out of descriptors, the sanitizer runtime reports false errors (it opens a pipe to check "
+                  "memory)";
+#endif
   raw_listener silent;
   std::set<int> open_fds;
   for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd"))
