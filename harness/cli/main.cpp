@@ -1,6 +1,8 @@
 #include "commands.hpp"
 #include "model/fixture.hpp"
 
+#include <sys/resource.h>
+
 #include <exception>
 #include <iostream>
 
@@ -8,10 +10,21 @@ namespace conform::cli {
 std::string conform_version() {
   return std::string(conform::version());
 }
+
+// Every connection in flight is a file descriptor (two with the embedded reference server, which serves the
+// other end in this process), and the soft limit is often 1024 where the hard limit allows far more. Raised
+// once for every subcommand; `run` then fits its concurrency under what it got.
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &limit);  // best effort: run_cmd checks what the limit is
+}
 }  // namespace conform::cli
 
 int main(int argc, char** argv) {
   using namespace conform::cli;
+  raise_open_file_limit();
   CLI::App app{"conform: replays documented API examples against a server and checks the responses"};
   app.require_subcommand(1);
   app.set_version_flag("--version", conform_version());

@@ -7,8 +7,11 @@
 #include "run/run.hpp"
 #include "signals.hpp"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -32,6 +35,8 @@ struct run_cmd_options {
   long long timeout_ms = 30000, connect_timeout_ms = 10000;
   std::size_t max_body = 16 * 1024 * 1024;
   int retries = 0;
+  bool retry_unsafe = false;
+  double rate = 0;
   std::string cacert;
   std::string odata_type = "required";
   bool insecure = false, strict_enums = false, strict_properties = false, fill = false, verbose = false;
@@ -39,7 +44,7 @@ struct run_cmd_options {
   CLI::Option *target_opt = nullptr, *bearer_opt = nullptr, *concurrency_opt = nullptr,
               *timeout_opt = nullptr, *connect_timeout_opt = nullptr, *max_body_opt = nullptr,
               *retries_opt = nullptr, *cacert_opt = nullptr, *odata_opt = nullptr, *junit_opt = nullptr,
-              *json_opt = nullptr;
+              *json_opt = nullptr, *rate_opt = nullptr;
 };
 
 std::pair<std::string, std::string> split_var(const std::string& kv) {
@@ -113,6 +118,8 @@ run::options merge(const run_cmd_options& cli, const run::suite& s, std::vector<
                                                     : s.connect_timeout_ms.value_or(cli.connect_timeout_ms));
   o.max_body = cli.max_body_opt->count() ? cli.max_body : s.max_body.value_or(cli.max_body);
   o.retries = cli.retries_opt->count() ? cli.retries : s.retries.value_or(cli.retries);
+  o.retry_unsafe = cli.retry_unsafe || s.retry_unsafe.value_or(false);
+  o.rate = cli.rate_opt->count() ? cli.rate : s.rate.value_or(cli.rate);
   o.cacert = cli.cacert_opt->count() ? cli.cacert : s.cacert.value_or("");
   if (!o.cacert.empty() && !std::filesystem::is_regular_file(o.cacert))
     throw usage_error("--cacert: no such file: " + o.cacert);
@@ -147,6 +154,24 @@ void check_report_paths(const report_paths& p) {
   check("--junit", p.junit, false);
   check("--junit-surefire", p.surefire_dir, true);
   check("--json", p.json, false);
+}
+
+// Each exchange in flight holds a descriptor, two with the embedded reference server (its end of the
+// connection is in this process too); past the open-file limit connects fail with EMFILE and the server
+// cannot accept. Concurrency is lowered to what fits, keeping up to 64 descriptors for everything else
+// (pages, reports, event loops), and the run says so.
+void fit_concurrency_to_open_files(run::options& o, bool embedded_target) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
+  const auto open_files = static_cast<std::size_t>(limit.rlim_cur);
+  const std::size_t spare = std::min<std::size_t>(64, open_files / 2);
+  const std::size_t fits = std::max<std::size_t>(1, (open_files - spare) / (embedded_target ? 2 : 1));
+  if (o.concurrency <= fits) return;
+  std::cerr << "conform: --concurrency " << o.concurrency << " lowered to " << fits
+            << " to fit the open-file limit (ulimit -n) of " << open_files << "\n";
+  o.concurrency_note = "lowered from " + std::to_string(o.concurrency) + " to fit the open-file limit of " +
+                       std::to_string(open_files);
+  o.concurrency = fits;
 }
 
 // One file per page, named uniquely even where pages' safe names meet ("op a", "op_a", "op:a").
@@ -205,6 +230,7 @@ int run_command(const run_cmd_options& cli) {
   run::options o = merge(cli, s, paths, reports.junit, reports.json);
   reports.surefire_dir = cli.junit_surefire;
   check_report_paths(reports);
+  fit_concurrency_to_open_files(o, o.target.empty());
   if (paths.empty())
     throw usage_error("no documentation PATH given (on the command line or as suite \"paths\")");
   o.stop_reason = interrupt_name;
@@ -282,8 +308,12 @@ void setup_run(CLI::App& app, int& exit_status) {
           ->check(CLI::Range(1LL, 86400000LL));
   opts->max_body_opt = sub->add_option("--max-body", opts->max_body, "Response body limit, bytes");
   opts->retries_opt =
-      sub->add_option("--retries", opts->retries, "Retries on connection faults and 502/503/504")
+      sub->add_option("--retries", opts->retries, "Retries on connection faults and 429/502/503/504")
           ->check(CLI::Range(0, 20));
+  sub->add_flag("--retry-unsafe", opts->retry_unsafe,
+                "Also resend POST/PATCH/PUT/DELETE/... the server may have received (may apply them twice)");
+  opts->rate_opt = sub->add_option("--rate", opts->rate, "Requests per second across the run (0 = unlimited)")
+                       ->check(CLI::Range(0.0, 1000000.0));
   opts->cacert_opt = sub->add_option("--cacert", opts->cacert, "Extra CA certificates (PEM file)");
   sub->add_flag("--insecure", opts->insecure, "Do not verify TLS certificates (loudly reported)");
   opts->odata_opt =

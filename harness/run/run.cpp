@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <memory>
 #include <stdexcept>
@@ -123,6 +124,8 @@ transport::client_options client_options_of(const options& opts) {
   co.retries = std::max(0, opts.retries);
   if (opts.stop_reason) co.stop_requested = [&opts] { return !opts.stop_reason().empty(); };
   co.stop_grace = opts.stop_grace;
+  co.retry_unsafe = opts.retry_unsafe;
+  co.rate = opts.rate;
   return co;
 }
 
@@ -159,6 +162,7 @@ void judge(case_result& c, const fixture& f, const fixture_set& set, const optio
            const check::options& checks, transport::exchange_result&& x) {
   c.attempts = x.attempts;
   c.seconds = x.seconds;
+  for (std::string& note : x.notes) c.notes.push_back(std::move(note));  // what the connection did besides
   if (!x.ok) {
     c.outcome = verdict::error;
     c.error = x.error;
@@ -191,8 +195,27 @@ void judge(case_result& c, const fixture& f, const fixture_set& set, const optio
   }
 }
 
+// How often the server throttled the run (429/503) and how long the client waited for it.
+struct throttling {
+  int responses = 0;
+  double waited = 0;  // seconds
+
+  void add(const transport::exchange_result& x) {
+    responses += x.throttled;
+    waited += x.throttled_wait;
+  }
+  std::string describe() const {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.1f", waited);
+    return std::to_string(responses) + (responses == 1 ? " response" : " responses") + " (429/503), waited " +
+           seconds + " s";
+  }
+};
+
 // How the run was made, for the reports (redacted).
-std::vector<std::pair<std::string, std::string>> run_properties(const options& opts, const redactor& redact) {
+std::vector<std::pair<std::string, std::string>> run_properties(const options& opts,
+                                                                const throttling& throttled,
+                                                                const redactor& redact) {
   std::vector<std::pair<std::string, std::string>> p;
   p.emplace_back("target", opts.target_name.empty() ? opts.target : opts.target_name + " " + opts.target);
   p.emplace_back("conform.version", std::string(version()));
@@ -200,9 +223,20 @@ std::vector<std::pair<std::string, std::string>> run_properties(const options& o
   if (!opts.exclude.empty()) p.emplace_back("filter.exclude", join(opts.exclude));
   if (opts.insecure) p.emplace_back("insecure", "true: TLS certificates and host names were NOT verified");
   if (opts.fill_placeholders) p.emplace_back("fill-placeholders", "true: unbound placeholders got generated values");
-  p.emplace_back("concurrency", std::to_string(std::max<std::size_t>(1, opts.concurrency)));
+  p.emplace_back("concurrency",
+                 std::to_string(std::max<std::size_t>(1, opts.concurrency)) +
+                     (opts.concurrency_note.empty() ? "" : " (" + opts.concurrency_note + ")"));
   p.emplace_back("timeout.ms", std::to_string(opts.timeout.count()));
   p.emplace_back("retries", std::to_string(opts.retries));
+  if (opts.retry_unsafe)
+    p.emplace_back("retry-unsafe",
+                   "true: requests the server may have received were resent whatever the method");
+  if (opts.rate > 0) {
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%g/s", opts.rate);
+    p.emplace_back("rate", rate);
+  }
+  if (throttled.responses > 0) p.emplace_back("throttled", throttled.describe());
   p.emplace_back("odata-type", opts.odata_type == check::odata_type_mode::required ? "required" : "if-present");
   if (opts.strict_enums) p.emplace_back("strict-enums", "true");
   if (opts.strict_properties) p.emplace_back("strict-properties", "true");
@@ -234,10 +268,12 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
   }
 
   outgoing o = prepare_all(chosen, to_send, set, opts, book);
+  throttling throttled;
   if (!o.requests.empty() && stop_reason(opts).empty()) {
     const check::options checks = check_options_of(opts);
     transport::http_client client(client_options_of(opts));
     client.run(o.requests, [&](std::size_t r, transport::exchange_result&& x) {
+      throttled.add(x);
       const std::size_t i = o.case_of[r];
       case_result c = base_case(*chosen[i]);
       // The client is done with request r (on_done comes after its last attempt): take its strings.
@@ -249,7 +285,7 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
     });
   }
 
-  out.properties = run_properties(opts, redact);
+  out.properties = run_properties(opts, throttled, redact);
   if (std::string_view reason = stop_reason(opts); !reason.empty()) settle_interrupted(chosen, book, reason);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - steady_start).count();
   return out;

@@ -125,6 +125,12 @@ suite parse_suite(std::string_view text, const std::filesystem::path& base_dir, 
       s.connect_timeout_ms = r.integer(v, key, 1);
     } else if (key == "retries") {
       s.retries = static_cast<int>(r.integer(v, key, 0));
+    } else if (key == "retry_unsafe") {
+      s.retry_unsafe = r.boolean(v, key);
+    } else if (key == "rate") {
+      if (!v.is_number() || v.to_number<double>() < 0)
+        r.fail("\"rate\" must be a number of requests per second (0 = unlimited)");
+      s.rate = v.to_number<double>();
     } else if (key == "cacert") {
       s.cacert = r.path(r.string(v, key));
     } else if (key == "insecure") {

@@ -16,8 +16,10 @@
 
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
+#include <poll.h>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -40,6 +42,8 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 // Response headers of real services can exceed Beast's 8 KiB default (long CSP or link headers).
 constexpr std::uint32_t response_header_limit = 256 * 1024;
+// At most this much of a body is reserved before its bytes arrive.
+constexpr std::uint64_t body_reserve_limit = 64 * 1024;
 
 // Where a request goes, derived once from its URL.
 struct target {
@@ -122,6 +126,8 @@ struct run_state {
   // one origin, so only the rest of the URL is parsed again.
   std::string last_origin;
   target last_target;
+  // With a rate limit: when the next request may start (starts are spaced evenly across the run).
+  steady::time_point next_start{};
 
   void watch(connection& c) {
     c.deadline = steady::now() + opts.timeout;
@@ -180,6 +186,17 @@ void fail(exchange_result& r, run_error stage, std::string message, const error_
   r.error_message = std::move(message);
 }
 
+// What the system said, with running out of descriptors named for what it is: a limit of this process (or
+// of the machine), not anything the server did.
+std::string system_message(const error_code& ec) {
+  if (ec == asio::error::no_descriptors)
+    return "too many open files (EMFILE: the process's open-file limit, ulimit -n, is used up by the "
+           "connections in flight)";
+  if (ec == boost::system::errc::too_many_files_open_in_system)
+    return "too many open files in the system (ENFILE)";
+  return ec.message();
+}
+
 std::string tls_failure(const tls_stream& stream, const error_code& ec) {
   std::string message = ec.message();
   // The verify result names the reason (untrusted, expired, host name mismatch) where ec only says "failed".
@@ -203,7 +220,7 @@ asio::awaitable<std::unique_ptr<connection>> open(run_state& st, const target& t
   }
   auto [resolve_ec, endpoints] = std::get<0>(std::move(raced));
   if (resolve_ec) {
-    fail(r, run_error::resolve, "cannot resolve " + t.host + ": " + resolve_ec.message(), resolve_ec);
+    fail(r, run_error::resolve, "cannot resolve " + t.host + ": " + system_message(resolve_ec), resolve_ec);
     co_return nullptr;
   }
 
@@ -219,13 +236,23 @@ asio::awaitable<std::unique_ptr<connection>> open(run_state& st, const target& t
   }
   beast::tcp_stream& low = conn->lowest();
   low.expires_at(deadline);
-  auto [connect_ec, endpoint] = co_await low.async_connect(endpoints, use_tuple);
+  error_code connect_ec = asio::error::host_not_found;
+  for (const auto& entry : endpoints) {
+    // Opened here rather than inside a range connect: Asio's reports a socket it could not open (EMFILE) as
+    // operation_aborted, and "Operation canceled" read like the server's doing.
+    low.socket().close(connect_ec);
+    low.socket().open(entry.endpoint().protocol(), connect_ec);
+    if (connect_ec) break;  // out of descriptors: no other address of the host does better
+    std::tie(connect_ec) = co_await low.async_connect(entry.endpoint(), use_tuple);
+    if (!connect_ec || connect_ec == beast::error::timeout) break;
+  }
   if (connect_ec == beast::error::timeout) {
     fail(r, run_error::timeout, "connecting to " + t.where() + " took longer than " + limit);
     co_return nullptr;
   }
   if (connect_ec) {
-    fail(r, run_error::connect, "cannot connect to " + t.where() + ": " + connect_ec.message(), connect_ec);
+    fail(r, run_error::connect, "cannot connect to " + t.where() + ": " + system_message(connect_ec),
+         connect_ec);
     co_return nullptr;
   }
   low.socket().set_option(tcp::no_delay(true), connect_ec);  // best effort: small requests go out at once
@@ -261,11 +288,6 @@ asio::awaitable<std::unique_ptr<connection>> open(run_state& st, const target& t
   co_return conn;
 }
 
-struct io_outcome {
-  error_code ec;
-  bool wrote = false;  // the request went out completely
-};
-
 // Parses a response straight into the exchange's http_response: no Beast fields list to build and copy.
 class response_reader final : public http::basic_parser<false> {
  public:
@@ -284,7 +306,10 @@ class response_reader final : public http::basic_parser<false> {
   }
   void on_header_impl(error_code&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
-    if (length) res_.body.reserve(static_cast<std::size_t>(*length));  // the parser checked the limit
+    // Content-Length is the peer's claim, not bytes we hold: reserving it whole let one header allocate
+    // 2^64-1 bytes (with no --max-body). Reserve a little up front and let the string grow as bytes arrive.
+    if (length)
+      res_.body.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(*length, body_reserve_limit)));
   }
   std::size_t on_body_impl(beast::string_view body, error_code&) override {
     res_.body.append(body.data(), body.size());
@@ -300,16 +325,53 @@ class response_reader final : public http::basic_parser<false> {
   http_response& res_;
 };
 
-// The request goes out as one buffer with one send; the response is parsed in place.
+// A server may send a few interim responses before the final one; one that sends them until the timeout
+// gets a read error sooner.
+constexpr int max_interim_responses = 32;
+
+struct io_outcome {
+  error_code ec;
+  bool wrote = false;             // the request went out completely
+  bool sent_some = false;         // some of it went out: the server may have received it
+  bool received = false;          // some bytes of a response were parsed
+  bool keep_alive = false;        // the final response leaves the connection fit for another request
+  bool too_many_interim = false;  // over max_interim_responses 1xx responses
+};
+
+// The request goes out as one buffer with one send; the response is parsed in place. Interim responses
+// (1xx but 101) precede the final one on the same connection (RFC 9110 section 15.2): each is read whole
+// and dropped, so a 100 Continue or 103 Early Hints is never taken for the answer.
 template <class Stream>
 asio::awaitable<io_outcome> write_and_read(Stream& stream, beast::flat_buffer& buffer,
-                                           const std::string& wire, response_reader& parser) {
+                                           const std::string& wire, http_response& res,
+                                           std::uint64_t max_body, bool head) {
   io_outcome out;
-  std::tie(out.ec, std::ignore) = co_await asio::async_write(stream, asio::buffer(wire), use_tuple);
+  std::size_t written = 0;
+  std::tie(out.ec, written) = co_await asio::async_write(stream, asio::buffer(wire), use_tuple);
+  out.sent_some = written > 0;
   if (out.ec) co_return out;
   out.wrote = true;
-  std::tie(out.ec, std::ignore) = co_await http::async_read(stream, buffer, parser, use_tuple);
-  co_return out;
+  for (int interim = 0;; ++interim) {
+    res = http_response{};
+    res.headers.reserve(8);
+    response_reader parser(res);
+    parser.body_limit(max_body);
+    parser.header_limit(response_header_limit);
+    if (head) parser.skip(true);  // HEAD answers carry no body despite Content-Length
+    std::tie(out.ec, std::ignore) = co_await http::async_read(stream, buffer, parser, use_tuple);
+    out.received = out.received || parser.got_some();
+    if (out.ec) co_return out;
+    if (res.status / 100 != 1 || res.status == 101) {
+      // After a 101 the connection speaks another protocol: it is never reused for HTTP.
+      out.keep_alive = parser.keep_alive() && res.status != 101;
+      co_return out;
+    }
+    if (interim == max_interim_responses) {
+      out.too_many_interim = true;
+      out.ec = http::error::bad_status;
+      co_return out;
+    }
+  }
 }
 
 // A pooled connection the server closed while idle fails on first use; that is no fault of the server.
@@ -319,17 +381,38 @@ bool stale_connection(const error_code& ec) {
          ec == ssl::error::stream_truncated;
 }
 
-std::unique_ptr<connection> take_idle(run_state& st, const std::string& key) {
-  auto found = st.idle.find(key);
-  if (found == st.idle.end() || found->second.empty()) return nullptr;
-  auto conn = std::move(found->second.back());
-  found->second.pop_back();
-  return conn;
+// Bytes the connection holds beyond the response just read: in our buffer, or decrypted inside OpenSSL.
+std::size_t unread_bytes(connection& c) {
+  std::size_t n = c.buffer.size();
+  if (c.secure) n += static_cast<std::size_t>(std::max(0, SSL_pending(c.secure->native_handle())));
+  return n;
 }
 
-// One attempt: a pooled connection when there is one, a fresh one if the pooled one turns out stale.
+// Whether an idle connection received anything (data, EOF, an error) since its last response. Whatever it
+// is, it answers no request of ours: sending the next one there would read it as that request's answer.
+bool turned_readable(connection& c) {
+  if (unread_bytes(c) > 0) return true;
+  pollfd p{c.lowest().socket().native_handle(), POLLIN, 0};
+  return ::poll(&p, 1, 0) != 0;  // -1 (cannot tell) counts as readable too
+}
+
+// A pooled connection fit for a new request, or null; readable ones are closed on the way.
+std::unique_ptr<connection> take_idle(run_state& st, const std::string& key) {
+  auto found = st.idle.find(key);
+  if (found == st.idle.end()) return nullptr;
+  while (!found->second.empty()) {
+    auto conn = std::move(found->second.back());
+    found->second.pop_back();
+    if (!turned_readable(*conn)) return conn;
+  }
+  return nullptr;
+}
+
+// One attempt: a pooled connection when there is one, a fresh one if the pooled one turns out stale (for a
+// request that may be sent twice, or when none of it went out). `sent` says whether any of the request went
+// out, so the server may have received it.
 asio::awaitable<void> attempt(run_state& st, const target& t, const std::string& wire, bool head,
-                              exchange_result& r) {
+                              bool resend_ok, exchange_result& r, bool& sent) {
   for (int round = 0; round < 2; ++round) {
     std::unique_ptr<connection> conn = round == 0 ? take_idle(st, t.key) : nullptr;
     const bool reused = conn != nullptr;
@@ -337,27 +420,30 @@ asio::awaitable<void> attempt(run_state& st, const target& t, const std::string&
       conn = co_await open(st, t, r);
       if (!conn) co_return;
     }
-    r.response = http_response{};
-    r.response.headers.reserve(8);
-    response_reader parser(r.response);
-    parser.body_limit(st.opts.max_body);
-    parser.header_limit(response_header_limit);
-    if (head) parser.skip(true);  // HEAD answers carry no body despite Content-Length
-
     // The plain socket is used directly: the Beast stream's own timer stays unarmed (the watchdog times the
     // exchange).
     st.watch(*conn);
-    io_outcome out = conn->secure
-                         ? co_await write_and_read(*conn->secure, conn->buffer, wire, parser)
-                         : co_await write_and_read(conn->plain->socket(), conn->buffer, wire, parser);
+    io_outcome out = conn->secure ? co_await write_and_read(*conn->secure, conn->buffer, wire, r.response,
+                                                            st.opts.max_body, head)
+                                  : co_await write_and_read(conn->plain->socket(), conn->buffer, wire,
+                                                            r.response, st.opts.max_body, head);
     st.unwatch(*conn);
+    sent = sent || out.sent_some;
     if (out.ec && conn->timed_out) {
       fail(r, run_error::timeout,
            "no complete response from " + t.where() + " within " + std::to_string(st.opts.timeout.count()) +
                " ms");
       co_return;
     }
-    if (out.ec && reused && stale_connection(out.ec) && (!out.wrote || !parser.got_some())) continue;
+    if (out.ec && reused && stale_connection(out.ec) && (!out.wrote || !out.received) &&
+        (resend_ok || !out.sent_some))
+      continue;
+    if (out.too_many_interim) {
+      fail(r, run_error::read,
+           "more than " + std::to_string(max_interim_responses) + " interim (1xx) responses from " +
+               t.where());
+      co_return;
+    }
     if (out.ec == http::error::body_limit) {
       fail(r, run_error::body_limit,
            "response body exceeds the limit of " + std::to_string(st.opts.max_body) + " bytes");
@@ -375,9 +461,15 @@ asio::awaitable<void> attempt(run_state& st, const target& t, const std::string&
       fail(r, run_error::read, "cannot read the response from " + t.where() + ": " + out.ec.message(), out.ec);
       co_return;
     }
-    const bool keep = parser.keep_alive();
     r.ok = true;
-    if (keep) st.idle[t.key].push_back(std::move(conn));
+    // Bytes after the response belong to no request (an extra response, a trailing 408): the connection is
+    // not reused, so they can never be taken for another case's answer.
+    if (const std::size_t extra = unread_bytes(*conn); extra > 0) {
+      r.notes.push_back("the server sent " + std::to_string(extra) +
+                        " bytes after this response (answering no request); the connection was closed");
+    } else if (out.keep_alive) {
+      st.idle[t.key].push_back(std::move(conn));
+    }
     co_return;
   }
 }
@@ -419,9 +511,22 @@ bool build_message(const outgoing_request& req, const target& t, std::string& wi
   return true;
 }
 
+// 429 and 503 say the server is throttling or unavailable (often with Retry-After, how long to wait).
+bool throttling(const exchange_result& r) {
+  return r.ok && (r.response.status == 429 || r.response.status == 503);
+}
+
 bool retryable(const exchange_result& r) {
-  if (r.ok) return r.response.status == 502 || r.response.status == 503 || r.response.status == 504;
+  if (r.ok) return throttling(r) || r.response.status == 502 || r.response.status == 504;
   return r.error != run_error::body_limit && r.error != run_error::url;
+}
+
+// Methods whose request may be sent again after the server may have received it: safe ones (RFC 9110
+// section 9.2.1). PUT and DELETE are idempotent on paper, but on a real service a repeated DELETE can remove
+// what another client created in between, so only these four; methods are case-sensitive, and an unknown one
+// is not safe.
+bool safe_to_resend(std::string_view method) {
+  return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "TRACE";
 }
 
 // parse_target with st's origin cache: same results, errors included (a URL with a fragment or anything but
@@ -447,8 +552,21 @@ bool resolve_target(run_state& st, std::string_view url, target& out, std::strin
   return true;
 }
 
+// Waits for this request's start under the run's rate limit: one start every 1/rate seconds, whichever
+// worker takes it, so a throttling service sees an even pace rather than bursts of `concurrency`.
+asio::awaitable<void> take_start_slot(run_state& st) {
+  if (!(st.opts.rate > 0)) co_return;
+  const auto now = steady::now();
+  const auto slot = std::max(now, st.next_start);
+  st.next_start =
+      slot + std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(1 / st.opts.rate));
+  if (slot <= now) co_return;
+  asio::steady_timer pause(co_await asio::this_coro::executor, slot);
+  co_await pause.async_wait(use_tuple);
+}
+
 asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& req, std::string& wire) {
-  const auto started = steady::now();
+  auto started = steady::now();
   exchange_result r;
   target t;
   std::string error;
@@ -457,18 +575,59 @@ asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& 
     co_return r;
   }
   const int max_attempts = 1 + std::max(0, st.opts.retries);
-  for (int n = 0; n < max_attempts; ++n) {
+  // A request the server may have received is sent again only when that cannot apply it twice (or the user
+  // said it may): a retried create makes a second resource on a real service.
+  const bool resend_ok = st.opts.retry_unsafe || safe_to_resend(req.method);
+  // Waits between attempts: exponential, each capped, all of them within the case's retry budget (so
+  // --retries 20 cannot wait for days). A server's Retry-After is a minimum, waited in full when it fits in
+  // the budget; when it does not, the 429/503 is the answer.
+  std::chrono::milliseconds backoff = std::min(st.opts.backoff, st.opts.max_backoff);
+  std::chrono::milliseconds waited{0}, throttled_wait{0};
+  int throttled = 0;
+  std::vector<std::string> notes;  // of every attempt
+  for (int n = 0;; ++n) {
     if (n > 0 && stopping(st)) break;  // a retry would be a new request
-    if (n > 0) {
-      asio::steady_timer pause(co_await asio::this_coro::executor,
-                               st.opts.backoff * (1LL << std::min(n - 1, 20)));
-      co_await pause.async_wait(use_tuple);
-    }
+    co_await take_start_slot(st);
+    if (n == 0) started = steady::now();  // a case's time is its own, not its wait for a turn
     r = exchange_result{};
     r.attempts = n + 1;
-    co_await attempt(st, t, wire, req.method == "HEAD", r);
-    if (!retryable(r)) break;
+    bool sent = false;
+    co_await attempt(st, t, wire, req.method == "HEAD", resend_ok, r, sent);
+    std::move(r.notes.begin(), r.notes.end(), std::back_inserter(notes));
+    if (throttling(r)) ++throttled;
+    if (!retryable(r) || n + 1 >= max_attempts) break;
+    if (sent && !resend_ok) {
+      notes.push_back("not retried: the " + req.method +
+                      " may have reached the server, and sending it again could apply it twice");
+      break;
+    }
+    std::chrono::milliseconds wait = backoff;
+    backoff = std::min(backoff * 2, st.opts.max_backoff);
+    std::optional<std::chrono::milliseconds> asked;
+    if (const header* h = throttling(r) ? find_header(r.response.headers, "Retry-After") : nullptr)
+      asked = retry_after_delay(h->value, std::chrono::system_clock::now());
+    if (asked) wait = std::max(wait, *asked);
+    if (waited + wait > st.opts.retry_budget) {
+      notes.push_back(
+          "not retried: " +
+          (asked ? "the server asked to wait " + std::to_string(asked->count()) + " ms (Retry-After)"
+                 : "waiting " + std::to_string(wait.count()) + " ms more") +
+          ", which would pass the retry budget of " + std::to_string(st.opts.retry_budget.count()) + " ms (" +
+          std::to_string(waited.count()) + " ms waited)");
+      break;
+    }
+    if (asked)
+      notes.push_back("answered " + std::to_string(r.response.status) + " on attempt " +
+                      std::to_string(n + 1) + "; waited " + std::to_string(wait.count()) +
+                      " ms as Retry-After asked");
+    waited += wait;
+    if (throttling(r)) throttled_wait += wait;
+    asio::steady_timer pause(co_await asio::this_coro::executor, wait);
+    co_await pause.async_wait(use_tuple);
   }
+  r.notes = std::move(notes);
+  r.throttled = throttled;
+  r.throttled_wait = std::chrono::duration<double>(throttled_wait).count();
   r.retried = r.ok && r.attempts > 1 && !retryable(r);
   r.seconds = std::chrono::duration<double>(steady::now() - started).count();
   co_return r;
@@ -484,7 +643,75 @@ asio::awaitable<void> worker(run_state& st) {
   if (--st.workers_left == 0) st.watchdog->cancel();
 }
 
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// An HTTP-date (RFC 9110 section 5.6.7) in any of the three forms a recipient must accept:
+//   IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT", RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT",
+//   asctime "Sun Nov  6 08:49:37 1994".
+// Parsed by hand: strptime's names depend on the locale.
+std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) {
+  std::vector<std::string_view> tokens;
+  std::size_t start = std::string_view::npos;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    const bool separator = i == text.size() || text[i] == ' ' || text[i] == ',' || text[i] == '-';
+    if (!separator && start == std::string_view::npos) start = i;
+    if (separator && start != std::string_view::npos) {
+      tokens.push_back(text.substr(start, i - start));
+      start = std::string_view::npos;
+    }
+  }
+  std::string_view day, month, year, time;
+  if (tokens.size() == 6 && tokens[5] == "GMT") {  // IMF-fixdate or RFC 850
+    day = tokens[1], month = tokens[2], year = tokens[3], time = tokens[4];
+  } else if (tokens.size() == 5) {  // asctime
+    month = tokens[1], day = tokens[2], time = tokens[3], year = tokens[4];
+  } else {
+    return std::nullopt;
+  }
+  static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const auto m = std::find(std::begin(months), std::end(months), month);
+  if (m == std::end(months) || !all_digits(day) || day.size() > 2 || !all_digits(year) ||
+      (year.size() != 4 && year.size() != 2) || time.size() != 8 || time[2] != ':' || time[5] != ':' ||
+      !all_digits(time.substr(0, 2)) || !all_digits(time.substr(3, 2)) || !all_digits(time.substr(6, 2)))
+    return std::nullopt;
+  auto number = [](std::string_view digits) {
+    int n = 0;
+    for (char c : digits) n = n * 10 + (c - '0');
+    return n;
+  };
+  int y = number(year);
+  if (year.size() == 2) y += y < 70 ? 2000 : 1900;  // RFC 850's two-digit years, as most clients read them
+  const int hh = number(time.substr(0, 2)), mm = number(time.substr(3, 2)), ss = number(time.substr(6, 2));
+  const std::chrono::year_month_day date{
+      std::chrono::year(y), std::chrono::month(static_cast<unsigned>(m - std::begin(months) + 1)),
+      std::chrono::day(static_cast<unsigned>(number(day)))};
+  if (!date.ok() || hh > 23 || mm > 59 || ss > 60) return std::nullopt;
+  return std::chrono::sys_days(date) + std::chrono::hours(hh) + std::chrono::minutes(mm) +
+         std::chrono::seconds(ss);
+}
+
 }  // namespace
+
+std::optional<std::chrono::milliseconds> retry_after_delay(std::string_view value,
+                                                           std::chrono::system_clock::time_point now) {
+  using namespace std::chrono;
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  if (value.empty()) return std::nullopt;
+  if (all_digits(value)) {
+    // A year of seconds is past any budget already; saturating there keeps the arithmetic from overflowing.
+    std::int64_t n = 0;
+    for (char c : value) n = std::min<std::int64_t>(n * 10 + (c - '0'), 365LL * 24 * 3600);
+    return milliseconds(n * 1000);
+  }
+  auto when = parse_http_date(value);
+  if (!when) return std::nullopt;
+  if (*when <= now) return milliseconds(0);
+  return ceil<milliseconds>(*when - now);
+}
 
 http_client::http_client(client_options opts) : opts_(std::move(opts)) {}
 http_client::~http_client() = default;

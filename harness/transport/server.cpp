@@ -149,7 +149,9 @@ class request_reader final : public http::basic_parser<true> {
   }
   void on_header_impl(error_code&) override { req_.headers.resize(fields_); }
   void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
-    if (length) req_.body.reserve(static_cast<std::size_t>(*length));  // the parser checked the limit
+    // Content-Length is the peer's claim: reserving it whole let one header allocate up to the body limit
+    // (or throw past max_size). Reserve a little and let the body grow as bytes arrive.
+    if (length) req_.body.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(*length, 64 * 1024)));
   }
   std::size_t on_body_impl(beast::string_view body, error_code&) override {
     req_.body.append(body.data(), body.size());

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -57,9 +58,8 @@ struct result {
   std::string output;  // stdout and stderr together
 };
 
-result conform(const std::string& args) {
+result conform_command(const std::string& cmd) {
   result r;
-  std::string cmd = quote(conform_bin) + " " + args + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return r;
   char buf[4096];
@@ -68,6 +68,15 @@ result conform(const std::string& args) {
   int status = pclose(p);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
+}
+
+result conform(const std::string& args) {
+  return conform_command(quote(conform_bin) + " " + args + " 2>&1");
+}
+
+// `conform ARGS` run by sh after `setup` (e.g. "ulimit -n 64 &&"), stdout and stderr together.
+result conform_in_shell(const std::string& setup, const std::string& args) {
+  return conform_command("sh -c " + quote(setup + " exec " + quote(conform_bin) + " " + args) + " 2>&1");
 }
 
 std::string read_file(const fs::path& p) {
@@ -298,6 +307,87 @@ TEST(CliRun, BearerTokenNeverPrintedOrReported) {
     EXPECT_EQ(text.find(token), std::string::npos);
     EXPECT_EQ(text.find("k-31337"), std::string::npos);
   }
+  fs::remove_all(dir);
+}
+
+// A page with `n` documented GETs (/v1.0/items/1..n), each answered 200 with its id.
+fs::path items_page(const fs::path& dir, int n) {
+  std::string text = "# Items\n";
+  for (int i = 1; i <= n; ++i) {
+    const std::string id = std::to_string(i);
+    text += "\n<!-- { \"blockType\": \"request\", \"name\": \"get_item_" + id +
+            "\" } -->\n```http\nGET https://graph.microsoft.com/v1.0/items/" + id +
+            "\n```\n\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\n"
+            "Content-Type: application/json\n\n{\"id\": \"" +
+            id + "\"}\n```\n";
+  }
+  return write_page(dir, "items.md", text);
+}
+
+std::string property(const std::string& json_report, const std::string& name) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(json_report, ec);
+  if (ec || !v.is_object() || !v.as_object().contains("properties")) return "<no report>";
+  for (const auto& p : v.as_object().at("properties").as_array())
+    if (p.as_object().at("name").as_string() == name)
+      return std::string(p.as_object().at("value").as_string());
+  return "";
+}
+
+// --rate and --retry-unsafe, and their suite keys, reach the run and its reports.
+TEST(CliRun, RateAndRetryUnsafeAreRunProperties) {
+  fs::path dir = temp_dir("rate");
+  fs::path page = items_page(dir, 3);
+  fs::path json = dir / "r.json";
+  result r =
+      conform("run " + quote(page.string()) + " --rate 1000 --retry-unsafe --json " + quote(json.string()));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(property(read_file(json), "rate"), "1000/s");
+  EXPECT_NE(property(read_file(json), "retry-unsafe").find("true"), std::string::npos);
+
+  std::ofstream(dir / "s.json") << R"({"paths": ["items.md"], "rate": 500, "retry_unsafe": true})";
+  r = conform("run --suite " + quote((dir / "s.json").string()) + " --json " + quote(json.string()));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(property(read_file(json), "rate"), "500/s");
+  EXPECT_NE(property(read_file(json), "retry-unsafe").find("true"), std::string::npos);
+  EXPECT_EQ(conform("run " + quote(page.string()) + " --rate -1").exit_code, 3);
+  fs::remove_all(dir);
+}
+
+// `conform run` with the embedded reference server under `ulimit -n 64` (soft and hard): 100 cases asked
+// at --concurrency 1024 used to run out of descriptors (connects failed, the server could not accept, cases
+// timed out). Concurrency is lowered to what fits, on stderr and in the run properties, and all pass.
+TEST(CliRun, ConcurrencyFitsTheOpenFileLimit) {
+  fs::path dir = temp_dir("nofile");
+  fs::path page = items_page(dir, 100);
+  fs::path json = dir / "r.json";
+  result r = conform_in_shell(
+      "ulimit -n 64 &&",
+      "run " + quote(page.string()) + " --concurrency 1024 --timeout 3000 --json " + quote(json.string()));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("100 passed"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--concurrency 1024 lowered to"), std::string::npos) << r.output;
+  EXPECT_NE(property(read_file(json), "concurrency").find("lowered from 1024"), std::string::npos)
+      << property(read_file(json), "concurrency");
+  fs::remove_all(dir);
+}
+
+// A soft limit below the hard one is raised at start: the same run at --concurrency 100 under a soft
+// `ulimit -Sn 64` needs no lowering.
+TEST(CliRun, RaisesTheSoftOpenFileLimit) {
+  rlimit limit{};
+  getrlimit(RLIMIT_NOFILE, &limit);
+  if (limit.rlim_max < 1024) GTEST_SKIP() << "hard RLIMIT_NOFILE is only " << limit.rlim_max;
+  fs::path dir = temp_dir("nofile-soft");
+  fs::path page = items_page(dir, 100);
+  fs::path json = dir / "r.json";
+  result r = conform_in_shell(
+      "ulimit -Sn 64 &&",
+      "run " + quote(page.string()) + " --concurrency 100 --timeout 3000 --json " + quote(json.string()));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("100 passed"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("lowered"), std::string::npos) << r.output;
+  EXPECT_EQ(property(read_file(json), "concurrency"), "100");
   fs::remove_all(dir);
 }
 

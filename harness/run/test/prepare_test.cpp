@@ -279,6 +279,19 @@ TEST(Suite, ParsesCommentsTrailingCommasAndResolvesPaths) {
   EXPECT_EQ(s.odata_type, check::odata_type_mode::if_present);
 }
 
+TEST(Suite, ReadsRetryAndThrottlingSettings) {
+  suite s = parse_suite(R"({"retries": 3, "retry-unsafe": true, "rate": 2.5})", "/", "s.json");
+  EXPECT_EQ(s.retries, 3);
+  EXPECT_EQ(s.retry_unsafe, true);
+  EXPECT_EQ(s.rate, 2.5);
+  EXPECT_EQ(parse_suite(R"({"rate": 10})", "/", "s.json").rate, 10.0);
+  EXPECT_FALSE(parse_suite("{}", "/", "s.json").retry_unsafe.has_value());
+  EXPECT_FALSE(parse_suite("{}", "/", "s.json").rate.has_value());
+  EXPECT_THROW(parse_suite(R"({"retry_unsafe": "yes"})", "/", "s.json"), std::invalid_argument);
+  EXPECT_THROW(parse_suite(R"({"rate": -1})", "/", "s.json"), std::invalid_argument);
+  EXPECT_THROW(parse_suite(R"({"rate": "fast"})", "/", "s.json"), std::invalid_argument);
+}
+
 TEST(Suite, RejectsTyposAndBadValuesNamingTheFile) {
   EXPECT_THROW(parse_suite(R"({"varibles": {}})", "/", "s.json"), std::invalid_argument);
   EXPECT_THROW(parse_suite(R"({"concurrency": 0})", "/", "s.json"), std::invalid_argument);

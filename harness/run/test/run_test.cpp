@@ -233,7 +233,31 @@ TEST(Runner, RefusedConnectionIsAnErrorWithItsStage) {
   EXPECT_EQ(r.cases[0].status, 0);
 }
 
+// The seed is a POST the server received before resetting: it is resent only because retry_unsafe says so.
 TEST(Runner, RetryAfterResetPassesAndSaysSo) {
+  fixture_set set;
+  set.fixtures = {test::seed_003()};
+  mock::reference_server ref(set, {});
+  std::atomic<int> seen{0};
+  loopback server([&](const http_request& req) {
+    if (seen++ == 0) return transport::server_reply{{}, true, {}};
+    return serve(ref)(req);
+  });
+  options o;
+  o.target = server.url();
+  o.retries = 2;
+  o.retry_unsafe = true;
+  run_result r = run_fixtures(set, o);
+  ASSERT_EQ(r.cases.size(), 1u);
+  EXPECT_EQ(r.cases[0].outcome, verdict::passed) << describe(r.cases[0]);
+  EXPECT_TRUE(r.cases[0].passed_after_retry);
+  EXPECT_EQ(r.cases[0].attempts, 2);
+  ASSERT_FALSE(r.cases[0].notes.empty());
+  EXPECT_NE(property_of(r, "retry-unsafe").find("true"), std::string::npos);
+}
+
+// Without retry_unsafe the POST that may have been applied is not sent again: an error that says why.
+TEST(Runner, ResetPostIsNotResentAndSaysWhy) {
   fixture_set set;
   set.fixtures = {test::seed_003()};
   mock::reference_server ref(set, {});
@@ -247,10 +271,53 @@ TEST(Runner, RetryAfterResetPassesAndSaysSo) {
   o.retries = 2;
   run_result r = run_fixtures(set, o);
   ASSERT_EQ(r.cases.size(), 1u);
+  EXPECT_EQ(r.cases[0].outcome, verdict::error) << describe(r.cases[0]);
+  EXPECT_EQ(r.cases[0].attempts, 1);
+  EXPECT_EQ(seen.load(), 1);
+  bool said = false;
+  for (const std::string& n : r.cases[0].notes) said = said || n.find("not retried") != std::string::npos;
+  EXPECT_TRUE(said);
+  EXPECT_EQ(property_of(r, "retry-unsafe"), "");
+}
+
+// A server that throttles: the run properties say how often and how long the client waited for it.
+TEST(Runner, ThrottlingIsARunProperty) {
+  fixture_set set;
+  set.fixtures = {test::seed_003()};
+  mock::reference_server ref(set, {});
+  std::atomic<int> seen{0};
+  loopback server([&](const http_request& req) {
+    if (seen++ > 0) return serve(ref)(req);
+    http_response res;
+    res.status = 429;
+    res.headers = {{"Retry-After", "0"}};
+    return transport::server_reply{res, false, {}};
+  });
+  options o;
+  o.target = server.url();
+  o.retries = 1;
+  o.retry_unsafe = true;  // the seed is a POST
+  run_result r = run_fixtures(set, o);
+  ASSERT_EQ(r.cases.size(), 1u);
   EXPECT_EQ(r.cases[0].outcome, verdict::passed) << describe(r.cases[0]);
-  EXPECT_TRUE(r.cases[0].passed_after_retry);
-  EXPECT_EQ(r.cases[0].attempts, 2);
-  ASSERT_FALSE(r.cases[0].notes.empty());
+  EXPECT_EQ(property_of(r, "throttled"), "1 response (429/503), waited 0.1 s");  // the 100 ms backoff
+}
+
+TEST(Runner, RateIsARunProperty) {
+  fixture_set set = test::seed_set();
+  reference_target target(set);
+  options o;
+  o.target = target.url();
+  o.variables = test::seed_variables();
+  o.rate = 1000;
+  run_result r = run_fixtures(set, o);
+  EXPECT_EQ(r.summary().passed, 4u);
+  EXPECT_EQ(property_of(r, "rate"), "1000/s");
+  o.rate = 0.5;
+  o.include = {"no-such-fixture"};  // nothing is sent: no wait
+  EXPECT_EQ(property_of(run_fixtures(set, o), "rate"), "0.5/s");
+  o.rate = 0;
+  EXPECT_EQ(property_of(run_fixtures(set, o), "rate"), "");
 }
 
 TEST(Runner, BearerTokenAppearsNowhereInReportsEvenWhenEchoed) {

@@ -5,9 +5,15 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <future>
+#include <limits>
 #include <set>
 
 namespace conform::transport {
@@ -165,6 +171,51 @@ TEST(HttpClient, ReadsChunkedResponse) {
   EXPECT_EQ(r.response.body, R"({"a":42})");
 }
 
+// 100 Continue and 103 Early Hints come before the real answer (RFC 9110 section 15.2): they are no final
+// response, and the real one must be read from the same connection, which then serves the next request.
+TEST(HttpClient, SkipsInterimResponses) {
+  raw_server server([](int fd) {
+    test::read_until(fd, "\r\n\r\n", 2s);
+    test::send_all(
+        fd, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n");
+    test::send_all(fd, "HTTP/1.1 201 Created\r\nContent-Length: 3\r\n\r\none");
+    test::read_until(fd, "\r\n\r\n", 2s);
+    test::send_all(fd, "HTTP/1.1 103 Early Hints\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ntwo");
+  });
+  const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/";
+  client_options opts;
+  opts.concurrency = 1;
+  http_client client(opts);
+  std::vector<exchange_result> results(2);
+  client.run({{"POST", url, {}, "{}"}, get(url)},
+             [&](std::size_t i, exchange_result&& r) { results[i] = std::move(r); });
+  ASSERT_TRUE(results[0].ok) << results[0].error_message;
+  EXPECT_EQ(results[0].response.status, 201);
+  EXPECT_EQ(results[0].response.body, "one");
+  EXPECT_EQ(find_header(results[0].response.headers, "Link"), nullptr) << "an interim response's headers";
+  ASSERT_TRUE(results[1].ok) << results[1].error_message;
+  EXPECT_EQ(results[1].response.status, 200);
+  EXPECT_EQ(results[1].response.body, "two");
+}
+
+// A server that sends interim responses without end gets a read error, not the whole timeout.
+TEST(HttpClient, StopsReadingEndlessInterimResponses) {
+  raw_server server([](int fd) {
+    test::read_until(fd, "\r\n\r\n", 2s);
+    std::string hints;
+    for (int i = 0; i < 100; ++i) hints += "HTTP/1.1 103 Early Hints\r\n\r\n";
+    test::send_all(fd, hints);
+    test::read_to_eof(fd, 5s);
+  });
+  client_options opts;
+  opts.timeout = 10s;
+  exchange_result r = fetch(opts, get("http://127.0.0.1:" + std::to_string(server.port()) + "/"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.error, run_error::read);
+  EXPECT_NE(r.error_message.find("interim"), std::string::npos) << r.error_message;
+  EXPECT_LT(r.seconds, 5.0);
+}
+
 TEST(HttpClient, ReportsConnectionRefused) {
   unsigned short port = 0;
   {
@@ -175,6 +226,50 @@ TEST(HttpClient, ReportsConnectionRefused) {
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.error, run_error::connect);
   EXPECT_NE(r.error_message.find("refused"), std::string::npos) << r.error_message;
+}
+
+// Out of file descriptors, a connect used to fail as "Operation canceled" (Asio's range connect says so when
+// it cannot even open a socket), which reads like the server's doing. The soft RLIMIT_NOFILE is lowered to a
+// few above what the test process has open, and more requests than that are sent at once to a listener that
+// never answers: the ones without a descriptor must name EMFILE.
+TEST(HttpClient, NamesTooManyOpenFiles) {
+#ifdef CONFORM_SANITIZED
+  GTEST_SKIP() << "out of descriptors, the sanitizer runtime reports false errors (it opens a pipe to check "
+                  "memory)";
+#endif
+  raw_listener silent;
+  std::set<int> open_fds;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd"))
+    open_fds.insert(std::atoi(e.path().filename().c_str()));
+  // New descriptors take the lowest free numbers below the limit: leave twelve free ones (the client's event
+  // loop needs a few).
+  rlim_t limit = 0;
+  for (int free_slots = 0; free_slots < 12; ++limit)
+    if (!open_fds.contains(static_cast<int>(limit))) ++free_slots;
+  rlimit saved{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+  struct restore {
+    rlimit limit;
+    ~restore() { setrlimit(RLIMIT_NOFILE, &limit); }
+  } restore_limit{saved};
+  rlimit low = saved;
+  low.rlim_cur = limit;
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+
+  client_options opts;
+  opts.concurrency = 32;
+  opts.timeout = 200ms;
+  http_client client(opts);
+  std::vector<outgoing_request> requests(32, get("http://127.0.0.1:" + std::to_string(silent.port()) + "/"));
+  int emfile = 0;
+  client.run(requests, [&](std::size_t, exchange_result&& r) {
+    EXPECT_FALSE(r.ok);
+    if (r.error != run_error::connect) return;
+    EXPECT_TRUE(r.cause == std::errc::too_many_files_open) << r.cause.message();
+    EXPECT_NE(r.error_message.find("too many open files"), std::string::npos) << r.error_message;
+    ++emfile;
+  });
+  EXPECT_GT(emfile, 0);
 }
 
 TEST(HttpClient, ReportsServerClosingMidBody) {
@@ -240,6 +335,20 @@ TEST(HttpClient, EnforcesBodyLimit) {
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.error, run_error::body_limit);
   EXPECT_EQ(r.attempts, 1);
+}
+
+// The peer's Content-Length is a claim, not an allocation size: with no body limit, 2^64-1 announced and
+// three bytes sent is a read error, not std::length_error out of the client.
+TEST(HttpClient, SurvivesHugeContentLength) {
+  raw_server server([](int fd) {
+    test::read_until(fd, "\r\n\r\n", 2s);
+    test::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615\r\n\r\nabc");
+  });
+  client_options opts;
+  opts.max_body = std::numeric_limits<std::size_t>::max();
+  exchange_result r = fetch(opts, get("http://127.0.0.1:" + std::to_string(server.port()) + "/"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.error, run_error::read) << r.error_message;
 }
 
 TEST(HttpClient, RetriesOn503ThenSucceeds) {
@@ -320,6 +429,81 @@ TEST(HttpClient, ReplacesStaleKeepAliveConnectionTransparently) {
   }
 }
 
+// A keep-alive connection holding bytes nobody asked for must not carry the next request: its answer would
+// be the previous case's leftovers. The first connection answers once and then sends another, unsolicited
+// response in the same write; the second request must get its own answer from a new connection, and the
+// stray bytes are noted on the case they followed.
+TEST(HttpClient, NeverReusesConnectionHoldingAnExtraResponse) {
+  std::atomic<int> connection{0};
+  raw_server server(
+      [&](int fd) {
+        test::read_until(fd, "\r\n\r\n", 2s);
+        if (connection++ == 0) {
+          test::send_all(fd,
+                         "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none"
+                         "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale");
+          test::read_until(fd, "\r\n\r\n", 5s);  // until the client closes (or wrongly sends again)
+        } else {
+          test::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh");
+        }
+      },
+      2);
+  const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/";
+  client_options opts;
+  opts.concurrency = 1;
+  http_client client(opts);
+  std::vector<exchange_result> results(2);
+  client.run({get(url), get(url)}, [&](std::size_t i, exchange_result&& r) { results[i] = std::move(r); });
+  ASSERT_TRUE(results[0].ok) << results[0].error_message;
+  EXPECT_EQ(results[0].response.body, "one");
+  ASSERT_TRUE(results[1].ok) << results[1].error_message;
+  EXPECT_EQ(results[1].response.body, "fresh");
+  EXPECT_TRUE(results[1].notes.empty());
+  ASSERT_EQ(results[0].notes.size(), 1u);
+  EXPECT_NE(results[0].notes[0].find("43 bytes"), std::string::npos) << results[0].notes[0];
+}
+
+// The same when the stray bytes arrive after the response was read: a trailing 408 before close lands on the
+// idle connection while the first case is being reported. Before reuse the connection is found readable and
+// dropped, so the 408 is never the second case's answer.
+TEST(HttpClient, NeverReusesConnectionThatTurnedReadable) {
+  std::promise<void> reported, sent;
+  std::atomic<int> connection{0};
+  raw_server server(
+      [&](int fd) {
+        test::read_until(fd, "\r\n\r\n", 2s);
+        if (connection++ == 0) {
+          test::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none");
+          reported.get_future().wait_for(5s);
+          test::send_all(fd,
+                         "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+          sent.set_value();
+          test::read_until(fd, "\r\n\r\n", 5s);
+        } else {
+          test::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh");
+        }
+      },
+      2);
+  const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/";
+  client_options opts;
+  opts.concurrency = 1;
+  http_client client(opts);
+  std::vector<exchange_result> results(2);
+  auto sent_done = sent.get_future();
+  client.run({get(url), get(url)}, [&](std::size_t i, exchange_result&& r) {
+    results[i] = std::move(r);
+    if (i != 0) return;
+    // The client takes the next request only after this returns: by then the 408 is in its socket.
+    reported.set_value();
+    EXPECT_EQ(sent_done.wait_for(5s), std::future_status::ready);
+  });
+  ASSERT_TRUE(results[0].ok) << results[0].error_message;
+  EXPECT_EQ(results[0].response.body, "one");
+  ASSERT_TRUE(results[1].ok) << results[1].error_message;
+  EXPECT_EQ(results[1].response.status, 200);
+  EXPECT_EQ(results[1].response.body, "fresh");
+}
+
 TEST(HttpClient, RejectsBadUrls) {
   for (const char* url : {"not a url", "ftp://127.0.0.1/x", "/relative/path", "http:///nohost"}) {
     exchange_result r = fetch({}, get(url));
@@ -373,6 +557,7 @@ class tls_server {
   std::string url(const std::string& host) const {
     return "https://" + host + ":" + std::to_string(server_->port()) + "/tls";
   }
+  std::size_t connections_accepted() const { return server_->connections_accepted(); }
 
  private:
   std::unique_ptr<http_server> server_;
@@ -391,6 +576,27 @@ TEST(HttpsClient, VerifiesServerWithCaFile) {
     ASSERT_TRUE(r.ok) << host << ": " << stage_name(r.error) << ": " << r.error_message;
     EXPECT_EQ(r.response.body, "secure /tls");
   }
+}
+
+// An idle TLS connection is checked for unread bytes before reuse; what TLS itself sends (session tickets)
+// must not make every connection look dirty: one connection serves all requests.
+TEST(HttpsClient, ReusesKeepAliveConnections) {
+  const auto& k = shared_pki();
+  if (!k.ok) GTEST_SKIP() << "openssl CLI unavailable";
+  tls_server server(k.server_cert, k.server_key);
+  ASSERT_FALSE(server.ec());
+  client_options opts;
+  opts.cacert = k.ca_cert;
+  opts.concurrency = 1;
+  http_client client(opts);
+  std::vector<outgoing_request> requests(5, get(server.url("localhost")));
+  int ok = 0;
+  client.run(requests, [&](std::size_t, exchange_result&& r) {
+    EXPECT_TRUE(r.notes.empty()) << r.notes[0];
+    ok += r.ok ? 1 : 0;
+  });
+  EXPECT_EQ(ok, 5);
+  EXPECT_EQ(server.connections_accepted(), 1u);
 }
 
 TEST(HttpsClient, RejectsUntrustedCertificate) {

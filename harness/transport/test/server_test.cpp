@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <limits>
 #include <random>
 #include <stdexcept>
 
@@ -71,6 +72,19 @@ TEST(HttpServer, RejectsLargeBodyWith413) {
       s.exchange("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'b'));
   EXPECT_TRUE(starts_with(reply, "HTTP/1.1 413")) << reply;
   EXPECT_NE(reply.find("requestEntityTooLarge"), std::string::npos);
+}
+
+// A request's Content-Length is not an allocation size either: announcing 2^64-1 bytes under no body limit
+// must neither throw out of the server nor stop it from answering the next connection.
+TEST(HttpServer, SurvivesHugeContentLength) {
+  server_options opts;
+  opts.max_body = std::numeric_limits<std::size_t>::max();
+  running_server s([](const http_request&) { return ok_reply(); }, opts);
+  ASSERT_FALSE(s.ec);
+  test::raw_exchange(s.server.port(),
+                     "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 18446744073709551615\r\n\r\nabc", 200ms);
+  const std::string reply = s.exchange(normal_request);
+  EXPECT_TRUE(starts_with(reply, "HTTP/1.1 200")) << reply;
 }
 
 TEST(HttpServer, TurnsHandlerExceptionInto500AndKeepsServing) {

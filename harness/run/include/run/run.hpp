@@ -34,10 +34,14 @@ struct options {
   std::vector<std::string> secret_headers;  // header names whose values are redacted (beyond the defaults)
   std::string bearer_token;                 // sent as Authorization: Bearer <token>; never reported
   std::size_t concurrency = 8;
+  std::string concurrency_note;  // why it is lower than asked ("lowered from 1024 to fit ..."), if it is
   std::chrono::milliseconds timeout{30000};
   std::chrono::milliseconds connect_timeout{10000};
   std::size_t max_body = 16 * 1024 * 1024;
   int retries = 0;
+  // Resend requests other than GET/HEAD/OPTIONS/TRACE even when the server may have received them.
+  bool retry_unsafe = false;
+  double rate = 0;  // requests started per second across the run; 0 = unlimited
   std::string cacert;
   bool insecure = false;  // no TLS verification; the run properties say so
   check::odata_type_mode odata_type = check::odata_type_mode::required;
@@ -137,6 +141,8 @@ struct suite {
   std::optional<std::size_t> concurrency, max_body;
   std::optional<long long> timeout_ms, connect_timeout_ms;
   std::optional<int> retries;
+  std::optional<bool> retry_unsafe;
+  std::optional<double> rate;
   std::optional<std::string> cacert;
   std::optional<bool> insecure, strict_enums, strict_properties, fill_placeholders;
   std::optional<check::odata_type_mode> odata_type;

@@ -10,7 +10,9 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -23,13 +25,19 @@ struct client_options {
   std::size_t max_body = 16 * 1024 * 1024;           // response body limit
   bool verify_tls = true;                            // certificate + host name verification
   std::string cacert;                                // extra CA file; empty = system trust store
-  int retries = 0;                                   // only on connection faults and 502/503/504
+  int retries = 0;                                   // on connection faults and 429/502/503/504
+  // Retries resend a request the server may have received (written, then a fault or an answer) only for
+  // GET, HEAD, OPTIONS and TRACE; other methods only when nothing was sent, unless this is set.
+  bool retry_unsafe = false;
   std::chrono::milliseconds backoff{100};            // exponential: backoff * 2^attempt
   // Stop hook (a run interrupted by a signal): asked before each request or retry and on every watchdog tick.
   // Once true, nothing new is sent; what is still in flight after stop_grace is given up: run() returns
   // without calling on_done for it.
   std::function<bool()> stop_requested;
   std::chrono::milliseconds stop_grace{2000};
+  std::chrono::milliseconds max_backoff{10000};      // cap on each wait
+  std::chrono::milliseconds retry_budget{60000};     // all waits between one request's attempts
+  double rate = 0;  // requests started per second across the run, evenly spaced; 0 = unlimited
 };
 
 struct outgoing_request {
@@ -48,7 +56,17 @@ struct exchange_result {
   int attempts = 0;
   bool retried = false;  // succeeded only after a retry
   double seconds = 0;
+  std::vector<std::string> notes;  // what else happened: bytes after the response, why a retry was not made
+  int throttled = 0;               // 429 and 503 answers among the attempts
+  double throttled_wait = 0;       // seconds waited after them before trying again
 };
+
+// A Retry-After value (RFC 9110 section 10.2.3), delta-seconds or an HTTP-date in any of its three forms
+// (IMF-fixdate, RFC 850, asctime), as the time to wait from `now`; zero for a date already past, nullopt for
+// anything else.
+//   "120" -> 120 s; "Sun, 06 Nov 1994 08:49:37 GMT" with now 10 s before -> 10 s; "soon" -> nullopt
+std::optional<std::chrono::milliseconds> retry_after_delay(std::string_view value,
+                                                           std::chrono::system_clock::time_point now);
 
 class http_client {
  public:
