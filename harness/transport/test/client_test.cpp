@@ -647,3 +647,22 @@ TEST(HttpsClient, ThrowsOnUnreadableCaFile) {
 
 }  // namespace
 }  // namespace conform::transport
+
+namespace conform::transport {
+namespace {
+
+TEST(ParseResponse, ReadsWhatTheWireParserReads) {
+  http_response r;
+  EXPECT_FALSE(parse_response("HTTP/1.1 201 Created\r\nContent-Length: 2\r\nX-A: b\r\n\r\n{}", 1024, r));
+  EXPECT_EQ(r.status, 201);
+  EXPECT_EQ(r.body, "{}");
+  ASSERT_EQ(r.headers.size(), 2u);
+  EXPECT_FALSE(parse_response("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 1024, r));
+  EXPECT_EQ(r.body, "abc");
+  EXPECT_TRUE(parse_response("HTTP/1.1 2x0 OK\r\n\r\n", 1024, r));
+  EXPECT_TRUE(parse_response("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789", 4, r));
+  EXPECT_TRUE(parse_response("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01234", 1024, r));  // cut short
+}
+
+}  // namespace
+}  // namespace conform::transport

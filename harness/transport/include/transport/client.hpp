@@ -87,4 +87,8 @@ class http_client {
   client_options opts_;
 };
 
+// The client's HTTP/1.1 response parser on bytes in memory (for the fuzz target and tests): the first message,
+// with the same header and body limits as on the wire. Never throws; a malformed message is an error.
+std::error_code parse_response(std::string_view bytes, std::size_t max_body, http_response& out);
+
 }  // namespace conform::transport
