@@ -313,18 +313,25 @@ property_scope request_scope(const fixture& f, const fixture_set& set, const jso
   return s;
 }
 
-std::string shorten(std::string s) {
-  if (s.size() <= max_shown) return s;
+std::string shorten(std::string_view s) {
+  if (s.size() <= max_shown) return std::string(s);
   std::size_t cut = max_shown;
   // Never cut a UTF-8 sequence in half: reports must stay valid text.
   while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  s.resize(cut);
-  s += "...";
-  return s;
+  std::string out;
+  out.reserve(cut + 3);
+  out.append(s.substr(0, cut)).append("...");
+  return out;
 }
 
 std::string compact(const json::value& v) {
-  return shorten(json::serialize(v));
+  // The serialiser is resumable: one buffer's worth is read, past what shorten keeps (it needs the byte after
+  // the cut to see whether one was made), and the rest of the value is never serialised.
+  char buf[max_shown + 8];
+  json::serializer sr;
+  sr.reset(&v);
+  std::string_view head = sr.read(buf, sizeof buf);
+  return shorten(head);
 }
 
 std::string_view kind_name(const json::value& v) {

@@ -79,8 +79,10 @@ property_scope response_scope(const fixture& f, const fixture_set& set, const bo
 property_scope request_scope(const fixture& f, const fixture_set& set, const boost::json::value& body);
 
 // Text for humans in check results: at most 200 bytes, never cutting a UTF-8 sequence ("..." marks a cut);
-// a JSON value serialised and shortened; the JSON kind of a value ("string", "number", "object", ...).
-std::string shorten(std::string s);
+// a JSON value serialised and shortened; the JSON kind of a value ("string", "number", "object", ...). Only
+// what is kept is copied, and compact serialises no more of the value than it keeps: a check may report on a
+// megabyte value thousands of times.
+std::string shorten(std::string_view s);
 std::string compact(const boost::json::value& v);
 std::string_view kind_name(const boost::json::value& v);
 
