@@ -130,6 +130,21 @@ run::options merge(const run_cmd_options& cli, const run::suite& s, std::vector<
   return o;
 }
 
+// The numeric flags' ranges are run's (run::validate), the same table a suite is read against: one range
+// check however a setting is given.
+void validate_limits(const run::options& o) {
+  try {
+    run::validate(o);
+  } catch (const std::invalid_argument& e) {
+    throw usage_error(e.what());
+  }
+}
+
+// "Requests in flight (1-1024)": the help shows the range validate_limits holds a flag to.
+std::string with_range(std::string_view what, const run::setting_range& r) {
+  return std::string(what) + " (" + std::to_string(r.min) + "-" + std::to_string(r.max) + ")";
+}
+
 void write_report(const std::string& path, std::string_view content) {
   std::error_code ec;
   report::write_file_atomic(path, content, ec);
@@ -156,6 +171,7 @@ int run_command(const run_cmd_options& cli) {
   std::vector<std::string> paths;
   std::string junit, json;
   run::options o = merge(cli, s, paths, junit, json);
+  validate_limits(o);
   if (paths.empty())
     throw usage_error("no documentation PATH given (on the command line or as suite \"paths\")");
 
@@ -230,21 +246,20 @@ void setup_run(CLI::App& app, int& exit_status) {
   sub->add_option("--junit-surefire", opts->junit_surefire,
                   "Write one Surefire TEST-<page>.xml per page into DIR");
   opts->json_opt = sub->add_option("--json", opts->json, "Write a JSON report here");
-  opts->concurrency_opt =
-      sub->add_option("--concurrency", opts->concurrency, "Requests in flight")->check(CLI::Range(1, 1024));
+  opts->concurrency_opt = sub->add_option("--concurrency", opts->concurrency,
+                                          with_range("Requests in flight", run::concurrency_range));
   sub->add_option("--filter", opts->include, "Only fixture ids matching GLOB (repeatable)")
       ->allow_extra_args(false);
   sub->add_option("--exclude", opts->exclude, "Skip fixture ids matching GLOB (repeatable)")
       ->allow_extra_args(false);
-  opts->timeout_opt = sub->add_option("--timeout", opts->timeout_ms, "Per-exchange timeout, ms")
-                          ->check(CLI::Range(1LL, 86400000LL));
-  opts->connect_timeout_opt =
-      sub->add_option("--connect-timeout", opts->connect_timeout_ms, "Connect timeout, ms")
-          ->check(CLI::Range(1LL, 86400000LL));
+  opts->timeout_opt = sub->add_option("--timeout", opts->timeout_ms,
+                                      with_range("Per-exchange timeout, ms", run::timeout_range));
+  opts->connect_timeout_opt = sub->add_option("--connect-timeout", opts->connect_timeout_ms,
+                                              with_range("Connect timeout, ms", run::connect_timeout_range));
   opts->max_body_opt = sub->add_option("--max-body", opts->max_body, "Response body limit, bytes");
   opts->retries_opt =
-      sub->add_option("--retries", opts->retries, "Retries on connection faults and 502/503/504")
-          ->check(CLI::Range(0, 20));
+      sub->add_option("--retries", opts->retries,
+                      with_range("Retries on connection faults and 502/503/504", run::retries_range));
   opts->cacert_opt = sub->add_option("--cacert", opts->cacert, "Extra CA certificates (PEM file)");
   sub->add_flag("--insecure", opts->insecure, "Do not verify TLS certificates (loudly reported)");
   opts->odata_opt =

@@ -1,0 +1,129 @@
+// Limits that must hold whoever sets them, driven through the built `conform` binary: numeric settings out of
+// range from a suite or a flag stop the run before anything is sent.
+#include "conform_process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+using conform::test::conform_bin;
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+struct result {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+// stdout and stderr apart: diagnostics must reach stderr whatever stdout is.
+result conform(const std::string& args) {
+  static int n = 0;
+  fs::path err = fs::temp_directory_path() / ("conform-limits-err-" + std::to_string(getpid()) + "-" +
+                                              std::to_string(++n));
+  result r;
+  FILE* p = popen((quote(conform_bin) + " " + args + " 2>" + quote(err.string())).c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  std::size_t got;
+  while ((got = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, got);
+  int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.err = conform::test::read_file(err);
+  fs::remove(err);
+  return r;
+}
+
+fs::path temp_dir(const std::string& name) {
+  fs::path d = fs::temp_directory_path() / ("conform-limits-" + name + "-" + std::to_string(getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+// One documented exchange that needs no variables.
+const std::string page_text =
+    "# Get me\n\n<!-- { \"blockType\": \"request\", \"name\": \"get_me\" } -->\n"
+    "```http\nGET https://graph.microsoft.com/v1.0/me\n```\n\n<!-- { \"blockType\": \"response\" } -->\n"
+    "```http\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"id\": \"1\"}\n```\n";
+
+fs::path write(const fs::path& file, const std::string& text) {
+  std::ofstream(file, std::ios::binary) << text;
+  return file;
+}
+
+// A loopback port that takes connections into its backlog and never answers: whether conform connected shows
+// without a server.
+class listener {
+ public:
+  listener() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    listen(fd_, 16);
+    socklen_t len = sizeof addr;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+  }
+  ~listener() { close(fd_); }
+  listener(const listener&) = delete;
+  listener& operator=(const listener&) = delete;
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  bool connected() const {
+    pollfd p{fd_, POLLIN, 0};
+    return poll(&p, 1, 0) > 0;
+  }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+TEST(Limits, SuiteValueOutOfRangeExits3AndSendsNothing) {
+  fs::path dir = temp_dir("suite-range");
+  fs::path page = write(dir / "get-me.md", page_text);
+  listener server;
+  for (const std::string& setting :
+       {std::string("\"connect_timeout\": 9223372036854775807"), std::string("\"retries\": 1000000")}) {
+    fs::path suite = write(dir / "s.json", "{\"target\": \"" + server.url() + "\", " + setting + "}");
+    result r = conform("run " + quote(page.string()) + " --suite " + quote(suite.string()));
+    EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+    EXPECT_NE(r.err.find(setting.substr(0, setting.find(':')) + " must be between "), std::string::npos) << r.err;
+    EXPECT_FALSE(server.connected()) << setting;
+  }
+  fs::remove_all(dir);
+}
+
+TEST(Limits, FlagValueOutOfRangeExits3AndSendsNothing) {
+  fs::path dir = temp_dir("flag-range");
+  fs::path page = write(dir / "get-me.md", page_text);
+  listener server;
+  for (const std::string& flag : {std::string("--retries 21"), std::string("--connect-timeout 0"),
+                                  std::string("--timeout 86400001"), std::string("--concurrency 0")}) {
+    result r = conform("run " + quote(page.string()) + " --target " + server.url() + " " + flag);
+    EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+    EXPECT_NE(r.err.find(flag.substr(0, flag.find(' ')) + " must be between "), std::string::npos) << r.err;
+    EXPECT_FALSE(server.connected()) << flag;
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace
