@@ -179,6 +179,8 @@ int run_command(const run_cmd_options& cli) {
   std::vector<std::string> missing;
   extract::extract_paths(paths, set, missing);
   if (!missing.empty()) throw usage_error("no such file or directory: " + missing.front());
+  if (std::size_t unread = report_unread_pages(set, std::cerr))
+    throw usage_error(std::to_string(unread) + " page(s) could not be read (above); nothing was sent");
   if (set.fixtures.empty())
     throw usage_error("no request/response examples found in " + std::to_string(set.files_read) +
                       " file(s) (directories are searched for *.md)");

@@ -1,5 +1,6 @@
 // Limits that must hold whoever sets them, driven through the built `conform` binary: numeric settings out of
-// range from a suite or a flag stop the run before anything is sent.
+// range from a suite or a flag stop the run before anything is sent; a page that cannot be read is said on
+// stderr and fails the command.
 #include "conform_process.hpp"
 
 #include <gtest/gtest.h>
@@ -8,10 +9,12 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -35,8 +38,8 @@ struct result {
 // stdout and stderr apart: diagnostics must reach stderr whatever stdout is.
 result conform(const std::string& args) {
   static int n = 0;
-  fs::path err = fs::temp_directory_path() / ("conform-limits-err-" + std::to_string(getpid()) + "-" +
-                                              std::to_string(++n));
+  fs::path err = fs::temp_directory_path() /
+                 ("conform-limits-err-" + std::to_string(getpid()) + "-" + std::to_string(++n));
   result r;
   FILE* p = popen((quote(conform_bin) + " " + args + " 2>" + quote(err.string())).c_str(), "r");
   if (p == nullptr) return r;
@@ -106,7 +109,8 @@ TEST(Limits, SuiteValueOutOfRangeExits3AndSendsNothing) {
     fs::path suite = write(dir / "s.json", "{\"target\": \"" + server.url() + "\", " + setting + "}");
     result r = conform("run " + quote(page.string()) + " --suite " + quote(suite.string()));
     EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
-    EXPECT_NE(r.err.find(setting.substr(0, setting.find(':')) + " must be between "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(setting.substr(0, setting.find(':')) + " must be between "), std::string::npos)
+        << r.err;
     EXPECT_FALSE(server.connected()) << setting;
   }
   fs::remove_all(dir);
@@ -123,6 +127,75 @@ TEST(Limits, FlagValueOutOfRangeExits3AndSendsNothing) {
     EXPECT_NE(r.err.find(flag.substr(0, flag.find(' ')) + " must be between "), std::string::npos) << r.err;
     EXPECT_FALSE(server.connected()) << flag;
   }
+  fs::remove_all(dir);
+}
+
+// A Unix socket exists but cannot be opened for reading, even by root; closed (and removed) with the object.
+class socket_file {
+ public:
+  explicit socket_file(const fs::path& p) : path_(p) {
+    fd_ = socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, p.c_str(), sizeof addr.sun_path - 1);
+    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  }
+  ~socket_file() {
+    close(fd_);
+    fs::remove(path_);
+  }
+  socket_file(const socket_file&) = delete;
+  socket_file& operator=(const socket_file&) = delete;
+
+ private:
+  fs::path path_;
+  int fd_ = -1;
+};
+
+// The issue's case: a folder whose one real page is over the 64 MB limit ran the other page and said "1
+// passed", exit 0, the lost page only shown with -v.
+TEST(Limits, RunOverAFolderWithAPageOverTheSizeLimitSaysSoAndExits3) {
+  fs::path dir = temp_dir("too-large");
+  write(dir / "get-me.md", page_text);
+  std::ofstream(dir / "huge.md").put('#');
+  fs::resize_file(dir / "huge.md", (64u << 20) + 1);  // sparse: nothing is written
+  listener server;
+  result r = conform("run " + quote(dir.string()) + " --target " + server.url());
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("huge.md: error: file-too-large: file is 67108865 bytes"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("1 page(s) could not be read"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("passed"), std::string::npos) << r.out;
+  EXPECT_FALSE(server.connected());
+  fs::remove_all(dir);
+}
+
+TEST(Limits, PageThatCannotBeOpenedFailsRunLintAndExtractOnStderr) {
+  fs::path dir = temp_dir("unreadable");
+  fs::path page = write(dir / "get-me.md", page_text);
+  fs::path sock = dir / "page.md";
+  socket_file unreadable(sock);
+  const std::string pages = quote(sock.string()) + " " + quote(page.string());
+  const std::string said = sock.string() + ": error: unreadable-file: cannot read the file";
+
+  result run = conform("run " + pages);
+  EXPECT_EQ(run.exit_code, 3) << run.out << run.err;
+  EXPECT_NE(run.err.find(said), std::string::npos) << run.err;
+  EXPECT_EQ(run.out.find("passed"), std::string::npos) << run.out;
+
+  result lint = conform("lint " + pages);
+  EXPECT_EQ(lint.exit_code, 2) << lint.out << lint.err;
+  EXPECT_NE(lint.err.find(said), std::string::npos) << lint.err;
+
+  // The document is still written whole for the page that was read.
+  result extract = conform("extract " + pages);
+  EXPECT_EQ(extract.exit_code, 2) << extract.err;
+  EXPECT_NE(extract.err.find(said), std::string::npos) << extract.err;
+  EXPECT_NE(extract.out.find("\"get-me/get_me\""), std::string::npos) << extract.out;
+
+  result only = conform("extract " + quote(sock.string()));
+  EXPECT_EQ(only.exit_code, 2) << only.err;
+  EXPECT_NE(only.err.find(said), std::string::npos) << only.err;
+  EXPECT_NE(only.err.find("no page could be read"), std::string::npos) << only.err;
   fs::remove_all(dir);
 }
 
