@@ -1,6 +1,6 @@
 // Limits that must hold whoever sets them, driven through the built `conform` binary: numeric settings out of
 // range from a suite or a flag stop the run before anything is sent; a page that cannot be read is said on
-// stderr and fails the command.
+// stderr and fails the command; a secret a server echoes is hidden even where a value is cut for humans.
 #include "conform_process.hpp"
 
 #include <gtest/gtest.h>
@@ -13,11 +13,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
+#include <thread>
 
 namespace {
 
@@ -196,6 +200,113 @@ TEST(Limits, PageThatCannotBeOpenedFailsRunLintAndExtractOnStderr) {
   EXPECT_EQ(only.exit_code, 2) << only.err;
   EXPECT_NE(only.err.find(said), std::string::npos) << only.err;
   EXPECT_NE(only.err.find("no page could be read"), std::string::npos) << only.err;
+  fs::remove_all(dir);
+}
+
+// An HTTP/1.1 server on a loopback port answering each request (one per connection) from its text.
+class echo_server {
+ public:
+  explicit echo_server(std::function<std::string(const std::string&)> answer) : answer_(std::move(answer)) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    listen(fd_, 16);
+    socklen_t len = sizeof addr;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~echo_server() {
+    stop_ = true;
+    thread_.join();
+    close(fd_);
+  }
+  echo_server(const echo_server&) = delete;
+  echo_server& operator=(const echo_server&) = delete;
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  void serve() {
+    while (!stop_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, 50) <= 0) continue;
+      int c = accept(fd_, nullptr, nullptr);
+      if (c < 0) continue;
+      std::string request;
+      char buf[4096];
+      while (request.find("\r\n\r\n") == std::string::npos) {
+        ssize_t n = recv(c, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        request.append(buf, static_cast<std::size_t>(n));
+      }
+      std::string reply = answer_(request);
+      for (std::size_t sent = 0; sent < reply.size();) {
+        ssize_t n = send(c, reply.data() + sent, reply.size() - sent, MSG_NOSIGNAL);
+        if (n <= 0) break;
+        sent += static_cast<std::size_t>(n);
+      }
+      close(c);
+    }
+  }
+
+  std::function<std::string(const std::string&)> answer_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+// The issue's case: the bearer token echoed into a value that is cut to 200 bytes for the reports, straddling
+// the cut, showed its first half (tok3nABCDEFGHIJKL...) in stdout, JUnit, JSON and Surefire.
+TEST(Limits, SecretStraddlingTheCutShowsNoPrefixInAnyReport) {
+  const std::string token = "tok3nABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  fs::path dir = temp_dir("straddle");
+  fs::path page = write(dir / "get-me.md",
+                        "# Get me\n\n<!-- { \"blockType\": \"request\", \"name\": \"typed\" } -->\n"
+                        "```http\nGET https://graph.microsoft.com/v1.0/me\n```\n\n"
+                        "<!-- { \"blockType\": \"response\" } -->\n"
+                        "```http\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"id\": \"1\"}\n```\n\n"
+                        "<!-- { \"blockType\": \"request\", \"name\": \"text\" } -->\n"
+                        "```http\nGET https://graph.microsoft.com/v1.0/me/text\n```\n\n"
+                        "<!-- { \"blockType\": \"response\" } -->\n"
+                        "```http\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"id\": \"1\"}\n```\n");
+  // Whatever came after "Bearer ", placed to straddle byte 200 of what a failed check shows: the id value
+  // (a property-type failure shows it serialised, ["...), and a body that is not JSON (the json check shows
+  // the body).
+  echo_server server([](const std::string& request) {
+    std::string echoed;
+    if (auto at = request.find("Bearer "); at != std::string::npos)
+      echoed = request.substr(at + 7, request.find("\r\n", at) - at - 7);
+    std::string body = request.rfind("GET /v1.0/me/text ", 0) == 0
+                           ? std::string(195, 'x') + echoed + " and more text"
+                           : "{\"id\": [\"" + std::string(193, 'x') + echoed + " and more\"]}";
+    return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+  });
+  setenv("CONFORM_TEST_STRADDLING_TOKEN", token.c_str(), 1);
+  result r = conform("run " + quote(page.string()) + " --target " + server.url() +
+                     " --bearer-env CONFORM_TEST_STRADDLING_TOKEN -v --junit " +
+                     quote((dir / "j.xml").string()) + " --json " + quote((dir / "r.json").string()) +
+                     " --junit-surefire " + quote((dir / "surefire").string()));
+  unsetenv("CONFORM_TEST_STRADDLING_TOKEN");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("2 failed"), std::string::npos) << r.out;
+  std::vector<std::pair<std::string, std::string>> reports = {
+      {"stdout", r.out},
+      {"stderr", r.err},
+      {"junit", conform::test::read_file(dir / "j.xml")},
+      {"json", conform::test::read_file(dir / "r.json")}};
+  for (const auto& e : fs::directory_iterator(dir / "surefire"))
+    reports.emplace_back(e.path().filename().string(), conform::test::read_file(e.path()));
+  for (const auto& [name, text] : reports) {
+    ASSERT_FALSE(name != "stderr" && text.empty()) << name;
+    for (std::size_t n = 4; n <= token.size(); ++n)
+      EXPECT_EQ(text.find(token.substr(0, n)), std::string::npos) << name << " shows " << token.substr(0, n);
+  }
+  // The values are still shown, cut where the secret began.
+  EXPECT_NE(reports[2].second.find(std::string(20, 'x') + "***..."), std::string::npos) << reports[2].second;
   fs::remove_all(dir);
 }
 

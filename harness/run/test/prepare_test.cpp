@@ -244,6 +244,21 @@ TEST(Redactor, HidesBearerSecretHeadersAndUserinfo) {
   EXPECT_EQ(c.checks[0].actual, "\"Bearer ***\"");
 }
 
+// A value cut for humans (shorten: 200 bytes and "...") before the redactor sees it holds only the first part
+// of a secret that straddled the cut; that part goes too, and nothing else does.
+TEST(Redactor, HidesTheStartOfASecretLeftAtACut) {
+  options o;
+  o.bearer_token = "tok3nABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  redactor r(o);
+  const std::string cut = shorten(std::string(195, 'x') + o.bearer_token + " tail");
+  ASSERT_EQ(cut, std::string(195, 'x') + "tok3n...");
+  EXPECT_EQ(r(cut), std::string(195, 'x') + "***...");
+  EXPECT_EQ(r("id \"" + cut + "\" is not a string; seen tok3"),
+            "id \"" + std::string(195, 'x') + "***...\" is not a string; seen tok3");
+  EXPECT_EQ(r("ends with x..."), "ends with x...");  // no secret begins with "x"
+  EXPECT_EQ(r("whole tok3nABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789..."), "whole ***...");
+}
+
 TEST(Filters, IncludeAndExcludeGlobs) {
   options o;
   EXPECT_TRUE(selected("a/b", o));
