@@ -8,6 +8,7 @@
 #include <initializer_list>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 
 namespace conform::check {
@@ -76,39 +77,76 @@ json::value shared_shape(const json::array& items, std::size_t depth) {
   return out;
 }
 
-// Every key any documented item shows: what counts as documented when looking for undocumented properties,
-// and what a value is typed against. A key documented as null in some item (or with values of different
-// kinds) is typed by the table alone and may be null.
-json::value any_shape(const json::array& items, std::size_t depth) {
-  if (items.empty() ||
-      !std::all_of(items.begin(), items.end(), [](const json::value& v) { return v.is_object(); }))
-    return shared_shape(items, depth);
-  json::object out;
-  std::set<std::string, std::less<>> open;  // keys still typed by a documented value
-  for (const json::value& v : items)
-    for (const auto& kv : v.get_object()) {
-      auto it = out.find(kv.key());
-      if (it == out.end()) {
-        out[kv.key()] = kv.value();
-        if (!kv.value().is_null()) open.emplace(kv.key());
+bool all_objects(const json::array& items) {
+  return std::all_of(items.begin(), items.end(), [](const json::value& v) { return v.is_object(); });
+}
+
+json::value any_shape(const json::array& items, std::size_t depth);
+
+// Folds one more documented item into the keys seen so far, in place: rebuilding the union for each item
+// made documented items that each show a key of their own quadratic. A key documented as null, or with
+// values of different kinds, stays null (typed by the table alone, and may be null).
+void fold_item(json::object& seen, const json::object& item, std::size_t depth) {
+  for (const auto& kv : item) {
+    auto it = seen.find(kv.key());
+    if (it == seen.end()) {
+      seen.emplace(kv.key(), kv.value());
+      continue;
+    }
+    json::value& slot = it->value();
+    if (slot.is_null()) continue;
+    bool numbers = slot.is_number() && kv.value().is_number();
+    if (kv.value().kind() != slot.kind() && !numbers) {
+      slot = nullptr;
+    } else if (depth > 0 && slot.is_object()) {
+      fold_item(slot.get_object(), kv.value().get_object(), depth - 1);
+    } else if (depth > 0 && slot.is_array()) {
+      // Items of all the arrays documented here, shaped as one array: [shape] once folded.
+      json::array& have = slot.get_array();
+      const json::array& more = kv.value().get_array();
+      if (have.empty() && more.empty()) continue;
+      if (!all_objects(have) || !all_objects(more)) {
+        json::array all = have;
+        for (const json::value& e : more) all.push_back(e);
+        slot = json::array{any_shape(all, depth - 1)};
         continue;
       }
-      if (!open.contains(kv.key())) continue;
-      json::value& slot = it->value();
-      bool numbers = slot.is_number() && kv.value().is_number();
-      if (kv.value().kind() != slot.kind() && !numbers) {
-        slot = nullptr;
-        open.erase(std::string(kv.key()));
-      } else if (depth > 0 && slot.is_object()) {
-        slot = any_shape(json::array{slot, kv.value()}, depth - 1);
-      } else if (depth > 0 && slot.is_array()) {
-        json::array all = slot.get_array();
-        for (const json::value& e : kv.value().get_array()) all.push_back(e);
-        slot = all.empty() ? json::value(json::array{}) : json::value(json::array{any_shape(all, depth - 1)});
-      }
+      if (have.size() != 1)
+        have = json::array{have.empty() ? json::value(json::object{}) : any_shape(have, depth - 1)};
+      for (const json::value& e : more) fold_item(have.front().get_object(), e.get_object(), depth - 1);
     }
-  return out;
+  }
 }
+
+// Every key any documented item shows: what counts as documented when looking for undocumented properties,
+// and what a value is typed against.
+json::value any_shape(const json::array& items, std::size_t depth) {
+  if (items.empty() || !all_objects(items)) return shared_shape(items, depth);
+  json::object seen;
+  for (const json::value& v : items) fold_item(seen, v.get_object(), depth);
+  return seen;
+}
+
+// The shapes of documented arrays, made once per case: the same documented array describes every item of an
+// actual array, and shaping it again for each item made the walk (actual items x documented items).
+class shape_cache {
+ public:
+  explicit shape_cache(std::size_t depth) : depth_(depth) {}
+  const json::value& shared(const json::array& items) { return get(shared_, items, &shared_shape); }
+  const json::value& any(const json::array& items) { return get(any_, items, &any_shape); }
+
+ private:
+  using shapes = std::unordered_map<const json::array*, json::value>;
+  // Documented arrays (and the shapes made of them) live as long as the case: their addresses are stable.
+  const json::value& get(shapes& made, const json::array& items,
+                         json::value (*shape)(const json::array&, std::size_t)) {
+    auto it = made.find(&items);
+    if (it == made.end()) it = made.emplace(&items, shape(items, depth_)).first;
+    return it->second;
+  }
+  std::size_t depth_;
+  shapes shared_, any_;
+};
 
 // Walks a response value next to what the docs say about it: the contract (model::validate_typed, one reading
 // of every documented type) and, where the docs show one, the example value, which types what no table does.
@@ -116,22 +154,27 @@ struct walker {
   const fixture_set& set;
   const options& opts;
   std::vector<check_result>& out;
+  result_budget& budget;
+  shape_cache& shapes;
   validate_options contract;
   std::set<std::string> unresolved;  // each unknown type noted once
   std::size_t enums_seen = 0;
 
-  walker(const fixture* f, const fixture_set& s, const options& o, std::vector<check_result>& results)
-      : set(s), opts(o), out(results) {
+  walker(const fixture* f, const fixture_set& s, const options& o, std::vector<check_result>& results,
+         result_budget& b, shape_cache& sc)
+      : set(s), opts(o), out(results), budget(b), shapes(sc) {
     contract.strict_enums = o.strict_enums;
     contract.null_always_valid = o.null_always_valid;
     contract.max_depth = o.max_depth;
     contract.nullable_names = f != nullptr ? &f->nullable_properties : nullptr;
     contract.enums_seen = &enums_seen;
     contract.unresolved = &unresolved;
+    contract.budget = &b;
   }
 
   void fail(check_id id, const std::string& pointer, std::string expected, const json::value& actual,
             std::string message) {
+    if (!budget.take(id, check_outcome::failed)) return;
     out.push_back(
         {id, check_outcome::failed, pointer, std::move(expected), compact(actual), std::move(message)});
   }
@@ -158,7 +201,7 @@ struct walker {
     if (t.collection) {
       if (!v.is_array() || !doc->is_array() || doc->get_array().empty())
         return by_contract(v, type, members, nullable, pointer, depth);
-      json::value shared = any_shape(doc->get_array(), opts.max_depth);
+      const json::value& shared = shapes.any(doc->get_array());
       const json::value* item_doc = shared.is_null() ? nullptr : &shared;
       const auto& arr = v.get_array();
       for (std::size_t i = 0; i < arr.size(); ++i)
@@ -218,7 +261,7 @@ struct walker {
         return;
       }
       if (doc.get_array().empty()) return;
-      json::value shared = any_shape(doc.get_array(), opts.max_depth);
+      const json::value& shared = shapes.any(doc.get_array());
       const auto& arr = v.get_array();
       for (std::size_t i = 0; i < arr.size(); ++i) inferred(arr[i], shared, pointer_child(pointer, i), depth + 1);
     }
@@ -259,9 +302,18 @@ bool exempt(const fixture& f, std::string_view name, const std::string& pointer)
   return false;
 }
 
+// A required property is missing: built only while the budget lasts, counted after.
+void missing(result_budget& budget, std::vector<check_result>& out, const std::string& pointer,
+             std::string_view what) {
+  if (!budget.take(check_id::required_property, check_outcome::failed)) return;
+  out.push_back({check_id::required_property, check_outcome::failed, pointer, "present", "missing",
+                 std::string(what) + " " + pointer + " is missing"});
+}
+
 void required_walk(const fixture& f, const json::object& actual, const json::object* doc,
                    const std::vector<property>* table, const std::string& pointer, std::size_t depth,
-                   std::size_t max_depth, std::vector<check_result>& out) {
+                   walker& w, std::vector<check_result>& out) {
+  const std::size_t max_depth = w.opts.max_depth;
   if (depth > max_depth) return;
   if (doc != nullptr)
     for (const auto& kv : *doc) {
@@ -270,20 +322,19 @@ void required_walk(const fixture& f, const json::object& actual, const json::obj
       if (exempt(f, kv.key(), p)) continue;
       const json::value* a = find_key(actual, kv.key());
       if (a == nullptr) {
-        out.push_back({check_id::required_property, check_outcome::failed, p, "present", "missing",
-                       "documented property " + p + " is missing"});
+        missing(w.budget, out, p, "documented property");
         continue;
       }
       if (kv.value().is_object() && a->is_object()) {
-        required_walk(f, a->get_object(), &kv.value().get_object(), nullptr, p, depth + 1, max_depth, out);
+        required_walk(f, a->get_object(), &kv.value().get_object(), nullptr, p, depth + 1, w, out);
       } else if (kv.value().is_array() && a->is_array() && !kv.value().get_array().empty()) {
-        json::value shared = shared_shape(kv.value().get_array(), max_depth);
+        const json::value& shared = w.shapes.shared(kv.value().get_array());
         if (!shared.is_object()) continue;
         const auto& arr = a->get_array();
         for (std::size_t i = 0; i < arr.size(); ++i)
           if (arr[i].is_object())
-            required_walk(f, arr[i].get_object(), &shared.get_object(), nullptr, pointer_child(p, i), depth + 1,
-                          max_depth, out);
+            required_walk(f, arr[i].get_object(), &shared.get_object(), nullptr, pointer_child(p, i),
+                          depth + 1, w, out);
       }
     }
   if (table != nullptr)
@@ -292,14 +343,28 @@ void required_walk(const fixture& f, const json::object& actual, const json::obj
       if (doc != nullptr && find_key(*doc, prop.name) != nullptr) continue;  // reported above
       std::string p = pointer_child(pointer, prop.name);
       if (exempt(f, prop.name, p) || find_key(actual, prop.name) != nullptr) continue;
-      out.push_back({check_id::required_property, check_outcome::failed, p, "present", "missing",
-                     "required property " + p + " (from the property table) is missing"});
+      if (w.budget.take(check_id::required_property, check_outcome::failed))
+        out.push_back({check_id::required_property, check_outcome::failed, p, "present", "missing",
+                       "required property " + p + " (from the property table) is missing"});
     }
 }
 
-void unexpected_walk(const walker& w, const json::object& actual, const json::object* doc,
+// Undocumented properties found: how many, and the first ones (as many as a failure list or a note shows).
+struct undocumented {
+  std::size_t count = 0;
+  std::vector<std::string> first;  // at most result_budget::default_keep
+  std::string list;                // "p, q, ...", grown only while shorten would show more of it
+
+  void add(std::string pointer) {
+    ++count;
+    if (list.size() <= 200) list += (list.empty() ? "" : ", ") + pointer;
+    if (first.size() < result_budget::default_keep) first.push_back(std::move(pointer));
+  }
+};
+
+void unexpected_walk(walker& w, const json::object& actual, const json::object* doc,
                      const property_scope& scope, const std::string& pointer, std::size_t depth,
-                     std::vector<std::string>& found) {
+                     undocumented& found) {
   if (depth > w.opts.max_depth) return;
   for (const auto& kv : actual) {
     if (is_control_key(kv.key())) continue;
@@ -307,7 +372,7 @@ void unexpected_walk(const walker& w, const json::object& actual, const json::ob
     const json::value* d = doc != nullptr ? find_key(*doc, kv.key()) : nullptr;
     const property* prop = scope.find(kv.key());
     if (d == nullptr && prop == nullptr) {
-      found.push_back(p);
+      found.add(std::move(p));
       continue;
     }
     const json::value& a = kv.value();
@@ -317,10 +382,10 @@ void unexpected_walk(const walker& w, const json::object& actual, const json::ob
       if (cscope.empty()) cscope = w.example_scope(d, a);
       if (cdoc != nullptr || !cscope.empty()) unexpected_walk(w, a.get_object(), cdoc, cscope, p, depth + 1, found);
     } else if (a.is_array()) {
-      json::value merged;
-      if (d != nullptr && d->is_array()) merged = any_shape(d->get_array(), w.opts.max_depth);
-      const json::object* cdoc =
-          (merged.is_object() && !merged.get_object().empty()) ? &merged.get_object() : nullptr;
+      const json::value* merged = d != nullptr && d->is_array() ? &w.shapes.any(d->get_array()) : nullptr;
+      const json::object* cdoc = merged != nullptr && merged->is_object() && !merged->get_object().empty()
+                                     ? &merged->get_object()
+                                     : nullptr;
       const auto& arr = a.get_array();
       for (std::size_t i = 0; i < arr.size(); ++i) {
         if (!arr[i].is_object()) continue;
@@ -437,38 +502,37 @@ std::optional<json::value> check_json(const http_response& r, const options& opt
   return actual;
 }
 
-void check_odata_type(const fixture& f, const documented_body& b, const json::value& actual, const options& opts,
-                      std::vector<check_result>& out) {
+void check_odata_type(const fixture& f, const documented_body& b, const json::value& actual,
+                      const options& opts, result_budget& budget, std::vector<check_result>& out) {
   if (b.odata_type.empty()) return;
   const std::size_t before = out.size();
   const std::string& expected = b.odata_type;
   // The docs often name a base type and show a derived one (conversationMember / aadUserConversationMember,
   // directoryObject / group): a type the documented example itself shows at that place is documented too.
-  std::vector<std::string_view> shown;
-  auto note_shown = [&shown](const json::value& v) {
+  type_name_set documented;
+  documented.insert(expected);
+  auto note_shown = [&documented](const json::value& v) {
     if (!v.is_object()) return;
     if (const json::value* t = find_key(v.get_object(), "@odata.type"); t != nullptr && t->is_string())
-      shown.push_back(t->get_string());
+      documented.insert(t->get_string());
   };
   if (b.doc_value != nullptr && b.doc_value->is_array() && b.items_typed(f))
     for (const json::value& item : b.doc_value->get_array()) note_shown(item);
   else
     note_shown(b.doc);
-  auto documented = [&](std::string_view t) {
-    if (same_type(t, expected)) return true;
-    return std::any_of(shown.begin(), shown.end(), [t](std::string_view s) { return same_type(t, s); });
-  };
   auto check_one = [&](const json::object& o, const std::string& base, bool must) {
     const json::value* t = find_key(o, "@odata.type");
-    std::string p = pointer_child(base, "@odata.type");
     if (t == nullptr) {
-      if (must && opts.odata_type == odata_type_mode::required)
-        out.push_back({check_id::odata_type, check_outcome::failed, p, expected, "missing",
-                       "@odata.type is missing; the docs name " + expected});
+      if (must && opts.odata_type == odata_type_mode::required &&
+          budget.take(check_id::odata_type, check_outcome::failed))
+        out.push_back({check_id::odata_type, check_outcome::failed, pointer_child(base, "@odata.type"),
+                       expected, "missing", "@odata.type is missing; the docs name " + expected});
       return;
     }
-    if (!t->is_string() || !documented(t->get_string()))
-      out.push_back({check_id::odata_type, check_outcome::failed, p, expected, compact(*t),
+    if ((!t->is_string() || !documented.contains_same_type(t->get_string())) &&
+        budget.take(check_id::odata_type, check_outcome::failed))
+      out.push_back({check_id::odata_type, check_outcome::failed, pointer_child(base, "@odata.type"),
+                     expected, compact(*t),
                      "@odata.type " + compact(*t) + " does not name the documented type " + expected});
   };
   const json::object* actual_obj = actual.is_object() ? &actual.get_object() : nullptr;
@@ -480,11 +544,13 @@ void check_odata_type(const fixture& f, const documented_body& b, const json::va
         if (arr[i].is_object()) check_one(arr[i].get_object(), pointer_child("/value", i), false);
     }
   } else if (actual_obj == nullptr) {
-    out.push_back({check_id::odata_type, check_outcome::failed, "", expected, compact(actual),
-                   "body is not an object, so it carries no @odata.type"});
+    if (budget.take(check_id::odata_type, check_outcome::failed))
+      out.push_back({check_id::odata_type, check_outcome::failed, "", expected, compact(actual),
+                     "body is not an object, so it carries no @odata.type"});
   } else {
     check_one(*actual_obj, "", true);
   }
+  budget.append_dropped(check_id::odata_type, out);
   if (!has_failure(out, before, check_id::odata_type))
     push_passed(out, check_id::odata_type, "@odata.type names " + expected);
 }
@@ -499,9 +565,10 @@ std::vector<std::pair<const json::object*, std::string>> targets_of(const docume
   if (b.collection) {
     const json::value* items = actual_obj != nullptr ? find_key(*actual_obj, "value") : nullptr;
     if (items == nullptr || !items->is_array()) {
-      required.push_back({check_id::required_property, check_outcome::failed, "/value", "array",
-                          items == nullptr ? "missing" : compact(*items),
-                          "collection response has no \"value\" array"});
+      if (shape.budget.take(check_id::required_property, check_outcome::failed))
+        required.push_back({check_id::required_property, check_outcome::failed, "/value", "array",
+                            items == nullptr ? "missing" : compact(*items),
+                            "collection response has no \"value\" array"});
       return targets;
     }
     const auto& arr = items->get_array();
@@ -517,8 +584,9 @@ std::vector<std::pair<const json::object*, std::string>> targets_of(const docume
     if (actual_obj != nullptr) {
       targets.emplace_back(actual_obj, "");
     } else {
-      required.push_back({check_id::required_property, check_outcome::failed, "", "object", compact(actual),
-                          "body is not a JSON object"});
+      if (shape.budget.take(check_id::required_property, check_outcome::failed))
+        required.push_back({check_id::required_property, check_outcome::failed, "", "object", compact(actual),
+                            "body is not a JSON object"});
       shape.fail(check_id::property_type, "", "object", actual,
                  "body should be an object, got " + std::string(kind_name(actual)));
     }
@@ -526,23 +594,23 @@ std::vector<std::pair<const json::object*, std::string>> targets_of(const docume
   return targets;
 }
 
-void check_unexpected(const fixture& f, const walker& w, const documented_body& b, const property_scope& scope,
+void check_unexpected(const fixture& f, walker& w, const documented_body& b, const property_scope& scope,
                       const std::vector<std::pair<const json::object*, std::string>>& targets,
                       const options& opts, std::vector<check_result>& out) {
-  std::vector<std::string> found;
+  undocumented found;
   for (const auto& [obj, p] : targets) unexpected_walk(w, *obj, b.documented_keys(), scope, p, 0, found);
-  if (found.empty()) {
+  if (found.count == 0) {
     push_passed(out, check_id::unexpected_property, "no undocumented properties");
   } else if (opts.strict_properties && !f.response.truncated) {
-    for (const auto& p : found)
-      out.push_back({check_id::unexpected_property, check_outcome::failed, p, "absent", "present",
-                     "property " + p + " is not documented"});
+    for (std::size_t i = 0; i < found.count; ++i)
+      if (w.budget.take(check_id::unexpected_property, check_outcome::failed) && i < found.first.size())
+        out.push_back({check_id::unexpected_property, check_outcome::failed, found.first[i], "absent",
+                       "present", "property " + found.first[i] + " is not documented"});
+    w.budget.append_dropped(check_id::unexpected_property, out);
   } else {
-    std::string list;
-    for (const auto& p : found) list += (list.empty() ? "" : ", ") + p;
-    out.push_back({check_id::unexpected_property, check_outcome::note, "", "", shorten(list),
-                   std::to_string(found.size()) + " undocumented propert" + (found.size() == 1 ? "y" : "ies") +
-                       ": " + shorten(list)});
+    out.push_back({check_id::unexpected_property, check_outcome::note, "", "", shorten(found.list),
+                   std::to_string(found.count) + " undocumented propert" + (found.count == 1 ? "y" : "ies") +
+                       ": " + shorten(found.list)});
   }
 }
 
@@ -560,30 +628,35 @@ std::vector<check_result> check_response(const fixture& f, const fixture_set& co
   if (!actual) return out;
 
   const documented_body b(f, *f.response.json, opts.max_depth);
-  check_odata_type(f, b, *actual, opts, out);
+  result_budget budget;  // failures and notes kept per check in this case
+  check_odata_type(f, b, *actual, opts, budget, out);
 
   // The page's own table (merged with its type's), else its type's: what the documented item promises.
   const std::vector<property>& props = contract.properties_of(f);
   const property_scope scope{props.empty() ? nullptr : &props, nullptr};
   std::vector<check_result> shape;  // property-type and enum results, split apart below
   std::vector<check_result> required;
-  walker w(&f, contract, opts, shape);
+  shape_cache shapes(opts.max_depth);
+  walker w(&f, contract, opts, shape, budget, shapes);
   const auto targets = targets_of(b, *actual, w, required);
   if (!b.collection && b.doc_obj == nullptr) w.inferred(*actual, b.doc, "", 0);
   for (const auto& [obj, p] : targets) {
-    required_walk(f, *obj, b.item(), scope.table, p, 0, opts.max_depth, required);
+    required_walk(f, *obj, b.item(), scope.table, p, 0, w, required);
     w.object(*obj, b.documented_keys(), scope, p, 0);
   }
 
   out.insert(out.end(), required.begin(), required.end());
+  budget.append_dropped(check_id::required_property, out);
   if (!has_failure(required, 0, check_id::required_property))
     push_passed(out, check_id::required_property, "every documented property is present");
   for (const auto& c : shape)
     if (c.check == check_id::property_type) out.push_back(c);
+  budget.append_dropped(check_id::property_type, out);
   if (!has_failure(shape, 0, check_id::property_type))
     push_passed(out, check_id::property_type, "documented properties have their documented types");
   for (const auto& c : shape)
     if (c.check == check_id::enum_value) out.push_back(c);
+  budget.append_dropped(check_id::enum_value, out);
   if (!has_failure(shape, 0, check_id::enum_value))
     push_passed(out, check_id::enum_value,
                 w.enums_seen == 0 ? "no enum-valued property present"

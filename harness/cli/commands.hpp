@@ -3,15 +3,20 @@
 //   output: "fixtures/x.md:12: error: broken-url: ...", "5 files, 4 fixtures, 1 error, 0 warnings", exit 1
 #pragma once
 
+#include "model/fixture.hpp"
+
 #include <CLI/CLI.hpp>
 
+#include <cstddef>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 
 namespace conform::cli {
 
-// Exit codes are a contract with scripts. extract/lint: 0 clean, 1 doc errors, 2 usage.
-// run: 0 all passed, 1 a failure, 2 an error, 3 usage or configuration. serve: 0 stopped, 3 configuration.
+// Exit codes are a contract with scripts. extract/lint: 0 clean, 1 doc errors, 2 usage (or a page that could
+// not be read). run: 0 all passed, 1 a failure, 2 an error, 3 usage or configuration (or a page that could
+// not be read). serve: 0 stopped, 3 configuration.
 // run and extract: 4 a report (or extract's document) could not be written after the work was done: it wins
 // over 1 and 2, since CI would otherwise read a missing or stale report as this run's.
 enum exit_code : int {
@@ -35,5 +40,12 @@ void setup_run(CLI::App& app, int& exit_status);
 void setup_serve(CLI::App& app, int& exit_status);
 
 std::string conform_version();
+
+// Pages named or found under a directory that could not be read (unreadable-file, file-too-large), printed on
+// stderr whatever else is shown: the rest would otherwise read as a complete run. Returns how many. A command
+// that could not read a page it was asked to read does not exit 0 (extract and lint: 2, run: 3 before
+// anything is sent).
+std::size_t report_unread_pages(const fixture_set& set, std::ostream& err);
+bool is_unread_page(const diagnostic& d);
 
 }  // namespace conform::cli

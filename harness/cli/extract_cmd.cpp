@@ -21,9 +21,18 @@ fixture_set extract_or_throw(const std::vector<std::string>& paths) {
   std::vector<std::string> missing;
   extract::extract_paths(paths, set, missing);
   if (!missing.empty()) throw usage_error("no such file or directory: " + missing.front());
+  const std::size_t unread = report_unread_pages(set, std::cerr);
   if (set.files_read == 0)
-    throw usage_error("no documentation pages found (directories are searched for *.md)");
+    throw usage_error(unread > 0 ? "no page could be read"
+                                 : "no documentation pages found (directories are searched for *.md)");
   return set;
+}
+
+// A page that could not be read is the caller's trouble, like a missing one (2), not the documentation's (1):
+// the output is still whole for the pages that were read.
+int exit_status_of(const fixture_set& set, bool doc_errors) {
+  if (std::any_of(set.diagnostics.begin(), set.diagnostics.end(), is_unread_page)) return usage_extract;
+  return doc_errors ? failures : ok;
 }
 
 // extract and lint end the process right after their output: freeing the set's strings and JSON nodes one by
@@ -79,7 +88,7 @@ void setup_extract(CLI::App& app, int& exit_status) {
   sub->callback([opts, &exit_status] {
     if (!opts->output.empty()) check_output(opts->output);
     const fixture_set& set = keep_until_exit(extract_or_throw(opts->paths));
-    exit_status = write_document(set, opts->output) ? (has_errors(set) ? failures : ok) : report_failed;
+    exit_status = write_document(set, opts->output) ? exit_status_of(set, has_errors(set)) : report_failed;
   });
 }
 
@@ -102,7 +111,7 @@ void setup_lint(CLI::App& app, int& exit_status) {
            std::to_string(runnable) + " runnable), " + std::to_string(errors) + " errors, " +
            std::to_string(warnings) + " warnings\n";
     std::cout << out;
-    exit_status = errors ? failures : ok;
+    exit_status = exit_status_of(set, errors > 0);
   });
 }
 

@@ -156,6 +156,21 @@ void check_report_paths(const report_paths& p) {
   check("--json", p.json, false);
 }
 
+// The numeric flags' ranges are run's (run::validate), the same table a suite is read against: one range
+// check however a setting is given.
+void validate_limits(const run::options& o) {
+  try {
+    run::validate(o);
+  } catch (const std::invalid_argument& e) {
+    throw usage_error(e.what());
+  }
+}
+
+// "Requests in flight (1-1024)": the help shows the range validate_limits holds a flag to.
+std::string with_range(std::string_view what, const run::setting_range& r) {
+  return std::string(what) + " (" + std::to_string(r.min) + "-" + std::to_string(r.max) + ")";
+}
+
 // Each exchange in flight holds a descriptor, two with the embedded reference server (its end of the
 // connection is in this process too); past the open-file limit connects fail with EMFILE and the server
 // cannot accept. Concurrency is lowered to what fits, keeping up to 64 descriptors for everything else
@@ -230,6 +245,7 @@ int run_command(const run_cmd_options& cli) {
   run::options o = merge(cli, s, paths, reports.junit, reports.json);
   reports.surefire_dir = cli.junit_surefire;
   check_report_paths(reports);
+  validate_limits(o);
   fit_concurrency_to_open_files(o, o.target.empty());
   if (paths.empty())
     throw usage_error("no documentation PATH given (on the command line or as suite \"paths\")");
@@ -239,6 +255,8 @@ int run_command(const run_cmd_options& cli) {
   std::vector<std::string> missing;
   extract::extract_paths(paths, set, missing);
   if (!missing.empty()) throw usage_error("no such file or directory: " + missing.front());
+  if (std::size_t unread = report_unread_pages(set, std::cerr))
+    throw usage_error(std::to_string(unread) + " page(s) could not be read (above); nothing was sent");
   if (set.fixtures.empty())
     throw usage_error("no request/response examples found in " + std::to_string(set.files_read) +
                       " file(s) (directories are searched for *.md)");
@@ -295,21 +313,20 @@ void setup_run(CLI::App& app, int& exit_status) {
   sub->add_option("--junit-surefire", opts->junit_surefire,
                   "Write one Surefire TEST-<page>.xml per page into DIR");
   opts->json_opt = sub->add_option("--json", opts->json, "Write a JSON report here");
-  opts->concurrency_opt =
-      sub->add_option("--concurrency", opts->concurrency, "Requests in flight")->check(CLI::Range(1, 1024));
+  opts->concurrency_opt = sub->add_option("--concurrency", opts->concurrency,
+                                          with_range("Requests in flight", run::concurrency_range));
   sub->add_option("--filter", opts->include, "Only fixture ids matching GLOB (repeatable)")
       ->allow_extra_args(false);
   sub->add_option("--exclude", opts->exclude, "Skip fixture ids matching GLOB (repeatable)")
       ->allow_extra_args(false);
-  opts->timeout_opt = sub->add_option("--timeout", opts->timeout_ms, "Per-exchange timeout, ms")
-                          ->check(CLI::Range(1LL, 86400000LL));
-  opts->connect_timeout_opt =
-      sub->add_option("--connect-timeout", opts->connect_timeout_ms, "Connect timeout, ms")
-          ->check(CLI::Range(1LL, 86400000LL));
+  opts->timeout_opt = sub->add_option("--timeout", opts->timeout_ms,
+                                      with_range("Per-exchange timeout, ms", run::timeout_range));
+  opts->connect_timeout_opt = sub->add_option("--connect-timeout", opts->connect_timeout_ms,
+                                              with_range("Connect timeout, ms", run::connect_timeout_range));
   opts->max_body_opt = sub->add_option("--max-body", opts->max_body, "Response body limit, bytes");
   opts->retries_opt =
-      sub->add_option("--retries", opts->retries, "Retries on connection faults and 429/502/503/504")
-          ->check(CLI::Range(0, 20));
+      sub->add_option("--retries", opts->retries,
+                      with_range("Retries on connection faults and 429/502/503/504", run::retries_range));
   sub->add_flag("--retry-unsafe", opts->retry_unsafe,
                 "Also resend POST/PATCH/PUT/DELETE/... the server may have received (may apply them twice)");
   opts->rate_opt = sub->add_option("--rate", opts->rate, "Requests per second across the run (0 = unlimited)")

@@ -19,6 +19,8 @@
 #include <filesystem>
 #include <optional>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -96,13 +98,14 @@ std::string quote_bare_keys(std::string_view s) {
         ++j;
       std::size_t m = j;
       while (m < s.size() && std::isspace(static_cast<unsigned char>(s[m]))) ++m;
-      if (k > 0 && (out[k - 1] == '{' || out[k - 1] == ',') && m < s.size() && s[m] == ':') {
-        out += '"';
-        out.append(s.substr(i, j - i));
-        out += '"';
-        i = j - 1;
-        continue;
-      }
+      const bool key = k > 0 && (out[k - 1] == '{' || out[k - 1] == ',') && m < s.size() && s[m] == ':';
+      // Not a key: the whole word is copied, not rescanned from each of its letters (a long word was
+      // quadratic).
+      if (key) out += '"';
+      out.append(s.substr(i, j - i));
+      if (key) out += '"';
+      i = j - 1;
+      continue;
     }
     out += c;
   }
@@ -240,10 +243,13 @@ struct page_walker {
   void on_html_done() {
     std::string_view h = html;
     std::size_t pos = 0;
+    // Lines are counted on from the previous comment: a block of 80,000 comment lines counted each one's
+    // line from the block's start (11 s).
+    std::size_t comment_line = html_line, counted = 0;
     while ((pos = h.find("<!--", pos)) != std::string_view::npos) {
       std::size_t end = h.find("-->", pos + 4);
-      std::size_t comment_line =
-          html_line + static_cast<std::size_t>(std::count(h.begin(), h.begin() + pos, '\n'));
+      comment_line += count_newlines(h.data() + counted, h.data() + pos);
+      counted = pos;
       if (end == std::string_view::npos) {
         if (trim(h.substr(pos + 4)).starts_with("{"))
           diag(comment_line, severity::error, "unterminated-comment",
@@ -590,7 +596,16 @@ std::vector<std::string> enum_members(std::string_view desc) {
 // Cells keep code spans and bold as markers (page_walker::mark_span); names and types are read without them.
 void strip_markers(std::string& s) {
   s.erase(std::remove(s.begin(), s.end(), '`'), s.end());
-  for (std::size_t p; (p = s.find("**")) != std::string::npos;) s.erase(p, 2);
+  // Pairs of '*' from the left, in one pass: erasing them one at a time moved the rest of the cell each time.
+  std::size_t to = 0;
+  for (std::size_t from = 0; from < s.size(); ++from) {
+    if (s[from] == '*' && from + 1 < s.size() && s[from + 1] == '*') {
+      ++from;
+      continue;
+    }
+    s[to++] = s[from];
+  }
+  s.resize(to);
 }
 
 // "String collection" -> "Collection(String)"; "[x](../resources/x.md) (optional)" -> "x".
@@ -640,16 +655,35 @@ std::vector<property> table_properties(const table& t) {
   return props;
 }
 
+void merge_property(property& into, const property& p) {
+  if (into.enum_values.empty()) into.enum_values = p.enum_values;
+  into.required = into.required || p.required;
+  into.nullable = into.nullable || p.nullable;
+}
+
 void merge_properties(std::vector<property>& into, const std::vector<property>& from) {
-  for (const auto& p : from) {
-    auto it = std::find_if(into.begin(), into.end(), [&](const property& q) { return q.name == p.name; });
-    if (it == into.end()) {
-      into.push_back(p);
-    } else {
-      if (it->enum_values.empty()) it->enum_values = p.enum_values;
-      it->required = it->required || p.required;
-      it->nullable = it->nullable || p.nullable;
+  // Tables of a few dozen rows (nearly all) are merged by comparing names; long ones through an index, since
+  // a search per row made a table of 80,000 rows take 17 s.
+  if ((into.size() + from.size()) * from.size() <= 4096) {
+    for (const auto& p : from) {
+      auto it = std::find_if(into.begin(), into.end(), [&](const property& q) { return q.name == p.name; });
+      if (it == into.end())
+        into.push_back(p);
+      else
+        merge_property(*it, p);
     }
+    return;
+  }
+  into.reserve(into.size() + from.size());  // no reallocation below: the index's names stay in place
+  std::unordered_map<std::string_view, std::size_t> at;
+  at.reserve(into.size() + from.size());
+  for (std::size_t i = 0; i < into.size(); ++i) at.emplace(into[i].name, i);  // the first of a name, as above
+  for (const auto& p : from) {
+    auto [it, fresh] = at.emplace(p.name, into.size());
+    if (fresh)
+      into.push_back(p);
+    else
+      merge_property(into[it->second], p);
   }
 }
 
@@ -807,11 +841,12 @@ void define_enum_types(page_walker& w) {
       td.file = std::string(w.file);
       td.line = t.line;
     }
+    // Members already listed are found through a set: a search per row made long tables quadratic.
+    std::unordered_set<std::string> listed(td.members.begin(), td.members.end());
     for (std::size_t r = 1; r < t.rows.size(); ++r) {
       std::string m(trim(t.rows[r][0]));
       m.erase(std::remove(m.begin(), m.end(), '`'), m.end());
-      if (!m.empty() && std::find(td.members.begin(), td.members.end(), m) == td.members.end())
-        td.members.push_back(m);
+      if (!m.empty() && listed.insert(m).second) td.members.push_back(std::move(m));
     }
   }
 }
@@ -949,32 +984,77 @@ std::string page_version(const std::vector<example>& requests, const options& op
   return opts.default_version;
 }
 
-// A named response pairs with the request of that name (an unpaired one first); otherwise with the closest
-// unpaired request before it. nullptr when there is none.
-example* request_for(const example& resp, std::vector<example>& requests) {
-  example* req = nullptr;
-  if (resp.note && !resp.note->name.empty()) {
-    for (auto& r : requests)
-      if (r.note && r.note->name == resp.note->name && !r.paired) req = &r;
-    if (!req)
-      for (auto& r : requests)
-        if (r.note && r.note->name == resp.note->name) req = &r;
+// A named response pairs with the request of that name (the last unpaired one, else the last); otherwise with
+// the closest unpaired request before it. Asked for the page's responses in order, it finds each request
+// without scanning the page's requests again (a page of 20,000 examples took 30 s), so it keeps, by name, the
+// requests that may still be unpaired, and a stack of the unpaired requests before the last response asked
+// about. Paired is never undone, so paired requests are dropped from both when met.
+class request_matcher {
+ public:
+  explicit request_matcher(std::vector<example>& requests) : requests_(requests) {
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      if (i > 0 && requests[i].line <= requests[i - 1].line) in_order_ = false;
+      if (const auto& n = requests[i].note; n && !n->name.empty()) {
+        named& k = by_name_[n->name];
+        k.unpaired.push_back(i);
+        k.last = i;
+      }
+    }
   }
-  if (!req)
-    for (auto& r : requests)
+
+  // nullptr when there is none.
+  example* request_for(const example& resp) {
+    if (resp.note && !resp.note->name.empty())
+      if (auto it = by_name_.find(resp.note->name); it != by_name_.end()) {
+        named& k = it->second;
+        while (!k.unpaired.empty() && requests_[k.unpaired.back()].paired) k.unpaired.pop_back();
+        return &requests_[k.unpaired.empty() ? k.last : k.unpaired.back()];
+      }
+    if (!in_order_ || resp.line < last_response_line_) return closest_by_scan(resp);
+    last_response_line_ = resp.line;
+    while (next_ < requests_.size() && requests_[next_].line < resp.line) before_.push_back(next_++);
+    while (!before_.empty() && requests_[before_.back()].paired) before_.pop_back();
+    return before_.empty() ? nullptr : &requests_[before_.back()];
+  }
+
+ private:
+  struct named {
+    std::vector<std::size_t> unpaired;  // in page order; the paired ones at its end are dropped when met
+    std::size_t last = 0;
+  };
+
+  // For requests or responses out of page order, which md4c does not produce.
+  example* closest_by_scan(const example& resp) {
+    example* req = nullptr;
+    for (auto& r : requests_)
       if (r.line < resp.line && !r.paired) req = &r;
-  return req;
-}
+    return req;
+  }
+
+  std::vector<example>& requests_;
+  std::unordered_map<std::string_view, named> by_name_;
+  bool in_order_ = true;
+  std::size_t next_ = 0;             // requests_[next_] is the first not yet on before_
+  std::vector<std::size_t> before_;  // requests before the last response, unpaired ones on top
+  std::size_t last_response_line_ = 0;
+};
 
 // "<page>/<example name>", the name from the request's annotation, else the response's, else the example's
-// number on the page; made unique on the page with "-2", "-3", ...
+// number on the page; made unique on the page with "-2", "-3", ... `tried` keeps, by name, the suffix last
+// given: ids are never taken back, so the search goes on from there instead of from "-2" every time (a page
+// of 20,000 examples of one name tried 200 million ids).
 std::string fixture_id(const std::string& page, const example& req, const example& resp,
-                       std::size_t example_no, std::set<std::string>& ids) {
+                       std::size_t example_no, std::set<std::string>& ids,
+                       std::unordered_map<std::string, int>& tried) {
   std::string name = req.note && !req.note->name.empty()     ? req.note->name
                      : resp.note && !resp.note->name.empty() ? resp.note->name
                                                              : "example-" + std::to_string(example_no);
   std::string id = page + "/" + name;
-  for (int n = 2; ids.contains(id); ++n) id = page + "/" + name + "-" + std::to_string(n);
+  if (ids.contains(id)) {
+    int& n = tried.try_emplace(name, 2).first->second;
+    for (id = page + "/" + name + "-" + std::to_string(n); ids.contains(id);)
+      id = page + "/" + name + "-" + std::to_string(++n);
+  }
   ids.insert(id);
   return id;
 }
@@ -1051,9 +1131,11 @@ void pair_into_fixtures(page_walker& w, const std::string& page, page_examples& 
                         const std::vector<property>& page_props) {
   std::string version = page_version(examples.requests, w.opts);
   std::set<std::string> ids;
+  std::unordered_map<std::string, int> tried;
+  request_matcher matcher(examples.requests);
   std::size_t example_no = 0;
   for (auto& resp : examples.responses) {
-    example* req = request_for(resp, examples.requests);
+    example* req = matcher.request_for(resp);
     if (!req) {
       if (!resp.ignored)
         w.diag(resp.line, severity::warning, "unpaired-response",
@@ -1065,7 +1147,7 @@ void pair_into_fixtures(page_walker& w, const std::string& page, page_examples& 
     f.page = page;
     f.file = std::string(w.file);
     f.line = req->line;
-    f.id = fixture_id(page, *req, resp, ++example_no, ids);
+    f.id = fixture_id(page, *req, resp, ++example_no, ids, tried);
     fill_request(w, *req, f.request);
     fill_response(w, resp, f.response);
     judge_request(w, f, version);

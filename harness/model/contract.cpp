@@ -87,31 +87,46 @@ const type_def* odata_type_of(const fixture_set& set, const json::value& v) {
   return nullptr;
 }
 
-void fail(std::vector<check_result>& out, check_id id, const std::string& pointer, std::string expected,
-          const json::value& actual, std::string message) {
-  out.push_back({id, check_outcome::failed, pointer, std::move(expected), compact(actual), std::move(message)});
+// Whether to build a result at all: past the budget it is only counted.
+bool keep(const validate_options& opts, check_id id, check_outcome o = check_outcome::failed) {
+  return opts.budget == nullptr || opts.budget->take(id, o);
+}
+
+void fail(std::vector<check_result>& out, const validate_options& opts, check_id id,
+          const std::string& pointer, std::string expected, const json::value& actual, std::string message) {
+  if (!keep(opts, id)) return;
+  out.push_back(
+      {id, check_outcome::failed, pointer, std::move(expected), compact(actual), std::move(message)});
+}
+
+// "one of a, b, c" shortened, built from at most as many members as it shows.
+std::string one_of(const std::vector<std::string>& members) {
+  std::string expected = "one of ";
+  for (std::size_t i = 0; i < members.size() && expected.size() <= max_shown; ++i)
+    expected += (i ? ", " : "") + members[i];
+  return shorten(expected);
 }
 
 void check_members(const json::value& v, const std::vector<std::string>& members, const std::string& pointer,
                    const validate_options& opts, std::vector<check_result>& out) {
   if (!v.is_string()) return;  // shape failure already reported
   if (opts.enums_seen != nullptr) ++*opts.enums_seen;
-  for (const member_match& m : match_members(v.get_string(), members)) {
-    if (m.exact) continue;
+  std::string expected;  // built for the first failure only: most values are members
+  match_members(v.get_string(), members, [&](const member_match& m) {
+    if (m.exact) return;
     if (m.member != nullptr) {
-      std::string msg = "\"" + std::string(m.part) + "\" differs from the documented member \"" + *m.member +
-                        "\" only in case";
-      if (opts.strict_enums)
-        fail(out, check_id::enum_value, pointer, *m.member, v, msg);
-      else
-        out.push_back({check_id::enum_value, check_outcome::note, pointer, *m.member, compact(v), msg});
-      continue;
+      const check_outcome o = opts.strict_enums ? check_outcome::failed : check_outcome::note;
+      if (!keep(opts, check_id::enum_value, o)) return;
+      out.push_back({check_id::enum_value, o, pointer, *m.member, compact(v),
+                     "\"" + shorten(m.part) + "\" differs from the documented member \"" + *m.member +
+                         "\" only in case"});
+      return;
     }
-    std::string expected = "one of ";  // built only for a failure: most values are members
-    for (std::size_t i = 0; i < members.size(); ++i) expected += (i ? ", " : "") + members[i];
-    fail(out, check_id::enum_value, pointer, shorten(expected), v,
-         "\"" + std::string(m.part) + "\" is not a documented member at " + pointer);
-  }
+    if (!keep(opts, check_id::enum_value)) return;
+    if (expected.empty()) expected = one_of(members);
+    out.push_back({check_id::enum_value, check_outcome::failed, pointer, expected, compact(v),
+                   "\"" + shorten(m.part) + "\" is not a documented member at " + pointer});
+  });
 }
 
 }  // namespace
@@ -250,8 +265,8 @@ std::string placeholder_type(std::string_view s) {
   return "";
 }
 
-std::vector<member_match> match_members(std::string_view value, const std::vector<std::string>& members) {
-  std::vector<member_match> out;
+void match_members(std::string_view value, const std::vector<std::string>& members,
+                   const std::function<void(const member_match&)>& each) {
   // Flag enums serialise as "a,b": every member must be documented.
   std::size_t start = 0;
   while (start <= value.size()) {
@@ -267,11 +282,10 @@ std::vector<member_match> match_members(std::string_view value, const std::vecto
     if (!m.exact)
       for (const std::string& d : members)
         if (iequals(d, m.part)) m.member = &d;
-    out.push_back(m);
+    each(m);
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
-  return out;
 }
 
 const property* property_scope::find(std::string_view name) const {
@@ -313,18 +327,25 @@ property_scope request_scope(const fixture& f, const fixture_set& set, const jso
   return s;
 }
 
-std::string shorten(std::string s) {
-  if (s.size() <= max_shown) return s;
+std::string shorten(std::string_view s) {
+  if (s.size() <= max_shown) return std::string(s);
   std::size_t cut = max_shown;
   // Never cut a UTF-8 sequence in half: reports must stay valid text.
   while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  s.resize(cut);
-  s += "...";
-  return s;
+  std::string out;
+  out.reserve(cut + 3);
+  out.append(s.substr(0, cut)).append("...");
+  return out;
 }
 
 std::string compact(const json::value& v) {
-  return shorten(json::serialize(v));
+  // The serialiser is resumable: one buffer's worth is read, past what shorten keeps (it needs the byte after
+  // the cut to see whether one was made), and the rest of the value is never serialised.
+  char buf[max_shown + 8];
+  json::serializer sr;
+  sr.reset(&v);
+  std::string_view head = sr.read(buf, sizeof buf);
+  return shorten(head);
 }
 
 std::string_view kind_name(const json::value& v) {
@@ -400,14 +421,14 @@ void validate_typed(const json::value& v, std::string_view type, const std::vect
   if (depth > opts.max_depth) return;
   if (v.is_null()) {
     if (opts.null_always_valid || nullable || listed_nullable(opts.nullable_names, pointer)) return;
-    fail(out, check_id::property_type, pointer, std::string(type), v,
+    fail(out, opts, check_id::property_type, pointer, std::string(type), v,
          pointer + " is null but is not documented as nullable (" + std::string(type) + ")");
     return;
   }
   const type_ref t = read_type(type);
   if (t.collection) {
     if (!v.is_array()) {
-      fail(out, check_id::property_type, pointer, std::string(type), v,
+      fail(out, opts, check_id::property_type, pointer, std::string(type), v,
            pointer + " should be an array (" + std::string(type) + "), got " + std::string(kind_name(v)));
       return;
     }
@@ -419,7 +440,7 @@ void validate_typed(const json::value& v, std::string_view type, const std::vect
   const bool enumerated = members != nullptr && !members->empty();
   if (t.kind != value_kind::unknown) {
     if (!matches(v, t.kind)) {
-      fail(out, check_id::property_type, pointer, std::string(t.name), v,
+      fail(out, opts, check_id::property_type, pointer, std::string(t.name), v,
            pointer + " should be " + std::string(t.name) + " (" +
                std::string(t.kind == value_kind::duration || t.kind == value_kind::time_of_day
                                ? "string"
@@ -433,8 +454,9 @@ void validate_typed(const json::value& v, std::string_view type, const std::vect
   if (enumerated) {
     // A documented enum type (e.g. operationStatus): members serialise as strings.
     if (!v.is_string()) {
-      fail(out, check_id::property_type, pointer, std::string(type), v,
-           pointer + " should be a " + std::string(type) + " member (string), got " + std::string(kind_name(v)));
+      fail(out, opts, check_id::property_type, pointer, std::string(type), v,
+           pointer + " should be a " + std::string(type) + " member (string), got " +
+               std::string(kind_name(v)));
       return;
     }
     check_members(v, *members, pointer, opts, out);
@@ -442,7 +464,7 @@ void validate_typed(const json::value& v, std::string_view type, const std::vect
   }
   if (const type_def* declared = documented_type(set, t.element)) {
     if (!v.is_object()) {
-      fail(out, check_id::property_type, pointer, std::string(type), v,
+      fail(out, opts, check_id::property_type, pointer, std::string(type), v,
            pointer + " should be an object (" + std::string(type) + "), got " + std::string(kind_name(v)));
       return;
     }
@@ -451,7 +473,8 @@ void validate_typed(const json::value& v, std::string_view type, const std::vect
                      depth + 1, out);
     return;
   }
-  if (opts.unresolved == nullptr || opts.unresolved->insert(to_lower(type)).second)
+  if ((opts.unresolved == nullptr || opts.unresolved->insert(to_lower(type)).second) &&
+      keep(opts, check_id::property_type, check_outcome::note))
     out.push_back({check_id::property_type, check_outcome::note, pointer, std::string(type), "",
                    "type \"" + std::string(type) + "\" is not documented in the contract; " + pointer +
                        " was not checked"});

@@ -81,18 +81,40 @@ std::string simple_type_name(std::string_view t) {
   return to_lower(t);
 }
 
+namespace {
+
+// A type name as same_type compares it: without '#' and spaces around, lower case.
+std::string type_key(std::string_view t) {
+  while (!t.empty() && (t.front() == '#' || t.front() == ' ')) t.remove_prefix(1);
+  while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+  return to_lower(t);
+}
+
+bool qualified(const std::string& key) {
+  return key.find('.') != std::string::npos;
+}
+
+}  // namespace
+
 bool same_type(std::string_view a, std::string_view b) {
-  auto norm = [](std::string_view t) {
-    while (!t.empty() && (t.front() == '#' || t.front() == ' ')) t.remove_prefix(1);
-    while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
-    return to_lower(t);
-  };
-  std::string x = norm(a), y = norm(b);
+  std::string x = type_key(a), y = type_key(b);
   if (x == y) return true;
   // "microsoft.graph.user" and "user" name the same type; two different namespaces do not.
-  bool x_ns = x.find('.') != std::string::npos, y_ns = y.find('.') != std::string::npos;
-  if (x_ns != y_ns) return simple_type_name(x) == simple_type_name(y);
+  if (qualified(x) != qualified(y)) return simple_type_name(x) == simple_type_name(y);
   return false;
+}
+
+void type_name_set::insert(std::string_view name) {
+  std::string key = type_key(name);
+  (qualified(key) ? simple_qualified_ : simple_unqualified_).insert(simple_type_name(key));
+  names_.insert(std::move(key));
+}
+
+bool type_name_set::contains_same_type(std::string_view name) const {
+  std::string key = type_key(name);
+  if (names_.contains(key)) return true;
+  // same_type's second rule: a qualified name matches an unqualified one with its simple name, and back.
+  return (qualified(key) ? simple_unqualified_ : simple_qualified_).contains(simple_type_name(key));
 }
 
 const type_def* fixture_set::find_type(std::string_view name) const {
@@ -141,6 +163,30 @@ std::string_view to_string(check_outcome o) {
       return "note";
   }
   return "unknown";
+}
+
+std::size_t result_budget::slot(check_id id, check_outcome o) {
+  return static_cast<std::size_t>(id) * 2 + (o == check_outcome::note ? 1 : 0);
+}
+
+bool result_budget::take(check_id id, check_outcome o) {
+  if (o != check_outcome::failed && o != check_outcome::note) return true;  // one passed or skipped a check
+  return ++seen_[slot(id, o)] <= keep_;
+}
+
+std::size_t result_budget::dropped(check_id id, check_outcome o) const {
+  if (o != check_outcome::failed && o != check_outcome::note) return 0;
+  std::size_t seen = seen_[slot(id, o)];
+  return seen > keep_ ? seen - keep_ : 0;
+}
+
+void result_budget::append_dropped(check_id id, std::vector<check_result>& out) const {
+  for (check_outcome o : {check_outcome::failed, check_outcome::note})
+    if (std::size_t n = dropped(id, o))
+      out.push_back({id, o, "", "", "",
+                     "and " + std::to_string(n) + " more " + std::string(to_string(id)) +
+                         (o == check_outcome::failed ? " failures" : " notes") + " (only the first " +
+                         std::to_string(keep_) + " of a check are kept)"});
 }
 
 std::string_view to_string(verdict v) {

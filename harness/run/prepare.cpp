@@ -448,6 +448,32 @@ bool redactor::is_secret_header(std::string_view name) const {
                      [&](const std::string& s) { return iequals(s, name); });
 }
 
+namespace {
+
+// Text for humans is cut at 200 bytes with "..." (model's shorten, the reports' own cut) before it reaches
+// the redactor, so a secret straddling a cut is there only in part and is not found whole: its first half was
+// shown (tok3nABCDEFGHIJKL...). Before each cut mark, the longest run that begins a secret goes too. A cut
+// shows at most a few hundred bytes, so no longer run is looked for.
+void redact_cut_secrets(std::string& out, const std::vector<std::string>& secrets) {
+  constexpr std::size_t longest_cut_run = 512;
+  for (std::size_t mark = out.find("..."); mark != std::string::npos; mark = out.find("...", mark + 3)) {
+    std::size_t run = 0;  // bytes before the mark that begin some secret
+    for (const std::string& s : secrets) {
+      const std::size_t most = std::min({s.size() - 1, mark, longest_cut_run});
+      for (std::size_t from = mark - most; from < mark && mark - from > run; ++from)
+        if (out.compare(from, mark - from, s, 0, mark - from) == 0) {
+          run = mark - from;
+          break;
+        }
+    }
+    if (run == 0) continue;
+    out.replace(mark - run, run, "***");
+    mark = mark - run + 3;
+  }
+}
+
+}  // namespace
+
 std::string redactor::operator()(std::string_view text) const {
   std::string out(text);
   for (const std::string& s : secrets_) {
@@ -457,6 +483,7 @@ std::string redactor::operator()(std::string_view text) const {
       pos += 3;
     }
   }
+  redact_cut_secrets(out, secrets_);
   return out;
 }
 

@@ -4,7 +4,10 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/parse_options.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -28,10 +31,19 @@ struct reader {
     if (!v.is_bool()) fail("\"" + std::string(key) + "\" must be true or false");
     return v.get_bool();
   }
+  // Integers beyond long long saturate (still out of any range) instead of wrapping to a negative number.
   long long integer(const json::value& v, std::string_view key, long long min) const {
     if (!v.is_int64() && !v.is_uint64()) fail("\"" + std::string(key) + "\" must be an integer");
-    long long n = v.is_int64() ? v.get_int64() : static_cast<long long>(v.get_uint64());
+    long long n = v.is_int64() ? v.get_int64()
+                               : static_cast<long long>(std::min<std::uint64_t>(
+                                     v.get_uint64(), std::numeric_limits<long long>::max()));
     if (n < min) fail("\"" + std::string(key) + "\" must be at least " + std::to_string(min));
+    return n;
+  }
+  // Checked before it is narrowed to the option's type, so a value cannot wrap into the range.
+  long long in_range(const json::value& v, const setting_range& r) const {
+    long long n = integer(v, r.name, std::numeric_limits<long long>::min());
+    if (n < r.min || n > r.max) fail(out_of_range_message(r, "\"" + std::string(r.name) + "\"", n));
     return n;
   }
   std::vector<std::string> strings(const json::value& v, std::string_view key) const {
@@ -116,15 +128,15 @@ suite parse_suite(std::string_view text, const std::filesystem::path& base_dir, 
     } else if (key == "bearer_env") {
       s.bearer_env = r.string(v, key);
     } else if (key == "concurrency") {
-      s.concurrency = static_cast<std::size_t>(r.integer(v, key, 1));
+      s.concurrency = static_cast<std::size_t>(r.in_range(v, concurrency_range));
     } else if (key == "max_body") {
       s.max_body = static_cast<std::size_t>(r.integer(v, key, 0));
     } else if (key == "timeout") {
-      s.timeout_ms = r.integer(v, key, 1);
+      s.timeout_ms = r.in_range(v, timeout_range);
     } else if (key == "connect_timeout") {
-      s.connect_timeout_ms = r.integer(v, key, 1);
+      s.connect_timeout_ms = r.in_range(v, connect_timeout_range);
     } else if (key == "retries") {
-      s.retries = static_cast<int>(r.integer(v, key, 0));
+      s.retries = static_cast<int>(r.in_range(v, retries_range));
     } else if (key == "retry_unsafe") {
       s.retry_unsafe = r.boolean(v, key);
     } else if (key == "rate") {
@@ -156,6 +168,27 @@ suite parse_suite(std::string_view text, const std::filesystem::path& base_dir, 
     }
   }
   return s;
+}
+
+std::string out_of_range_message(const setting_range& r, std::string_view as, long long got) {
+  return std::string(as) + " must be between " + std::to_string(r.min) + " and " + std::to_string(r.max) +
+         (r.unit.empty() ? "" : " ") + std::string(r.unit) + ", got " + std::to_string(got);
+}
+
+void validate(const options& o) {
+  auto check = [](const setting_range& r, long long got) {
+    if (got < r.min || got > r.max) {
+      std::string flag = "--" + std::string(r.name);
+      std::replace(flag.begin(), flag.end(), '_', '-');
+      throw std::invalid_argument(out_of_range_message(r, flag, got));
+    }
+  };
+  check(concurrency_range,
+        static_cast<long long>(std::min<std::size_t>(
+            o.concurrency, static_cast<std::size_t>(std::numeric_limits<long long>::max()))));
+  check(timeout_range, o.timeout.count());
+  check(connect_timeout_range, o.connect_timeout.count());
+  check(retries_range, o.retries);
 }
 
 suite load_suite(const std::filesystem::path& file) {

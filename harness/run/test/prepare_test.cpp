@@ -244,6 +244,21 @@ TEST(Redactor, HidesBearerSecretHeadersAndUserinfo) {
   EXPECT_EQ(c.checks[0].actual, "\"Bearer ***\"");
 }
 
+// A value cut for humans (shorten: 200 bytes and "...") before the redactor sees it holds only the first part
+// of a secret that straddled the cut; that part goes too, and nothing else does.
+TEST(Redactor, HidesTheStartOfASecretLeftAtACut) {
+  options o;
+  o.bearer_token = "tok3nABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  redactor r(o);
+  const std::string cut = shorten(std::string(195, 'x') + o.bearer_token + " tail");
+  ASSERT_EQ(cut, std::string(195, 'x') + "tok3n...");
+  EXPECT_EQ(r(cut), std::string(195, 'x') + "***...");
+  EXPECT_EQ(r("id \"" + cut + "\" is not a string; seen tok3"),
+            "id \"" + std::string(195, 'x') + "***...\" is not a string; seen tok3");
+  EXPECT_EQ(r("ends with x..."), "ends with x...");  // no secret begins with "x"
+  EXPECT_EQ(r("whole tok3nABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789..."), "whole ***...");
+}
+
 TEST(Filters, IncludeAndExcludeGlobs) {
   options o;
   EXPECT_TRUE(selected("a/b", o));
@@ -302,6 +317,61 @@ TEST(Suite, RejectsTyposAndBadValuesNamingTheFile) {
   } catch (const std::invalid_argument& e) {
     EXPECT_EQ(std::string(e.what()).rfind("my.json: ", 0), 0u) << e.what();
   }
+}
+
+// A suite's numbers get the command line's ranges, checked before they are narrowed to the option's type:
+// "connect_timeout": 9223372036854775807 overflowed every deadline, 4294967297 retries wrapped to 1.
+TEST(Suite, NumbersOutsideTheCommandLinesRangesAreRejectedNamingTheFileAndRange) {
+  for (const char* bad : {R"({"connect_timeout": 9223372036854775807})", R"({"connect_timeout": 0})",
+                          R"({"timeout": 86400001})", R"({"retries": 21})", R"({"retries": 4294967297})",
+                          R"({"concurrency": 1025})", R"({"concurrency": 18446744073709551615})",
+                          R"({"retries": -1})"}) {
+    try {
+      parse_suite(bad, "/", "s.json");
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const std::invalid_argument& e) {
+      std::string m = e.what();
+      EXPECT_EQ(m.rfind("s.json: \"", 0), 0u) << m;
+      EXPECT_NE(m.find(" must be between "), std::string::npos) << m;
+    }
+  }
+  try {
+    parse_suite(R"({"connect_timeout": 9223372036854775807})", "/", "s.json");
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(),
+                 "s.json: \"connect_timeout\" must be between 1 and 86400000 ms, got 9223372036854775807");
+  }
+  suite edge = parse_suite(R"({"connect_timeout": 86400000, "timeout": 1, "retries": 20, "concurrency": 1024})",
+                           "/", "s.json");
+  EXPECT_EQ(edge.connect_timeout_ms, 86400000);
+  EXPECT_EQ(edge.retries, 20);
+  EXPECT_EQ(edge.concurrency, 1024u);
+}
+
+// The same ranges for the merged options, named as flags: what the command line gave.
+TEST(Validate, OptionsOutsideTheirRangesNameTheFlagAndTheRange) {
+  options o;
+  EXPECT_NO_THROW(validate(o));
+  auto message = [](options x) {
+    try {
+      validate(x);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  options a = o;
+  a.retries = 21;
+  EXPECT_EQ(message(a), "--retries must be between 0 and 20, got 21");
+  options b = o;
+  b.connect_timeout = std::chrono::milliseconds(0);
+  EXPECT_EQ(message(b), "--connect-timeout must be between 1 and 86400000 ms, got 0");
+  options c = o;
+  c.timeout = std::chrono::milliseconds(86400001);
+  EXPECT_EQ(message(c), "--timeout must be between 1 and 86400000 ms, got 86400001");
+  options d = o;
+  d.concurrency = 0;
+  EXPECT_EQ(message(d), "--concurrency must be between 1 and 1024, got 0");
 }
 
 }  // namespace

@@ -54,7 +54,9 @@ struct member_match {
   const std::string* member = nullptr;  // the documented member, exact or differing only in case; null: none
   bool exact = false;
 };
-std::vector<member_match> match_members(std::string_view value, const std::vector<std::string>& members);
+// Called once per part, in order: a value may hold millions of parts, so they are not collected.
+void match_members(std::string_view value, const std::vector<std::string>& members,
+                   const std::function<void(const member_match&)>& each);
 
 // Where the members of a JSON object are documented: the page's own table and/or a named type. One lookup
 // order for every module: the table first (the page documents this very example), then the type; exact names
@@ -79,8 +81,10 @@ property_scope response_scope(const fixture& f, const fixture_set& set, const bo
 property_scope request_scope(const fixture& f, const fixture_set& set, const boost::json::value& body);
 
 // Text for humans in check results: at most 200 bytes, never cutting a UTF-8 sequence ("..." marks a cut);
-// a JSON value serialised and shortened; the JSON kind of a value ("string", "number", "object", ...).
-std::string shorten(std::string s);
+// a JSON value serialised and shortened; the JSON kind of a value ("string", "number", "object", ...). Only
+// what is kept is copied, and compact serialises no more of the value than it keeps: a check may report on a
+// megabyte value thousands of times.
+std::string shorten(std::string_view s);
 std::string compact(const boost::json::value& v);
 std::string_view kind_name(const boost::json::value& v);
 
@@ -98,6 +102,7 @@ struct validate_options {
   const std::vector<std::string>* nullable_names = nullptr;
   std::size_t* enums_seen = nullptr;         // counts enum values compared, when set
   std::set<std::string>* unresolved = nullptr;  // undocumented type names already noted (each noted once)
+  result_budget* budget = nullptr;              // failures and notes kept per check (all when null)
 };
 
 // Whether a page lists the property at `pointer` as nullable.

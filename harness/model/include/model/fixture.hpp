@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -112,6 +113,18 @@ struct fixture_set {
 std::string simple_type_name(std::string_view odata_type);
 // Case-insensitive comparison of two type names ignoring '#' and namespace prefixes.
 bool same_type(std::string_view a, std::string_view b);
+// Type names, asked whether a name is the same type (same_type) as any of them in one lookup: a response of
+// thousands of items, each naming its type, is compared with every type a documented example shows.
+class type_name_set {
+ public:
+  void insert(std::string_view name);
+  bool contains_same_type(std::string_view name) const;
+
+ private:
+  std::set<std::string, std::less<>> names_;               // as same_type compares them
+  std::set<std::string, std::less<>> simple_qualified_;    // simple names of those with a namespace
+  std::set<std::string, std::less<>> simple_unqualified_;  // simple names of those without
+};
 std::string to_lower(std::string_view s);
 // Without leading and trailing ASCII white space (space, tab, CR, LF, VT, FF).
 std::string_view trim(std::string_view s);

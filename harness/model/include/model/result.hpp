@@ -39,6 +39,29 @@ struct check_result {
   std::string message;   // one readable sentence
 };
 
+// The failed and note results one case keeps of each check. A hostile body can fail a check once per byte (an
+// enum value of 20,000 undocumented parts was 20,000 failures, each with its own copy of the value: 1.36 GB):
+// past `keep` results of a check and outcome, the rest are counted and not built, and one more result says
+// how many ("and 19950 more ..."), so a case's results stay small and its counts stay honest.
+class result_budget {
+ public:
+  static constexpr std::size_t default_keep = 50;
+  explicit result_budget(std::size_t keep = default_keep) : keep_(keep) {}
+
+  // Whether to build and keep one more result of this check and outcome; counted either way.
+  bool take(check_id id, check_outcome o);
+  // How many results of this check and outcome were counted but not kept.
+  std::size_t dropped(check_id id, check_outcome o) const;
+  // Appends one result per outcome of `id` that dropped any, saying how many.
+  void append_dropped(check_id id, std::vector<check_result>& out) const;
+
+ private:
+  static constexpr std::size_t checks = static_cast<std::size_t>(check_id::unexpected_property) + 1;
+  static std::size_t slot(check_id id, check_outcome o);  // failed and note results only
+  std::size_t keep_;
+  std::size_t seen_[checks * 2] = {};
+};
+
 enum class verdict { passed, failed, error, skipped };
 std::string_view to_string(verdict v);
 

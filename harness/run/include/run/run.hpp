@@ -127,6 +127,25 @@ using progress_fn = std::function<void(const case_result&, std::size_t done, std
 // mistakes only (no target, unreadable cacert).
 run_result run_fixtures(const fixture_set& set, const options& opts, const progress_fn& progress = {});
 
+// The allowed range of a numeric setting, the same whether a suite or the command line gives it: a suite's
+// "connect_timeout": 9223372036854775807 overflowed every deadline, "retries" had no bound.
+struct setting_range {
+  std::string_view name;  // as a suite spells it ("connect_timeout"); the flag is "--connect-timeout"
+  long long min, max;
+  std::string_view unit;  // "ms", or "" for a count
+};
+inline constexpr setting_range concurrency_range{"concurrency", 1, 1024, ""};
+inline constexpr setting_range timeout_range{"timeout", 1, 86'400'000, "ms"};  // a day
+inline constexpr setting_range connect_timeout_range{"connect_timeout", 1, 86'400'000, "ms"};
+inline constexpr setting_range retries_range{"retries", 0, 20, ""};
+// "--connect-timeout must be between 1 and 86400000 ms, got 0": `as` names the setting where it was given.
+std::string out_of_range_message(const setting_range& r, std::string_view as, long long got);
+
+// Throws std::invalid_argument (out_of_range_message, named as its flag) when a numeric setting is outside
+// its range. Suites are checked as they are read (parse_suite), so a failure here is a flag's; call it once
+// the command line and the suite are merged, before anything is sent.
+void validate(const options& o);
+
 // A suite file: JSON with comments and trailing commas, the same settings as the command line. Every field is
 // optional so the command line can tell what the suite set.
 struct suite {
