@@ -104,7 +104,9 @@ TEST(CsdlBridge, EnumTypeAsMembers) {
   EXPECT_TRUE(flags.properties.empty());
   ASSERT_FALSE(flags.members.empty());
   // A flags value is members joined by commas; the contract's member matching splits it.
-  const auto parts = match_members(flags.members[0] + "," + flags.members[1], flags.members);
+  std::vector<member_match> parts;
+  match_members(flags.members[0] + "," + flags.members[1], flags.members,
+                [&parts](const member_match& m) { parts.push_back(m); });
   ASSERT_EQ(parts.size(), 2u);
   EXPECT_TRUE(parts[0].exact && parts[1].exact);
 }
