@@ -148,6 +148,39 @@ class shape_cache {
   shapes shared_, any_;
 };
 
+// The top-level names a URL's $expand asks for: "$expand=members($select=id),owners" -> members, owners.
+std::vector<std::string> expansions(std::string_view url) {
+  std::vector<std::string> names;
+  const std::size_t q = url.find('?');
+  if (q == std::string_view::npos) return names;
+  std::string_view query = url.substr(q + 1);
+  std::size_t at = 0;
+  while (at < query.size()) {
+    std::size_t amp = query.find('&', at);
+    std::string_view param = query.substr(at, amp == std::string_view::npos ? query.npos : amp - at);
+    at = amp == std::string_view::npos ? query.size() : amp + 1;
+    if (!istarts_with(param, "$expand=") && !istarts_with(param, "expand=")) continue;
+    param.remove_prefix(param.find('=') + 1);
+    int depth = 0;
+    std::string name;
+    for (char c : param) {
+      if (c == '(') ++depth;
+      if (c == ')' && depth > 0) --depth;
+      if (depth == 0 && c == ',') {
+        if (!trim(name).empty()) names.emplace_back(trim(name));
+        name.clear();
+      } else if (depth == 0 && c != ')') {
+        name += c;
+      }
+    }
+    if (!trim(name).empty()) names.emplace_back(trim(name));
+  }
+  for (std::string& n : names)  // "microsoft.graph.group/members" and "members/$ref" name members
+    if (auto slash = n.find('/'); slash != std::string::npos)
+      n = n.find('.') < slash ? n.substr(slash + 1) : n.substr(0, slash);
+  return names;
+}
+
 // Walks a response value next to what the docs say about it: the contract (model::validate_typed, one reading
 // of every documented type) and, where the docs show one, the example value, which types what no table does.
 struct walker {
@@ -159,6 +192,7 @@ struct walker {
   validate_options contract;
   std::set<std::string> unresolved;  // each unknown type noted once
   std::size_t enums_seen = 0;
+  std::vector<std::string> expand;  // top-level $expand names of the request ("*": all)
 
   walker(const fixture* f, const fixture_set& s, const options& o, std::vector<check_result>& results,
          result_budget& b, shape_cache& sc)
@@ -170,6 +204,22 @@ struct walker {
     contract.enums_seen = &enums_seen;
     contract.unresolved = &unresolved;
     contract.budget = &b;
+    if (f != nullptr) expand = expansions(f->request.url);
+  }
+
+  // A navigation property OData does not return unless the request $expands it: never required.
+  bool not_returned(const property* p, std::size_t depth) const {
+    if (p == nullptr || !p->navigation) return false;
+    if (depth > 0) return true;  // nested $expand is not read: a nested navigation property may be absent
+    return std::none_of(expand.begin(), expand.end(),
+                        [&](const std::string& e) { return e == "*" || iequals(e, p->name); });
+  }
+
+  // Failures from `from` on came from property p's contract: say which.
+  void stamp(std::size_t from, const property& p) {
+    if (p.source.empty()) return;
+    for (std::size_t i = from; i < out.size(); ++i)
+      if (out[i].contract.empty() && out[i].outcome == check_outcome::failed) out[i].contract = contract_of(p);
   }
 
   void fail(check_id id, const std::string& pointer, std::string expected, const json::value& actual,
@@ -278,7 +328,9 @@ struct walker {
         const json::value* a = find_key(v, p.name);
         if (a == nullptr) continue;  // absence is the required-property check's business
         const json::value* d = doc != nullptr ? find_key(*doc, p.name) : nullptr;
+        const std::size_t from = out.size();
         typed(*a, p.type, &p.enum_values, p.nullable, d, pointer_child(pointer, p.name), depth);
+        stamp(from, p);
       }
     };
     if (scope.table != nullptr) each(*scope.table, nullptr);
@@ -311,8 +363,8 @@ void missing(result_budget& budget, std::vector<check_result>& out, const std::s
 }
 
 void required_walk(const fixture& f, const json::object& actual, const json::object* doc,
-                   const std::vector<property>* table, const std::string& pointer, std::size_t depth,
-                   walker& w, std::vector<check_result>& out) {
+                   const property_scope& scope, const std::string& pointer, std::size_t depth, walker& w,
+                   std::vector<check_result>& out) {
   const std::size_t max_depth = w.opts.max_depth;
   if (depth > max_depth) return;
   if (doc != nullptr)
@@ -320,32 +372,36 @@ void required_walk(const fixture& f, const json::object& actual, const json::obj
       if (is_control_key(kv.key())) continue;
       std::string p = pointer_child(pointer, kv.key());
       if (exempt(f, kv.key(), p)) continue;
+      const property* prop = scope.find(kv.key());
       const json::value* a = find_key(actual, kv.key());
+      // The contract spells it otherwise ("Manufacturer" in the example, "manufacturer" in the CSDL).
+      if (a == nullptr && prop != nullptr && prop->name != kv.key()) a = find_key(actual, prop->name);
       if (a == nullptr) {
-        missing(w.budget, out, p, "documented property");
+        if (!w.not_returned(prop, depth)) missing(w.budget, out, p, "documented property");
         continue;
       }
       if (kv.value().is_object() && a->is_object()) {
-        required_walk(f, a->get_object(), &kv.value().get_object(), nullptr, p, depth + 1, w, out);
+        required_walk(f, a->get_object(), &kv.value().get_object(), scope_of(w.set, *a, prop), p, depth + 1, w,
+                      out);
       } else if (kv.value().is_array() && a->is_array() && !kv.value().get_array().empty()) {
         const json::value& shared = w.shapes.shared(kv.value().get_array());
         if (!shared.is_object()) continue;
         const auto& arr = a->get_array();
         for (std::size_t i = 0; i < arr.size(); ++i)
           if (arr[i].is_object())
-            required_walk(f, arr[i].get_object(), &shared.get_object(), nullptr, pointer_child(p, i),
-                          depth + 1, w, out);
+            required_walk(f, arr[i].get_object(), &shared.get_object(), scope_of(w.set, arr[i], prop),
+                          pointer_child(p, i), depth + 1, w, out);
       }
     }
-  if (table != nullptr)
-    for (const auto& prop : *table) {
-      if (!prop.required) continue;
+  if (scope.table != nullptr)
+    for (const auto& prop : *scope.table) {
+      if (!prop.required || w.not_returned(&prop, depth)) continue;
       if (doc != nullptr && find_key(*doc, prop.name) != nullptr) continue;  // reported above
       std::string p = pointer_child(pointer, prop.name);
       if (exempt(f, prop.name, p) || find_key(actual, prop.name) != nullptr) continue;
       if (w.budget.take(check_id::required_property, check_outcome::failed))
         out.push_back({check_id::required_property, check_outcome::failed, p, "present", "missing",
-                       "required property " + p + " (from the property table) is missing"});
+                       "required property " + p + " (from the property table) is missing", contract_of(prop)});
     }
 }
 
@@ -372,7 +428,8 @@ void unexpected_walk(walker& w, const json::object& actual, const json::object* 
     const json::value* d = doc != nullptr ? find_key(*doc, kv.key()) : nullptr;
     const property* prop = scope.find(kv.key());
     if (d == nullptr && prop == nullptr) {
-      found.add(std::move(p));
+      // An open type's instances may carry properties nobody declared (CSDL OpenType="true").
+      if (scope.type == nullptr || !scope.type->open) found.add(std::move(p));
       continue;
     }
     const json::value& a = kv.value();
@@ -502,57 +559,121 @@ std::optional<json::value> check_json(const http_response& r, const options& opt
   return actual;
 }
 
-void check_odata_type(const fixture& f, const documented_body& b, const json::value& actual,
-                      const options& opts, result_budget& budget, std::vector<check_result>& out) {
-  if (b.odata_type.empty()) return;
+// The type an instance of the response is declared as: what $metadata says the URL returns (an entity, a
+// collection of them, a complex value), else the type the docs name.
+std::string declared_type(const fixture& f, const documented_body& b) {
+  if (f.resolved && !f.resolved->type.empty() &&
+      (f.resolved->kind == "entity" || f.resolved->kind == "collection" || f.resolved->kind == "complex"))
+    return f.resolved->type;
+  return b.odata_type;
+}
+
+// "/v1.0/users/{id}/manager?$select=id" -> "manager"; key and function parentheses dropped.
+std::string_view last_segment(std::string_view url) {
+  url = url.substr(0, std::min(url.find('?'), url.size()));
+  while (!url.empty() && url.back() == '/') url.remove_suffix(1);
+  std::string_view seg = url.substr(url.rfind('/') == std::string_view::npos ? 0 : url.rfind('/') + 1);
+  return seg.substr(0, std::min(seg.find('('), seg.size()));
+}
+
+// @odata.context, when present, names the entity set, the navigation path or the type the URL returns
+// ("$metadata#users/$entity", "#users('1')/memberOf", "#Collection(microsoft.graph.user)").
+void check_odata_context(const fixture& f, const json::object& actual, const options& opts,
+                         result_budget& budget, std::vector<check_result>& out) {
+  if (!f.resolved || f.resolved->type.empty()) return;
+  const json::value* ctx = find_key(actual, "@odata.context");
+  if (ctx == nullptr || !ctx->is_string()) return;
+  std::string_view text = ctx->get_string();
+  std::string_view fragment = text.substr(std::min(text.find('#'), text.size()));
+  const std::string lower = to_lower(fragment);
+  const std::string type = f.resolved->type;
+  const std::string names[] = {to_lower(f.resolved->entity_set), to_lower(type), simple_type_name(type),
+                               to_lower(last_segment(f.request.url))};
+  for (const std::string& n : names)
+    if (n.size() > 1 && lower.find(n) != std::string::npos) return;
+  const std::string expected = f.resolved->entity_set.empty() ? type : f.resolved->entity_set;
+  const check_outcome o = opts.strict_properties ? check_outcome::failed : check_outcome::note;
+  if (budget.take(check_id::odata_type, o))
+    out.push_back({check_id::odata_type, o, "/@odata.context", expected, shorten(text),
+                   "@odata.context " + shorten(text) + " does not name " + expected + ", which $metadata says " +
+                       std::string(last_segment(f.request.url)) + " returns"});
+}
+
+void check_odata_type(const fixture& f, const fixture_set& contract, const documented_body& b,
+                      const json::value& actual, const options& opts, result_budget& budget,
+                      std::vector<check_result>& out) {
+  const std::string declared = declared_type(f, b);
+  if (declared.empty()) return;
   const std::size_t before = out.size();
-  const std::string& expected = b.odata_type;
+  const bool odata = opts.odata_type == odata_type_mode::odata;
   // The docs often name a base type and show a derived one (conversationMember / aadUserConversationMember,
   // directoryObject / group): a type the documented example itself shows at that place is documented too.
   type_name_set documented;
-  documented.insert(expected);
-  auto note_shown = [&documented](const json::value& v) {
+  documented.insert(declared);
+  if (!b.odata_type.empty()) documented.insert(b.odata_type);
+  std::string derived_shown;  // a type the docs show here that is not the declared one
+  auto note_shown = [&](const json::value& v) {
     if (!v.is_object()) return;
-    if (const json::value* t = find_key(v.get_object(), "@odata.type"); t != nullptr && t->is_string())
+    if (const json::value* t = find_key(v.get_object(), "@odata.type"); t != nullptr && t->is_string()) {
       documented.insert(t->get_string());
+      if (derived_shown.empty() && !same_type(t->get_string(), declared)) derived_shown = t->get_string();
+    }
   };
-  if (b.doc_value != nullptr && b.doc_value->is_array() && b.items_typed(f))
+  const bool items = b.items_typed(f) || (f.resolved && f.resolved->collection && f.resolved->kind == "collection");
+  if (b.doc_value != nullptr && b.doc_value->is_array() && items)
     for (const json::value& item : b.doc_value->get_array()) note_shown(item);
   else
     note_shown(b.doc);
+  const type_def* declared_def = contract.find_type(declared);
+  const bool abstract = declared_def != nullptr && declared_def->abstract;
+
   auto check_one = [&](const json::object& o, const std::string& base, bool must) {
     const json::value* t = find_key(o, "@odata.type");
     if (t == nullptr) {
-      if (must && opts.odata_type == odata_type_mode::required &&
-          budget.take(check_id::odata_type, check_outcome::failed))
+      if (odata && (abstract || !derived_shown.empty())) {
+        if (budget.take(check_id::odata_type, check_outcome::failed))
+          out.push_back({check_id::odata_type, check_outcome::failed, pointer_child(base, "@odata.type"),
+                         declared, "missing",
+                         "@odata.type is missing; " +
+                             (abstract ? "the declared type " + declared +
+                                             " is abstract, so an instance must name the type it is"
+                                       : "the docs show derived types here (" + shorten(derived_shown) +
+                                             "), so an instance must name the type it is")});
+      } else if (must && opts.odata_type == odata_type_mode::required &&
+                 budget.take(check_id::odata_type, check_outcome::failed)) {
         out.push_back({check_id::odata_type, check_outcome::failed, pointer_child(base, "@odata.type"),
-                       expected, "missing", "@odata.type is missing; the docs name " + expected});
+                       declared, "missing", "@odata.type is missing; the docs name " + declared});
+      }
       return;
     }
-    if ((!t->is_string() || !documented.contains_same_type(t->get_string())) &&
-        budget.take(check_id::odata_type, check_outcome::failed))
-      out.push_back({check_id::odata_type, check_outcome::failed, pointer_child(base, "@odata.type"),
-                     expected, compact(*t),
-                     "@odata.type " + compact(*t) + " does not name the documented type " + expected});
+    const bool known = t->is_string() && (documented.contains_same_type(t->get_string()) ||
+                                          derives_from(contract, t->get_string(), declared));
+    if (!known && budget.take(check_id::odata_type, check_outcome::failed))
+      out.push_back({check_id::odata_type, check_outcome::failed, pointer_child(base, "@odata.type"), declared,
+                     compact(*t),
+                     "@odata.type " + compact(*t) + " names neither the declared type " + declared +
+                         " nor a type derived from it"});
   };
   const json::object* actual_obj = actual.is_object() ? &actual.get_object() : nullptr;
-  if (b.items_typed(f)) {
-    const json::value* items = actual_obj != nullptr ? find_key(*actual_obj, "value") : nullptr;
-    if (items != nullptr && items->is_array()) {
-      const auto& arr = items->get_array();
+  if (items) {
+    const json::value* values = actual_obj != nullptr ? find_key(*actual_obj, "value") : nullptr;
+    if (values != nullptr && values->is_array()) {
+      const auto& arr = values->get_array();
       for (std::size_t i = 0; i < arr.size(); ++i)
         if (arr[i].is_object()) check_one(arr[i].get_object(), pointer_child("/value", i), false);
     }
   } else if (actual_obj == nullptr) {
     if (budget.take(check_id::odata_type, check_outcome::failed))
-      out.push_back({check_id::odata_type, check_outcome::failed, "", expected, compact(actual),
+      out.push_back({check_id::odata_type, check_outcome::failed, "", declared, compact(actual),
                      "body is not an object, so it carries no @odata.type"});
   } else {
     check_one(*actual_obj, "", true);
   }
+  if (actual_obj != nullptr) check_odata_context(f, *actual_obj, opts, budget, out);
   budget.append_dropped(check_id::odata_type, out);
   if (!has_failure(out, before, check_id::odata_type))
-    push_passed(out, check_id::odata_type, "@odata.type names " + expected);
+    push_passed(out, check_id::odata_type,
+                odata ? "@odata.type agrees with " + declared : "@odata.type names " + declared);
 }
 
 // The objects of the actual body the documented example (item) describes, with their pointers. A body of the
@@ -594,11 +715,34 @@ std::vector<std::pair<const json::object*, std::string>> targets_of(const docume
   return targets;
 }
 
+// An instance naming a type derived from the declared one is held to that type's properties (a user in a
+// directoryObject collection has a displayName); an unrelated @odata.type is the odata-type check's business.
+property_scope instance_scope(const fixture_set& contract, const property_scope& declared_scope,
+                              const json::object& instance, std::string_view declared) {
+  const json::value* t = find_key(instance, "@odata.type");
+  if (t == nullptr || !t->is_string()) return declared_scope;
+  const type_def* own = documented_type(contract, std::string_view(t->get_string()));
+  if (own == nullptr || (!declared.empty() && !derives_from(contract, std::string_view(t->get_string()), declared)))
+    return declared_scope;
+  return property_scope{declared_scope.table, own};
+}
+
+// Content-Type: application/json;odata.metadata=minimal;IEEE754Compatible=true
+bool ieee754_compatible(const http_response& r) {
+  const header* ct = find_header(r.headers, "Content-Type");
+  if (ct == nullptr) return false;
+  std::string v = to_lower(ct->value);
+  v.erase(std::remove(v.begin(), v.end(), ' '), v.end());
+  return v.find("ieee754compatible=true") != std::string::npos;
+}
+
 void check_unexpected(const fixture& f, walker& w, const documented_body& b, const property_scope& scope,
+                      const std::string& declared,
                       const std::vector<std::pair<const json::object*, std::string>>& targets,
                       const options& opts, std::vector<check_result>& out) {
   undocumented found;
-  for (const auto& [obj, p] : targets) unexpected_walk(w, *obj, b.documented_keys(), scope, p, 0, found);
+  for (const auto& [obj, p] : targets)
+    unexpected_walk(w, *obj, b.documented_keys(), instance_scope(w.set, scope, *obj, declared), p, 0, found);
   if (found.count == 0) {
     push_passed(out, check_id::unexpected_property, "no undocumented properties");
   } else if (opts.strict_properties && !f.response.truncated) {
@@ -629,20 +773,25 @@ std::vector<check_result> check_response(const fixture& f, const fixture_set& co
 
   const documented_body b(f, *f.response.json, opts.max_depth);
   result_budget budget;  // failures and notes kept per check in this case
-  check_odata_type(f, b, *actual, opts, budget, out);
+  check_odata_type(f, contract, b, *actual, opts, budget, out);
 
-  // The page's own table (merged with its type's), else its type's: what the documented item promises.
+  // The page's own table (merged with its type's), else its type's: what the documented item promises; with
+  // $metadata, the type the URL returns too (every property, navigation ones marked).
   const std::vector<property>& props = contract.properties_of(f);
-  const property_scope scope{props.empty() ? nullptr : &props, nullptr};
+  const std::string declared = declared_type(f, b);
+  const property_scope scope{props.empty() ? nullptr : &props,
+                             f.resolved ? documented_type(contract, declared) : nullptr};
   std::vector<check_result> shape;  // property-type and enum results, split apart below
   std::vector<check_result> required;
   shape_cache shapes(opts.max_depth);
   walker w(&f, contract, opts, shape, budget, shapes);
+  w.contract.ieee754_compatible = ieee754_compatible(r);
   const auto targets = targets_of(b, *actual, w, required);
   if (!b.collection && b.doc_obj == nullptr) w.inferred(*actual, b.doc, "", 0);
   for (const auto& [obj, p] : targets) {
-    required_walk(f, *obj, b.item(), scope.table, p, 0, w, required);
-    w.object(*obj, b.documented_keys(), scope, p, 0);
+    const property_scope s = instance_scope(contract, scope, *obj, declared);
+    required_walk(f, *obj, b.item(), s, p, 0, w, required);
+    w.object(*obj, b.documented_keys(), s, p, 0);
   }
 
   out.insert(out.end(), required.begin(), required.end());
@@ -662,7 +811,7 @@ std::vector<check_result> check_response(const fixture& f, const fixture_set& co
                 w.enums_seen == 0 ? "no enum-valued property present"
                                   : std::to_string(w.enums_seen) + " enum value(s) are documented members");
 
-  check_unexpected(f, w, b, scope, targets, opts, out);
+  check_unexpected(f, w, b, scope, declared, targets, opts, out);
   return out;
 }
 

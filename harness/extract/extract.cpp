@@ -642,6 +642,7 @@ std::vector<property> table_properties(const table& t) {
     if (name.empty() || name.find(' ') != std::string::npos) continue;
     property p;
     p.name = name;
+    if (r < t.row_lines.size()) p.line = t.row_lines[r];
     bool optional_marker = false;
     p.type = normalize_type(row[1], optional_marker);
     std::string_view desc = row.size() > 2 ? std::string_view(row[2]) : std::string_view();
@@ -791,6 +792,7 @@ std::vector<property> read_property_tables(const page_walker& w, bool resource_p
     if (!describes_page_type(heading, resource_page, has_properties_heading)) continue;
     if (!first_table_line) first_table_line = t.line;
     auto props = table_properties(t);
+    for (auto& p : props) p.source = std::string(w.file);
     // "Required." in a request-body table is a requirement on the request, not on the response.
     if (!resource_page && heading.find("request") != std::string::npos)
       for (auto& p : props) p.required = false;

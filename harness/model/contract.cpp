@@ -23,7 +23,7 @@ std::string_view strip_edm(std::string_view type) {
 // Canonical names (placeholder_type's answers) and the spellings type columns use.
 value_kind kind_of_word(std::string_view t) {
   static const std::pair<std::string_view, value_kind> kinds[] = {
-      {"String", value_kind::string},         {"Binary", value_kind::string},
+      {"String", value_kind::string},         {"Binary", value_kind::binary},
       {"Stream", value_kind::string},         {"Int16", value_kind::number},
       {"Int32", value_kind::number},          {"Int64", value_kind::number},
       {"Double", value_kind::number},         {"Single", value_kind::number},
@@ -65,6 +65,32 @@ bool date_at(std::string_view s) {
   int y = 0, m = 0, d = 0;
   return s.size() >= 10 && digits(s, 0, 4, y) && s[4] == '-' && digits(s, 5, 2, m) && s[7] == '-' &&
          digits(s, 8, 2, d) && m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+// How a kind is written, for messages: "number", "timestamp", "ISO 8601 duration".
+std::string_view wire_form(value_kind k) {
+  switch (k) {
+    case value_kind::duration:
+      return "ISO 8601 duration";
+    case value_kind::time_of_day:
+      return "HH:MM:SS";
+    default:
+      return to_string(k);
+  }
+}
+
+bool is_numeric_text(std::string_view s) {
+  if (!s.empty() && (s.front() == '-' || s.front() == '+')) s.remove_prefix(1);
+  bool digit = false, dot = false;
+  for (char c : s) {
+    if (c >= '0' && c <= '9')
+      digit = true;
+    else if (c == '.' && !dot)
+      dot = true;
+    else
+      return false;
+  }
+  return digit;
 }
 
 const json::value* find_key(const json::object& o, std::string_view key) {
@@ -151,6 +177,8 @@ std::string_view to_string(value_kind k) {
       return "duration";
     case value_kind::guid:
       return "guid";
+    case value_kind::binary:
+      return "base64url";
     case value_kind::any:
       return "any";
   }
@@ -209,12 +237,72 @@ bool is_guid(std::string_view s) {
   return true;
 }
 
+bool is_time_of_day(std::string_view s) {
+  int h = 0, m = 0, sec = 0;
+  if (s.size() < 5 || !digits(s, 0, 2, h) || s[2] != ':' || !digits(s, 3, 2, m) || h > 23 || m > 59) return false;
+  if (s.size() == 5) return true;
+  if (s[5] != ':' || !digits(s, 6, 2, sec) || sec > 59) return false;
+  if (s.size() == 8) return true;
+  if (s[8] != '.' || s.size() == 9) return false;
+  return std::all_of(s.begin() + 9, s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool is_duration(std::string_view s) {
+  std::size_t i = 0;
+  if (i < s.size() && s[i] == '-') ++i;
+  if (i >= s.size() || (s[i] != 'P' && s[i] != 'p')) return false;
+  ++i;
+  bool any = false, time = false, fraction_seen = false;
+  std::string_view units = "DdWwYyMm";  // before T: OData writes days; Y/M/W are accepted as ISO 8601 allows
+  while (i < s.size()) {
+    if (s[i] == 'T' || s[i] == 't') {
+      if (time) return false;
+      time = true;
+      units = "HhMmSs";
+      ++i;
+      if (i >= s.size()) return false;  // "P1DT" names no time
+      continue;
+    }
+    std::size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    bool fraction = false;
+    if (i < s.size() && s[i] == '.') {
+      fraction = true;
+      ++i;
+      std::size_t f = i;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+      if (i == f) return false;
+    }
+    if (i == start || i >= s.size() || units.find(s[i]) == std::string_view::npos) return false;
+    if (fraction && (fraction_seen || (s[i] != 'S' && s[i] != 's'))) return false;
+    fraction_seen = fraction_seen || fraction;
+    ++i;
+    any = true;
+  }
+  return any;
+}
+
+bool is_base64url(std::string_view s) {
+  std::size_t n = s.size();
+  while (n > 0 && s[n - 1] == '=') --n;
+  if (s.size() - n > 2) return false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (!std::isalnum(c) && c != '-' && c != '_' && c != '+' && c != '/') return false;
+  }
+  return n % 4 != 1;  // no base64 text leaves a single character in its last group
+}
+
 bool matches(const json::value& v, value_kind kind) {
   switch (kind) {
     case value_kind::string:
-    case value_kind::time_of_day:
-    case value_kind::duration:
       return v.is_string();
+    case value_kind::time_of_day:
+      return v.is_string() && is_time_of_day(v.get_string());
+    case value_kind::duration:
+      return v.is_string() && is_duration(v.get_string());
+    case value_kind::binary:
+      return v.is_string() && is_base64url(v.get_string());
     case value_kind::number:
       return v.is_number();
     case value_kind::boolean:
@@ -293,6 +381,17 @@ const property* property_scope::find(std::string_view name) const {
     if (const property* p = find_in(*table, name)) return p;
   if (type != nullptr) return find_in(type->properties, name);
   return nullptr;
+}
+
+bool derives_from(const fixture_set& set, std::string_view type, std::string_view base) {
+  if (same_type(type, base)) return true;
+  const type_def* t = set.find_type(type);
+  // A base chain is short (Graph's deepest is 5); the bound only stops a cycle in hostile docs.
+  for (int hops = 0; t != nullptr && !t->base.empty() && hops < 64; ++hops) {
+    if (same_type(t->base, base)) return true;
+    t = set.find_type(t->base);
+  }
+  return false;
 }
 
 const type_def* documented_type(const fixture_set& set, std::string_view name) {
@@ -439,13 +538,14 @@ void validate_typed(const json::value& v, std::string_view type, const std::vect
   }
   const bool enumerated = members != nullptr && !members->empty();
   if (t.kind != value_kind::unknown) {
+    // IEEE754Compatible=true: Int64 and Decimal travel as strings, so JavaScript clients keep every digit.
+    if (opts.ieee754_compatible && v.is_string() &&
+        (iequals(t.name, "Int64") || iequals(t.name, "Decimal")) && is_numeric_text(v.get_string()))
+      return;
     if (!matches(v, t.kind)) {
       fail(out, opts, check_id::property_type, pointer, std::string(t.name), v,
-           pointer + " should be " + std::string(t.name) + " (" +
-               std::string(t.kind == value_kind::duration || t.kind == value_kind::time_of_day
-                               ? "string"
-                               : to_string(t.kind)) +
-               "), got " + std::string(kind_name(v)));
+           pointer + " should be " + std::string(t.name) + " (" + std::string(wire_form(t.kind)) + "), got " +
+               (v.is_string() ? "\"" + shorten(v.get_string()) + "\"" : std::string(kind_name(v))));
       return;
     }
     if (enumerated) check_members(v, *members, pointer, opts, out);
@@ -489,8 +589,12 @@ void validate_members(const json::object& v, const property_scope& scope, const 
       if (before != nullptr && find_in(*before, p.name) != nullptr) continue;  // the table said it first
       const json::value* a = find_key(v, p.name);
       if (a == nullptr) continue;  // absence is the required-property check's business
+      const std::size_t from = out.size();
       validate_typed(*a, p.type, &p.enum_values, p.nullable, set, pointer_child(pointer, p.name), opts, depth,
                      out);
+      if (!p.source.empty())
+        for (std::size_t i = from; i < out.size(); ++i)
+          if (out[i].contract.empty() && out[i].outcome == check_outcome::failed) out[i].contract = contract_of(p);
     }
   };
   if (scope.table != nullptr) each(*scope.table, nullptr);
@@ -514,6 +618,8 @@ std::optional<json::value> sample_value(value_kind kind, const sample_env& env) 
     case value_kind::guid:
       if (env.new_guid) return json::value(env.new_guid());
       return std::nullopt;
+    case value_kind::binary:
+      return json::value("AAAA");  // three zero bytes
     case value_kind::string:
     case value_kind::unknown:
     case value_kind::any:

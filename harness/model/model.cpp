@@ -118,8 +118,27 @@ bool type_name_set::contains_same_type(std::string_view name) const {
 }
 
 const type_def* fixture_set::find_type(std::string_view name) const {
+  std::string_view n = trim(name);
+  while (!n.empty() && n.front() == '#') n.remove_prefix(1);
+  if (n.find('.') != std::string_view::npos && !istarts_with(n, "collection(")) {
+    // Qualified names are keys only in contracts read from $metadata ("microsoft.graph.security.alert").
+    if (auto it = types.find(to_lower(n)); it != types.end()) return &it->second;
+  }
   auto it = types.find(simple_type_name(name));
   return it == types.end() ? nullptr : &it->second;
+}
+
+const fixture_set& fixture_set::contract_for(const fixture& f) const {
+  if (metadata.empty()) return *this;
+  if (auto it = metadata.find(f.version); it != metadata.end() && it->second) return *it->second;
+  if (auto it = metadata.find(""); it != metadata.end() && it->second) return *it->second;
+  return *this;
+}
+
+std::string contract_of(const property& p) {
+  if (p.source.empty()) return "";
+  if (p.from_metadata || p.line == 0) return p.source;
+  return p.source + ":" + std::to_string(p.line);
 }
 
 const std::vector<property>& fixture_set::properties_of(const fixture& f) const {

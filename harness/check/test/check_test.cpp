@@ -171,10 +171,15 @@ TEST(CheckResponse, WrongODataTypeFails) {
 }
 
 TEST(CheckResponse, MissingODataTypeDependsOnMode) {
+  // The instance is of the declared type: OData's minimal metadata leaves @odata.type out (the default).
   auto body = without("@odata.type");
   auto rs = check_response(comms_fixture(), comms_contract(), respond(body));
-  auto f = failures(rs);
-  ASSERT_EQ(f.size(), 1u) << dump(rs);
+  EXPECT_TRUE(failures(rs).empty()) << dump(rs);
+
+  options required;
+  required.odata_type = odata_type_mode::required;
+  auto f = failures(check_response(comms_fixture(), comms_contract(), respond(body), required));
+  ASSERT_EQ(f.size(), 1u) << dump(f);
   EXPECT_EQ(f[0].check, check_id::odata_type);
 
   options lenient;
@@ -371,8 +376,9 @@ TEST(CheckResponse, CollectionItemsOweOnlyKeysEveryDocumentedItemShares) {
 
   // A key every documented item shows is still owed, at every depth; a shared key keeps its type.
   const char* bad = R"j({"value": [
-    {"id": "9", "mail": "v@x", "owner": {}, "tags": [{"weight": 2}]},
-    {"id": 8, "displayName": "H", "mail": null, "owner": {"id": "q"}, "tags": []}]})j";
+    {"@odata.type": "#microsoft.graph.user", "id": "9", "mail": "v@x", "owner": {}, "tags": [{"weight": 2}]},
+    {"@odata.type": "#microsoft.graph.group", "id": 8, "displayName": "H", "mail": null, "owner": {"id": "q"},
+     "tags": []}]})j";
   auto f = failures(check_response(mixed_list_fixture(), {}, respond(bad, 200)));
   ASSERT_EQ(f.size(), 4u) << dump(f);
   EXPECT_EQ(f[0].check, check_id::required_property);
@@ -404,11 +410,26 @@ TEST(CheckResponse, KeysOfAnyDocumentedItemAreNotUndocumented) {
     "tags": [{"name": "n", "weight": 3}]}]})j";
   auto rs = check_response(mixed_list_fixture(), {}, respond(body, 200), strict);
   EXPECT_TRUE(failures(rs).empty()) << dump(rs);
-  const char* extra = R"j({"value": [{"id": "1", "displayName": "G", "mail": null, "owner": {"id": "o"},
-    "tags": [], "secret": 1}]})j";
+  const char* extra = R"j({"value": [{"@odata.type": "#microsoft.graph.group", "id": "1", "displayName": "G",
+    "mail": null, "owner": {"id": "o"}, "tags": [], "secret": 1}]})j";
   auto f = failures(check_response(mixed_list_fixture(), {}, respond(extra, 200), strict));
   ASSERT_EQ(f.size(), 1u) << dump(f);
   EXPECT_EQ(f[0].pointer, "/value/0/secret");
+}
+
+TEST(CheckResponse, MissingODataTypeFailsWhereTheDocsShowDerivedTypes) {
+  // The docs list users and groups under directoryObject: an item that does not say which it is fails in
+  // every mode but if-present; one that does passes.
+  const char* bare = R"j({"value": [{"id": "9", "displayName": "V", "mail": "v@x", "owner": {"id": "p"},
+    "tags": []}]})j";
+  auto f = failures(check_response(mixed_list_fixture(), {}, respond(bare, 200)));
+  ASSERT_EQ(f.size(), 1u) << dump(f);
+  EXPECT_EQ(f[0].check, check_id::odata_type);
+  EXPECT_EQ(f[0].pointer, "/value/0/@odata.type");
+  EXPECT_NE(f[0].message.find("derived"), std::string::npos) << f[0].message;
+  options lenient;
+  lenient.odata_type = odata_type_mode::if_present;
+  EXPECT_TRUE(failures(check_response(mixed_list_fixture(), {}, respond(bare, 200), lenient)).empty());
 }
 
 TEST(CheckResponse, CollectionWithoutValueArrayFails) {

@@ -13,10 +13,16 @@
 
 namespace conform::check {
 
-enum class odata_type_mode { required, if_present };
+// How @odata.type is held. `odata` (the default) is OData JSON's own rule (JSON Format 4.01 §4.5.3): a
+// present @odata.type must name the declared type or a type derived from it; an absent one is fine when the
+// instance is of the declared type and a failure when it cannot be (the declared type is abstract, or the
+// docs show a derived type there). The declared type is what $metadata says the URL returns, else what the
+// docs name. `required`: every instance the docs type must carry it; `if-present`: only a present one is
+// compared.
+enum class odata_type_mode { required, if_present, odata };
 
 struct options {
-  odata_type_mode odata_type = odata_type_mode::required;
+  odata_type_mode odata_type = odata_type_mode::odata;
   bool strict_enums = false;       // enum members compared case-sensitively
   bool strict_properties = false;  // undocumented properties fail (non-truncated examples only)
   std::size_t max_depth = 64;      // JSON nesting limit: a hostile body must not exhaust the stack

@@ -16,10 +16,12 @@ namespace conform::csdl {
 // an enum-typed property (or a collection of one) carries the enum's members in `enum_values`; `nullable` is
 // CSDL's Nullable (true when absent); `navigation` marks a NavigationProperty. `required` stays false: the
 // CSDL says what a property is, not that a response must carry it (the documented example decides that).
-conform::property to_property(const document& doc, const property& p);
+// `owner` is the type that declares p; source names it: "microsoft.graph.user.accountEnabled: Edm.Boolean".
+conform::property to_property(const document& doc, const structured_type& owner, const property& p);
 
 // A structured type with every property, inherited ones first (the order of document::all_properties).
-// name is the simple name ("user", as the docs name types), file the document's source, line the type's.
+// name is the simple name ("user", as the docs name types), file the document's source, line the type's;
+// qualified, base, abstract and open as the CSDL says.
 type_def to_type_def(const document& doc, const structured_type& t);
 
 // An enum type: its members in document order, no properties.

@@ -23,7 +23,9 @@ namespace conform {
 
 // What a value of a documented primitive type looks like on the wire. `unknown` is everything that is not a
 // primitive: a complex type, an enum type, an undocumented name.
-enum class value_kind { unknown, string, number, boolean, timestamp, date, time_of_day, duration, guid, any };
+enum class value_kind {
+  unknown, string, number, boolean, timestamp, date, time_of_day, duration, guid, binary, any
+};
 std::string_view to_string(value_kind k);  // "string", "number", "boolean", "timestamp", ...
 
 // A documented type name read once.
@@ -41,6 +43,9 @@ type_ref read_type(std::string_view documented);
 bool is_timestamp(std::string_view s);  // ISO 8601 date-time with seconds optional, offset or Z
 bool is_date(std::string_view s);       // YYYY-MM-DD
 bool is_guid(std::string_view s);
+bool is_time_of_day(std::string_view s);  // HH:MM[:SS[.fffffff]]
+bool is_duration(std::string_view s);     // ISO 8601 duration as OData writes it: [-]P[nD][T[nH][nM][n[.n]S]]
+bool is_base64url(std::string_view s);    // Edm.Binary: base64url (or base64), padding optional
 // Whether `v` has the JSON shape of `kind` (unknown and any accept everything).
 bool matches(const boost::json::value& v, value_kind kind);
 
@@ -68,6 +73,10 @@ struct property_scope {
   const property* find(std::string_view name) const;
   bool empty() const { return table == nullptr && type == nullptr; }
 };
+
+// Whether documented type `type` is `base` or derives from it, through the bases the docs ("Inherits from")
+// or $metadata (BaseType) name. Names compare as same_type does.
+bool derives_from(const fixture_set& set, std::string_view type, std::string_view base);
 
 // A documented type that says something about a value's shape (has properties), or nullptr.
 const type_def* documented_type(const fixture_set& set, std::string_view name);
@@ -103,6 +112,8 @@ struct validate_options {
   std::size_t* enums_seen = nullptr;         // counts enum values compared, when set
   std::set<std::string>* unresolved = nullptr;  // undocumented type names already noted (each noted once)
   result_budget* budget = nullptr;              // failures and notes kept per check (all when null)
+  // The response's Content-Type says IEEE754Compatible=true: Int64 and Decimal values come as strings.
+  bool ieee754_compatible = false;
 };
 
 // Whether a page lists the property at `pointer` as nullable.

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -45,7 +46,15 @@ struct property {
   bool required = false;
   bool nullable = false;
   bool navigation = false;  // a CSDL navigation property: OData returns it only under $expand
+  // Where the contract says so, for messages: the doc file of a table row (with `line`), or for a property
+  // from $metadata its CSDL reading, "microsoft.graph.user.accountEnabled: Edm.Boolean" (line in the CSDL).
+  std::string source;
+  std::size_t line = 0;
+  bool from_metadata = false;
 };
+
+// "user.md:42" or "microsoft.graph.user.accountEnabled: Edm.Boolean"; "" when the property carries no source.
+std::string contract_of(const property& p);
 
 // The documented contract of one named type (resource page or API-page table).
 struct type_def {
@@ -54,6 +63,21 @@ struct type_def {
   std::string file;
   std::size_t line = 0;
   std::vector<std::string> members;  // an enum type's members ("Member" tables); empty for other types
+  std::string base;       // the type it derives from ("Inherits from", CSDL BaseType), qualified when known
+  std::string qualified;  // "microsoft.graph.user" when $metadata says; "" for a docs-only type
+  bool abstract = false;  // no instance is of this type itself: it names a derived one (CSDL Abstract)
+  bool open = false;      // instances may carry properties no one declared (CSDL OpenType)
+  bool from_metadata = false;
+};
+
+// What a request URL returns, read against $metadata (csdl::resolve): set only when metadata is given.
+struct resolved_resource {
+  std::string kind;  // "entity", "collection", "property", "complex", "primitive", "count", "value", "ref",
+                     // "action-void", "unresolved"
+  std::string type;  // qualified element type: "microsoft.graph.user", "Edm.String"; "" when unresolved
+  bool collection = false;
+  std::string entity_set;  // "users", "directoryObjects"; "" when contained or unknown
+  std::string reason;      // unresolved: which segment failed and why
 };
 
 struct request_example {
@@ -93,6 +117,10 @@ struct fixture {
   std::vector<std::string> optional_properties;
   std::vector<std::string> nullable_properties;
   std::vector<std::string> endpoint_templates;  // the page's "## HTTP request" URL templates
+  std::optional<resolved_resource> resolved;    // with --metadata: what the URL returns
+  // With --metadata: where the docs and the CSDL disagree for this example (the CSDL decides the checks);
+  // a run reports each as a note of the case.
+  std::vector<std::string> contract_notes;
 };
 
 struct fixture_set {
@@ -103,7 +131,16 @@ struct fixture_set {
   std::size_t files_read = 0;
   std::size_t bytes_read = 0;
 
-  const type_def* find_type(std::string_view name) const;  // accepts "microsoft.graph.X", "#X", any case
+  // Contracts read from $metadata, by API version ("v1.0"; "" for every version): documented types overlaid
+  // with the CSDL's. Empty without --metadata.
+  std::map<std::string, std::shared_ptr<const fixture_set>, std::less<>> metadata;
+
+  // Accepts "microsoft.graph.X", "#X", any case; a qualified name is looked up as such first (a CSDL type of
+  // another namespace with a simple name microsoft.graph also uses).
+  const type_def* find_type(std::string_view name) const;
+  // The contract a fixture is checked against: its version's $metadata contract, else the one for every
+  // version, else this set's documented types.
+  const fixture_set& contract_for(const fixture& f) const;
   // The documented contract of a fixture's response: its own table (merged with its type's) when the page has
   // one, else its type's properties, shared rather than copied into every fixture of that type.
   const std::vector<property>& properties_of(const fixture& f) const;

@@ -37,6 +37,9 @@ struct check_result {
   std::string expected;  // what the docs say
   std::string actual;    // what the server sent
   std::string message;   // one readable sentence
+  // The contract the expectation comes from, for failures on a documented property: the doc's "file:line"
+  // or the CSDL's "microsoft.graph.user.accountEnabled: Edm.Boolean"; "" when it is the example itself.
+  std::string contract;
 };
 
 // The failed and note results one case keeps of each check. A hostile body can fail a check once per byte (an

@@ -1,0 +1,264 @@
+// The docs' contract and the CSDL side by side: types converted once per version (csdl/bridge.hpp), each
+// documented property compared with the CSDL's once, each fixture's URL resolved once. Nothing here runs per
+// exchange: the checks read the result as they read the docs.
+#include "csdl/apply.hpp"
+
+#include "csdl/bridge.hpp"
+#include "csdl/resolve.hpp"
+#include "model/contract.hpp"
+
+#include <memory>
+#include <set>
+#include <string>
+#include <tuple>
+#include <unordered_set>
+#include <utility>
+
+namespace conform::csdl {
+
+namespace {
+
+// Said once per place: a page's table is shared by all its examples.
+class disagreements {
+ public:
+  explicit disagreements(std::vector<diagnostic>& out) : out_(out) {}
+
+  void add(const std::string& file, std::size_t line, std::string code, std::string message) {
+    if (!seen_.emplace(file, line, code, message).second) return;
+    out_.push_back({file, line, severity::warning, std::move(code), std::move(message)});
+  }
+
+ private:
+  std::vector<diagnostic>& out_;
+  std::set<std::tuple<std::string, std::size_t, std::string, std::string>> seen_;
+};
+
+bool is_string_type(std::string_view csdl_type) {
+  const type_ref t = read_type(csdl_type);
+  return t.kind == value_kind::string;
+}
+
+// Whether the docs' type and the CSDL's agree closely enough that a server honouring one honours the other:
+// the same primitive shape (any number for any number, a string for the string forms, Json for anything),
+// or the same named type. "String" for an enum or a Guid is the docs being loose, not a contradiction.
+bool compatible(const document& doc, std::string_view docs_type, const std::string& csdl_type) {
+  const type_ref d = read_type(docs_type), c = read_type(csdl_type);
+  if (d.kind == value_kind::any || d.element.empty()) return true;
+  if (d.collection != c.collection) return false;
+  const bool c_enum = c.kind == value_kind::unknown && doc.find_enum(c.element) != nullptr;
+  const bool d_stringy = d.kind == value_kind::string || d.kind == value_kind::guid ||
+                         d.kind == value_kind::date || d.kind == value_kind::timestamp ||
+                         d.kind == value_kind::duration || d.kind == value_kind::time_of_day ||
+                         d.kind == value_kind::binary;
+  if (d.kind != value_kind::unknown) {
+    if (c.kind == value_kind::unknown) return c_enum && d.kind == value_kind::string;
+    if (d.kind == c.kind) return true;
+    if (c.kind == value_kind::any) return true;
+    // The string forms: a docs "String" for a Guid, a Date, a Duration...
+    return d.kind == value_kind::string && d_stringy && c.kind != value_kind::number &&
+           c.kind != value_kind::boolean;
+  }
+  // A named type in the docs: the CSDL's of the same simple name, or a primitive the docs spell oddly.
+  if (c.kind != value_kind::unknown) return false;
+  return iequals(simple_type_name(d.element), simple_type_name(c.element));
+}
+
+std::string members_text(const std::vector<std::string>& members) {
+  std::string s;
+  for (std::size_t i = 0; i < members.size() && s.size() < 160; ++i) s += (i ? ", " : "") + members[i];
+  return shorten(s);
+}
+
+struct comparer {
+  const document& doc;
+  disagreements& said;
+  std::size_t reconciled = 0;
+
+  // Compares a documented property with the CSDL's (converted) one, says where they differ, then makes the
+  // documented one read as the CSDL does. Returns the lines said, for the fixture's notes.
+  void reconcile(conform::property& p, const conform::property& c, const std::string& owner, std::vector<std::string>* notes) {
+    const std::string file = p.source;
+    const std::size_t line = p.line;
+    auto say = [&](const char* code, std::string message) {
+      if (notes != nullptr) notes->push_back(message);
+      if (!file.empty()) said.add(file, line, code, std::move(message));
+    };
+    if (p.name != c.name)
+      say("csdl-name-case", "the docs spell " + owner + " property \"" + p.name + "\"; the CSDL and the wire say \"" +
+                                c.name + "\"");
+    if (!compatible(doc, p.type, c.type))
+      say("csdl-type-mismatch", "the docs type " + owner + "." + c.name + " as " + p.type + "; the CSDL says " +
+                                    c.type + " (" + c.source + ")");
+    if (!c.enum_values.empty() && !p.enum_values.empty()) {
+      std::vector<std::string> unknown;
+      for (const std::string& m : p.enum_values) {
+        bool found = false;
+        for (const std::string& cm : c.enum_values) found = found || cm == m;
+        if (!found) unknown.push_back(m);
+      }
+      if (!unknown.empty())
+        say("csdl-enum-mismatch", "the docs list " + owner + "." + c.name + " member(s) " + members_text(unknown) +
+                                      " that the CSDL's " + std::string(read_type(c.type).element) +
+                                      " does not have (it has " + members_text(c.enum_values) + ")");
+    }
+    // The CSDL decides; the docs' members stay where the CSDL says only "a string".
+    std::vector<std::string> members = !c.enum_values.empty() ? c.enum_values
+                                       : is_string_type(c.type) ? std::move(p.enum_values)
+                                                                : std::vector<std::string>{};
+    const bool required = p.required;
+    p = c;
+    p.enum_values = std::move(members);
+    p.required = required;
+    ++reconciled;
+  }
+
+  // A resource page's type against the CSDL type of its name.
+  void compare_type(type_def& docs, const type_def& csdl) {
+    for (conform::property& p : docs.properties) {
+      const conform::property* c = find(csdl, p.name);
+      if (c == nullptr) {
+        if (!p.source.empty())
+          said.add(p.source, p.line, "csdl-unknown-property",
+                   "the docs document " + docs.name + "." + p.name + ", which the CSDL's " + csdl.qualified +
+                       " does not have (nor a base type)");
+        continue;
+      }
+      conform::property copy = p;
+      reconcile(copy, *c, docs.name, nullptr);
+    }
+  }
+
+  static const conform::property* find(const type_def& t, std::string_view name) {
+    for (const conform::property& p : t.properties)
+      if (p.name == name) return &p;
+    for (const conform::property& p : t.properties)
+      if (iequals(p.name, name)) return &p;
+    return nullptr;
+  }
+};
+
+// The documented types overlaid with the CSDL's: what the checks of this version read.
+std::shared_ptr<fixture_set> build_contract(const fixture_set& set, const document& doc, comparer& cmp,
+                                            disagreements& said) {
+  auto contract = std::make_shared<fixture_set>();
+  contract->types = set.types;
+  std::unordered_set<std::string> matched;  // documented type keys the CSDL defines
+  for (const structured_type& st : doc.structured_types()) {
+    type_def t = to_type_def(doc, st);
+    const std::string simple = to_lower(st.name);
+    const bool primary = doc.find_structured(st.name) == &st;  // microsoft.graph's, when names repeat
+    if (primary) {
+      if (auto it = set.types.find(simple); it != set.types.end() && !it->second.from_metadata) {
+        matched.insert(simple);
+        type_def docs = it->second;
+        cmp.compare_type(docs, t);
+        for (const conform::property& p : docs.properties) {
+          const conform::property* c = comparer::find(t, p.name);
+          if (c == nullptr) {
+            t.properties.push_back(p);  // only the docs name it: still their contract
+          } else if (is_string_type(c->type) && c->enum_values.empty() && !p.enum_values.empty()) {
+            t.properties[static_cast<std::size_t>(c - t.properties.data())].enum_values = p.enum_values;
+          }
+        }
+      }
+      contract->types[simple] = t;
+    }
+    contract->types[to_lower(st.qualified)] = std::move(t);
+  }
+  for (const enum_type& e : doc.enum_types()) {
+    type_def t = to_type_def(doc, e);
+    const std::string simple = to_lower(e.name);
+    if (doc.find_enum(e.name) == &e) {
+      if (auto it = set.types.find(simple); it != set.types.end() && !it->second.from_metadata) {
+        matched.insert(simple);
+        std::vector<std::string> unknown;
+        for (const std::string& m : it->second.members) {
+          bool found = false;
+          for (const std::string& cm : t.members) found = found || cm == m;
+          if (!found) unknown.push_back(m);
+        }
+        if (!unknown.empty())
+          said.add(it->second.file, it->second.line, "csdl-enum-mismatch",
+                   "the docs list " + e.name + " member(s) " + members_text(unknown) + " that the CSDL's " +
+                       e.qualified + " does not have");
+      }
+      contract->types[simple] = t;
+    }
+    contract->types[to_lower(e.qualified)] = std::move(t);
+  }
+  // A resource page documenting a type the CSDL does not define.
+  for (const auto& [key, t] : set.types)
+    if (!t.from_metadata && !t.properties.empty() && t.members.empty() && !matched.contains(key) &&
+        doc.find_structured(t.name) == nullptr && doc.find_enum(t.name) == nullptr && !t.file.empty())
+      said.add(t.file, t.line, "csdl-unknown-type",
+               "the docs document type " + t.name + ", which the CSDL does not define");
+  return contract;
+}
+
+bool applies(const fixture& f, std::string_view version, const fixture_set& set) {
+  if (!version.empty()) return f.version == version;
+  // Metadata for every version leaves alone the fixtures a version of their own was given.
+  return f.version.empty() || !set.metadata.contains(f.version);
+}
+
+}  // namespace
+
+apply_summary apply_metadata(fixture_set& set, const document& doc, std::string_view version,
+                             std::vector<diagnostic>& out) {
+  apply_summary summary;
+  disagreements said(out);
+  comparer cmp{doc, said};
+  std::shared_ptr<fixture_set> contract = build_contract(set, doc, cmp, said);
+
+  for (fixture& f : set.fixtures) {
+    if (!applies(f, version, set)) continue;
+    ++summary.fixtures;
+    const resolution r = resolve(doc, f.request.url);
+    f.resolved = resolved_resource{std::string(to_string(r.kind)), r.type, r.is_collection, r.entity_set,
+                                   r.reason};
+    if (r.kind == resource_kind::unresolved) {
+      ++summary.unresolved;
+      f.contract_notes.push_back("the URL does not resolve against $metadata (" + r.reason +
+                                 "); only the docs' contract applies");
+      continue;
+    }
+    ++summary.resolved;
+    for (const std::string& n : r.notes) f.contract_notes.push_back("$metadata: " + n);
+
+    // The type the example is an instance of: the docs' when it is the URL's or derives from it (more
+    // specific), else the URL's.
+    const structured_type* url_type =
+        r.kind == resource_kind::entity || r.kind == resource_kind::collection || r.kind == resource_kind::complex
+            ? doc.find_structured(r.type)
+            : nullptr;
+    const structured_type* instance = url_type;
+    const std::string docs_name(read_type(f.response.odata_type).element);
+    if (!docs_name.empty()) {
+      const structured_type* named = doc.find_structured(docs_name);
+      if (named == nullptr && doc.find_enum(docs_name) == nullptr && !is_primitive(doc.qualify(docs_name))) {
+        std::string m = "the docs name the response type " + docs_name + ", which the CSDL does not define";
+        f.contract_notes.push_back(m);
+        said.add(f.file, f.response.line, "csdl-unknown-type", std::move(m));
+      } else if (named != nullptr && url_type != nullptr && f.request.method != "DELETE") {
+        if (doc.derives_from(named->qualified, url_type->qualified)) {
+          instance = named;
+        } else if (!doc.derives_from(url_type->qualified, named->qualified)) {
+          std::string m = "the docs name the response type " + named->qualified + "; the CSDL says " +
+                          f.request.url + " returns " + url_type->qualified;
+          f.contract_notes.push_back(m);
+          said.add(f.file, f.response.line, "csdl-type-mismatch", std::move(m));
+        }
+      }
+    }
+    if (instance == nullptr || f.properties.empty()) continue;
+    const type_def& t = contract->types.at(to_lower(instance->qualified));
+    for (conform::property& p : f.properties)
+      if (const conform::property* c = comparer::find(t, p.name); c != nullptr && c->from_metadata)
+        cmp.reconcile(p, *c, instance->name, &f.contract_notes);
+  }
+  summary.reconciled = cmp.reconciled;
+  set.metadata[std::string(version)] = std::move(contract);
+  return summary;
+}
+
+}  // namespace conform::csdl
