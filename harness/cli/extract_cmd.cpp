@@ -1,6 +1,7 @@
 // conform extract PATH... [-o FILE]: doc pages -> {"fixtures": [...], "diagnostics": [...]}.
 #include "commands.hpp"
 #include "extract/extract.hpp"
+#include "metadata.hpp"
 #include "report/report.hpp"
 #include "signals.hpp"
 
@@ -92,12 +93,24 @@ void setup_extract(CLI::App& app, int& exit_status) {
   });
 }
 
+struct lint_options {
+  std::vector<std::string> paths;
+  std::vector<std::string> metadata;
+};
+
 void setup_lint(CLI::App& app, int& exit_status) {
-  auto paths = std::make_shared<std::vector<std::string>>();
+  auto opts = std::make_shared<lint_options>();
   auto* sub = app.add_subcommand("lint", "Check documentation pages; print diagnostics compiler-style");
-  sub->add_option("paths", *paths, "Doc pages (any extension) or directories (walked for *.md)")->required();
-  sub->callback([paths, &exit_status] {
-    const fixture_set& set = keep_until_exit(extract_or_throw(*paths));
+  sub->add_option("paths", opts->paths, "Doc pages (any extension) or directories (walked for *.md)")->required();
+  sub->add_option("--metadata", opts->metadata,
+                  "Also compare the docs with CSDL $metadata: [VERSION=]PATH_OR_URL (repeatable); "
+                  "disagreements are csdl-* warnings")
+      ->allow_extra_args(false);
+  sub->callback([opts, &exit_status] {
+    fixture_set extracted = extract_or_throw(opts->paths);
+    if (!opts->metadata.empty())
+      load_metadata(extracted, opts->metadata, metadata_fetch{}, std::cerr, extracted.diagnostics);
+    const fixture_set& set = keep_until_exit(std::move(extracted));
     std::size_t errors = 0, warnings = 0;
     std::string out;
     for (const auto& d : set.diagnostics) {

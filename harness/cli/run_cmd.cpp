@@ -2,6 +2,7 @@
 // Settings come from the suite file, then the environment (CONFORM_VAR_*), then flags: the later one wins.
 #include "commands.hpp"
 #include "embedded_server.hpp"
+#include "metadata.hpp"
 #include "extract/extract.hpp"
 #include "report/report.hpp"
 #include "run/run.hpp"
@@ -38,7 +39,8 @@ struct run_cmd_options {
   bool retry_unsafe = false;
   double rate = 0;
   std::string cacert;
-  std::string odata_type = "required";
+  std::string odata_type = "odata";
+  std::vector<std::string> metadata;
   bool insecure = false, strict_enums = false, strict_properties = false, fill = false, verbose = false;
   // Which flags were given, so a suite's value survives an absent flag.
   CLI::Option *target_opt = nullptr, *bearer_opt = nullptr, *concurrency_opt = nullptr,
@@ -128,7 +130,10 @@ run::options merge(const run_cmd_options& cli, const run::suite& s, std::vector<
   o.strict_properties = cli.strict_properties || s.strict_properties.value_or(false);
   o.fill_placeholders = cli.fill || s.fill_placeholders.value_or(false);
   o.odata_type = cli.odata_opt->count() ? *run::parse_odata_type_mode(cli.odata_type)
-                                        : s.odata_type.value_or(check::odata_type_mode::required);
+                                        : s.odata_type.value_or(check::odata_type_mode::odata);
+  // Flags add to the suite's documents.
+  o.metadata = s.metadata;
+  o.metadata.insert(o.metadata.end(), cli.metadata.begin(), cli.metadata.end());
   o.include = !cli.include.empty() ? cli.include : s.include;
   o.exclude = !cli.exclude.empty() ? cli.exclude : s.exclude;
   o.overrides = s.overrides;
@@ -260,6 +265,10 @@ int run_command(const run_cmd_options& cli) {
   if (set.fixtures.empty())
     throw usage_error("no request/response examples found in " + std::to_string(set.files_read) +
                       " file(s) (directories are searched for *.md)");
+  if (!o.metadata.empty()) {
+    metadata_fetch fetch{o.cacert, o.insecure, o.headers, o.bearer_token};
+    o.metadata = load_metadata(set, o.metadata, fetch, std::cerr, set.diagnostics);
+  }
   if (cli.verbose)
     for (const auto& d : set.diagnostics)
       std::cerr << d.file << ':' << d.line << ": " << to_string(d.level) << ": " << d.code << ": "
@@ -334,8 +343,12 @@ void setup_run(CLI::App& app, int& exit_status) {
   opts->cacert_opt = sub->add_option("--cacert", opts->cacert, "Extra CA certificates (PEM file)");
   sub->add_flag("--insecure", opts->insecure, "Do not verify TLS certificates (loudly reported)");
   opts->odata_opt =
-      sub->add_option("--odata-type", opts->odata_type, "@odata.type check: required|if-present")
-          ->check(CLI::IsMember({"required", "if-present"}));
+      sub->add_option("--odata-type", opts->odata_type,
+                      "@odata.type check: odata (OData's rule, default)|required|if-present")
+          ->check(CLI::IsMember({"odata", "required", "if-present"}));
+  sub->add_option("--metadata", opts->metadata,
+                  "CSDL $metadata as a second contract: [VERSION=]PATH_OR_URL (repeatable)")
+      ->allow_extra_args(false);
   sub->add_flag("--strict-enums", opts->strict_enums, "Compare enum members case-sensitively");
   sub->add_flag("--strict-properties", opts->strict_properties, "Undocumented properties fail");
   sub->add_flag("--fill-placeholders", opts->fill, "Generate values for unbound placeholders");

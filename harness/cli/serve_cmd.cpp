@@ -1,6 +1,7 @@
 // conform serve [PATH...] [--suite FILE] [--port N] [--host H] [--fault KIND[@GLOB]]...: the reference server
 // over documented examples, for trying a client or the runner against something that answers as documented.
 #include "commands.hpp"
+#include "metadata.hpp"
 #include "serve_log.hpp"
 #include "extract/extract.hpp"
 #include "mock/reference_server.hpp"
@@ -28,17 +29,22 @@ struct serve_cmd_options {
   std::uint64_t seed = 1;
   int threads = 1;
   bool quiet = false;
+  std::vector<std::string> metadata;
 };
 
 int serve_command(const serve_cmd_options& cli) {
   std::vector<std::string> paths = cli.paths;
-  if (paths.empty() && !cli.suite_file.empty()) {
+  std::vector<std::string> metadata;
+  if (!cli.suite_file.empty()) {
     try {
-      paths = run::load_suite(cli.suite_file).paths;
+      run::suite s = run::load_suite(cli.suite_file);
+      if (paths.empty()) paths = s.paths;
+      metadata = s.metadata;
     } catch (const std::invalid_argument& e) {
       throw usage_error(e.what());
     }
   }
+  metadata.insert(metadata.end(), cli.metadata.begin(), cli.metadata.end());
   if (paths.empty())
     throw usage_error("no documentation PATH given (on the command line or as suite \"paths\")");
 
@@ -55,6 +61,11 @@ int serve_command(const serve_cmd_options& cli) {
   std::vector<std::string> missing;
   extract::extract_paths(paths, set, missing);
   if (!missing.empty()) throw usage_error("no such file or directory: " + missing.front());
+  // Answers take CSDL-true values where the docs are vague (a property typed only by its example).
+  if (!metadata.empty()) {
+    std::vector<diagnostic> disagreements;
+    load_metadata(set, metadata, metadata_fetch{}, std::cerr, disagreements);
+  }
   std::size_t runnable = 0;
   for (const fixture& f : set.fixtures) runnable += f.runnable;
   mock::reference_server reference(set, mo);
@@ -120,6 +131,9 @@ void setup_serve(CLI::App& app, int& exit_status) {
   // 1 thread answers more requests per CPU-second than 2); more threads help only with spare cores.
   sub->add_option("--threads", opts->threads, "Event-loop threads (default 1)")->check(CLI::Range(1, 256));
   sub->add_flag("-q,--quiet", opts->quiet, "No line per exchange");
+  sub->add_option("--metadata", opts->metadata,
+                  "CSDL $metadata typing the answers: [VERSION=]PATH_OR_URL (repeatable)")
+      ->allow_extra_args(false);
   sub->callback([opts, &exit_status] { exit_status = serve_command(*opts); });
 }
 

@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -33,6 +34,10 @@ class disagreements {
   std::set<std::tuple<std::string, std::size_t, std::string, std::string>> seen_;
 };
 
+bool icontains_json(std::string_view s) {
+  return to_lower(s).find("json") != std::string::npos;
+}
+
 bool is_string_type(std::string_view csdl_type) {
   const type_ref t = read_type(csdl_type);
   return t.kind == value_kind::string;
@@ -50,6 +55,11 @@ bool compatible(const document& doc, std::string_view docs_type, const std::stri
                          d.kind == value_kind::date || d.kind == value_kind::timestamp ||
                          d.kind == value_kind::duration || d.kind == value_kind::time_of_day ||
                          d.kind == value_kind::binary;
+  if (iequals(simple_type_name(c.element), "json") || istarts_with(d.element, "untyped") ||
+      icontains_json(d.element))
+    return true;  // "Untyped JSON object" and microsoft.graph.Json both mean any JSON
+  if (d.kind == value_kind::unknown && c.kind == value_kind::string && doc.find_structured(d.element) == nullptr)
+    return true;  // "Url", an enum the property's strings come from: strings on the wire either way
   if (d.kind != value_kind::unknown) {
     if (c.kind == value_kind::unknown) return c_enum && d.kind == value_kind::string;
     if (d.kind == c.kind) return true;
@@ -63,10 +73,38 @@ bool compatible(const document& doc, std::string_view docs_type, const std::stri
   return iequals(simple_type_name(d.element), simple_type_name(c.element));
 }
 
+// Documented members the CSDL's list lacks: none at all, or only in another case ("notStarted" for
+// "NotStarted": a server sends the CSDL's spelling).
+struct member_diff {
+  std::vector<std::string> unknown, other_case;
+  bool empty() const { return unknown.empty() && other_case.empty(); }
+};
+member_diff diff_members(const std::vector<std::string>& docs, const std::vector<std::string>& csdl) {
+  member_diff d;
+  for (const std::string& m : docs) {
+    bool exact = false, folded = false;
+    for (const std::string& c : csdl) {
+      exact = exact || c == m;
+      folded = folded || iequals(c, m);
+    }
+    if (!exact) (folded ? d.other_case : d.unknown).push_back(m);
+  }
+  return d;
+}
+
 std::string members_text(const std::vector<std::string>& members) {
   std::string s;
   for (std::size_t i = 0; i < members.size() && s.size() < 160; ++i) s += (i ? ", " : "") + members[i];
   return shorten(s);
+}
+
+// "a, b that are not members; c, d spelled otherwise"
+std::string describe(const member_diff& d) {
+  std::string s;
+  if (!d.unknown.empty()) s = members_text(d.unknown) + " that are not members";
+  if (!d.other_case.empty())
+    s += (s.empty() ? "" : "; ") + members_text(d.other_case) + " that differ in case from the members";
+  return s;
 }
 
 struct comparer {
@@ -89,18 +127,11 @@ struct comparer {
     if (!compatible(doc, p.type, c.type))
       say("csdl-type-mismatch", "the docs type " + owner + "." + c.name + " as " + p.type + "; the CSDL says " +
                                     c.type + " (" + c.source + ")");
-    if (!c.enum_values.empty() && !p.enum_values.empty()) {
-      std::vector<std::string> unknown;
-      for (const std::string& m : p.enum_values) {
-        bool found = false;
-        for (const std::string& cm : c.enum_values) found = found || cm == m;
-        if (!found) unknown.push_back(m);
-      }
-      if (!unknown.empty())
-        say("csdl-enum-mismatch", "the docs list " + owner + "." + c.name + " member(s) " + members_text(unknown) +
-                                      " that the CSDL's " + std::string(read_type(c.type).element) +
-                                      " does not have (it has " + members_text(c.enum_values) + ")");
-    }
+    if (!c.enum_values.empty() && !p.enum_values.empty())
+      if (member_diff d = diff_members(p.enum_values, c.enum_values); !d.empty())
+        say("csdl-enum-mismatch", "the docs list " + owner + "." + c.name + " member(s) " + describe(d) +
+                                      " of the CSDL's " + std::string(read_type(c.type).element) + " (" +
+                                      members_text(c.enum_values) + ")");
     // The CSDL decides; the docs' members stay where the CSDL says only "a string".
     std::vector<std::string> members = !c.enum_values.empty() ? c.enum_values
                                        : is_string_type(c.type) ? std::move(p.enum_values)
@@ -113,8 +144,9 @@ struct comparer {
   }
 
   // A resource page's type against the CSDL type of its name.
-  void compare_type(type_def& docs, const type_def& csdl) {
+  void compare_type(type_def& docs, const type_def& csdl, std::vector<std::string>* notes) {
     for (conform::property& p : docs.properties) {
+      if (p.name.starts_with("@")) continue;  // "@odata.type" rows document an annotation, not a property
       const conform::property* c = find(csdl, p.name);
       if (c == nullptr) {
         if (!p.source.empty())
@@ -124,7 +156,7 @@ struct comparer {
         continue;
       }
       conform::property copy = p;
-      reconcile(copy, *c, docs.name, nullptr);
+      reconcile(copy, *c, docs.name, notes);
     }
   }
 
@@ -138,52 +170,62 @@ struct comparer {
 };
 
 // The documented types overlaid with the CSDL's: what the checks of this version read.
+// Disagreements of a documented type, by the CSDL type's qualified name: notes for every example typed by it.
+using type_notes = std::unordered_map<std::string, std::vector<std::string>>;
+
 std::shared_ptr<fixture_set> build_contract(const fixture_set& set, const document& doc, comparer& cmp,
-                                            disagreements& said) {
+                                            disagreements& said, type_notes& notes) {
   auto contract = std::make_shared<fixture_set>();
   contract->types = set.types;
+  // Which CSDL type each documented type is: by the name the docs give it, qualified when they qualify it
+  // ("microsoft.graph.callRecords.deviceInfo" is not microsoft.graph.deviceInfo).
+  std::unordered_map<const void*, std::pair<std::string, const type_def*>> docs_of;
   std::unordered_set<std::string> matched;  // documented type keys the CSDL defines
+  for (const auto& [key, t] : set.types) {
+    if (t.from_metadata) continue;
+    const void* c = doc.find_structured(t.name);
+    if (c == nullptr) c = doc.find_enum(t.name);
+    if (c == nullptr) continue;
+    matched.insert(key);
+    docs_of.try_emplace(c, key, &t);
+  }
   for (const structured_type& st : doc.structured_types()) {
     type_def t = to_type_def(doc, st);
-    const std::string simple = to_lower(st.name);
-    const bool primary = doc.find_structured(st.name) == &st;  // microsoft.graph's, when names repeat
-    if (primary) {
-      if (auto it = set.types.find(simple); it != set.types.end() && !it->second.from_metadata) {
-        matched.insert(simple);
-        type_def docs = it->second;
-        cmp.compare_type(docs, t);
-        for (const conform::property& p : docs.properties) {
-          const conform::property* c = comparer::find(t, p.name);
-          if (c == nullptr) {
-            t.properties.push_back(p);  // only the docs name it: still their contract
-          } else if (is_string_type(c->type) && c->enum_values.empty() && !p.enum_values.empty()) {
-            t.properties[static_cast<std::size_t>(c - t.properties.data())].enum_values = p.enum_values;
-          }
+    std::string simple = to_lower(st.name);
+    bool keyed = doc.find_structured(st.name) == &st;  // microsoft.graph's, when simple names repeat
+    if (auto it = docs_of.find(&st); it != docs_of.end()) {
+      const auto& [key, docs_type] = it->second;
+      type_def docs = *docs_type;
+      cmp.compare_type(docs, t, &notes[st.qualified]);
+      for (const conform::property& p : docs.properties) {
+        if (p.name.starts_with("@")) continue;
+        const conform::property* c = comparer::find(t, p.name);
+        if (c == nullptr) {
+          t.properties.push_back(p);  // only the docs name it: still their contract
+        } else if (is_string_type(c->type) && c->enum_values.empty() && !p.enum_values.empty()) {
+          t.properties[static_cast<std::size_t>(c - t.properties.data())].enum_values = p.enum_values;
         }
       }
-      contract->types[simple] = t;
+      simple = key;  // the docs' own key keeps meaning the type they meant
+      keyed = true;
     }
+    if (keyed) contract->types[simple] = t;
     contract->types[to_lower(st.qualified)] = std::move(t);
   }
   for (const enum_type& e : doc.enum_types()) {
     type_def t = to_type_def(doc, e);
-    const std::string simple = to_lower(e.name);
-    if (doc.find_enum(e.name) == &e) {
-      if (auto it = set.types.find(simple); it != set.types.end() && !it->second.from_metadata) {
-        matched.insert(simple);
-        std::vector<std::string> unknown;
-        for (const std::string& m : it->second.members) {
-          bool found = false;
-          for (const std::string& cm : t.members) found = found || cm == m;
-          if (!found) unknown.push_back(m);
-        }
-        if (!unknown.empty())
-          said.add(it->second.file, it->second.line, "csdl-enum-mismatch",
-                   "the docs list " + e.name + " member(s) " + members_text(unknown) + " that the CSDL's " +
-                       e.qualified + " does not have");
-      }
-      contract->types[simple] = t;
+    std::string simple = to_lower(e.name);
+    bool keyed = doc.find_enum(e.name) == &e;
+    if (auto it = docs_of.find(&e); it != docs_of.end()) {
+      const auto& [key, docs_type] = it->second;
+      if (member_diff d = diff_members(docs_type->members, t.members); !d.empty())
+        said.add(docs_type->file, docs_type->line, "csdl-enum-mismatch",
+                 "the docs list " + e.name + " member(s) " + describe(d) + " of the CSDL's " + e.qualified + " (" +
+                     members_text(t.members) + ")");
+      simple = key;
+      keyed = true;
     }
+    if (keyed) contract->types[simple] = t;
     contract->types[to_lower(e.qualified)] = std::move(t);
   }
   // A resource page documenting a type the CSDL does not define.
@@ -208,7 +250,8 @@ apply_summary apply_metadata(fixture_set& set, const document& doc, std::string_
   apply_summary summary;
   disagreements said(out);
   comparer cmp{doc, said};
-  std::shared_ptr<fixture_set> contract = build_contract(set, doc, cmp, said);
+  type_notes notes;
+  std::shared_ptr<fixture_set> contract = build_contract(set, doc, cmp, said, notes);
 
   for (fixture& f : set.fixtures) {
     if (!applies(f, version, set)) continue;
@@ -235,7 +278,7 @@ apply_summary apply_metadata(fixture_set& set, const document& doc, std::string_
     const std::string docs_name(read_type(f.response.odata_type).element);
     if (!docs_name.empty()) {
       const structured_type* named = doc.find_structured(docs_name);
-      if (named == nullptr && doc.find_enum(docs_name) == nullptr && !is_primitive(doc.qualify(docs_name))) {
+      if (named == nullptr && doc.find_enum(docs_name) == nullptr && read_type(docs_name).kind == value_kind::unknown) {
         std::string m = "the docs name the response type " + docs_name + ", which the CSDL does not define";
         f.contract_notes.push_back(m);
         said.add(f.file, f.response.line, "csdl-unknown-type", std::move(m));
@@ -250,7 +293,12 @@ apply_summary apply_metadata(fixture_set& set, const document& doc, std::string_
         }
       }
     }
-    if (instance == nullptr || f.properties.empty()) continue;
+    if (instance == nullptr) continue;
+    if (f.properties.empty()) {  // the example is typed by its type's page: that page's disagreements
+      if (auto it = notes.find(instance->qualified); it != notes.end())
+        f.contract_notes.insert(f.contract_notes.end(), it->second.begin(), it->second.end());
+      continue;
+    }
     const type_def& t = contract->types.at(to_lower(instance->qualified));
     for (conform::property& p : f.properties)
       if (const conform::property* c = comparer::find(t, p.name); c != nullptr && c->from_metadata)

@@ -23,7 +23,8 @@ type_def to_type_def(const document& doc, const structured_type& t) {
   out.qualified = t.qualified;
   out.base = t.base_type;
   out.abstract = t.abstract;
-  out.open = t.open_type;
+  // A type derived from an open type is open too (OData CSDL 4.01 §6.3).
+  for (const structured_type* level : doc.base_chain(t.qualified)) out.open = out.open || level->open_type;
   out.from_metadata = true;
   out.file = doc.source();
   out.line = t.line;

@@ -619,8 +619,15 @@ std::string normalize_type(std::string_view t, bool& optional_marker) {
     return false;
   };
   if (strip("(optional)")) optional_marker = true;
+  if (istarts_with(s, "(optional)")) {  // "(Optional) String"
+    optional_marker = true;
+    s = std::string(trim(std::string_view(s).substr(10)));
+  }
   strip_markers(s);
-  if (strip(" collection")) s = "Collection(" + s + ")";
+  if (strip(" collection"))
+    s = "Collection(" + s + ")";
+  else if (istarts_with(s, "collection of ") && s.size() > 14)  // "Collection of String"
+    s = "Collection(" + std::string(trim(std::string_view(s).substr(14))) + ")";
   return s;
 }
 

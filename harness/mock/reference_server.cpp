@@ -417,12 +417,13 @@ std::optional<json::value> reference_server::documented_body(const fixture& f, s
   std::optional<json::value> doc = f.response.json;
   if (!doc) return doc;
   std::pair<std::uint64_t, std::atomic<std::uint64_t>*> guid_state{guid_base_, &guid_counter_};
-  detail::synth_env env{fixtures_, detail::utc_now(), &guid_from, &guid_state};
+  // With $metadata the contract is the CSDL's where it speaks: CSDL-true values where the docs are vague.
+  detail::synth_env env{fixtures_.contract_for(f), detail::utc_now(), &guid_from, &guid_state};
   detail::synthesize_body(f, *doc, env);
   bool echoes = (method == "POST" || method == "PATCH" || method == "PUT") && status >= 200 && status < 300 &&
                 doc->is_object() && body && body->is_object() && !f.response.is_collection;
   if (!echoes) return doc;
-  const property_scope scope = response_scope(f, fixtures_, *doc);
+  const property_scope scope = response_scope(f, fixtures_.contract_for(f), *doc);
   for (const auto& m : body->get_object()) {
     // A null the client sent clears the property; the docs' response still shows what they show.
     if (m.key().rfind("@odata.", 0) == 0 || m.value().is_null()) continue;
@@ -445,7 +446,7 @@ reply reference_server::answer(const http_request& req) const {
   const fixture* chosen = choose(req, body, out);
   if (chosen == nullptr) return out;
   const fixture& f = *chosen;
-  if (refuse_request(f, fixtures_, body, out)) return out;
+  if (refuse_request(f, fixtures_.contract_for(f), body, out)) return out;
 
   out.fixture_id = f.id;
   http_response& res = out.response;
@@ -458,7 +459,7 @@ reply reference_server::answer(const http_request& req) const {
   std::vector<fault_kind> active;
   for (const fault& ft : opts_.faults)
     if (glob_match(ft.glob, f.id)) active.push_back(ft.kind);
-  const detail::fault_input fin{f, fixtures_, opts_};
+  const detail::fault_input fin{f, fixtures_.contract_for(f), opts_};
   header_list fault_headers = apply_json_faults(active, fin, doc);
   set_body(res, f, doc);
   apply_reply_faults(active, fin, out, fault_headers);

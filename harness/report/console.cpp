@@ -73,6 +73,7 @@ void console_reporter::print_details(const case_result& c) {
       if (k.outcome == check_outcome::failed) {
         out_ << "      expected: " << clean(k.expected) << '\n';
         out_ << "      actual:   " << clean(k.actual) << '\n';
+        if (!k.contract.empty()) out_ << "      contract: " << clean(k.contract) << '\n';
       }
     }
   }

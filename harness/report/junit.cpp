@@ -98,6 +98,7 @@ std::string failure_text(const case_result& c) {
             ": " + k.message + "\n";
     text += "  expected: " + k.expected + "\n";
     text += "  actual:   " + k.actual + "\n";
+    if (!k.contract.empty()) text += "  contract: " + k.contract + "\n";
     if (auto loc = doc_location(c); !loc.empty()) text += "  doc:      " + loc + "\n";
   }
   return text;

@@ -374,13 +374,18 @@ std::string json_report(const run_result& run) {
     json::array subs, notes, checks;
     for (const auto& x : c.substitutions) subs.push_back(js(x));
     for (const auto& x : c.notes) notes.push_back(js(x));
-    for (const auto& k : c.checks)
-      checks.push_back({{"check", to_string(k.check)},
-                        {"outcome", to_string(k.outcome)},
-                        {"pointer", js(k.pointer)},
-                        {"expected", js(k.expected)},
-                        {"actual", js(k.actual)},
-                        {"message", js(k.message)}});
+    for (const auto& k : c.checks) {
+      json::object check{{"check", to_string(k.check)},
+                         {"outcome", to_string(k.outcome)},
+                         {"pointer", js(k.pointer)},
+                         {"expected", js(k.expected)},
+                         {"actual", js(k.actual)},
+                         {"message", js(k.message)}};
+      // Where the expectation comes from, when a contract (not the example) says it: "user.md:42" or
+      // "microsoft.graph.user.accountEnabled: Edm.Boolean".
+      if (!k.contract.empty()) check["contract"] = js(k.contract);
+      checks.push_back(std::move(check));
+    }
     o["passed_checks"] = c.passed_checks;
     o["substitutions"] = std::move(subs);
     o["notes"] = std::move(notes);

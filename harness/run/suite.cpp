@@ -155,7 +155,16 @@ suite parse_suite(std::string_view text, const std::filesystem::path& base_dir, 
       s.fill_placeholders = r.boolean(v, key);
     } else if (key == "odata_type") {
       s.odata_type = parse_odata_type_mode(r.string(v, key));
-      if (!s.odata_type) r.fail("\"odata_type\" must be \"required\" or \"if-present\"");
+      if (!s.odata_type) r.fail("\"odata_type\" must be \"odata\", \"required\" or \"if-present\"");
+    } else if (key == "metadata") {
+      // One document or a list: "v1.0=graph.csdl", "https://host/beta/$metadata".
+      for (const std::string& spec : v.is_string() ? std::vector<std::string>{std::string(v.get_string())}
+                                                   : r.strings(v, key)) {
+        metadata_spec ms = parse_metadata_spec(spec);
+        if (ms.location.empty()) r.fail("\"metadata\" entries are [VERSION=]PATH_OR_URL, got \"" + spec + "\"");
+        if (!ms.is_url()) ms.location = r.path(ms.location);
+        s.metadata.push_back(ms.version.empty() ? ms.location : ms.version + "=" + ms.location);
+      }
     } else if (key == "junit") {
       s.junit = r.path(r.string(v, key));
     } else if (key == "json") {
@@ -168,6 +177,23 @@ suite parse_suite(std::string_view text, const std::filesystem::path& base_dir, 
     }
   }
   return s;
+}
+
+bool metadata_spec::is_url() const {
+  return istarts_with(location, "http://") || istarts_with(location, "https://");
+}
+
+metadata_spec parse_metadata_spec(std::string_view spec) {
+  spec = trim(spec);
+  metadata_spec m;
+  // "v1.0=path": the part before '=' is a version only when it cannot be part of a path or URL.
+  if (auto eq = spec.find('='); eq != std::string_view::npos && eq > 0 &&
+                                spec.substr(0, eq).find_first_of("/\\:?") == std::string_view::npos) {
+    m.version = std::string(trim(spec.substr(0, eq)));
+    spec = trim(spec.substr(eq + 1));
+  }
+  m.location = std::string(spec);
+  return m;
 }
 
 std::string out_of_range_message(const setting_range& r, std::string_view as, long long got) {

@@ -44,7 +44,10 @@ struct options {
   double rate = 0;  // requests started per second across the run; 0 = unlimited
   std::string cacert;
   bool insecure = false;  // no TLS verification; the run properties say so
-  check::odata_type_mode odata_type = check::odata_type_mode::required;
+  check::odata_type_mode odata_type = check::odata_type_mode::odata;
+  // $metadata documents the fixture set was given ("v1.0=graph.csdl", "https://host/v1.0/$metadata"), for the
+  // run's properties; applying them is csdl::apply_metadata's (the set's contracts), done before the run.
+  std::vector<std::string> metadata;
   bool strict_enums = false;
   bool strict_properties = false;
   std::vector<std::string> include;  // globs on fixture ids; empty = all
@@ -166,13 +169,26 @@ struct suite {
   std::optional<bool> insecure, strict_enums, strict_properties, fill_placeholders;
   std::optional<check::odata_type_mode> odata_type;
   std::optional<std::string> junit, json;  // report paths, resolved against the suite file's directory
+  // "metadata": "[VERSION=]PATH_OR_URL" or a list of them; a relative path is resolved against the suite
+  // file's directory.
+  std::vector<std::string> metadata;
 };
 // Throws std::invalid_argument with a one-line reason (file, what is wrong) for unreadable or invalid suites.
 suite parse_suite(std::string_view text, const std::filesystem::path& base_dir,
                   std::string_view name = "suite");
 suite load_suite(const std::filesystem::path& file);
 
-// "required" / "if-present" -> mode; nullopt otherwise.
+// "odata" / "required" / "if-present" -> mode; nullopt otherwise.
 std::optional<check::odata_type_mode> parse_odata_type_mode(std::string_view s);
+std::string_view to_string(check::odata_type_mode m);
+
+// "[VERSION=]PATH_OR_URL": "v1.0=graph.csdl" -> {"v1.0", "graph.csdl"}; "https://h/v1.0/$metadata" -> {"", it}.
+// A '=' ends the version only when what precedes it has no '/', '\\', ':' or '?' (a path or URL may hold '=').
+struct metadata_spec {
+  std::string version;   // "" = every version
+  std::string location;  // a file path or an http(s) URL
+  bool is_url() const;
+};
+metadata_spec parse_metadata_spec(std::string_view spec);
 
 }  // namespace conform::run
