@@ -599,6 +599,15 @@ void check_odata_context(const fixture& f, const json::object& actual, const opt
                        std::string(last_segment(f.request.url)) + " returns"});
 }
 
+// Intune's pages document one entity wrapped as {"value": {...}}: the entity is the object inside, in the
+// example and in an answer shaped like it.
+const json::object* wrapped_entity(const documented_body& b, const json::object& actual) {
+  if (b.doc_obj == nullptr || b.doc_value == nullptr || !b.doc_value->is_object()) return nullptr;
+  if (find_key(actual, "@odata.type") != nullptr) return nullptr;
+  const json::value* v = find_key(actual, "value");
+  return v != nullptr && v->is_object() ? &v->get_object() : nullptr;
+}
+
 void check_odata_type(const fixture& f, const fixture_set& contract, const documented_body& b,
                       const json::value& actual, const options& opts, result_budget& budget,
                       std::vector<check_result>& out) {
@@ -622,6 +631,8 @@ void check_odata_type(const fixture& f, const fixture_set& contract, const docum
   const bool items = b.items_typed(f) || (f.resolved && f.resolved->collection && f.resolved->kind == "collection");
   if (b.doc_value != nullptr && b.doc_value->is_array() && items)
     for (const json::value& item : b.doc_value->get_array()) note_shown(item);
+  else if (b.doc_value != nullptr && b.doc_value->is_object())
+    note_shown(*b.doc_value);
   else
     note_shown(b.doc);
   const type_def* declared_def = contract.find_type(declared);
@@ -666,6 +677,8 @@ void check_odata_type(const fixture& f, const fixture_set& contract, const docum
     if (budget.take(check_id::odata_type, check_outcome::failed))
       out.push_back({check_id::odata_type, check_outcome::failed, "", declared, compact(actual),
                      "body is not an object, so it carries no @odata.type"});
+  } else if (const json::object* inner = wrapped_entity(b, *actual_obj)) {
+    check_one(*inner, "/value", true);
   } else {
     check_one(*actual_obj, "", true);
   }

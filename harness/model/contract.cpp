@@ -47,6 +47,8 @@ value_kind kind_of_word(std::string_view t) {
 value_kind kind_of_name(std::string_view element) {
   std::string_view t = strip_edm(element);
   if (value_kind k = kind_of_word(t); k != value_kind::unknown) return k;
+  // Graph's CSDL declares microsoft.graph.Json, an empty complex type standing for any JSON value.
+  if (iends_with(t, ".json")) return value_kind::any;
   if (t.find('(') != std::string_view::npos) return kind_of_word(placeholder_type(t));  // "String (timestamp)"
   return value_kind::unknown;
 }
