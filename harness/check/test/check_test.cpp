@@ -452,5 +452,102 @@ TEST(CheckResponse, NullInAnyDocumentedItemMakesThePropertyNullable) {
   EXPECT_EQ(f2[0].pointer, "/value/0/clientContext");
 }
 
+// A fixture of GET /devices/{id} whose contract came from $metadata (as csdl::apply_metadata leaves it).
+fixture device_fixture(std::string url = "https://graph.microsoft.com/v1.0/devices/1") {
+  fixture f;
+  f.id = "device-get/get";
+  f.request.method = "GET";
+  f.request.url = std::move(url);
+  f.response.status = 200;
+  f.response.json = json::parse(R"j({"id": "1", "displayName": "Laptop", "registeredOwners": [{"id": "u1"}]})j");
+  f.resolved = resolved_resource{"entity", "microsoft.graph.device", false, "devices", ""};
+  return f;
+}
+
+fixture_set device_contract(bool open = false) {
+  fixture_set c;
+  type_def device{"device"};
+  device.qualified = "microsoft.graph.device";
+  device.open = open;
+  device.from_metadata = true;
+  property id{"id", "Edm.String"}, name{"displayName", "Edm.String"},
+      owners{"registeredOwners", "Collection(microsoft.graph.directoryObject)"};
+  name.source = "microsoft.graph.device.displayName: Edm.String";
+  name.from_metadata = true;
+  owners.navigation = true;
+  device.properties = {id, name, owners};
+  c.types["device"] = device;
+  c.types["microsoft.graph.device"] = device;
+  return c;
+}
+
+TEST(CheckResponse, NavigationPropertiesAreOwedOnlyUnderExpand) {
+  const char* plain = R"j({"id": "1", "displayName": "Laptop"})j";
+  auto rs = check_response(device_fixture(), device_contract(), respond(plain, 200));
+  EXPECT_TRUE(failures(rs).empty()) << dump(rs);
+  // Asked for: owed, and checked as its type.
+  auto f = failures(check_response(device_fixture("https://graph.microsoft.com/v1.0/devices/1?$expand=registeredOwners($select=id)"),
+                                   device_contract(), respond(plain, 200)));
+  ASSERT_EQ(f.size(), 1u) << dump(f);
+  EXPECT_EQ(f[0].check, check_id::required_property);
+  EXPECT_EQ(f[0].pointer, "/registeredOwners");
+  EXPECT_TRUE(failures(check_response(device_fixture("https://graph.microsoft.com/v1.0/devices/1?$expand=*"),
+                                      device_contract(), respond(plain, 200)))
+                  .size() == 1u);
+}
+
+TEST(CheckResponse, FailuresNameTheContractTheyComeFrom) {
+  auto f = failures(check_response(device_fixture(), device_contract(),
+                                   respond(R"j({"id": "1", "displayName": 7})j", 200)));
+  ASSERT_EQ(f.size(), 1u) << dump(f);
+  EXPECT_EQ(f[0].contract, "microsoft.graph.device.displayName: Edm.String");
+  // A docs table row: its file and line.
+  fixture_set docs = comms_contract();
+  docs.types["resultinfo"].properties[0].source = "resources/resultinfo.md";
+  docs.types["resultinfo"].properties[0].line = 21;
+  auto g = failures(check_response(comms_fixture(), docs, respond(patched("/resultInfo/code", "200"))));
+  ASSERT_FALSE(g.empty());
+  EXPECT_EQ(g[0].contract, "resources/resultinfo.md:21");
+}
+
+TEST(CheckResponse, OpenTypesMayCarryUndeclaredProperties) {
+  options strict;
+  strict.strict_properties = true;
+  const char* extra = R"j({"id": "1", "displayName": "Laptop", "extensionAttribute": 1})j";
+  fixture f = device_fixture();
+  f.response.json = json::parse(R"j({"id": "1", "displayName": "Laptop"})j");
+  EXPECT_EQ(failures(check_response(f, device_contract(false), respond(extra, 200), strict)).size(), 1u);
+  EXPECT_TRUE(failures(check_response(f, device_contract(true), respond(extra, 200), strict)).empty());
+}
+
+TEST(CheckResponse, OdataContextThatNamesAnotherSetIsANote) {
+  fixture f = device_fixture();
+  f.response.json = json::parse(R"j({"id": "1"})j");
+  auto good = check_response(f, device_contract(),
+                             respond(R"j({"@odata.context": "https://h/v1.0/$metadata#devices/$entity", "id": "1"})j", 200));
+  EXPECT_EQ(count(good, check_id::odata_type, check_outcome::note), 0u) << dump(good);
+  const char* other = R"j({"@odata.context": "https://h/v1.0/$metadata#users/$entity", "id": "1"})j";
+  auto rs = check_response(f, device_contract(), respond(other, 200));
+  EXPECT_TRUE(failures(rs).empty()) << dump(rs);
+  EXPECT_EQ(count(rs, check_id::odata_type, check_outcome::note), 1u) << dump(rs);
+  options strict;
+  strict.strict_properties = true;
+  EXPECT_EQ(failures(check_response(f, device_contract(), respond(other, 200), strict)).size(), 1u);
+}
+
+TEST(CheckResponse, Ieee754CompatibleResponsesCarryInt64AsStrings) {
+  fixture f = device_fixture();
+  f.response.json = json::parse(R"j({"id": "1"})j");
+  fixture_set c = device_contract();
+  property size{"size", "Edm.Int64"};
+  c.types["device"].properties.push_back(size);
+  c.types["microsoft.graph.device"].properties.push_back(size);
+  const char* body = R"j({"id": "1", "size": "9007199254740993"})j";
+  EXPECT_EQ(failures(check_response(f, c, respond(body, 200))).size(), 1u);
+  http_response r = respond(body, 200);
+  r.headers = {{"Content-Type", "application/json;odata.metadata=minimal;IEEE754Compatible=true"}};
+  EXPECT_TRUE(failures(check_response(f, c, r)).empty());
+}
+
 }  // namespace
 }  // namespace conform::check

@@ -257,3 +257,79 @@ TEST(SampleValue, EveryPrimitiveKindGetsAValueItsOwnCheckAccepts) {
 
 }  // namespace
 }  // namespace conform
+
+namespace conform {
+namespace {
+
+std::vector<check_result> validate(const char* json_text, const char* type, const validate_options& opts = {}) {
+  property p{"x", type};
+  p.nullable = true;
+  std::vector<check_result> out;
+  validate_value(boost::json::parse(json_text), p, fixture_set{}, "/x", opts, out);
+  return failures(out);
+}
+
+TEST(Types, OdataWireForms) {
+  EXPECT_TRUE(is_time_of_day("13:20"));
+  EXPECT_TRUE(is_time_of_day("13:20:00"));
+  EXPECT_TRUE(is_time_of_day("13:20:00.0000000"));
+  EXPECT_FALSE(is_time_of_day("25:00:00"));
+  EXPECT_FALSE(is_time_of_day("13:20:00."));
+  EXPECT_FALSE(is_time_of_day("1pm"));
+  EXPECT_TRUE(is_duration("PT1H"));
+  EXPECT_TRUE(is_duration("P1DT2H3M4.5S"));
+  EXPECT_TRUE(is_duration("-P3D"));
+  EXPECT_FALSE(is_duration("P"));
+  EXPECT_FALSE(is_duration("P1DT"));
+  EXPECT_FALSE(is_duration("PT1.5H"));  // only seconds have a fraction
+  EXPECT_FALSE(is_duration("01:00:00"));
+  EXPECT_TRUE(is_base64url("AAAA"));
+  EXPECT_TRUE(is_base64url("SGVsbG8_-w"));  // base64url, unpadded
+  EXPECT_TRUE(is_base64url("SGVsbG8=")); // base64, padded
+  EXPECT_TRUE(is_base64url(""));
+  EXPECT_FALSE(is_base64url("Adfsdfsdfsdfw=="));  // 13 characters before the padding: no bytes make that
+  EXPECT_FALSE(is_base64url("not base64!"));
+}
+
+TEST(ValidateValue, EdmPrimitivesInTheirJsonForms) {
+  EXPECT_TRUE(validate(R"("PT1H")", "Edm.Duration").empty());
+  EXPECT_EQ(validate(R"("1 hour")", "Edm.Duration").size(), 1u);
+  EXPECT_TRUE(validate(R"("08:00:00")", "Edm.TimeOfDay").empty());
+  EXPECT_EQ(validate(R"("8am")", "Edm.TimeOfDay").size(), 1u);
+  EXPECT_TRUE(validate(R"("AAAA")", "Edm.Binary").empty());
+  EXPECT_EQ(validate(R"(12)", "Edm.Binary").size(), 1u);
+  EXPECT_TRUE(validate(R"("INF")", "Edm.Double").empty());  // IEEE 754 specials are strings in OData JSON
+  EXPECT_TRUE(validate(R"("NaN")", "Edm.Single").empty());
+  EXPECT_EQ(validate(R"("1.5")", "Edm.Double").size(), 1u);
+  EXPECT_TRUE(validate(R"({"any": [1]})", "microsoft.graph.Json").empty());
+}
+
+TEST(ValidateValue, Int64AndDecimalAsStringsOnlyUnderIeee754Compatible) {
+  EXPECT_EQ(validate(R"("9007199254740993")", "Edm.Int64").size(), 1u);
+  validate_options ieee;
+  ieee.ieee754_compatible = true;
+  EXPECT_TRUE(validate(R"("9007199254740993")", "Edm.Int64", ieee).empty());
+  EXPECT_TRUE(validate(R"("-12.50")", "Edm.Decimal", ieee).empty());
+  EXPECT_TRUE(validate(R"(42)", "Edm.Int64", ieee).empty());  // a number stays fine
+  EXPECT_EQ(validate(R"("12a")", "Edm.Int64", ieee).size(), 1u);
+  EXPECT_EQ(validate(R"("1.5")", "Edm.Int32", ieee).size(), 1u);  // only Int64 and Decimal
+}
+
+TEST(Types, DerivesFromFollowsDocumentedBases) {
+  fixture_set set;
+  set.types["directoryobject"] = type_def{"directoryObject"};
+  set.types["user"] = type_def{"user"};
+  set.types["user"].base = "directoryObject";
+  set.types["aaduser"] = type_def{"aadUser"};
+  set.types["aaduser"].base = "microsoft.graph.user";
+  set.types["loop"] = type_def{"loop"};
+  set.types["loop"].base = "loop";  // hostile docs: a cycle ends the walk
+  EXPECT_TRUE(derives_from(set, "#microsoft.graph.aadUser", "directoryObject"));
+  EXPECT_TRUE(derives_from(set, "user", "user"));
+  EXPECT_FALSE(derives_from(set, "directoryObject", "user"));
+  EXPECT_FALSE(derives_from(set, "loop", "user"));
+  EXPECT_FALSE(derives_from(set, "unknown", "user"));
+}
+
+}  // namespace
+}  // namespace conform

@@ -294,6 +294,33 @@ TEST(Suite, ParsesCommentsTrailingCommasAndResolvesPaths) {
   EXPECT_EQ(s.odata_type, check::odata_type_mode::if_present);
 }
 
+TEST(Suite, MetadataIsOneDocumentOrAListResolvedAgainstTheSuite) {
+  suite one = parse_suite(R"({"metadata": "graph.csdl", "odata_type": "odata"})", "/work/suites", "s.json");
+  ASSERT_EQ(one.metadata.size(), 1u);
+  EXPECT_EQ(one.metadata[0], "/work/suites/graph.csdl");
+  EXPECT_EQ(one.odata_type, check::odata_type_mode::odata);
+  suite many = parse_suite(
+      R"({"metadata": ["v1.0=../csdl/v1.0.csdl", "beta=https://graph.microsoft.com/beta/$metadata"]})",
+      "/work/suites", "s.json");
+  ASSERT_EQ(many.metadata.size(), 2u);
+  EXPECT_EQ(many.metadata[0], "v1.0=/work/csdl/v1.0.csdl");
+  EXPECT_EQ(many.metadata[1], "beta=https://graph.microsoft.com/beta/$metadata");
+  EXPECT_THROW(parse_suite(R"({"metadata": 3})", "/", "s.json"), std::invalid_argument);
+  EXPECT_THROW(parse_suite(R"({"odata_type": "sometimes"})", "/", "s.json"), std::invalid_argument);
+}
+
+TEST(Suite, MetadataSpecsSplitTheVersionOnlyWhereItCanBeOne) {
+  EXPECT_EQ(parse_metadata_spec("v1.0=graph.csdl").version, "v1.0");
+  EXPECT_EQ(parse_metadata_spec("v1.0=graph.csdl").location, "graph.csdl");
+  EXPECT_EQ(parse_metadata_spec("graph.csdl").version, "");
+  // A URL or path holding '=' keeps it.
+  const metadata_spec url = parse_metadata_spec("https://h/$metadata?x=1");
+  EXPECT_EQ(url.version, "");
+  EXPECT_EQ(url.location, "https://h/$metadata?x=1");
+  EXPECT_TRUE(url.is_url());
+  EXPECT_EQ(parse_metadata_spec("./a=b.csdl").version, "");
+}
+
 TEST(Suite, ReadsRetryAndThrottlingSettings) {
   suite s = parse_suite(R"({"retries": 3, "retry-unsafe": true, "rate": 2.5})", "/", "s.json");
   EXPECT_EQ(s.retries, 3);
