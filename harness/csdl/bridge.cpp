@@ -41,6 +41,7 @@ type_def to_type_def(const document& doc, const enum_type& e) {
   type_def out;
   out.name = e.name;
   out.qualified = e.qualified;
+  out.flags = e.is_flags;
   out.from_metadata = true;
   out.file = doc.source();
   out.line = e.line;

@@ -567,6 +567,15 @@ void validate_typed(const json::value& v, std::string_view type, const std::vect
                std::string(kind_name(v)));
       return;
     }
+    // Only a flags enum combines members ("a,b"); $metadata says which are not.
+    if (v.get_string().find(',') != json::string::npos)
+      if (const type_def* e = set.find_type(t.element); e != nullptr && e->from_metadata && !e->flags) {
+        if (keep(opts, check_id::enum_value))
+          out.push_back({check_id::enum_value, check_outcome::failed, pointer, "one member of " + std::string(type),
+                         compact(v),
+                         pointer + " combines members, but " + std::string(type) + " is not a flags enum"});
+        return;
+      }
     check_members(v, *members, pointer, opts, out);
     return;
   }

@@ -333,3 +333,30 @@ TEST(Types, DerivesFromFollowsDocumentedBases) {
 
 }  // namespace
 }  // namespace conform
+
+namespace conform {
+namespace {
+
+TEST(ValidateValue, OnlyFlagsEnumsCombineMembers) {
+  fixture_set set;
+  type_def single{"importance"}, flags{"chatMessageActions"};
+  single.members = flags.members = {"low", "high"};
+  single.from_metadata = flags.from_metadata = true;
+  single.flags = false;
+  set.types["importance"] = single;
+  set.types["chatmessageactions"] = flags;
+  auto check = [&](const char* type, const char* value) {
+    property p{"x", type};
+    p.enum_values = {"low", "high"};
+    std::vector<check_result> out;
+    validate_value(boost::json::value(value), p, set, "/x", {}, out);
+    return failures(out).size();
+  };
+  EXPECT_EQ(check("microsoft.graph.importance", "low,high"), 1u);
+  EXPECT_EQ(check("microsoft.graph.importance", "low"), 0u);
+  EXPECT_EQ(check("microsoft.graph.chatMessageActions", "low,high"), 0u);
+  EXPECT_EQ(check("microsoft.graph.chatMessageActions", "low,none"), 1u);
+}
+
+}  // namespace
+}  // namespace conform

@@ -67,6 +67,7 @@ struct type_def {
   std::string qualified;  // "microsoft.graph.user" when $metadata says; "" for a docs-only type
   bool abstract = false;  // no instance is of this type itself: it names a derived one (CSDL Abstract)
   bool open = false;      // instances may carry properties no one declared (CSDL OpenType)
+  bool flags = true;      // an enum value may combine members "a,b"; false for a CSDL EnumType without IsFlags
   bool from_metadata = false;
 };
 
