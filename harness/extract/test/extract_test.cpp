@@ -325,6 +325,73 @@ TEST(ODataType, DisagreementIsDiagnostic) {
   EXPECT_EQ(same.fixtures[0].response.odata_type, "microsoft.graph.user");
 }
 
+// "Inherits from [x](x.md)." on a resource page names its type's base: the link's text, in the forms the
+// Graph docs write it.
+std::string base_of(std::string_view page, std::string_view type) {
+  fixture_set s = run(page, "resources/page.md");
+  const type_def* t = s.find_type(type);
+  return t == nullptr ? std::string("(no type)") : t->base;
+}
+
+TEST(Inherits, ResourcePageNamesItsBase) {
+  constexpr std::string_view props =
+      "\n## Properties\n|Property|Type|Description|\n|---|---|---|\n|x|String||\n";
+  auto page = [&](std::string_view intro) {
+    return "# aadUserConversationMember resource type\n\nNamespace: microsoft.graph\n\n" +
+           std::string(intro) + std::string(props);
+  };
+  EXPECT_EQ(base_of(page("Inherits from [conversationMember](conversationmember.md)."),
+                    "aadUserConversationMember"),
+            "conversationMember");
+  EXPECT_EQ(
+      base_of(
+          page("Represents a user.\nThis type inherits from [conversationMember](conversationmember.md)."),
+          "aadUserConversationMember"),
+      "conversationMember");
+  EXPECT_EQ(base_of(page("Inherits from [conversationMember](../resources/conversationmember.md)"),
+                    "aadUserConversationMember"),
+            "conversationMember");  // no period
+  EXPECT_EQ(base_of(page("Inherits from\nthe [conversationMember](conversationmember.md) type."),
+                    "aadUserConversationMember"),
+            "conversationMember");  // across a line break, "the" before the link
+  EXPECT_EQ(base_of(page("Inherits from base class [conversationMember](conversationmember.md)."),
+                    "aadUserConversationMember"),
+            "conversationMember");
+  EXPECT_EQ(
+      base_of(page("Derived from [conversationMember](conversationmember.md)."), "aadUserConversationMember"),
+      "conversationMember");
+  EXPECT_EQ(base_of(page("The **a** resource is derived from [**conversationMember**][cm].\n\n[cm]: cm.md"),
+                    "aadUserConversationMember"),
+            "conversationMember");  // bold inside a reference link
+  // Link text that is no type name: the page linked to names it.
+  EXPECT_EQ(base_of(page("Inherits from [Conversation Member](conversationmember.md)."),
+                    "aadUserConversationMember"),
+            "conversationmember");
+  // The first statement is the page's.
+  EXPECT_EQ(base_of(page("Inherits from [conversationMember](a.md).\n\nInherits from [entity](entity.md)."),
+                    "aadUserConversationMember"),
+            "conversationMember");
+}
+
+TEST(Inherits, OnlyALinkRightAfterThePhraseNamesABase) {
+  constexpr std::string_view props = "\n## Properties\n|Property|Type|Description|\n|---|---|---|\n";
+  auto page = [&](std::string_view intro, std::string_view rows = "|x|String||\n") {
+    return "# widget resource type\n\n" + std::string(intro) + std::string(props) + std::string(rows);
+  };
+  EXPECT_EQ(base_of(page("A widget."), "widget"), "");
+  EXPECT_EQ(base_of(page("Inherits from directoryObject."), "widget"), "");  // no link
+  EXPECT_EQ(base_of(page("Values derived from descendants (like [childCount](x.md)) are kept."), "widget"),
+            "");
+  EXPECT_EQ(base_of(page("Inherits from the settings of the [parent](parent.md)."), "widget"), "");
+  EXPECT_EQ(base_of(page("Inherits from `x` [entity](entity.md)."), "widget"), "");
+  // Table cells ("Inherited from [x]" in a description), headings and code are not paragraphs.
+  EXPECT_EQ(base_of(page("A widget.", "|x|String|Inherits from [entity](entity.md).|\n"), "widget"), "");
+  EXPECT_EQ(base_of(page("## Inherits from [entity](entity.md)\n"), "widget"), "");
+  EXPECT_EQ(base_of(page("```\nInherits from [entity](entity.md)\n```\n"), "widget"), "");
+  // A type naming itself is no base (it would be a cycle).
+  EXPECT_EQ(base_of(page("Inherits from [widget](widget.md)."), "widget"), "");
+}
+
 // A code block's line when md4c hands over no pointer into the page for it: no info string and a blank or
 // indented first line, or an info string md4c copied (an entity in it).
 TEST(Lines, CodeBlockLineWithoutAPointerOnTheFenceLine) {

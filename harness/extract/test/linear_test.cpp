@@ -142,6 +142,17 @@ std::vector<shape> shapes() {
          ASSERT_EQ(s.fixtures[0].properties.size(), 1u);
          EXPECT_EQ(s.fixtures[0].properties[0].type, "*String");
        }},
+      {"InheritsPhraseRepeated",  // the phrase and the words allowed before a link, in one paragraph
+       [] {
+         return repeat("# a resource type\n\n", 200000,
+                       [](std::size_t) { return "Inherits from the the\n"; }) +
+                "[b](b.md).\n";
+       },
+       [](const fixture_set& s) {
+         const type_def* a = s.find_type("a");
+         ASSERT_NE(a, nullptr);
+         EXPECT_EQ(a->base, "b");  // the last phrase is right before the link
+       }},
   };
 }
 
