@@ -1229,7 +1229,9 @@ void apply_response_annotation(const annotation& note, fixture& f) {
   f.nullable_properties = note.nullable_properties;
 }
 
-// The @odata.type the response is held to: the annotation's and the example body's, which should agree.
+// The @odata.type the response is held to: the annotation's and the example body's, which should agree. A
+// body naming another type is said here, as odata-type-mismatch; link() takes back those where it names a
+// type derived from the annotation's, which is known only once every resource page is in.
 void settle_odata_type(page_walker& w, const example& resp, fixture& f) {
   std::string declared = resp.note ? strip_hash(resp.note->odata_type) : std::string();
   if (const type_ref t = read_type(declared); t.collection) {
@@ -1453,7 +1455,39 @@ void extract_text(std::string_view file, std::string_view text, fixture_set& out
   extract_padded(file, std::string_view(padded.data(), text.size()), out, opts);
 }
 
+namespace {
+
+// An example body naming a type derived from the annotated one is no mismatch: OData allows an instance of a
+// derived type wherever its base is declared. settle_odata_type said every disagreement while reading pages,
+// before the resource pages that say what derives from what were all in; those where the body's type is
+// derived from the annotation's (fixture's response.odata_type) are taken back here, in one look at each
+// diagnostic and each fixture.
+void drop_derived_type_mismatches(fixture_set& set) {
+  constexpr std::string_view code = "odata-type-mismatch";
+  using where = std::pair<std::string_view, std::size_t>;  // a response example's file and status line
+  std::set<where> said;
+  for (const auto& d : set.diagnostics)
+    if (d.code == code) said.emplace(d.file, d.line);
+  if (said.empty()) return;
+  std::set<where> derived;  // views of the fixtures' file names, which stay put
+  for (const auto& f : set.fixtures) {
+    if (!f.response.json || f.response.odata_type.empty() || !said.contains(where(f.file, f.response.line)))
+      continue;
+    bool collection = false;
+    std::string shown = strip_hash(body_odata_type(*f.response.json, collection));
+    if (!collection && !shown.empty() && derives_from(set, shown, f.response.odata_type))
+      derived.emplace(f.file, f.response.line);
+  }
+  if (derived.empty()) return;
+  std::erase_if(set.diagnostics, [&](const diagnostic& d) {
+    return d.code == code && derived.contains(where(d.file, d.line));
+  });
+}
+
+}  // namespace
+
 void link(fixture_set& set) {
+  drop_derived_type_mismatches(set);
   // A property typed by an enum page gets that page's members, unless its own table listed some.
   auto fill_members = [&](std::vector<property>& props) {
     for (auto& p : props) {

@@ -392,6 +392,64 @@ TEST(Inherits, OnlyALinkRightAfterThePhraseNamesABase) {
   EXPECT_EQ(base_of(page("Inherits from [widget](widget.md)."), "widget"), "");
 }
 
+// Issue 12: an example whose @odata.type names a type derived from the annotated one is no mismatch (OData
+// allows a derived instance wherever its base is declared). Whether it derives is known from the derived
+// type's resource page, which may be read before or after the API page.
+constexpr std::string_view member_api_page =
+    "# Get member\n\n```http\nGET /v1.0/teams/1/members/2\n```\n"
+    "<!-- {\"blockType\":\"response\",\"@odata.type\":\"microsoft.graph.conversationMember\"} -->\n"
+    "```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n"
+    "{\"@odata.type\": \"#microsoft.graph.aadUserConversationMember\", \"id\": \"2\"}\n```\n";
+constexpr std::string_view aad_member_page =
+    "# aadUserConversationMember resource type\n\nThis type inherits from "
+    "[conversationMember](conversationmember.md).\n"
+    "\n## Properties\n|Property|Type|Description|\n|---|---|---|\n|userId|String||\n";
+
+TEST(Inherits, DerivedTypeInExampleIsNoODataTypeMismatch) {
+  for (bool resource_first : {true, false}) {
+    fixture_set set;
+    if (resource_first) extract_text("resources/aaduserconversationmember.md", aad_member_page, set);
+    extract_text("api/team-get-members.md", member_api_page, set);
+    if (!resource_first) extract_text("resources/aaduserconversationmember.md", aad_member_page, set);
+    link(set);
+    EXPECT_FALSE(has_diag(set, "odata-type-mismatch"))
+        << (resource_first ? "resource page first" : "API page first");
+    ASSERT_EQ(set.fixtures.size(), 1u);
+    EXPECT_EQ(set.fixtures[0].response.odata_type, "microsoft.graph.conversationMember");
+    link(set);  // linking again changes nothing
+    EXPECT_FALSE(has_diag(set, "odata-type-mismatch"));
+  }
+}
+
+TEST(Inherits, UnrelatedTypeInExampleIsStillAMismatch) {
+  // Without the resource page nothing says aadUserConversationMember derives from conversationMember.
+  auto alone = run(member_api_page);
+  EXPECT_TRUE(has_diag(alone, "odata-type-mismatch", 8));
+  // A type derived from another base, and the base shown where its derived type is declared.
+  fixture_set set;
+  extract_text("resources/aaduserconversationmember.md", aad_member_page, set);
+  std::string other(member_api_page);
+  other.replace(other.find("conversationMember\"}"), std::strlen("conversationMember"), "directoryObject");
+  extract_text("api/other.md", other, set);
+  std::string reverse =
+      "```http\nGET /v1.0/x\n```\n"
+      "<!-- {\"blockType\":\"response\",\"@odata.type\":\"microsoft.graph.aadUserConversationMember\"} -->\n"
+      "```http\nHTTP/1.1 200 OK\n\n{\"@odata.type\": \"#microsoft.graph.conversationMember\"}\n```\n";
+  extract_text("api/reverse.md", reverse, set);
+  link(set);
+  std::vector<std::string> said;
+  for (const auto& d : set.diagnostics)
+    if (d.code == "odata-type-mismatch") said.push_back(d.file + ":" + std::to_string(d.line));
+  EXPECT_EQ(said, (std::vector<std::string>{"api/other.md:8", "api/reverse.md:6"}));
+  for (const auto& d : set.diagnostics) {
+    if (d.file == "api/other.md" && d.code == "odata-type-mismatch") {
+      EXPECT_EQ(d.message,
+                "annotation says @odata.type 'microsoft.graph.directoryObject' but the example body says "
+                "'microsoft.graph.aadUserConversationMember'");
+    }
+  }
+}
+
 // A code block's line when md4c hands over no pointer into the page for it: no info string and a blank or
 // indented first line, or an info string md4c copied (an entity in it).
 TEST(Lines, CodeBlockLineWithoutAPointerOnTheFenceLine) {
