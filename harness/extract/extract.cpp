@@ -150,6 +150,64 @@ std::size_t count_newlines(const char* b, const char* e) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// "Inherits from [identity](identity.md)." (or "Derived from [attachment](attachment.md).") on a resource
+// page names the base of the page's type, as CSDL's BaseType does.
+
+// `s` without trailing white space and the words written between the phrase and the link: "Inherits from the
+// [userAgent](...) type", "Inherits from base class [identityUserFlow](...)".
+std::string_view strip_base_fillers(std::string_view s) {
+  for (;;) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    bool stripped = false;
+    for (std::string_view f :
+         {std::string_view("the"), std::string_view("base class"), std::string_view("base type")})
+      if (iends_with(s, f) &&
+          (s.size() == f.size() || std::isspace(static_cast<unsigned char>(s[s.size() - f.size() - 1])))) {
+        s.remove_suffix(f.size());
+        stripped = true;
+        break;
+      }
+    if (!stripped) return s;
+  }
+}
+
+// Whether a paragraph's text run ends with "inherits from", "derived from" or "derives from" (fillers aside):
+// a link right after it names the base. Every text run of a paragraph is asked until a page's base is found,
+// so only the run's end is looked at.
+bool ends_with_base_phrase(std::string_view s) {
+  std::size_t end = s.size();
+  while (end > 0 && std::isspace(static_cast<unsigned char>(s[end - 1]))) --end;
+  if (end == 0) return false;
+  const char last = static_cast<char>(std::tolower(static_cast<unsigned char>(s[end - 1])));
+  if (last != 'm' && last != 'e' && last != 's') return false;  // "from", "the"/"type", "class"
+  s = strip_base_fillers(s);
+  for (std::string_view p : {std::string_view("inherits from"), std::string_view("derived from"),
+                             std::string_view("derives from")})
+    if (iends_with(s, p) &&
+        (s.size() == p.size() || !std::isalpha(static_cast<unsigned char>(s[s.size() - p.size() - 1]))))
+      return true;
+  return false;
+}
+
+// A type's name as a link shows it: "conversationMember", "microsoft.graph.entity".
+bool is_type_name(std::string_view s) {
+  if (s.empty() || s.size() > 256 || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_'))
+    return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+  });
+}
+
+// The page a link goes to, without directory, query, fragment and ".md": "../resources/identity.md" ->
+// "identity".
+std::string_view link_stem(std::string_view href) {
+  href = href.substr(0, href.find_first_of("?#"));
+  href = href.substr(href.rfind('/') + 1);
+  if (iends_with(href, ".md")) href.remove_suffix(3);
+  return href;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // One page as md4c walks it.
 
 struct code_block {
@@ -191,8 +249,8 @@ struct page_walker {
     parser.flags = MD_FLAG_TABLES | MD_FLAG_NOINDENTEDCODEBLOCKS;
     parser.enter_block = &page_walker::enter_block;
     parser.leave_block = &page_walker::leave_block;
-    parser.enter_span = &page_walker::mark_span;
-    parser.leave_span = &page_walker::mark_span;
+    parser.enter_span = &page_walker::enter_span;
+    parser.leave_span = &page_walker::leave_span;
     parser.text = &page_walker::text;
     return md_parse(doc.data(), static_cast<MD_SIZE>(doc.size()), &parser, this) == 0;
   }
@@ -212,12 +270,19 @@ struct page_walker {
   std::string cell;
   std::size_t last_line = 1;
   std::optional<annotation> pending;
+  // The base statement is read from paragraphs: `phrase` once a text run ended with "Inherits from", `link`
+  // inside the link that follows it.
+  enum class base_read { none, phrase, link };
+  bool in_paragraph = false;
+  base_read base_at = base_read::none;
+  std::string base_text, base_href;
 
   // results
   std::vector<code_block> blocks;
   std::vector<table> tables;
   bool resource_page = false;
   std::string resource_type;  // from a blockType "resource" annotation
+  std::string base;           // the first "Inherits from [x](...)" of the page's paragraphs: "x"
 
   bool in_doc(const char* p) const { return p >= doc.data() && p < doc.data() + doc.size(); }
 
@@ -336,6 +401,10 @@ struct page_walker {
         if (d->info.text && d->info.size && w.in_doc(d->info.text)) w.code.line = w.line_of(d->info.text) + 1;
         break;
       }
+      case MD_BLOCK_P:
+        w.in_paragraph = true;
+        w.base_at = base_read::none;
+        break;
       case MD_BLOCK_HTML:
         w.in_html = true;
         w.html.clear();
@@ -391,6 +460,10 @@ struct page_walker {
         w.code.text.assign(w.code_text);
         w.blocks.push_back(std::move(w.code));
         break;
+      case MD_BLOCK_P:
+        w.in_paragraph = false;
+        w.base_at = base_read::none;
+        break;
       case MD_BLOCK_HTML:
         w.in_html = false;
         w.on_html_done();
@@ -415,12 +488,57 @@ struct page_walker {
   }
 
   // Cells keep code spans and bold as markers: enum members are written as `a` or **a**. A span opens and
-  // closes with the same marker, so one callback serves both ends.
-  static int mark_span(MD_SPANTYPE type, void* /*detail*/, void* ud) {
+  // closes with the same marker, so one function serves both ends.
+  void mark_span(MD_SPANTYPE type) {
+    if (in_cell && type == MD_SPAN_CODE) cell += '`';
+    if (in_cell && type == MD_SPAN_STRONG) cell += "**";
+  }
+
+  static int enter_span(MD_SPANTYPE type, void* detail, void* ud) {
     auto& w = *static_cast<page_walker*>(ud);
-    if (w.in_cell && type == MD_SPAN_CODE) w.cell += '`';
-    if (w.in_cell && type == MD_SPAN_STRONG) w.cell += "**";
+    w.mark_span(type);
+    if (w.base_at == base_read::phrase) {
+      if (type == MD_SPAN_A) {
+        const MD_ATTRIBUTE& href = static_cast<MD_SPAN_A_DETAIL*>(detail)->href;
+        w.base_at = base_read::link;
+        w.base_text.clear();
+        w.base_href.assign(href.text ? href.text : "", href.size);
+      } else if (type != MD_SPAN_STRONG && type != MD_SPAN_EM) {
+        w.base_at = base_read::none;
+      }
+    }
     return 0;
+  }
+
+  static int leave_span(MD_SPANTYPE type, void* /*detail*/, void* ud) {
+    auto& w = *static_cast<page_walker*>(ud);
+    w.mark_span(type);
+    if (w.base_at == base_read::link && type == MD_SPAN_A) w.take_base();
+    return 0;
+  }
+
+  // One text run of a paragraph while the page's base is not yet known.
+  void read_base(MD_TEXTTYPE type, std::string_view s) {
+    if (base_at == base_read::link) {
+      base_text.append(s);
+      return;
+    }
+    if (base_at == base_read::phrase) {
+      // "Inherits from" at a line's end, "the" or "base class" before the link.
+      if (type == MD_TEXT_SOFTBR || (type == MD_TEXT_NORMAL && strip_base_fillers(s).empty())) return;
+      base_at = base_read::none;
+    }
+    if (type == MD_TEXT_NORMAL && ends_with_base_phrase(s)) base_at = base_read::phrase;
+  }
+
+  // The link after "Inherits from" has ended: its text names the base ("[identity](identity.md)"), else, when
+  // the text is no type name ("[Conditional Access Session Control](conditionalaccesssessioncontrol.md)"),
+  // the page it links to.
+  void take_base() {
+    base_at = base_read::none;
+    std::string_view name = trim(base_text);
+    if (!is_type_name(name)) name = link_stem(base_href);
+    if (is_type_name(name)) base.assign(name);
   }
 
   static int text(MD_TEXTTYPE type, const MD_CHAR* t, MD_SIZE size, void* ud) {
@@ -459,6 +577,8 @@ struct page_walker {
     }
     if (w.heading_level) {
       w.heading_text.append(s);
+    } else if (w.in_paragraph) {
+      if (w.base.empty()) w.read_base(type, s);
     } else if (w.in_cell) {
       if (type == MD_TEXT_ENTITY) {
         if (s == "&lt;")
@@ -809,19 +929,21 @@ std::vector<property> read_property_tables(const page_walker& w, bool resource_p
 }
 
 // The type is the one the resource annotation names, else the one the title names, else the page's own name.
+// Its base is the one the page's "Inherits from" names (the first page to name one, for a type on several).
 void define_resource_type(page_walker& w, const std::string& page, const std::vector<property>& page_props,
                           std::size_t first_table_line) {
   std::string name =
       !w.resource_type.empty() ? simple_type_name(w.resource_type) : resource_name_from_title(w.h1);
   if (name.empty()) name = page;
   std::string key = simple_type_name(name);
-  if (page_props.empty() && w.out.types.contains(key)) return;
+  if (page_props.empty() && w.base.empty() && w.out.types.contains(key)) return;
   auto& td = w.out.types[key];
   if (td.name.empty()) {
     td.name = !w.resource_type.empty() ? strip_hash(w.resource_type) : name;
     td.file = std::string(w.file);
     td.line = first_table_line ? first_table_line : 1;
   }
+  if (td.base.empty() && !w.base.empty() && !same_type(w.base, td.name)) td.base = w.base;
   merge_properties(td.properties, page_props);
 }
 
@@ -1114,7 +1236,9 @@ void apply_response_annotation(const annotation& note, fixture& f) {
   f.nullable_properties = note.nullable_properties;
 }
 
-// The @odata.type the response is held to: the annotation's and the example body's, which should agree.
+// The @odata.type the response is held to: the annotation's and the example body's, which should agree. A
+// body naming another type is said here, as odata-type-mismatch; link() takes back those where it names a
+// type derived from the annotation's, which is known only once every resource page is in.
 void settle_odata_type(page_walker& w, const example& resp, fixture& f) {
   std::string declared = resp.note ? strip_hash(resp.note->odata_type) : std::string();
   if (const type_ref t = read_type(declared); t.collection) {
@@ -1338,7 +1462,39 @@ void extract_text(std::string_view file, std::string_view text, fixture_set& out
   extract_padded(file, std::string_view(padded.data(), text.size()), out, opts);
 }
 
+namespace {
+
+// An example body naming a type derived from the annotated one is no mismatch: OData allows an instance of a
+// derived type wherever its base is declared. settle_odata_type said every disagreement while reading pages,
+// before the resource pages that say what derives from what were all in; those where the body's type is
+// derived from the annotation's (fixture's response.odata_type) are taken back here, in one look at each
+// diagnostic and each fixture.
+void drop_derived_type_mismatches(fixture_set& set) {
+  constexpr std::string_view code = "odata-type-mismatch";
+  using where = std::pair<std::string_view, std::size_t>;  // a response example's file and status line
+  std::set<where> said;
+  for (const auto& d : set.diagnostics)
+    if (d.code == code) said.emplace(d.file, d.line);
+  if (said.empty()) return;
+  std::set<where> derived;  // views of the fixtures' file names, which stay put
+  for (const auto& f : set.fixtures) {
+    if (!f.response.json || f.response.odata_type.empty() || !said.contains(where(f.file, f.response.line)))
+      continue;
+    bool collection = false;
+    std::string shown = strip_hash(body_odata_type(*f.response.json, collection));
+    if (!collection && !shown.empty() && derives_from(set, shown, f.response.odata_type))
+      derived.emplace(f.file, f.response.line);
+  }
+  if (derived.empty()) return;
+  std::erase_if(set.diagnostics, [&](const diagnostic& d) {
+    return d.code == code && derived.contains(where(d.file, d.line));
+  });
+}
+
+}  // namespace
+
 void link(fixture_set& set) {
+  drop_derived_type_mismatches(set);
   // A property typed by an enum page gets that page's members, unless its own table listed some.
   auto fill_members = [&](std::vector<property>& props) {
     for (auto& p : props) {

@@ -1,6 +1,7 @@
 // The real corpus (3,341 Graph v1.0 pages): no crash, and at least 99% of the example pairs an independent,
 // line-based count finds become fixtures. The counter below deliberately shares no code with the extractor.
 #include "extract/extract.hpp"
+#include "model/contract.hpp"
 
 #include <gtest/gtest.h>
 
@@ -172,6 +173,40 @@ TEST(Corpus, ResourcePagesDefineTypes) {
   for (const auto& f : set.fixtures)
     if (!f.response.odata_type.empty() && set.find_type(f.response.odata_type)) ++linked;
   EXPECT_GT(linked, 1000u);
+}
+
+// "Inherits from [conversationMember](conversationmember.md)." and its variants ("This type inherits from",
+// "Derived from", "Inherits from\nthe [userAgent](...) type") give resource types their base.
+TEST(Corpus, ResourcePagesNameTheirBase) {
+  const fs::path root = fs::path(CONFORM_SHARED_DIR) / "corpus" / "graph-docs-v1.0";
+  if (!fs::exists(root)) GTEST_SKIP() << "corpus not found at " << root;
+  fixture_set set;
+  std::vector<std::string> missing;
+  extract_paths({root.string()}, set, missing);
+  auto base_of = [&](std::string_view type) {
+    const type_def* t = set.find_type(type);
+    return t == nullptr ? std::string("(no type)") : t->base;
+  };
+  EXPECT_EQ(base_of("aadUserConversationMember"), "conversationMember");  // "This type inherits from [...]"
+  EXPECT_EQ(base_of("group"), "directoryObject");
+  EXPECT_EQ(base_of("windows10GeneralConfiguration"), "deviceConfiguration");      // no trailing period
+  EXPECT_EQ(base_of("fileAttachment"), "attachment");                              // "Derived from [...]"
+  EXPECT_EQ(base_of("microsoft.graph.callRecords.clientUserAgent"), "userAgent");  // across a line break
+  EXPECT_EQ(base_of("conversationMember"), "");
+  EXPECT_TRUE(
+      derives_from(set, "microsoft.graph.aadUserConversationMember", "microsoft.graph.conversationMember"));
+  EXPECT_FALSE(derives_from(set, "conversationMember", "aadUserConversationMember"));
+  std::size_t with_base = 0;
+  for (const auto& [key, t] : set.types) with_base += !t.base.empty();
+  std::cout << "[ corpus   ] " << with_base << " of " << set.types.size() << " types name a base\n";
+  EXPECT_GE(with_base, 150u);
+  // Issue 12: ten examples annotated conversationMember show an aadUserConversationMember, which derives from
+  // it.
+  for (const auto& d : set.diagnostics) {
+    if (d.code == "odata-type-mismatch") {
+      EXPECT_EQ(d.message.find("aadUserConversationMember"), std::string::npos) << d.file << ":" << d.line;
+    }
+  }
 }
 
 }  // namespace

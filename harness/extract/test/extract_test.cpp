@@ -325,6 +325,131 @@ TEST(ODataType, DisagreementIsDiagnostic) {
   EXPECT_EQ(same.fixtures[0].response.odata_type, "microsoft.graph.user");
 }
 
+// "Inherits from [x](x.md)." on a resource page names its type's base: the link's text, in the forms the
+// Graph docs write it.
+std::string base_of(std::string_view page, std::string_view type) {
+  fixture_set s = run(page, "resources/page.md");
+  const type_def* t = s.find_type(type);
+  return t == nullptr ? std::string("(no type)") : t->base;
+}
+
+TEST(Inherits, ResourcePageNamesItsBase) {
+  constexpr std::string_view props =
+      "\n## Properties\n|Property|Type|Description|\n|---|---|---|\n|x|String||\n";
+  auto page = [&](std::string_view intro) {
+    return "# aadUserConversationMember resource type\n\nNamespace: microsoft.graph\n\n" +
+           std::string(intro) + std::string(props);
+  };
+  EXPECT_EQ(base_of(page("Inherits from [conversationMember](conversationmember.md)."),
+                    "aadUserConversationMember"),
+            "conversationMember");
+  EXPECT_EQ(
+      base_of(
+          page("Represents a user.\nThis type inherits from [conversationMember](conversationmember.md)."),
+          "aadUserConversationMember"),
+      "conversationMember");
+  EXPECT_EQ(base_of(page("Inherits from [conversationMember](../resources/conversationmember.md)"),
+                    "aadUserConversationMember"),
+            "conversationMember");  // no period
+  EXPECT_EQ(base_of(page("Inherits from\nthe [conversationMember](conversationmember.md) type."),
+                    "aadUserConversationMember"),
+            "conversationMember");  // across a line break, "the" before the link
+  EXPECT_EQ(base_of(page("Inherits from base class [conversationMember](conversationmember.md)."),
+                    "aadUserConversationMember"),
+            "conversationMember");
+  EXPECT_EQ(
+      base_of(page("Derived from [conversationMember](conversationmember.md)."), "aadUserConversationMember"),
+      "conversationMember");
+  EXPECT_EQ(base_of(page("The **a** resource is derived from [**conversationMember**][cm].\n\n[cm]: cm.md"),
+                    "aadUserConversationMember"),
+            "conversationMember");  // bold inside a reference link
+  // Link text that is no type name: the page linked to names it.
+  EXPECT_EQ(base_of(page("Inherits from [Conversation Member](conversationmember.md)."),
+                    "aadUserConversationMember"),
+            "conversationmember");
+  // The first statement is the page's.
+  EXPECT_EQ(base_of(page("Inherits from [conversationMember](a.md).\n\nInherits from [entity](entity.md)."),
+                    "aadUserConversationMember"),
+            "conversationMember");
+}
+
+TEST(Inherits, OnlyALinkRightAfterThePhraseNamesABase) {
+  constexpr std::string_view props = "\n## Properties\n|Property|Type|Description|\n|---|---|---|\n";
+  auto page = [&](std::string_view intro, std::string_view rows = "|x|String||\n") {
+    return "# widget resource type\n\n" + std::string(intro) + std::string(props) + std::string(rows);
+  };
+  EXPECT_EQ(base_of(page("A widget."), "widget"), "");
+  EXPECT_EQ(base_of(page("Inherits from directoryObject."), "widget"), "");  // no link
+  EXPECT_EQ(base_of(page("Values derived from descendants (like [childCount](x.md)) are kept."), "widget"),
+            "");
+  EXPECT_EQ(base_of(page("Inherits from the settings of the [parent](parent.md)."), "widget"), "");
+  EXPECT_EQ(base_of(page("Inherits from `x` [entity](entity.md)."), "widget"), "");
+  // Table cells ("Inherited from [x]" in a description), headings and code are not paragraphs.
+  EXPECT_EQ(base_of(page("A widget.", "|x|String|Inherits from [entity](entity.md).|\n"), "widget"), "");
+  EXPECT_EQ(base_of(page("## Inherits from [entity](entity.md)\n"), "widget"), "");
+  EXPECT_EQ(base_of(page("```\nInherits from [entity](entity.md)\n```\n"), "widget"), "");
+  // A type naming itself is no base (it would be a cycle).
+  EXPECT_EQ(base_of(page("Inherits from [widget](widget.md)."), "widget"), "");
+}
+
+// Issue 12: an example whose @odata.type names a type derived from the annotated one is no mismatch (OData
+// allows a derived instance wherever its base is declared). Whether it derives is known from the derived
+// type's resource page, which may be read before or after the API page.
+constexpr std::string_view member_api_page =
+    "# Get member\n\n```http\nGET /v1.0/teams/1/members/2\n```\n"
+    "<!-- {\"blockType\":\"response\",\"@odata.type\":\"microsoft.graph.conversationMember\"} -->\n"
+    "```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n"
+    "{\"@odata.type\": \"#microsoft.graph.aadUserConversationMember\", \"id\": \"2\"}\n```\n";
+constexpr std::string_view aad_member_page =
+    "# aadUserConversationMember resource type\n\nThis type inherits from "
+    "[conversationMember](conversationmember.md).\n"
+    "\n## Properties\n|Property|Type|Description|\n|---|---|---|\n|userId|String||\n";
+
+TEST(Inherits, DerivedTypeInExampleIsNoODataTypeMismatch) {
+  for (bool resource_first : {true, false}) {
+    fixture_set set;
+    if (resource_first) extract_text("resources/aaduserconversationmember.md", aad_member_page, set);
+    extract_text("api/team-get-members.md", member_api_page, set);
+    if (!resource_first) extract_text("resources/aaduserconversationmember.md", aad_member_page, set);
+    link(set);
+    EXPECT_FALSE(has_diag(set, "odata-type-mismatch"))
+        << (resource_first ? "resource page first" : "API page first");
+    ASSERT_EQ(set.fixtures.size(), 1u);
+    EXPECT_EQ(set.fixtures[0].response.odata_type, "microsoft.graph.conversationMember");
+    link(set);  // linking again changes nothing
+    EXPECT_FALSE(has_diag(set, "odata-type-mismatch"));
+  }
+}
+
+TEST(Inherits, UnrelatedTypeInExampleIsStillAMismatch) {
+  // Without the resource page nothing says aadUserConversationMember derives from conversationMember.
+  auto alone = run(member_api_page);
+  EXPECT_TRUE(has_diag(alone, "odata-type-mismatch", 8));
+  // A type derived from another base, and the base shown where its derived type is declared.
+  fixture_set set;
+  extract_text("resources/aaduserconversationmember.md", aad_member_page, set);
+  std::string other(member_api_page);
+  other.replace(other.find("conversationMember\"}"), std::strlen("conversationMember"), "directoryObject");
+  extract_text("api/other.md", other, set);
+  std::string reverse =
+      "```http\nGET /v1.0/x\n```\n"
+      "<!-- {\"blockType\":\"response\",\"@odata.type\":\"microsoft.graph.aadUserConversationMember\"} -->\n"
+      "```http\nHTTP/1.1 200 OK\n\n{\"@odata.type\": \"#microsoft.graph.conversationMember\"}\n```\n";
+  extract_text("api/reverse.md", reverse, set);
+  link(set);
+  std::vector<std::string> said;
+  for (const auto& d : set.diagnostics)
+    if (d.code == "odata-type-mismatch") said.push_back(d.file + ":" + std::to_string(d.line));
+  EXPECT_EQ(said, (std::vector<std::string>{"api/other.md:8", "api/reverse.md:6"}));
+  for (const auto& d : set.diagnostics) {
+    if (d.file == "api/other.md" && d.code == "odata-type-mismatch") {
+      EXPECT_EQ(d.message,
+                "annotation says @odata.type 'microsoft.graph.directoryObject' but the example body says "
+                "'microsoft.graph.aadUserConversationMember'");
+    }
+  }
+}
+
 // A code block's line when md4c hands over no pointer into the page for it: no info string and a blank or
 // indented first line, or an info string md4c copied (an entity in it).
 TEST(Lines, CodeBlockLineWithoutAPointerOnTheFenceLine) {

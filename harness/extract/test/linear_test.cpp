@@ -142,6 +142,36 @@ std::vector<shape> shapes() {
          ASSERT_EQ(s.fixtures[0].properties.size(), 1u);
          EXPECT_EQ(s.fixtures[0].properties[0].type, "*String");
        }},
+      {"ExamplesOfADerivedType",  // odata-type-mismatch said per example, taken back in link() for derived
+                                  // types
+       [] {
+         return repeat("# a resource type\n\nInherits from [b](b.md).\n\n", 100000, [](std::size_t i) {
+           return std::string(
+                      "```http\nGET /v1.0/x\n```\n<!-- {\"blockType\":\"response\",\"@odata.type\":\"") +
+                  (i % 2 ? "c" : "b") +
+                  "\"} -->\n```http\nHTTP/1.1 200 OK\n\n{\"@odata.type\": \"#microsoft.graph.a\"}\n```\n\n";
+         });
+       },
+       [](const fixture_set& s) {
+         ASSERT_EQ(s.fixtures.size(), 100000u);
+         const type_def* a = s.find_type("a");
+         ASSERT_NE(a, nullptr);
+         EXPECT_EQ(a->base, "b");
+         std::size_t mismatches = 0;
+         for (const auto& d : s.diagnostics) mismatches += d.code == "odata-type-mismatch";
+         EXPECT_EQ(mismatches, 50000u);  // only the examples annotated c, which a does not derive from
+       }},
+      {"InheritsPhraseRepeated",  // the phrase and the words allowed before a link, in one paragraph
+       [] {
+         return repeat("# a resource type\n\n", 200000,
+                       [](std::size_t) { return "Inherits from the the\n"; }) +
+                "[b](b.md).\n";
+       },
+       [](const fixture_set& s) {
+         const type_def* a = s.find_type("a");
+         ASSERT_NE(a, nullptr);
+         EXPECT_EQ(a->base, "b");  // the last phrase is right before the link
+       }},
   };
 }
 
