@@ -177,6 +177,8 @@ std::shared_ptr<fixture_set> build_contract(const fixture_set& set, const docume
                                             disagreements& said, type_notes& notes) {
   auto contract = std::make_shared<fixture_set>();
   contract->types = set.types;
+  for (const schema& s : doc.schemas())
+    if (!s.alias.empty()) contract->namespace_aliases[s.alias] = s.name_space;
   // Which CSDL type each documented type is: by the name the docs give it, qualified when they qualify it
   // ("microsoft.graph.callRecords.deviceInfo" is not microsoft.graph.deviceInfo).
   std::unordered_map<const void*, std::pair<std::string, const type_def*>> docs_of;

@@ -387,9 +387,12 @@ const property* property_scope::find(std::string_view name) const {
 
 bool derives_from(const fixture_set& set, std::string_view type, std::string_view base) {
   if (same_type(type, base)) return true;
+  const type_def* target = set.find_type(base);  // the same type under another name ("graph.user")
   const type_def* t = set.find_type(type);
   // A base chain is short (Graph's deepest is 5); the bound only stops a cycle in hostile docs.
-  for (int hops = 0; t != nullptr && !t->base.empty() && hops < 64; ++hops) {
+  for (int hops = 0; t != nullptr && hops < 64; ++hops) {
+    if (t == target) return true;
+    if (t->base.empty()) return false;
     if (same_type(t->base, base)) return true;
     t = set.find_type(t->base);
   }

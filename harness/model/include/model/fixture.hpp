@@ -135,6 +135,9 @@ struct fixture_set {
   // Contracts read from $metadata, by API version ("v1.0"; "" for every version): documented types overlaid
   // with the CSDL's. Empty without --metadata.
   std::map<std::string, std::shared_ptr<const fixture_set>, std::less<>> metadata;
+  // In a contract read from $metadata: schema alias -> namespace ("graph" -> "microsoft.graph"), so
+  // "#graph.user" finds microsoft.graph.user.
+  std::map<std::string, std::string, std::less<>> namespace_aliases;
 
   // Accepts "microsoft.graph.X", "#X", any case; a qualified name is looked up as such first (a CSDL type of
   // another namespace with a simple name microsoft.graph also uses).
