@@ -244,6 +244,16 @@ std::string rewrite_url(std::string_view documented, std::string_view base, std:
   }
   if (!rest.empty() && rest.front() == '?') rest.insert(0, "/");
   while (!base.empty() && base.back() == '/') base.remove_suffix(1);
+  // A target that names the version itself ("https://host/v1.0") already says where the API lives: the
+  // documented version segment is not repeated ("/v1.0/v1.0/users" reached nothing).
+  if (std::size_t scheme = base.find("://"); scheme != std::string_view::npos) {
+    std::size_t path = base.find('/', scheme + 3);
+    std::string_view last = path == std::string_view::npos ? std::string_view() : base.substr(base.rfind('/') + 1);
+    std::string_view doc = first_segment(rest);
+    if (!last.empty() && is_version_segment(last) && is_version_segment(doc) && iequals(last, doc))
+      rest.erase(0, 1 + doc.size());
+    if (rest.empty()) rest = "/";
+  }
   return std::string(base) + rest;
 }
 

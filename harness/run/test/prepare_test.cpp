@@ -39,6 +39,13 @@ TEST(RewriteUrl, Table) {
       {"https://graph.microsoft.com?x=1", "http://h:1", "v1.0", "http://h:1/?x=1"},
       {"  https://graph.microsoft.com/v1.0/me  ", "http://h:1", "", "http://h:1/v1.0/me"},
       {"/me", "http://h:1", "", "http://h:1/me"},
+      // A target naming the version: the documented one is not repeated.
+      {"https://graph.microsoft.com/v1.0/users/x", "https://host/v1.0", "v1.0", "https://host/v1.0/users/x"},
+      {"https://graph.microsoft.com/v1.0/users/x", "https://host/api/v1.0/", "v1.0",
+       "https://host/api/v1.0/users/x"},
+      {"/users/x", "https://host/v1.0", "v1.0", "https://host/v1.0/users/x"},
+      {"https://graph.microsoft.com/v1.0", "https://host/v1.0", "v1.0", "https://host/v1.0/"},
+      {"https://graph.microsoft.com/beta/users/x", "https://host/v1.0", "beta", "https://host/v1.0/beta/users/x"},
   };
   for (const auto& c : cases)
     EXPECT_EQ(rewrite_url(c.documented, c.base, c.version), c.expected) << c.documented << " + " << c.base;
