@@ -1,0 +1,326 @@
+// The run plan: read each URL as a resource path, find who produces each key position, order by resource.
+// Linear in the fixtures (one pass to read paths, one to index producers, one sort).
+#include "run/plan.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <tuple>
+#include <unordered_map>
+
+namespace conform::run {
+
+namespace {
+
+bool is_version(std::string_view s) {
+  if (iequals(s, "beta")) return true;
+  return s.size() >= 2 && (s[0] == 'v' || s[0] == 'V') && std::isdigit(static_cast<unsigned char>(s[1]));
+}
+
+// Path segments, '/' inside braces, parentheses and quotes kept; query and fragment cut.
+std::vector<std::string_view> split_path(std::string_view url) {
+  if (auto scheme = url.find("://"); scheme != std::string_view::npos) {
+    std::size_t path = url.find('/', scheme + 3);
+    url = path == std::string_view::npos ? std::string_view() : url.substr(path);
+  }
+  std::vector<std::string_view> out;
+  int depth = 0;
+  bool quoted = false;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= url.size(); ++i) {
+    const char c = i < url.size() ? url[i] : '/';
+    if (c == '\'' && depth > 0) quoted = !quoted;
+    if (!quoted && (c == '{' || c == '(' || c == '<')) ++depth;
+    if (!quoted && (c == '}' || c == ')' || c == '>') && depth > 0) --depth;
+    if (depth == 0 && !quoted && (c == '?' || c == '#')) {
+      if (i > start) out.push_back(trim(url.substr(start, i - start)));
+      break;
+    }
+    if (depth == 0 && !quoted && c == '/') {
+      if (i > start) out.push_back(trim(url.substr(start, i - start)));
+      start = i + 1;
+    }
+  }
+  if (!out.empty() && is_version(out.front())) out.erase(out.begin());
+  return out;
+}
+
+bool is_placeholder(std::string_view s) {
+  return s.size() > 2 && ((s.front() == '{' && s.back() == '}') || (s.front() == '<' && s.back() == '>'));
+}
+
+// A documented literal key: a GUID, an address, anything with a digit that is not an operation or a cast.
+bool is_literal_key(std::string_view s) {
+  if (s.empty() || s.front() == '$' || s.find('(') != std::string_view::npos) return false;
+  if (istarts_with(s, "microsoft.") || istarts_with(s, "graph.")) return false;
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) || c == '@' || c == ':' || c == '=';
+  });
+}
+
+std::string unquote(std::string_view s) {
+  s = trim(s);
+  if (s.size() >= 2 && s.front() == '\'' && s.back() == '\'') s = s.substr(1, s.size() - 2);
+  return std::string(s);
+}
+
+// "users('x')" -> "users" + key "x"; "users(id='x')" too; "delta()" or "range(address='A1')" is an operation.
+bool split_key(std::string_view seg, std::string_view& name, std::string& key) {
+  const std::size_t open = seg.find('(');
+  if (open == std::string_view::npos || open == 0 || seg.back() != ')') return false;
+  std::string_view inside = seg.substr(open + 1, seg.size() - open - 2);
+  if (inside.empty()) return false;
+  if (auto eq = inside.find('='); eq != std::string_view::npos) {
+    if (!iequals(trim(inside.substr(0, eq)), "id")) return false;
+    inside = inside.substr(eq + 1);
+  }
+  std::string k = unquote(inside);
+  if (!is_placeholder(k) && inside.front() != '\'' && !is_literal_key(k)) return false;
+  name = seg.substr(0, open);
+  key = std::move(k);
+  return true;
+}
+
+std::string generalized(const std::vector<path_segment>& segs, std::size_t upto) {
+  std::string out;
+  for (std::size_t i = 0; i < upto && i < segs.size(); ++i)
+    out += "/" + (segs[i].what == path_segment::kind::item ? std::string("*") : segs[i].text);
+  return out;
+}
+
+// The placeholder's candidate names: "{id | userPrincipalName}" -> id, userPrincipalName.
+std::vector<std::string> names_of(std::string_view placeholder) {
+  std::vector<std::string> out;
+  std::string_view inner = placeholder.substr(1, placeholder.size() - 2);
+  std::size_t start = 0;
+  while (start <= inner.size()) {
+    std::size_t bar = inner.find('|', start);
+    std::string_view n = trim(inner.substr(start, bar == std::string_view::npos ? inner.npos : bar - start));
+    if (!n.empty()) out.emplace_back(n);
+    if (bar == std::string_view::npos) break;
+    start = bar + 1;
+  }
+  return out;
+}
+
+bool documents_collection(const fixture& f) {
+  if (f.response.is_collection || istarts_with(trim(f.response.odata_type), "collection(")) return true;
+  if (!f.response.json || !f.response.json->is_object()) return false;
+  auto it = f.response.json->get_object().find("value");
+  return it != f.response.json->get_object().end() && it->value().is_array();
+}
+
+// Within one resource: create, then list (it may discover the item the reads need), reads, nested
+// resources (3), actions, updates, anything else, and delete last.
+std::size_t phase_of(step_role r) {
+  switch (r) {
+    case step_role::create:
+      return 0;
+    case step_role::list:
+      return 1;
+    case step_role::read:
+      return 2;
+    case step_role::action:
+      return 4;
+    case step_role::update:
+      return 5;
+    case step_role::other:
+      return 6;
+    case step_role::remove:
+      return 9;
+  }
+  return 6;
+}
+constexpr std::size_t nested_phase = 3;
+
+}  // namespace
+
+resource_path read_resource_path(std::string_view url) {
+  resource_path p;
+  for (std::string_view seg : split_path(url)) {
+    const bool after_name = !p.segments.empty() && p.segments.back().what == path_segment::kind::name;
+    std::string_view name;
+    std::string key;
+    if (split_key(seg, name, key)) {
+      p.segments.push_back({std::string(name), path_segment::kind::name, ""});
+      p.segments.push_back({key, path_segment::kind::item, is_placeholder(key) ? key : ""});
+    } else if (after_name && is_placeholder(seg)) {
+      p.segments.push_back({std::string(seg), path_segment::kind::item, std::string(seg)});
+    } else if (after_name && is_literal_key(seg)) {
+      p.segments.push_back({std::string(seg), path_segment::kind::item, ""});
+    } else if (seg.front() == '$' || seg.find('(') != std::string_view::npos || istarts_with(seg, "microsoft.") ||
+               istarts_with(seg, "graph.")) {
+      p.segments.push_back({std::string(seg), path_segment::kind::other, ""});
+    } else {
+      p.segments.push_back({std::string(seg), path_segment::kind::name, ""});
+    }
+  }
+  for (std::size_t i = 0; i < p.segments.size(); ++i)
+    if (p.segments[i].what == path_segment::kind::item) {
+      p.item_at.push_back(i);
+      p.item_keys.push_back(generalized(p.segments, i + 1));
+    }
+  p.key = generalized(p.segments, p.segments.size());
+  return p;
+}
+
+std::string_view to_string(step_role r) {
+  switch (r) {
+    case step_role::create:
+      return "create";
+    case step_role::read:
+      return "read";
+    case step_role::list:
+      return "list";
+    case step_role::action:
+      return "action";
+    case step_role::update:
+      return "update";
+    case step_role::remove:
+      return "delete";
+    case step_role::other:
+      return "other";
+  }
+  return "other";
+}
+
+std::string_view to_string(binding::source s) {
+  switch (s) {
+    case binding::source::variable:
+      return "variable";
+    case binding::source::capture:
+      return "capture";
+    case binding::source::discovery:
+      return "discovery";
+    case binding::source::literal:
+      return "literal";
+  }
+  return "literal";
+}
+
+step_role role_of(const fixture& f, const resource_path& p) {
+  const std::string& m = f.request.method;
+  const bool on_name = !p.segments.empty() && p.segments.back().what == path_segment::kind::name;
+  if (iequals(m, "DELETE")) return step_role::remove;
+  if (iequals(m, "PATCH") || iequals(m, "PUT")) return step_role::update;
+  if (iequals(m, "GET") || iequals(m, "HEAD") || m.empty()) {
+    if (p.ends_with_item()) return step_role::read;
+    return documents_collection(f) ? step_role::list : step_role::read;
+  }
+  if (iequals(m, "POST")) {
+    // Adding a reference ("members/$ref") creates a relation the later reads of that collection show.
+    if (!p.segments.empty() && p.segments.back().text == "$ref") return step_role::create;
+    return on_name && f.response.status == 201 ? step_role::create : step_role::action;
+  }
+  return step_role::other;
+}
+
+plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
+               const std::map<std::string, std::string, std::less<>>& variables) {
+  plan out;
+  out.steps.reserve(selected.size());
+  for (std::size_t i : selected) {
+    step s;
+    s.fixture = i;
+    s.path = read_resource_path(set.fixtures[i].request.url);
+    s.role = role_of(set.fixtures[i], s.path);
+    out.steps.push_back(std::move(s));
+  }
+
+  // Producers by the item key they make: the first create, else the first list of that collection.
+  std::unordered_map<std::string, std::size_t> creates, lists;  // item key -> step index
+  for (std::size_t k = 0; k < out.steps.size(); ++k) {
+    const step& s = out.steps[k];
+    if (s.role == step_role::create) creates.try_emplace(s.path.key + "/*", k);
+    if (s.role == step_role::list && !s.path.ends_with_item()) lists.try_emplace(s.path.key + "/*", k);
+  }
+
+  for (step& s : out.steps) {
+    for (std::size_t n = 0; n < s.path.item_at.size(); ++n) {
+      const path_segment& seg = s.path.segments[s.path.item_at[n]];
+      binding b;
+      b.segment = s.path.item_at[n];
+      b.documented = seg.text;
+      if (!seg.placeholder.empty()) {
+        for (const std::string& name : names_of(seg.placeholder))
+          if (variables.contains(name)) {
+            b.from = binding::source::variable;
+            b.variable = name;
+            break;
+          }
+      }
+      if (b.from != binding::source::variable) {
+        const std::string& key = s.path.item_keys[n];
+        if (auto c = creates.find(key); c != creates.end() && out.steps[c->second].fixture != s.fixture) {
+          b.from = binding::source::capture;
+          b.producer = out.steps[c->second].fixture;
+          b.pointer = "/id";
+        } else if (auto l = lists.find(key); l != lists.end() && out.steps[l->second].fixture != s.fixture) {
+          b.from = binding::source::discovery;
+          b.producer = out.steps[l->second].fixture;
+          b.pointer = "/value/0/id";
+        }
+      }
+      if (b.from == binding::source::capture || b.from == binding::source::discovery)
+        if (std::find(s.depends_on.begin(), s.depends_on.end(), b.producer) == s.depends_on.end())
+          s.depends_on.push_back(b.producer);
+      s.bindings.push_back(std::move(b));
+    }
+  }
+
+  // Order: by top-level resource (in the order each first appears), then create -> list -> reads -> nested ->
+  // actions -> updates -> delete on that resource, nested resources ordered the same way among themselves.
+  std::unordered_map<std::string, std::size_t> chain_order, nested_order;
+  struct sort_key {
+    std::size_t chain, top_phase, nested, nested_phase, original;
+  };
+  std::vector<sort_key> keys(out.steps.size());
+  for (std::size_t k = 0; k < out.steps.size(); ++k) {
+    const step& s = out.steps[k];
+    const std::size_t depth = s.path.item_keys.size();
+    // Without a key: the collection its leading names address ("/groups/$count", "/groups/delta()" and
+    // POST /groups all belong to /groups/*).
+    std::size_t names = 0;
+    while (names < s.path.segments.size() && s.path.segments[names].what == path_segment::kind::name) ++names;
+    const std::string chain = depth > 0 ? s.path.item_keys.front() : generalized(s.path.segments, names) + "/*";
+    const bool own = depth == 0 || (depth == 1 && (s.path.ends_with_item() || s.role == step_role::action));
+    const std::string nested = own ? std::string() : (depth > 1 ? s.path.item_keys[1] : s.path.key + "/*");
+    keys[k].chain = chain_order.try_emplace(chain, chain_order.size()).first->second;
+    keys[k].top_phase = own ? phase_of(s.role) : nested_phase;
+    keys[k].nested = own ? 0 : nested_order.try_emplace(nested, nested_order.size()).first->second;
+    keys[k].nested_phase = own ? 0 : phase_of(s.role);
+    keys[k].original = k;
+  }
+  std::vector<std::size_t> order(out.steps.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const sort_key &x = keys[a], &y = keys[b];
+    return std::tie(x.chain, x.top_phase, x.nested, x.nested_phase, x.original) <
+           std::tie(y.chain, y.top_phase, y.nested, y.nested_phase, y.original);
+  });
+  std::vector<step> sorted;
+  sorted.reserve(out.steps.size());
+  for (std::size_t k : order) sorted.push_back(std::move(out.steps[k]));
+  out.steps = std::move(sorted);
+  return out;
+}
+
+std::string plan_text(const fixture_set& set, const plan& p) {
+  std::string out;
+  for (std::size_t n = 0; n < p.steps.size(); ++n) {
+    const step& s = p.steps[n];
+    const fixture& f = set.fixtures[s.fixture];
+    out += std::to_string(n + 1) + ". " + f.request.method + " " + f.request.url + "  " +
+           std::string(to_string(s.role)) + "  " + f.id + "\n";
+    for (const binding& b : s.bindings) {
+      out += "    " + b.documented + " <- " + std::string(to_string(b.from));
+      if (b.from == binding::source::variable) out += " " + b.variable;
+      if (b.from == binding::source::capture || b.from == binding::source::discovery)
+        out += " " + b.pointer + " of " + set.fixtures[b.producer].id;
+      if (b.from == binding::source::literal) out += b.documented.front() == '{' ? " (unbound)" : " (as documented)";
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace conform::run

@@ -1,0 +1,147 @@
+// The run plan over real Graph pages (../shared/corpus) and the shapes documented URLs take.
+#include "run/plan.hpp"
+#include "extract/extract.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace conform::run {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path api = fs::path(CONFORM_SHARED_DIR) / "corpus" / "graph-docs-v1.0" / "api";
+
+std::string shape(const resource_path& p) {
+  std::string s;
+  for (const path_segment& seg : p.segments)
+    s += "/" + seg.text + (seg.what == path_segment::kind::item ? "[item]" : seg.what == path_segment::kind::other ? "[op]" : "");
+  return s;
+}
+
+TEST(ResourcePath, ReadsKeysInEveryDocumentedForm) {
+  EXPECT_EQ(shape(read_resource_path("https://graph.microsoft.com/v1.0/groups/{id}/members/$ref")),
+            "/groups/{id}[item]/members/$ref[op]");
+  EXPECT_EQ(shape(read_resource_path("/users('{id}')/manager")), "/users/{id}[item]/manager");
+  EXPECT_EQ(shape(read_resource_path("/users(id='8a6b')/manager")), "/users/8a6b[item]/manager");
+  EXPECT_EQ(shape(read_resource_path("/groups/b320ee12-b1cd-4cca-b648-a437be61c5cd?$select=id")),
+            "/groups/b320ee12-b1cd-4cca-b648-a437be61c5cd[item]");
+  EXPECT_EQ(shape(read_resource_path("/domains/contoso.com")), "/domains/contoso.com");  // no digit: a name
+  EXPECT_EQ(shape(read_resource_path("/users/a@contoso.com/messages")), "/users/a@contoso.com[item]/messages");
+  EXPECT_EQ(shape(read_resource_path("/me/messages/delta()")), "/me/messages/delta()[op]");
+  EXPECT_EQ(shape(read_resource_path("/groups/{id}/microsoft.graph.group")),
+            "/groups/{id}[item]/microsoft.graph.group[op]");
+  EXPECT_EQ(shape(read_resource_path("/drive/items/{item-id}/workbook/worksheets('{a/b}')")),
+            "/drive/items/{item-id}[item]/workbook/worksheets/{a/b}[item]");
+  const resource_path nested = read_resource_path("/groups/{group-id}/members/{member-id}");
+  ASSERT_EQ(nested.item_keys.size(), 2u);
+  EXPECT_EQ(nested.item_keys[0], "/groups/*");
+  EXPECT_EQ(nested.item_keys[1], "/groups/*/members/*");
+  EXPECT_EQ(nested.key, "/groups/*/members/*");
+}
+
+fixture_set group_family() {
+  fixture_set set;
+  std::vector<std::string> missing;
+  // In an order that would break a live run: delete and update first, create last.
+  extract::extract_paths({(api / "group-delete.md").string(), (api / "group-update.md").string(),
+                          (api / "group-get.md").string(), (api / "group-list-members.md").string(),
+                          (api / "group-post-members.md").string(), (api / "group-list.md").string(),
+                          (api / "group-post-groups.md").string()},
+                         set, missing);
+  EXPECT_TRUE(missing.empty());
+  return set;
+}
+
+std::vector<std::size_t> all(const fixture_set& set) {
+  std::vector<std::size_t> v;
+  for (std::size_t i = 0; i < set.fixtures.size(); ++i)
+    if (set.fixtures[i].runnable) v.push_back(i);
+  return v;
+}
+
+TEST(Plan, GroupPagesRunCreateFirstDeleteLastAndUseTheCreatedId) {
+  if (!fs::exists(api)) GTEST_SKIP() << "no corpus at " << api;
+  const fixture_set set = group_family();
+  const plan p = make_plan(set, all(set), {});
+  std::cout << plan_text(set, p);  // shown in the test log: the whole plan when an expectation fails
+  ASSERT_GE(p.steps.size(), 7u);
+  std::vector<std::string> roles;
+  for (const step& s : p.steps) roles.emplace_back(to_string(s.role));
+  // The first step creates the group; the last deletes it.
+  EXPECT_EQ(roles.front(), "create") << set.fixtures[p.steps.front().fixture].id;
+  EXPECT_EQ(roles.back(), "delete") << set.fixtures[p.steps.back().fixture].id;
+  const std::size_t creator = p.steps.front().fixture;
+  std::size_t captured = 0;
+  for (const step& s : p.steps) {
+    for (const binding& b : s.bindings) {
+      // Every key of /groups/* comes from the POST that created the group ({id}, {group-id}, a literal id).
+      if (b.segment == s.path.item_at.front()) {
+        EXPECT_EQ(b.from, binding::source::capture) << set.fixtures[s.fixture].id << " " << b.documented;
+        EXPECT_EQ(b.producer, creator);
+        EXPECT_EQ(b.pointer, "/id");
+        ++captured;
+      }
+    }
+    if (!s.path.item_keys.empty()) {
+      EXPECT_NE(std::find(s.depends_on.begin(), s.depends_on.end(), creator), s.depends_on.end());
+    }
+  }
+  EXPECT_GE(captured, 5u);
+  // Updates come after reads, and the nested members before the group is deleted.
+  auto last_of = [&](std::string_view role) {
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < roles.size(); ++i)
+      if (roles[i] == role) at = i;
+    return at;
+  };
+  auto first_of = [&](std::string_view role) {
+    for (std::size_t i = 0; i < roles.size(); ++i)
+      if (roles[i] == role) return i;
+    return roles.size();
+  };
+  EXPECT_LT(last_of("read"), first_of("update"));
+  // The member is added ($ref) before the group's members are listed.
+  std::size_t add = 0, list_members = 0;
+  for (std::size_t i = 0; i < p.steps.size(); ++i) {
+    const std::string& id = set.fixtures[p.steps[i].fixture].id;
+    if (id == "group-post-members/add_member_to_group") add = i;
+    if (id == "group-list-members/get_group_members") list_members = i;
+  }
+  EXPECT_LT(add, list_members);
+  EXPECT_LT(last_of("update"), first_of("delete"));
+}
+
+TEST(Plan, WithoutACreateAListDiscoversAnExistingItemAndVariablesWin) {
+  if (!fs::exists(api)) GTEST_SKIP() << "no corpus at " << api;
+  fixture_set set;
+  std::vector<std::string> missing;
+  extract::extract_paths({(api / "group-get.md").string(), (api / "group-list.md").string()}, set, missing);
+  const plan p = make_plan(set, all(set), {});
+  ASSERT_FALSE(p.steps.empty());
+  EXPECT_EQ(p.steps.front().role, step_role::list);  // the list runs first: it finds the group the reads need
+  bool discovered = false;
+  for (const step& s : p.steps)
+    for (const binding& b : s.bindings)
+      if (b.from == binding::source::discovery) {
+        discovered = true;
+        EXPECT_EQ(b.pointer, "/value/0/id");
+        EXPECT_EQ(set.fixtures[b.producer].request.method, "GET");
+      }
+  EXPECT_TRUE(discovered);
+
+  const plan bound = make_plan(set, all(set), {{"id", "g-1"}});
+  for (const step& s : bound.steps)
+    for (const binding& b : s.bindings)
+      if (b.documented == "{id}") {
+        EXPECT_EQ(b.from, binding::source::variable);
+        EXPECT_EQ(b.variable, "id");
+      }
+}
+
+}  // namespace
+}  // namespace conform::run
