@@ -283,7 +283,11 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
     while (names < s.path.segments.size() && s.path.segments[names].what == path_segment::kind::name) ++names;
     const std::string chain = depth > 0 ? s.path.item_keys.front() : generalized(s.path.segments, names) + "/*";
     const bool own = depth == 0 || (depth == 1 && (s.path.ends_with_item() || s.role == step_role::action));
-    const std::string nested = own ? std::string() : (depth > 1 ? s.path.item_keys[1] : s.path.key + "/*");
+    // The nested collection: its key's, or the names after the first key ("/groups/*/members" for
+    // members/$ref, members/$count and members/microsoft.graph.user).
+    std::size_t after = depth > 0 ? s.path.item_at.front() + 1 : 0;
+    while (after < s.path.segments.size() && s.path.segments[after].what == path_segment::kind::name) ++after;
+    const std::string nested = own ? std::string() : depth > 1 ? s.path.item_keys[1] : generalized(s.path.segments, after) + "/*";
     keys[k].chain = chain_order.try_emplace(chain, chain_order.size()).first->second;
     keys[k].top_phase = own ? phase_of(s.role) : nested_phase;
     keys[k].nested = own ? 0 : nested_order.try_emplace(nested, nested_order.size()).first->second;
