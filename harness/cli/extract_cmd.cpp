@@ -1,5 +1,6 @@
 // conform extract PATH... [-o FILE]: doc pages -> {"fixtures": [...], "diagnostics": [...]}.
 #include "commands.hpp"
+#include "example_lint.hpp"
 #include "extract/extract.hpp"
 #include "metadata.hpp"
 #include "report/report.hpp"
@@ -110,11 +111,17 @@ void setup_lint(CLI::App& app, int& exit_status) {
     fixture_set extracted = extract_or_throw(opts->paths);
     if (!opts->metadata.empty())
       load_metadata(extracted, opts->metadata, metadata_fetch{}, std::cerr, extracted.diagnostics);
+    lint_examples(extracted, extracted.diagnostics);
+    // Sorted by page and line (the example checks come after extraction's own diagnostics).
+    std::stable_sort(extracted.diagnostics.begin(), extracted.diagnostics.end(),
+                     [](const diagnostic& a, const diagnostic& b) {
+                       return a.file != b.file ? a.file < b.file : a.line < b.line;
+                     });
     const fixture_set& set = keep_until_exit(std::move(extracted));
-    std::size_t errors = 0, warnings = 0;
+    std::size_t errors = 0, warnings = 0, notes = 0;
     std::string out;
     for (const auto& d : set.diagnostics) {
-      (d.level == severity::error ? errors : warnings)++;
+      (d.level == severity::error ? errors : d.level == severity::note ? notes : warnings)++;
       out += d.file + ":" + std::to_string(d.line) + ": " + std::string(to_string(d.level)) + ": " + d.code +
              ": " + d.message + "\n";
     }
@@ -122,7 +129,8 @@ void setup_lint(CLI::App& app, int& exit_status) {
     for (const auto& f : set.fixtures) runnable += f.runnable;
     out += std::to_string(set.files_read) + " files, " + std::to_string(set.fixtures.size()) + " fixtures (" +
            std::to_string(runnable) + " runnable), " + std::to_string(errors) + " errors, " +
-           std::to_string(warnings) + " warnings\n";
+           std::to_string(warnings) + " warnings" + (notes > 0 ? ", " + std::to_string(notes) + " notes" : "") +
+           "\n";
     std::cout << out;
     exit_status = exit_status_of(set, errors > 0);
   });

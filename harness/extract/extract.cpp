@@ -776,8 +776,8 @@ std::vector<property> table_properties(const table& t) {
     p.enum_values = enum_members(desc);
     p.required = !optional_marker && (desc.find("Required.") != std::string_view::npos ||
                                       desc.starts_with("Required") || icontains(row[1], "required"));
-    p.nullable = icontains_around(desc, "nullable", 5) && !icontains(desc, "not nullable") &&
-                 !icontains(desc, "non-nullable");
+    p.not_nullable = icontains(desc, "not nullable") || icontains(desc, "non-nullable");
+    p.nullable = icontains_around(desc, "nullable", 5) && !p.not_nullable;
     props.push_back(std::move(p));
   }
   return props;
@@ -787,6 +787,7 @@ void merge_property(property& into, const property& p) {
   if (into.enum_values.empty()) into.enum_values = p.enum_values;
   into.required = into.required || p.required;
   into.nullable = into.nullable || p.nullable;
+  into.not_nullable = !into.nullable && (into.not_nullable || p.not_nullable);
 }
 
 void merge_properties(std::vector<property>& into, const std::vector<property>& from) {
@@ -1195,6 +1196,7 @@ void fill_request(page_walker& w, const example& req, request_example& r) {
   r.url = req.http.url;
   r.headers = req.http.headers;
   r.line = req.line;
+  r.body_line = req.body_line;
   fill_body(w, req, r.body, r.json);
 }
 
@@ -1203,6 +1205,7 @@ void fill_response(page_walker& w, example& resp, response_example& r) {
   r.reason = resp.http.reason;
   r.headers = resp.http.headers;
   r.line = resp.line;
+  r.body_line = resp.body_line;
   if ((resp.http.status == 204 || resp.http.status == 304) && !trim(resp.http.body).empty()) {
     // HTTP forbids a body here: no server can send it, so it cannot be part of the contract.
     w.diag(resp.body_line, severity::warning, "body-not-allowed",
