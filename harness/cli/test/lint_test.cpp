@@ -208,4 +208,58 @@ TEST(ExampleLint, NullWhereTheTableSaysNotNullable) {
   fs::remove_all(dir);
 }
 
+// `conform serve` with its stderr in `err_file` (what it says at start is written before its first stdout line).
+struct serve_with_stderr {
+  std::unique_ptr<conform_process> process;
+  serve_with_stderr(const std::vector<std::string>& args, const fs::path& err_file) {
+    std::fflush(stderr);
+    const int saved = dup(STDERR_FILENO);
+    const int fd = open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, STDERR_FILENO);
+    close(fd);
+    process = std::make_unique<conform_process>(args);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+  }
+};
+
+int run_against(const std::string& url, const fs::path& page) {
+  return run_command(quote(conform_bin) + " run " + quote(page.string()) + " --target " + url +
+                     " >/dev/null 2>&1");
+}
+
+// riskyuser-get.md's response shows "Boolean" and "String (timestamp)" as values. The reference server fills
+// them with real values and says each fill at start, as the lint diagnostic (a note) at the value's line; a
+// self-replay then passes. ("String" for a String is a valid string: served as is, so not a repair.) With
+// --verbatim the response is served as written and the replay fails on the docs' own placeholders.
+TEST(ServeRepairs, SaidAtStartAndVerbatimServesTheDocsAsWritten) {
+  const fs::path dir = temp_dir("serve");
+  const fs::path page = data_dir / "riskyuser-get.md";
+  {
+    serve_with_stderr s({"serve", page.string(), "--port", "0", "--quiet"}, dir / "err.txt");
+    const std::string url = s.process->url();
+    ASSERT_FALSE(url.empty());
+    const auto said = parse(read_text(dir / "err.txt"));
+    const auto ph = with_code(said, "example-placeholder-value");
+    ASSERT_EQ(ph.size(), 3u) << read_text(dir / "err.txt");
+    for (std::size_t i = 0; i < ph.size(); ++i) {
+      EXPECT_EQ(ph[i].line, 81 + static_cast<int>(i));
+      EXPECT_EQ(ph[i].severity, "note");
+      EXPECT_NE(ph[i].message.find("served"), std::string::npos);
+    }
+    EXPECT_NE(read_text(dir / "err.txt").find("--verbatim"), std::string::npos);
+    EXPECT_EQ(run_against(url, page), 0) << "the repaired answer passes its own checks";
+    EXPECT_EQ(s.process->stop(), 0);
+  }
+  {
+    serve_with_stderr s({"serve", page.string(), "--port", "0", "--quiet", "--verbatim"}, dir / "err.txt");
+    const std::string url = s.process->url();
+    ASSERT_FALSE(url.empty());
+    EXPECT_TRUE(parse(read_text(dir / "err.txt")).empty()) << "nothing is repaired, so nothing is said";
+    EXPECT_EQ(run_against(url, page), 1) << "the documented placeholders fail the documented types";
+    EXPECT_EQ(s.process->stop(), 0);
+  }
+  fs::remove_all(dir);
+}
+
 }  // namespace
