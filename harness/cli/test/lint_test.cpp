@@ -2,6 +2,7 @@
 // line of origin): documented examples held to their own contract, each contradiction at its value's line.
 #include "conform_process.hpp"
 
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <memory>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -259,6 +261,118 @@ TEST(ServeRepairs, SaidAtStartAndVerbatimServesTheDocsAsWritten) {
     EXPECT_EQ(run_against(url, page), 1) << "the documented placeholders fail the documented types";
     EXPECT_EQ(s.process->stop(), 0);
   }
+  fs::remove_all(dir);
+}
+
+// --format json: {"diagnostics": [{"file","line","column","severity","code","message"}]}, the same diagnostics
+// the text shows.
+TEST(LintFormat, JsonHoldsTheSameDiagnostics) {
+  const fs::path page = data_dir / "call-updaterecordingstatus.md";
+  const auto text = parse(lint({page.string()}).text);
+  const auto out = lint({page.string(), "--format", "json"});
+  EXPECT_EQ(out.exit_code, 0);
+  boost::system::error_code ec;
+  const auto doc = boost::json::parse(out.text, ec);
+  ASSERT_FALSE(ec) << out.text;
+  const auto& ds = doc.at("diagnostics").as_array();
+  ASSERT_EQ(ds.size(), text.size());
+  for (std::size_t i = 0; i < ds.size(); ++i) {
+    const auto& o = ds[i].as_object();
+    EXPECT_EQ(o.size(), 6u);
+    EXPECT_EQ(fs::path(std::string(o.at("file").as_string())).filename().string(), text[i].file);
+    EXPECT_EQ(o.at("line").to_number<int>(), text[i].line);
+    EXPECT_EQ(o.at("column").to_number<int>(), 1);
+    EXPECT_EQ(o.at("severity").as_string(), text[i].severity);
+    EXPECT_EQ(o.at("code").as_string(), text[i].code);
+    EXPECT_EQ(o.at("message").as_string(), text[i].message);
+  }
+}
+
+bool have_jsonschema() {
+  return std::system("python3 -c 'import jsonschema' >/dev/null 2>&1") == 0;
+}
+
+// SARIF 2.1.0, validated against the OASIS schema (../shared/schemas) with python3-jsonschema: errors, warnings
+// and notes, a baseline's states, a page named by a relative path with a space in it.
+TEST(LintFormat, SarifValidatesAgainstTheSchema) {
+  const fs::path schema = fs::path(CONFORM_SHARED_DIR) / "schemas" / "sarif-schema-2.1.0.json";
+  if (!fs::exists(schema) || !have_jsonschema()) GTEST_SKIP() << "needs " << schema << " and python3-jsonschema";
+  const fs::path dir = temp_dir("sarif");
+  fs::copy_file(data_dir / "riskyuser-get.md", dir / "risky user.md");
+  fs::copy_file(data_dir / "call-updaterecordingstatus.md", dir / "call.md");
+  ASSERT_EQ(run_command("cd " + quote(dir.string()) + " && " + quote(conform_bin) +
+                        " lint call.md --format json >baseline.json 2>/dev/null"),
+            0);
+  const std::string cmd = "cd " + quote(dir.string()) + " && " + quote(conform_bin) +
+                          " lint 'risky user.md' call.md --error example-enum --format sarif --baseline baseline.json"
+                          " >out.sarif 2>/dev/null";
+  EXPECT_EQ(run_command(cmd), 0) << "the only error is in the baseline";
+  const std::string sarif = read_text(dir / "out.sarif");
+  const auto doc = boost::json::parse(sarif);
+  EXPECT_EQ(doc.at("version").as_string(), "2.1.0");
+  const auto& results = doc.at("runs").as_array().at(0).at("results").as_array();
+  std::set<std::string> levels, states, uris;
+  for (const auto& r : results) {
+    levels.insert(std::string(r.at("level").as_string()));
+    states.insert(std::string(r.at("baselineState").as_string()));
+    uris.insert(std::string(r.at("locations").as_array().at(0).at("physicalLocation").at("artifactLocation")
+                                .at("uri").as_string()));
+  }
+  EXPECT_EQ(levels, (std::set<std::string>{"error", "warning", "note"}));
+  EXPECT_EQ(states, (std::set<std::string>{"new", "unchanged"}));
+  EXPECT_TRUE(uris.contains("risky%20user.md")) << sarif;
+  const std::string validate =
+      "python3 -c 'import json,sys,jsonschema; jsonschema.Draft4Validator(json.load(open(sys.argv[1])))"
+      ".validate(json.load(open(sys.argv[2])))' " +
+      quote(schema.string()) + " " + quote((dir / "out.sarif").string());
+  EXPECT_EQ(run_command(validate), 0) << sarif;
+  // The validator is not lenient: a result without a message fails it.
+  std::string broken = sarif;
+  replace_once(broken, "\"message\":{\"text\":", "\"massage\":{\"text\":");
+  std::ofstream(dir / "broken.sarif") << broken;
+  EXPECT_NE(run_command("python3 -c 'import json,sys,jsonschema; jsonschema.Draft4Validator(json.load(open(sys.argv[1])))"
+                        ".validate(json.load(open(sys.argv[2])))' " +
+                        quote(schema.string()) + " " + quote((dir / "broken.sarif").string()) + " 2>/dev/null"),
+            0);
+  fs::remove_all(dir);
+}
+
+// --ignore drops a code; --error and --warning set its severity, and the exit code follows.
+TEST(LintFormat, IgnoreErrorWarning) {
+  const fs::path page = data_dir / "call-updaterecordingstatus.md";
+  const auto ignored = lint({page.string(), "--ignore", "example-enum"});
+  EXPECT_TRUE(with_code(parse(ignored.text), "example-enum").empty());
+  EXPECT_EQ(with_code(parse(ignored.text), "example-request-enum").size(), 1u);
+  const auto raised = lint({page.string(), "--error", "example-enum"});
+  EXPECT_EQ(raised.exit_code, 1);
+  const auto e = with_code(parse(raised.text), "example-enum");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].severity, "error");
+  const auto notes = lint({(data_dir / "riskyuser-get.md").string(), "--warning", "example-placeholder-value"});
+  for (const auto& d : parse(notes.text)) EXPECT_EQ(d.severity, "warning");
+  EXPECT_EQ(lint({page.string(), "--format", "yaml"}).exit_code, 2);
+}
+
+// --baseline: a run whose errors are all in the baseline exits 0, even after the lines moved; a new error
+// fails it. Matched by file, code and message.
+TEST(LintFormat, BaselineOnlyNewDiagnosticsDecide) {
+  const fs::path dir = temp_dir("baseline");
+  const fs::path page = dir / "call.md";
+  fs::copy_file(data_dir / "call-updaterecordingstatus.md", page);
+  const auto first = lint({page.string(), "--error", "example-enum", "--format", "json"});
+  EXPECT_EQ(first.exit_code, 1);
+  std::ofstream(dir / "baseline.json") << first.text;
+  std::string text = read_text(page);
+  text.insert(0, "\n\n\n");  // every line moves
+  std::ofstream(page, std::ios::trunc) << text;
+  const auto again = lint({page.string(), "--error", "example-enum", "--baseline", (dir / "baseline.json").string()});
+  EXPECT_EQ(again.exit_code, 0) << again.text;
+  EXPECT_NE(again.text.find("(2 in the baseline, 0 new errors)"), std::string::npos) << again.text;
+  replace_once(text, "\"status\": \"completed\"", "\"status\": \"Running\"");  // a new contradiction
+  std::ofstream(page, std::ios::trunc) << text;
+  EXPECT_EQ(lint({page.string(), "--error", "example-enum", "--baseline", (dir / "baseline.json").string()}).exit_code,
+            1);
+  EXPECT_EQ(lint({page.string(), "--baseline", (dir / "nothing.json").string()}).exit_code, 2);
   fs::remove_all(dir);
 }
 
