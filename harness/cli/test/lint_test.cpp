@@ -376,4 +376,57 @@ TEST(LintFormat, BaselineOnlyNewDiagnosticsDecide) {
   fs::remove_all(dir);
 }
 
+// False alarms of issue 12, each on the real page it was found on.
+
+std::vector<diag> codes_of(const std::string& page, const std::string& code) {
+  return with_code(parse(lint({(data_dir / page).string()}).text), code);
+}
+
+// Alternate responses to one request: permission-grant.md shows two 200s, site-follow.md a 200 and a 207,
+// workbookoperation-get.md three statuses of the operation. None is an unpaired response.
+TEST(FalseAlarms, AlternateResponsesAreNotUnpaired) {
+  for (const char* page : {"permission-grant.md", "site-follow.md", "workbookoperation-get.md"})
+    EXPECT_TRUE(codes_of(page, "unpaired-response").empty()) << page;
+}
+
+// reportroot-getonedriveusagefilecounts.md documents a 302 and the 200 the redirect leads to (annotated
+// "ignored" there); the same 200 without the annotation is one exchange with the 302, not an unpaired response.
+TEST(FalseAlarms, TheResponseARedirectLeadsToIsNotUnpaired) {
+  const fs::path dir = temp_dir("redirect");
+  std::string page = read_text(data_dir / "reportroot-getonedriveusagefilecounts.md");
+  replace_once(page, "<!-- { \"blockType\": \"ignored\" } --> \n", "\n");
+  std::ofstream(dir / "report.md") << page;
+  const auto all = parse(lint({(dir / "report.md").string()}).text);
+  EXPECT_TRUE(with_code(all, "unpaired-response").empty()) << lint({(dir / "report.md").string()}).text;
+  fs::remove_all(dir);
+}
+
+// call-answer.md shows the notifications the service POSTs to the bot (https://bot.contoso.com/api/calls):
+// callbacks to a partner's host, not API calls owing a response. A request to the API's host still does.
+TEST(FalseAlarms, CallbacksToOtherHostsAreNotUnpairedRequests) {
+  EXPECT_TRUE(codes_of("call-answer.md", "unpaired-request").empty());
+  const fs::path dir = temp_dir("callback");
+  std::string page = read_text(data_dir / "call-answer.md");
+  replace_once(page, "POST https://bot.contoso.com/api/calls", "POST https://graph.microsoft.com/v1.0/communications/calls");
+  std::ofstream(dir / "call-answer.md") << page;
+  EXPECT_EQ(with_code(parse(lint({(dir / "call-answer.md").string()}).text), "unpaired-request").size(), 1u);
+  fs::remove_all(dir);
+}
+
+// drive-get.md has a "### HTTP request" heading in each of its sections (under SDK tabs, "# [HTTP](#tab/http)"),
+// holding request templates; page-get.md lists a URL template over two lines
+// ("GET /me/onenote/pages/{id}/content[?includeIDs=true]" and "$value[...]"). Templates, not examples.
+TEST(FalseAlarms, RequestTemplatesAreNotUnpairedRequests) {
+  EXPECT_TRUE(codes_of("drive-get.md", "unpaired-request").empty());
+  for (const auto& d : codes_of("page-get.md", "unpaired-request")) EXPECT_NE(d.line, 29);
+}
+
+// todotask-delta.md heads its one example request with "### HTTP Request" (absolute URL, annotated "ignored"):
+// still the example its response answers.
+TEST(FalseAlarms, AnExampleUnderAnHttpRequestHeadingStaysAnExample) {
+  const auto out = lint({(data_dir / "todotask-delta.md").string()});
+  EXPECT_NE(out.text.find("1 fixtures (1 runnable)"), std::string::npos) << out.text;
+  EXPECT_TRUE(with_code(parse(out.text), "unpaired-response").empty());
+}
+
 }  // namespace
