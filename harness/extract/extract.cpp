@@ -1286,9 +1286,51 @@ void fill_response(page_walker& w, example& resp, response_example& r) {
   fill_body(w, resp, r.body, r.json);
 }
 
+// Edit distance, bounded: `limit + 1` as soon as it is certainly above `limit` (hosts are short).
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit) {
+  if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > limit) return limit + 1;
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                         diag + (std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                                         std::tolower(static_cast<unsigned char>(b[j - 1]))
+                                     ? 0
+                                     : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// A host that is not the API's but looks like it: "graph.microsft.com", or "https://graph/microsoft.com/..."
+// (a '/' typed for a '.'). "" when the host is Graph's or unrelated.
+std::string look_alike_host(std::string_view url) {
+  static constexpr std::string_view api = "graph.microsoft.com";
+  std::string_view host = url_host(url);
+  if (host.empty() || iequals(host, api)) return {};
+  std::string_view rest = trim(url).substr(trim(url).find("://") + 3 + host.size());
+  std::string joined(host);
+  if (!rest.empty() && rest.front() == '/') {
+    std::string_view seg = rest.substr(1, rest.find_first_of("/?#", 1) - 1);
+    joined += "." + std::string(seg);
+  }
+  for (std::string_view candidate : {host, std::string_view(joined)})
+    if (iequals(candidate, api) || edit_distance(candidate, api, 2) <= 2) return std::string(candidate == host ? host : joined);
+  return {};
+}
+
 // The fixture's version, and whether it can be sent as documented: a broken URL is a documentation error, a
 // request body meant as JSON that does not parse cannot be replayed.
 void judge_request(page_walker& w, fixture& f, const std::string& page_version) {
+  if (std::string like = look_alike_host(f.request.url); !like.empty())
+    w.diag(f.line, severity::warning, "look-alike-host",
+           "the example URL's host \"" + std::string(url_host(f.request.url)) + "\" is not the API's (" +
+               "graph.microsoft.com) but looks like it: " + f.request.url);
   auto u = inspect_url(f.request.url);
   f.version = u.version.empty() ? page_version : u.version;
   if (!u.broken.empty()) {
@@ -1580,8 +1622,57 @@ void drop_derived_type_mismatches(fixture_set& set) {
 
 }  // namespace
 
+// The API version an example URL names differs from its page's (the version most of the page's examples
+// name), or, on a page whose examples all agree, from the documentation set's when nearly every example of
+// the set (9 in 10) names one version: "/v1.0/" on a beta page, "/beta/" in a v1.0 tree.
+void check_url_versions(fixture_set& set) {
+  struct page_count {
+    std::map<std::string, std::size_t, std::less<>> versions;
+  };
+  std::map<std::string_view, page_count, std::less<>> pages;
+  std::map<std::string, std::size_t, std::less<>> all;
+  std::size_t named = 0;
+  for (const fixture& f : set.fixtures) {
+    std::string v = inspect_url(f.request.url).version;
+    if (v.empty()) continue;
+    ++pages[f.file].versions[v];
+    ++all[v];
+    ++named;
+  }
+  auto majority = [](const std::map<std::string, std::size_t, std::less<>>& counts) {
+    std::pair<std::string, std::size_t> best{"", 0};
+    for (const auto& [v, n] : counts)
+      if (n > best.second) best = {v, n};
+    return best;
+  };
+  const auto [set_version, set_count] = majority(all);
+  const bool set_agrees = named > 0 && set_count * 10 >= named * 9;
+  for (const fixture& f : set.fixtures) {
+    std::string v = inspect_url(f.request.url).version;
+    if (v.empty()) continue;
+    const page_count& page = pages[f.file];
+    std::string expected;
+    std::string whose;
+    const auto [page_version, n] = majority(page.versions);
+    std::size_t total = 0;
+    for (const auto& kv : page.versions) total += kv.second;
+    if (page.versions.size() > 1 && n * 2 > total) {
+      expected = page_version;
+      whose = "the page's other examples";
+    } else if (set_agrees) {  // one version on the page, or a tie
+      expected = set_version;
+      whose = std::to_string(set_count) + " of the documentation set's " + std::to_string(named) + " example URLs";
+    }
+    if (!expected.empty() && v != expected)
+      set.diagnostics.push_back({f.file, f.line, severity::warning, "url-version-mismatch",
+                                 "the example URL names API version " + v + " where " + whose + " name " +
+                                     expected + ": " + f.request.url});
+  }
+}
+
 void link(fixture_set& set) {
   drop_derived_type_mismatches(set);
+  check_url_versions(set);
   // A property typed by an enum page gets that page's members, unless its own table listed some.
   auto fill_members = [&](std::vector<property>& props) {
     for (auto& p : props) {

@@ -429,4 +429,55 @@ TEST(FalseAlarms, AnExampleUnderAnHttpRequestHeadingStaysAnExample) {
   EXPECT_TRUE(with_code(parse(out.text), "unpaired-response").empty());
 }
 
+// channel-get-members.md, a page of the v1.0 docs, shows its example as /beta/: in the documentation set where
+// nearly every example URL names v1.0 (the corpus: 9 in 10 or more), that is a url-version-mismatch at the
+// request line; the v1.0 examples are not.
+TEST(UrlChecks, VersionDifferingFromTheDocumentationSets) {
+  const fs::path corpus = fs::path(CONFORM_SHARED_DIR) / "corpus" / "graph-docs-v1.0";
+  if (!fs::exists(corpus)) GTEST_SKIP() << "corpus not found at " << corpus;
+  const auto found = with_code(parse(lint({corpus.string()}).text), "url-version-mismatch");
+  ASSERT_FALSE(found.empty());
+  bool channel = false;
+  for (const auto& d : found) {
+    channel = channel || (d.file == "channel-get-members.md" && d.line == 63);
+    EXPECT_NE(d.message.find("names API version beta where"), std::string::npos) << d.message;
+  }
+  EXPECT_TRUE(channel);
+}
+
+// Three real examples on one page (contact-update's and shift-get's v1.0 requests, channel-get-members' beta
+// one): the page's own majority decides, whatever the set.
+TEST(UrlChecks, VersionDifferingFromThePages) {
+  const fs::path dir = temp_dir("version");
+  std::ofstream(dir / "mixed.md") << read_text(data_dir / "contact-update.md") << read_text(data_dir / "shift-get.md")
+                                  << read_text(data_dir / "channel-get-members.md");
+  const auto found = with_code(parse(lint({(dir / "mixed.md").string()}).text), "url-version-mismatch");
+  ASSERT_EQ(found.size(), 1u);
+  const std::string before = read_text(data_dir / "contact-update.md") + read_text(data_dir / "shift-get.md");
+  EXPECT_EQ(found[0].line, static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 63)
+      << "channel-get-members' request line";
+  EXPECT_NE(found[0].message.find("the page's other examples name v1.0"), std::string::npos) << found[0].message;
+  fs::remove_all(dir);
+}
+
+// contact-update.md's request with the host mistyped as Graph docs have it ("https://graph/microsoft.com/...",
+// a '/' for a '.') or misspelt: look-alike-host at the request line; Graph's own host and unrelated hosts are
+// not.
+TEST(UrlChecks, LookAlikeHosts) {
+  const fs::path dir = temp_dir("host");
+  const std::string page = read_text(data_dir / "contact-update.md");
+  for (const std::string host : {"https://graph/microsoft.com", "https://graph.microsft.com", "https://Graph.Microsoft.con"}) {
+    std::string bent = page;
+    replace_once(bent, "PATCH https://graph.microsoft.com/v1.0/me/contacts/{id}", "PATCH " + host + "/v1.0/me/contacts/{id}");
+    std::ofstream(dir / "contact-update.md", std::ios::trunc) << bent;
+    const auto found = with_code(parse(lint({(dir / "contact-update.md").string()}).text), "look-alike-host");
+    ASSERT_EQ(found.size(), 1u) << host;
+    EXPECT_EQ(found[0].line, 101);
+  }
+  EXPECT_TRUE(with_code(parse(lint({(data_dir / "contact-update.md").string()}).text), "look-alike-host").empty());
+  EXPECT_TRUE(with_code(parse(lint({(data_dir / "call-answer.md").string()}).text), "look-alike-host").empty())
+      << "bot.contoso.com is another host, not a look-alike";
+  fs::remove_all(dir);
+}
+
 }  // namespace
