@@ -1,5 +1,7 @@
 // conform extract PATH... [-o FILE]: doc pages -> {"fixtures": [...], "diagnostics": [...]}.
 #include "commands.hpp"
+#include "example_lint.hpp"
+#include "lint_format.hpp"
 #include "extract/extract.hpp"
 #include "metadata.hpp"
 #include "report/report.hpp"
@@ -96,6 +98,9 @@ void setup_extract(CLI::App& app, int& exit_status) {
 struct lint_options {
   std::vector<std::string> paths;
   std::vector<std::string> metadata;
+  std::string format = "text";
+  lint_selection selection;
+  std::string baseline;
 };
 
 void setup_lint(CLI::App& app, int& exit_status) {
@@ -106,25 +111,64 @@ void setup_lint(CLI::App& app, int& exit_status) {
                   "Also compare the docs with CSDL $metadata: [VERSION=]PATH_OR_URL (repeatable); "
                   "disagreements are csdl-* warnings")
       ->allow_extra_args(false);
+  sub->add_option("--format", opts->format, "text (file:line: severity: code: message), json or sarif (2.1.0)")
+      ->check(CLI::IsMember({"text", "json", "sarif"}));
+  sub->add_option("--ignore", opts->selection.ignore, "Drop diagnostics of this code (repeatable)")
+      ->allow_extra_args(false);
+  sub->add_option("--error", opts->selection.error, "Make diagnostics of this code errors (repeatable)")
+      ->allow_extra_args(false);
+  sub->add_option("--warning", opts->selection.warning, "Make diagnostics of this code warnings (repeatable)")
+      ->allow_extra_args(false);
+  sub->add_option("--baseline", opts->baseline,
+                  "A previous --format json output: only diagnostics not in it (same file, code and message) "
+                  "decide the exit code");
   sub->callback([opts, &exit_status] {
+    // Read first: a baseline that cannot be used is a usage error found before the pages are read.
+    const lint_baseline baseline = opts->baseline.empty() ? lint_baseline{} : read_baseline(opts->baseline);
     fixture_set extracted = extract_or_throw(opts->paths);
     if (!opts->metadata.empty())
       load_metadata(extracted, opts->metadata, metadata_fetch{}, std::cerr, extracted.diagnostics);
+    lint_examples(extracted, extracted.diagnostics);
+    // Sorted by page and line (the example checks come after extraction's own diagnostics).
+    std::stable_sort(extracted.diagnostics.begin(), extracted.diagnostics.end(),
+                     [](const diagnostic& a, const diagnostic& b) {
+                       return a.file != b.file ? a.file < b.file : a.line < b.line;
+                     });
+    // A page that could not be read fails the command (2) whatever the selection drops.
+    const bool unread = std::any_of(extracted.diagnostics.begin(), extracted.diagnostics.end(), is_unread_page);
+    select_diagnostics(extracted.diagnostics, opts->selection);
     const fixture_set& set = keep_until_exit(std::move(extracted));
-    std::size_t errors = 0, warnings = 0;
-    std::string out;
-    for (const auto& d : set.diagnostics) {
-      (d.level == severity::error ? errors : warnings)++;
-      out += d.file + ":" + std::to_string(d.line) + ": " + std::string(to_string(d.level)) + ": " + d.code +
-             ": " + d.message + "\n";
+    const std::vector<diagnostic>& ds = set.diagnostics;
+    const std::vector<bool> old = opts->baseline.empty() ? std::vector<bool>{} : match_baseline(ds, baseline);
+    std::size_t errors = 0, warnings = 0, notes = 0, new_errors = 0, in_baseline = 0;
+    for (std::size_t i = 0; i < ds.size(); ++i) {
+      const diagnostic& d = ds[i];
+      (d.level == severity::error ? errors : d.level == severity::note ? notes : warnings)++;
+      const bool is_old = !old.empty() && old[i];
+      in_baseline += is_old;
+      new_errors += d.level == severity::error && !is_old;
     }
-    std::size_t runnable = 0;
-    for (const auto& f : set.fixtures) runnable += f.runnable;
-    out += std::to_string(set.files_read) + " files, " + std::to_string(set.fixtures.size()) + " fixtures (" +
-           std::to_string(runnable) + " runnable), " + std::to_string(errors) + " errors, " +
-           std::to_string(warnings) + " warnings\n";
+    std::string out;
+    if (opts->format == "json") {
+      out = to_lint_json(ds);
+    } else if (opts->format == "sarif") {
+      out = to_sarif(ds, old);
+    } else {
+      for (const auto& d : ds)
+        out += d.file + ":" + std::to_string(d.line) + ": " + std::string(to_string(d.level)) + ": " + d.code +
+               ": " + d.message + "\n";
+      std::size_t runnable = 0;
+      for (const auto& f : set.fixtures) runnable += f.runnable;
+      out += std::to_string(set.files_read) + " files, " + std::to_string(set.fixtures.size()) + " fixtures (" +
+             std::to_string(runnable) + " runnable), " + std::to_string(errors) + " errors, " +
+             std::to_string(warnings) + " warnings" + (notes > 0 ? ", " + std::to_string(notes) + " notes" : "") +
+             (opts->baseline.empty() ? std::string()
+                                     : " (" + std::to_string(in_baseline) + " in the baseline, " +
+                                           std::to_string(new_errors) + " new errors)") +
+             "\n";
+    }
     std::cout << out;
-    exit_status = exit_status_of(set, errors > 0);
+    exit_status = unread ? usage_extract : new_errors > 0 ? failures : ok;
   });
 }
 

@@ -1,6 +1,7 @@
 // conform serve [PATH...] [--suite FILE] [--port N] [--host H] [--fault KIND[@GLOB]]...: the reference server
 // over documented examples, for trying a client or the runner against something that answers as documented.
 #include "commands.hpp"
+#include "example_lint.hpp"
 #include "metadata.hpp"
 #include "serve_log.hpp"
 #include "extract/extract.hpp"
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <unistd.h>
 #include <stdexcept>
@@ -29,8 +31,39 @@ struct serve_cmd_options {
   std::uint64_t seed = 1;
   int threads = 1;
   bool quiet = false;
+  bool verbatim = false;
   std::vector<std::string> metadata;
 };
+
+// Every change the server will make to a documented response, said once at start as the lint diagnostic of
+// the contradiction it repairs (the server repairs nothing silently). Returns how many.
+std::size_t say_repairs(const fixture_set& set, std::ostream& err) {
+  std::vector<diagnostic> said;
+  std::map<std::string, std::string, std::less<>> pages;
+  std::string_view last_file;
+  for (const fixture& f : set.fixtures) {
+    if (!f.runnable) continue;
+    if (f.file != last_file) pages.clear();
+    last_file = f.file;
+    std::vector<example_finding> findings;
+    for (mock::repair& r : mock::documented_repairs(f, set)) {
+      const severity level = r.code == "example-placeholder-value" ? severity::note : severity::warning;
+      findings.push_back({std::move(r.code), level, std::move(r.pointer), "served repaired: " + r.message, false});
+    }
+    place_findings(f, findings, pages, said);
+  }
+  std::string out;
+  for (const diagnostic& d : said)
+    out += d.file + ":" + std::to_string(d.line) + ": " + std::string(to_string(d.level)) + ": " + d.code + ": " +
+           d.message + "\n";
+  if (!said.empty())
+    out += "conform serve: " + std::to_string(said.size()) +
+           " repair(s) of documented responses (above); --verbatim serves them as written\n";
+  out += "conform serve: answers to successful POST, PATCH and PUT requests carry the fields the client sent "
+         "(not with --verbatim)\n";
+  err << out << std::flush;
+  return said.size();
+}
 
 int serve_command(const serve_cmd_options& cli) {
   std::vector<std::string> paths = cli.paths;
@@ -56,6 +89,7 @@ int serve_command(const serve_cmd_options& cli) {
   }
   mo.fault_delay = std::chrono::milliseconds(cli.fault_delay_ms);
   mo.seed = cli.seed;
+  mo.verbatim = cli.verbatim;
 
   fixture_set set;
   std::vector<std::string> missing;
@@ -68,6 +102,7 @@ int serve_command(const serve_cmd_options& cli) {
   }
   std::size_t runnable = 0;
   for (const fixture& f : set.fixtures) runnable += f.runnable;
+  if (!cli.verbatim) say_repairs(set, std::cerr);
   mock::reference_server reference(set, mo);
   if (runnable == 0 || reference.route_count() == 0)
     throw usage_error("nothing to serve: no runnable request/response examples in " +
@@ -131,6 +166,9 @@ void setup_serve(CLI::App& app, int& exit_status) {
   // 1 thread answers more requests per CPU-second than 2); more threads help only with spare cores.
   sub->add_option("--threads", opts->threads, "Event-loop threads (default 1)")->check(CLI::Range(1, 256));
   sub->add_flag("-q,--quiet", opts->quiet, "No line per exchange");
+  sub->add_flag("--verbatim", opts->verbatim,
+                "Serve documented responses exactly as written: no placeholder filled, no value repaired, nothing "
+                "added or echoed (without it, each repair is said on stderr at start)");
   sub->add_option("--metadata", opts->metadata,
                   "CSDL $metadata typing the answers: [VERSION=]PATH_OR_URL (repeatable)")
       ->allow_extra_args(false);

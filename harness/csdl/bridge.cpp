@@ -7,6 +7,7 @@ conform::property to_property(const document& doc, const structured_type& owner,
   out.name = p.name;
   out.type = p.type.text();
   out.nullable = p.nullable;
+  out.not_nullable = !p.nullable;  // CSDL Nullable="false" says it outright
   out.navigation = p.navigation;
   out.source = owner.qualified + "." + p.name + ": " + out.type;
   out.line = p.line;

@@ -216,6 +216,9 @@ struct code_block {
   std::size_t line = 0;  // line of the first content line
   std::optional<annotation> note;
   bool in_template_section = false;
+  // Under an "HTTP request" heading of level 3 or below ("### HTTP request" in each section of a page of
+  // several endpoints): what it holds are templates, unless annotated as examples.
+  bool under_request_heading = false;
 };
 
 struct table {
@@ -261,6 +264,8 @@ struct page_walker {
   std::string h1;
   std::string last_heading;
   bool in_template_section = false;
+  bool under_request_heading = false;  // see code_block
+  bool tab_heading = false;  // the heading being read is a tab marker, "# [HTTP](#tab/http)"
   bool in_code = false, in_html = false, in_table = false, in_cell = false;
   code_block code;
   std::string html;
@@ -390,6 +395,7 @@ struct page_walker {
       case MD_BLOCK_H:
         w.heading_level = static_cast<int>(static_cast<MD_BLOCK_H_DETAIL*>(detail)->level);
         w.heading_text.clear();
+        w.tab_heading = false;
         break;
       case MD_BLOCK_CODE: {
         auto* d = static_cast<MD_BLOCK_CODE_DETAIL*>(detail);
@@ -420,7 +426,9 @@ struct page_walker {
           // Most tables (permissions, methods, headers, ...) say nothing about types: once the header shows
           // that, their cells are not collected (a tenth of the corpus's extraction time went into them).
           w.tbl.skip = !is_property_table(w.tbl.rows.front()) &&
-                       (w.tbl.rows.front().empty() || !iequals(trim(w.tbl.rows.front()[0]), "Member"));
+                       (w.tbl.rows.front().empty() ||
+                        !(iequals(trim(w.tbl.rows.front()[0]), "Member") ||
+                          (iequals(trim(w.tbl.rows.front()[0]), "Value") && iends_with(w.tbl.heading, " values"))));
         if (w.in_table && !w.tbl.skip) {
           w.tbl.rows.emplace_back();
           if (w.tbl.rows.size() > 1)
@@ -448,6 +456,10 @@ struct page_walker {
         w.last_heading.assign(t);
         if (w.heading_level <= 2)
           w.in_template_section = iequals(t, "HTTP request") || iequals(t, "HTTP requests");
+        // Any heading but a tab marker ends a level-3+ "HTTP request" section; one of those begins it.
+        if (!w.tab_heading)
+          w.under_request_heading =
+              w.heading_level >= 3 && (iequals(t, "HTTP request") || iequals(t, "HTTP requests"));
         w.heading_level = 0;
         break;
       }
@@ -457,6 +469,7 @@ struct page_walker {
         w.code.note = std::move(w.pending);
         w.pending.reset();
         w.code.in_template_section = w.in_template_section;
+        w.code.under_request_heading = w.under_request_heading;
         w.code.text.assign(w.code_text);
         w.blocks.push_back(std::move(w.code));
         break;
@@ -497,6 +510,10 @@ struct page_walker {
   static int enter_span(MD_SPANTYPE type, void* detail, void* ud) {
     auto& w = *static_cast<page_walker*>(ud);
     w.mark_span(type);
+    if (w.heading_level > 0 && type == MD_SPAN_A) {
+      const MD_ATTRIBUTE& href = static_cast<MD_SPAN_A_DETAIL*>(detail)->href;
+      if (href.text != nullptr && std::string_view(href.text, href.size).starts_with("#tab/")) w.tab_heading = true;
+    }
     if (w.base_at == base_read::phrase) {
       if (type == MD_SPAN_A) {
         const MD_ATTRIBUTE& href = static_cast<MD_SPAN_A_DETAIL*>(detail)->href;
@@ -670,6 +687,23 @@ std::vector<std::string> listed_members(std::string_view list) {
 }
 
 // `rest` starts at "Possible values ...": the members follow its colon, or its " are " or " is ".
+// The list ends with its sentence: a '.' outside a code span (members may hold dots: `microsoft.graph.x`). What
+// follows is prose ("Supports `$filter` (`eq`, `ne`, `NOT`, `in`)"), not members.
+std::string_view first_sentence(std::string_view s) {
+  bool in_code = false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '`') in_code = !in_code;
+    if (in_code || s[i] != '.') continue;
+    // "e.g. app roles" goes on: a sentence ends where the next one starts, with a capital, a tag or bold.
+    std::size_t next = i + 1;
+    while (next < s.size() && s[next] == ' ') ++next;
+    if (next == s.size() || s[next] == '<' || s[next] == '*' ||
+        (next > i + 1 && std::isupper(static_cast<unsigned char>(s[next]))))
+      return s.substr(0, i);
+  }
+  return s;
+}
+
 std::vector<std::string> members_after_phrase(std::string_view rest) {
   if (auto colon = rest.find_first_of(":"); colon != std::string_view::npos && colon < 40)
     rest = rest.substr(colon + 1);
@@ -677,6 +711,7 @@ std::vector<std::string> members_after_phrase(std::string_view rest) {
     rest = rest.substr(are + 5);
   else if (auto is = ifind(rest, " is "); is != std::string_view::npos && is < 40)
     rest = rest.substr(is + 4);
+  rest = first_sentence(rest);
   if (auto marked = marked_members(rest); !marked.empty()) return marked;
   return listed_members(rest);
 }
@@ -776,8 +811,8 @@ std::vector<property> table_properties(const table& t) {
     p.enum_values = enum_members(desc);
     p.required = !optional_marker && (desc.find("Required.") != std::string_view::npos ||
                                       desc.starts_with("Required") || icontains(row[1], "required"));
-    p.nullable = icontains_around(desc, "nullable", 5) && !icontains(desc, "not nullable") &&
-                 !icontains(desc, "non-nullable");
+    p.not_nullable = icontains(desc, "not nullable") || icontains(desc, "non-nullable");
+    p.nullable = icontains_around(desc, "nullable", 5) && !p.not_nullable;
     props.push_back(std::move(p));
   }
   return props;
@@ -787,6 +822,7 @@ void merge_property(property& into, const property& p) {
   if (into.enum_values.empty()) into.enum_values = p.enum_values;
   into.required = into.required || p.required;
   into.nullable = into.nullable || p.nullable;
+  into.not_nullable = !into.nullable && (into.not_nullable || p.not_nullable);
 }
 
 void merge_properties(std::vector<property>& into, const std::vector<property>& from) {
@@ -963,7 +999,10 @@ std::string_view enum_type_name(const table& t, std::string_view h1) {
 
 void define_enum_types(page_walker& w) {
   for (const auto& t : w.tables) {
-    if (t.rows.size() < 2 || !iequals(trim(t.rows.front()[0]), "Member")) continue;
+    // "Member | Value | Description" (enums.md) or "Value | Description" (the other common convention).
+    if (t.rows.size() < 2) continue;
+    const std::string_view first = trim(t.rows.front()[0]);
+    if (!iequals(first, "Member") && !iequals(first, "Value")) continue;
     std::string_view name = enum_type_name(t, w.h1);
     if (name.empty()) continue;
     auto& td = w.out.types[simple_type_name(name)];
@@ -992,6 +1031,7 @@ struct example {
   std::optional<annotation> note;
   bool paired = false;
   bool ignored = false;  // annotated "ignored" outside the templates: an example the doc tooling skips
+  bool under_request_heading = false;  // an annotated request under a level-3+ "HTTP request" heading
 };
 
 struct page_examples {
@@ -1002,6 +1042,30 @@ struct page_examples {
 bool is_http_fence(std::string_view info) {
   std::string i = to_lower(info);
   return i == "http" || i.empty() || i == "msgraph-interactive" || i.starts_with("http ");
+}
+
+// "https://Graph.microsoft.com:443/v1.0/me" -> "Graph.microsoft.com"; "" for a relative URL.
+std::string_view url_host(std::string_view url) {
+  url = trim(url);
+  std::size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos || scheme > 8) return {};
+  std::string_view rest = url.substr(scheme + 3);
+  std::size_t end = rest.find_first_of("/:?#");
+  return rest.substr(0, end);
+}
+
+// How many lines of a block are request lines ("GET /users/{id}").
+std::size_t request_lines(std::string_view text) {
+  std::size_t n = 0, pos = 0;
+  while (pos < text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    std::string_view l = trim(text.substr(pos, nl == std::string_view::npos ? nl : nl - pos));
+    auto sp = l.find(' ');
+    if (sp != std::string_view::npos && detail::is_http_method(l.substr(0, sp))) ++n;
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+  }
+  return n;
 }
 
 // Templates often list several lines (one per route): each request line is kept.
@@ -1034,7 +1098,14 @@ page_examples collect_examples(page_walker& w) {
                "block annotated as " + bt + " has no request line or status line");
       continue;
     }
-    if (b.in_template_section) {
+    // Templates: blocks of the "## HTTP request" section; blocks under a level-3+ "HTTP request" heading that
+    // are not annotated as examples and show relative URLs or several request lines (a page's example
+    // section may head its one absolute example URL so); unannotated blocks listing several request lines (one
+    // per route, a URL template with [optional] parts), which no single response answers.
+    const bool several = hb.kind == block_kind::request && request_lines(b.text) > 1;
+    if (b.in_template_section ||
+        (b.under_request_heading && !annotated && (several || url_host(hb.url).empty())) ||
+        (!b.note && several)) {
       if (hb.kind == block_kind::request) add_template_lines(b.text, found.templates);
       continue;
     }
@@ -1044,6 +1115,7 @@ page_examples collect_examples(page_walker& w) {
     e.http = std::move(hb);
     e.note = b.note;
     e.ignored = bt == "ignored";
+    e.under_request_heading = b.under_request_heading;
     if (bt == "request" && e.http.kind != block_kind::request)
       w.diag(e.line, severity::warning, "block-type-mismatch", "annotated as request but holds a response");
     if (bt == "response" && e.http.kind != block_kind::response)
@@ -1195,6 +1267,7 @@ void fill_request(page_walker& w, const example& req, request_example& r) {
   r.url = req.http.url;
   r.headers = req.http.headers;
   r.line = req.line;
+  r.body_line = req.body_line;
   fill_body(w, req, r.body, r.json);
 }
 
@@ -1203,6 +1276,7 @@ void fill_response(page_walker& w, example& resp, response_example& r) {
   r.reason = resp.http.reason;
   r.headers = resp.http.headers;
   r.line = resp.line;
+  r.body_line = resp.body_line;
   if ((resp.http.status == 204 || resp.http.status == 304) && !trim(resp.http.body).empty()) {
     // HTTP forbids a body here: no server can send it, so it cannot be part of the contract.
     w.diag(resp.body_line, severity::warning, "body-not-allowed",
@@ -1212,9 +1286,51 @@ void fill_response(page_walker& w, example& resp, response_example& r) {
   fill_body(w, resp, r.body, r.json);
 }
 
+// Edit distance, bounded: `limit + 1` as soon as it is certainly above `limit` (hosts are short).
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit) {
+  if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > limit) return limit + 1;
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                         diag + (std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                                         std::tolower(static_cast<unsigned char>(b[j - 1]))
+                                     ? 0
+                                     : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// A host that is not the API's but looks like it: "graph.microsft.com", or "https://graph/microsoft.com/..."
+// (a '/' typed for a '.'). "" when the host is Graph's or unrelated.
+std::string look_alike_host(std::string_view url) {
+  static constexpr std::string_view api = "graph.microsoft.com";
+  std::string_view host = url_host(url);
+  if (host.empty() || iequals(host, api)) return {};
+  std::string_view rest = trim(url).substr(trim(url).find("://") + 3 + host.size());
+  std::string joined(host);
+  if (!rest.empty() && rest.front() == '/') {
+    std::string_view seg = rest.substr(1, rest.find_first_of("/?#", 1) - 1);
+    joined += "." + std::string(seg);
+  }
+  for (std::string_view candidate : {host, std::string_view(joined)})
+    if (iequals(candidate, api) || edit_distance(candidate, api, 2) <= 2) return std::string(candidate == host ? host : joined);
+  return {};
+}
+
 // The fixture's version, and whether it can be sent as documented: a broken URL is a documentation error, a
 // request body meant as JSON that does not parse cannot be replayed.
 void judge_request(page_walker& w, fixture& f, const std::string& page_version) {
+  if (std::string like = look_alike_host(f.request.url); !like.empty())
+    w.diag(f.line, severity::warning, "look-alike-host",
+           "the example URL's host \"" + std::string(url_host(f.request.url)) + "\" is not the API's (" +
+               "graph.microsoft.com) but looks like it: " + f.request.url);
   auto u = inspect_url(f.request.url);
   f.version = u.version.empty() ? page_version : u.version;
   if (!u.broken.empty()) {
@@ -1270,7 +1386,11 @@ void pair_into_fixtures(page_walker& w, const std::string& page, page_examples& 
   for (auto& resp : examples.responses) {
     example* req = matcher.request_for(resp);
     if (!req) {
-      if (!resp.ignored)
+      // A request before it was answered already: this is another answer to it (alternate responses, or the
+      // 200 a documented 302 redirect leads to), not a response without a request.
+      const bool alternate = std::any_of(examples.requests.begin(), examples.requests.end(),
+                                         [&](const example& r) { return r.paired && r.line < resp.line; });
+      if (!resp.ignored && !alternate)
         w.diag(resp.line, severity::warning, "unpaired-response",
                "response example has no request example before it; not a fixture");
       continue;
@@ -1291,10 +1411,19 @@ void pair_into_fixtures(page_walker& w, const std::string& page, page_examples& 
     f.endpoint_templates = examples.templates;
     w.out.fixtures.push_back(std::move(f));
   }
+  // The API's hosts: Graph's, and those of the page's answered requests. A request to another host (a
+  // notification or callback POST to a partner's endpoint, https://bot.contoso.com/api/calls) is not an API
+  // call the page owes a response for.
+  std::set<std::string, std::less<>> api_hosts{"graph.microsoft.com"};
   for (const auto& r : examples.requests)
-    if (!r.paired && !r.ignored)
-      w.diag(r.line, severity::warning, "unpaired-request",
-             "request example has no response example; not a fixture");
+    if (r.paired)
+      if (auto h = url_host(r.http.url); !h.empty()) api_hosts.insert(to_lower(h));
+  for (const auto& r : examples.requests) {
+    if (r.paired || r.ignored || r.under_request_heading) continue;
+    if (auto h = url_host(r.http.url); !h.empty() && !api_hosts.contains(to_lower(h))) continue;
+    w.diag(r.line, severity::warning, "unpaired-request",
+           "request example has no response example; not a fixture");
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1493,8 +1622,57 @@ void drop_derived_type_mismatches(fixture_set& set) {
 
 }  // namespace
 
+// The API version an example URL names differs from its page's (the version most of the page's examples
+// name), or, on a page whose examples all agree, from the documentation set's when nearly every example of
+// the set (9 in 10) names one version: "/v1.0/" on a beta page, "/beta/" in a v1.0 tree.
+void check_url_versions(fixture_set& set) {
+  struct page_count {
+    std::map<std::string, std::size_t, std::less<>> versions;
+  };
+  std::map<std::string_view, page_count, std::less<>> pages;
+  std::map<std::string, std::size_t, std::less<>> all;
+  std::size_t named = 0;
+  for (const fixture& f : set.fixtures) {
+    std::string v = inspect_url(f.request.url).version;
+    if (v.empty()) continue;
+    ++pages[f.file].versions[v];
+    ++all[v];
+    ++named;
+  }
+  auto majority = [](const std::map<std::string, std::size_t, std::less<>>& counts) {
+    std::pair<std::string, std::size_t> best{"", 0};
+    for (const auto& [v, n] : counts)
+      if (n > best.second) best = {v, n};
+    return best;
+  };
+  const auto [set_version, set_count] = majority(all);
+  const bool set_agrees = named > 0 && set_count * 10 >= named * 9;
+  for (const fixture& f : set.fixtures) {
+    std::string v = inspect_url(f.request.url).version;
+    if (v.empty()) continue;
+    const page_count& page = pages[f.file];
+    std::string expected;
+    std::string whose;
+    const auto [page_version, n] = majority(page.versions);
+    std::size_t total = 0;
+    for (const auto& kv : page.versions) total += kv.second;
+    if (page.versions.size() > 1 && n * 2 > total) {
+      expected = page_version;
+      whose = "the page's other examples";
+    } else if (set_agrees) {  // one version on the page, or a tie
+      expected = set_version;
+      whose = std::to_string(set_count) + " of the documentation set's " + std::to_string(named) + " example URLs";
+    }
+    if (!expected.empty() && v != expected)
+      set.diagnostics.push_back({f.file, f.line, severity::warning, "url-version-mismatch",
+                                 "the example URL names API version " + v + " where " + whose + " name " +
+                                     expected + ": " + f.request.url});
+  }
+}
+
 void link(fixture_set& set) {
   drop_derived_type_mismatches(set);
+  check_url_versions(set);
   // A property typed by an enum page gets that page's members, unless its own table listed some.
   auto fill_members = [&](std::vector<property>& props) {
     for (auto& p : props) {

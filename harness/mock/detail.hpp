@@ -104,8 +104,10 @@ struct synth_env {
   std::string now;  // "2026-11-25T11:00:00Z"
   std::string (*make_guid)(const void* ctx);
   const void* guid_ctx;
+  std::vector<repair>* repairs = nullptr;  // when set, every change made is said here (with its pointer)
 };
-void synthesize(boost::json::value& v, const property_scope& scope, const synth_env& env);
+void synthesize(boost::json::value& v, const property_scope& scope, const synth_env& env,
+                const std::string& pointer = {});
 void synthesize_body(const fixture& f, boost::json::value& body, const synth_env& env);
 
 std::string utc_now();

@@ -415,10 +415,10 @@ std::optional<json::value> reference_server::documented_body(const fixture& f, s
                                                              int status,
                                                              const std::optional<json::value>& body) const {
   std::optional<json::value> doc = f.response.json;
-  if (!doc) return doc;
+  if (!doc || opts_.verbatim) return doc;
   std::pair<std::uint64_t, std::atomic<std::uint64_t>*> guid_state{guid_base_, &guid_counter_};
   // With $metadata the contract is the CSDL's where it speaks: CSDL-true values where the docs are vague.
-  detail::synth_env env{fixtures_.contract_for(f), detail::utc_now(), &guid_from, &guid_state};
+  detail::synth_env env{fixtures_.contract_for(f), detail::utc_now(), &guid_from, &guid_state, nullptr};
   detail::synthesize_body(f, *doc, env);
   bool echoes = (method == "POST" || method == "PATCH" || method == "PUT") && status >= 200 && status < 300 &&
                 doc->is_object() && body && body->is_object() && !f.response.is_collection;
@@ -437,6 +437,18 @@ std::optional<json::value> reference_server::documented_body(const fixture& f, s
   // may still be one the response documents).
   detail::synthesize_body(f, *doc, env);
   return doc;
+}
+
+std::vector<repair> documented_repairs(const fixture& f, const fixture_set& set) {
+  std::vector<repair> out;
+  if (!f.response.json) return out;
+  json::value doc = *f.response.json;
+  std::pair<std::uint64_t, std::atomic<std::uint64_t>*> guid_state{0, nullptr};
+  std::atomic<std::uint64_t> counter{0};
+  guid_state.second = &counter;
+  detail::synth_env env{set.contract_for(f), detail::utc_now(), &guid_from, &guid_state, &out};
+  detail::synthesize_body(f, doc, env);
+  return out;
 }
 
 reply reference_server::answer(const http_request& req) const {

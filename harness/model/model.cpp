@@ -7,7 +7,7 @@
 namespace conform {
 
 std::string_view to_string(severity s) {
-  return s == severity::error ? "error" : "warning";
+  return s == severity::error ? "error" : s == severity::note ? "note" : "warning";
 }
 
 std::string to_lower(std::string_view s) {

@@ -35,4 +35,15 @@ struct options {
 std::vector<check_result> check_response(const fixture& f, const fixture_set& contract,
                                          const http_response& r, const options& opts = {});
 
+// The documented response example held to its own contract, with the body checks check_response applies to a
+// server's answer (odata-type, required-property, property-type, enum, unexpected-property): where the docs
+// contradict themselves. `contract` is set.contract_for(f). Empty when the example has no JSON body.
+std::vector<check_result> check_documented_response(const fixture& f, const fixture_set& contract,
+                                                    const options& opts = {});
+// The documented request body against the page's request table (and the type the body names): property-type
+// and enum results (null always valid: a request may clear a property). Empty when there is nothing to hold
+// it to.
+std::vector<check_result> check_documented_request(const fixture& f, const fixture_set& contract,
+                                                   const options& opts = {});
+
 }  // namespace conform::check

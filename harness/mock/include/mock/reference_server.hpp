@@ -51,6 +51,9 @@ std::optional<fault> parse_fault(std::string_view spec);
 
 struct options {
   std::vector<fault> faults;
+  // Documented responses served exactly as written: no placeholder filled, no value repaired, nothing added,
+  // nothing the client sent echoed (a self-replay then shows the docs' own contradictions).
+  bool verbatim = false;
   std::uint64_t seed =
       1;  // which property a fault bends is a hash of seed + fixture id: reruns are identical
   std::chrono::milliseconds fault_delay{2000};
@@ -63,6 +66,19 @@ struct reply {
   std::chrono::milliseconds delay{0};
   std::string fixture_id;  // fixture that answered, "" when none
 };
+
+// One change the reference server makes to a documented response before serving it, named with the lint
+// code of the contradiction it repairs: example-placeholder-value (a placeholder filled), example-enum (a
+// member's case), example-type (a value its type rejects), example-odata-type (@odata.type added or given
+// its '#'), example-missing-property (a required table property added).
+struct repair {
+  std::string code;
+  std::string pointer;  // JSON pointer into the documented response body
+  std::string message;
+};
+// Every repair the server makes to `f`'s documented response (what documented_body does without a request
+// body); empty under options::verbatim semantics is the caller's business.
+std::vector<repair> documented_repairs(const fixture& f, const fixture_set& set);
 
 // Response header describing each fault applied: "<kind> <json-pointer>", e.g. "drop-property /status".
 inline constexpr std::string_view fault_header = "X-Conform-Fault";

@@ -17,7 +17,8 @@
 
 namespace conform {
 
-enum class severity { warning, error };
+// note: a finding teams may choose to hide or raise (example-placeholder-value); it never fails a command.
+enum class severity { warning, error, note };
 std::string_view to_string(severity s);
 
 // A problem in the documentation itself: extraction reports it and goes on.
@@ -45,6 +46,7 @@ struct property {
   std::vector<std::string> enum_values;  // documented members; empty when none
   bool required = false;
   bool nullable = false;
+  bool not_nullable = false;  // the docs say so ("Not nullable.") rather than only not saying "Nullable"
   bool navigation = false;  // a CSDL navigation property: OData returns it only under $expand
   // Where the contract says so, for messages: the doc file of a table row (with `line`), or for a property
   // from $metadata its CSDL reading, "microsoft.graph.user.accountEnabled: Edm.Boolean" (line in the CSDL).
@@ -88,6 +90,7 @@ struct request_example {
   std::string body;                        // documented text when it is not JSON (empty when `json` is set)
   std::optional<boost::json::value> json;  // parsed (possibly repaired) body when it is JSON
   std::size_t line = 0;                    // line of the request line
+  std::size_t body_line = 0;               // line of the body's first line (0: no body)
 };
 
 struct response_example {
@@ -101,6 +104,7 @@ struct response_example {
   std::string
       odata_type;  // without '#', e.g. "microsoft.graph.user"; may be "Collection(microsoft.graph.user)"
   std::size_t line = 0;  // line of the status line
+  std::size_t body_line = 0;  // line of the body's first line (0: no body)
 };
 
 struct fixture {
