@@ -110,6 +110,7 @@ run::options merge(const run_cmd_options& cli, const run::suite& s, std::vector<
     if (token == nullptr || *token == '\0')
       throw usage_error("environment variable " + bearer_env + " (--bearer-env) is not set or empty");
     o.bearer_token = token;
+    o.bearer_env = bearer_env;  // curl lines in the reports say "$<bearer_env>", never the token
   }
 
   o.concurrency = cli.concurrency_opt->count() ? cli.concurrency : s.concurrency.value_or(cli.concurrency);
@@ -255,6 +256,7 @@ int run_command(const run_cmd_options& cli) {
   if (paths.empty())
     throw usage_error("no documentation PATH given (on the command line or as suite \"paths\")");
   o.stop_reason = interrupt_name;
+  o.keep_exchanges = cli.verbose;  // -v shows request and response of every case
 
   fixture_set set;
   std::vector<std::string> missing;
@@ -352,7 +354,8 @@ void setup_run(CLI::App& app, int& exit_status) {
   sub->add_flag("--strict-enums", opts->strict_enums, "Compare enum members case-sensitively");
   sub->add_flag("--strict-properties", opts->strict_properties, "Undocumented properties fail");
   sub->add_flag("--fill-placeholders", opts->fill, "Generate values for unbound placeholders");
-  sub->add_flag("-v,--verbose", opts->verbose, "Every case, check notes and doc diagnostics");
+  sub->add_flag("-v,--verbose", opts->verbose,
+                "Every case with its request and response (redacted), check notes and doc diagnostics");
   sub->callback([opts, &exit_status] { exit_status = run_command(*opts); });
 }
 

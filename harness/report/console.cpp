@@ -80,8 +80,27 @@ void console_reporter::print_details(const case_result& c) {
   if (c.outcome == verdict::error)
     out_ << "  " << clean(stage_name(c.error)) << ": " << clean(c.error_message) << '\n';
   if (c.outcome == verdict::skipped && !c.skip_reason.empty()) out_ << "  " << clean(c.skip_reason) << '\n';
-  if (verbose_)
+  if (verbose_) {
     for (const auto& n : c.notes) out_ << "  note: " << clean(n) << '\n';
+    // The exchange itself, redacted: '>' what was sent, '<' what came back (bodies cut at 4 KB).
+    auto body = [&](char dir, const message_excerpt& e) {
+      if (!e.body.empty()) out_ << "  " << dir << ' ' << clean(e.body) << '\n';
+      if (e.truncated)
+        out_ << "  " << dir << " (body cut: first " << e.body.size() << " of " << e.body_bytes << " bytes)\n";
+    };
+    if (c.request) {
+      out_ << "  > " << clean(c.request->method) << ' ' << clean(c.request->url) << '\n';
+      for (const header& h : c.request->headers) out_ << "  > " << clean(h.name) << ": " << clean(h.value) << '\n';
+      body('>', *c.request);
+    }
+    if (c.response) {
+      out_ << "  < " << c.response->status << (c.response->reason.empty() ? "" : " ") << clean(c.response->reason)
+           << '\n';
+      for (const header& h : c.response->headers) out_ << "  < " << clean(h.name) << ": " << clean(h.value) << '\n';
+      body('<', *c.response);
+    }
+    if (!c.curl.empty()) out_ << "  curl: " << clean(c.curl) << '\n';
+  }
 }
 
 void console_reporter::on_case(const case_result& c, std::size_t done, std::size_t total) {

@@ -104,6 +104,17 @@ std::string failure_text(const case_result& c) {
   return text;
 }
 
+// "404 Not Found", the headers, a blank line, the body excerpt and, when it was cut, how much of it shows.
+std::string response_text(const message_excerpt& r) {
+  std::string text = "  " + std::to_string(r.status) + (r.reason.empty() ? "" : " " + r.reason) + "\n";
+  for (const header& h : r.headers) text += "  " + h.name + ": " + h.value + "\n";
+  if (!r.body.empty()) text += "\n" + r.body + (r.body.back() == '\n' ? "" : "\n");
+  if (r.truncated)
+    text += "  (body cut: first " + std::to_string(r.body.size()) + " of " + std::to_string(r.body_bytes) +
+            " bytes)\n";
+  return text;
+}
+
 std::string system_out(const case_result& c) {
   std::string text;
   for (const auto& s : c.substitutions) text += "substituted: " + s + "\n";
@@ -115,6 +126,8 @@ std::string system_out(const case_result& c) {
   if (c.attempts > 1)
     text += "attempts: " + std::to_string(c.attempts) +
             (c.passed_after_retry ? " (passed after retry)" : "") + "\n";
+  if (!c.curl.empty()) text += "curl: " + c.curl + "\n";
+  if (c.response) text += "response:\n" + response_text(*c.response);
   return text;
 }
 

@@ -82,6 +82,19 @@ json::string js(std::string_view s) {
   return json::string(valid_utf8(s));
 }
 
+json::object excerpt_json(const message_excerpt& e) {
+  json::array headers;
+  for (const header& h : e.headers) headers.push_back({{"name", js(h.name)}, {"value", js(h.value)}});
+  json::object o;
+  o["status"] = e.status;
+  o["reason"] = js(e.reason);
+  o["headers"] = std::move(headers);
+  o["body"] = js(e.body);
+  o["truncated"] = e.truncated;
+  o["body_bytes"] = e.body_bytes;
+  return o;
+}
+
 }  // namespace
 
 std::string valid_utf8(std::string_view s) {
@@ -390,6 +403,9 @@ std::string json_report(const run_result& run) {
     o["substitutions"] = std::move(subs);
     o["notes"] = std::move(notes);
     o["checks"] = std::move(checks);
+    // Evidence of failed and errored cases: what the server said (bounded, redacted) and how to ask again.
+    if (c.response) o["response"] = excerpt_json(*c.response);
+    if (!c.curl.empty()) o["curl"] = js(c.curl);
     cases.push_back(std::move(o));
   }
   root["cases"] = std::move(cases);

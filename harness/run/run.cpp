@@ -59,7 +59,11 @@ struct case_book {
     out.cases[i] = std::move(c);
     has_verdict[i] = true;
     ++done;
-    if (progress) progress(out.cases[i], done, out.cases.size());
+    case_result& kept = out.cases[i];
+    if (progress) progress(kept, done, out.cases.size());
+    // Kept for -v's console only: the reports keep the response of failed and errored cases.
+    kept.request.reset();
+    if (kept.outcome != verdict::failed && kept.outcome != verdict::error) kept.response.reset();
   }
 };
 
@@ -159,7 +163,7 @@ check::options check_options_of(const options& opts) {
 
 // An exchange becomes a verdict: an error when no complete response came, else the checks' findings.
 void judge(case_result& c, const fixture& f, const fixture_set& set, const options& opts,
-           const check::options& checks, transport::exchange_result&& x) {
+           const check::options& checks, transport::exchange_result& x) {
   c.attempts = x.attempts;
   c.seconds = x.seconds;
   for (std::string& note : x.notes) c.notes.push_back(std::move(note));  // what the connection did besides
@@ -167,7 +171,8 @@ void judge(case_result& c, const fixture& f, const fixture_set& set, const optio
     c.outcome = verdict::error;
     c.error = x.error;
     c.cause = x.cause;
-    c.error_message = std::move(x.error_message);
+    // Named by the request, as a failure is: "GET http://host/v1.0/users: response body exceeds ...".
+    c.error_message = c.method + " " + c.url + ": " + x.error_message;
     if (x.attempts > 1) c.notes.push_back("gave up after " + std::to_string(x.attempts) + " attempts");
     return;
   }
@@ -283,7 +288,14 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
       c.method = std::move(o.requests[r].method);
       c.url = std::move(o.requests[r].url);
       c.substitutions = std::move(o.substitutions[r]);
-      judge(c, *chosen[i], set, opts, checks, std::move(x));
+      judge(c, *chosen[i], set, opts, checks, x);
+      const bool bad = c.outcome == verdict::failed || c.outcome == verdict::error;
+      const transport::outgoing_request& sent = o.requests[r];
+      if (bad)
+        c.curl = curl_command(c.method, c.url, sent.headers, sent.body, opts, redact);
+      if (opts.keep_exchanges)
+        c.request = request_excerpt(c.method, c.url, sent.headers, sent.body, redact);
+      if (x.ok && (bad || opts.keep_exchanges)) c.response = response_excerpt(x.response, redact);
       book.finish(i, std::move(c));
     });
   }

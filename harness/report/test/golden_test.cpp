@@ -107,6 +107,7 @@ run_result golden_run() {
   refused.attempts = 1;
   set_error(refused, run_error::connect, "connection refused by 127.0.0.1:8080: " + hostile,
             std::make_error_code(std::errc::connection_refused));
+  refused.curl = "curl -i -X POST http://127.0.0.1:8080/v1.0/operations --data-raw '{\"a\":1}'";
   run.cases.push_back(refused);
 
   case_result failed = on_page("get-user", "get_user_select", "api/user-get.md", 90);
@@ -129,6 +130,23 @@ run_result golden_run() {
       {check_id::unexpected_property, check_outcome::note, "/resultInfo/extra", "", "true",
        "1 undocumented property: /resultInfo/extra"},
   };
+  // Evidence (run keeps it for failed and errored cases): the response cut at 4 KB, the request (-v only)
+  // and the curl line, server text in each.
+  message_excerpt response;
+  response.status = 200;
+  response.reason = "OK";
+  response.headers = {{"Content-Type", "application/json"}, {"Set-Cookie", "***"}, {"X-Echo", hostile}};
+  response.body = R"({"status":")" + hostile + R"(","resultInfo":{"code":"200"}})";
+  response.truncated = true;
+  response.body_bytes = 9000;
+  failed.response = response;
+  message_excerpt request;
+  request.method = "GET";
+  request.url = failed.url;
+  request.headers = {{"Authorization", "***"}, {"X-Conform-Fixture", failed.fixture_id}};
+  failed.request = request;
+  failed.curl = "curl -i 'http://127.0.0.1:8080/v1.0/users/1?$select=status,resultInfo' -H \"Authorization: "
+                "Bearer $TOKEN\" -H 'X-Note: it'\\''s ]]> <&>'";
   run.cases.push_back(failed);
 
   // Status first, as Hurl does: when it fails, the body checks are skipped and say so.

@@ -7,6 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -440,6 +443,193 @@ TEST(RunnerStop, InFlightExchangeGetsTheGraceThenTheRunEnds) {
     EXPECT_EQ(r.cases[i].skip_reason, "not run: interrupted by SIGINT");
   }
   EXPECT_EQ(property_of(r, "interrupted"), "SIGINT after 1 of 4 cases");
+}
+
+}  // namespace
+}  // namespace conform::run
+
+// Evidence: the response of failed and errored cases, a curl line that sends the request again, -v's exchanges.
+namespace conform::run {
+namespace {
+
+http_response answer(int status, std::string body, header_list headers = {{"Content-Type", "application/json"}}) {
+  http_response res;
+  res.status = status;
+  res.reason = status == 404 ? "Not Found" : "Whatever";
+  res.headers = std::move(headers);
+  res.body = std::move(body);
+  return res;
+}
+
+const header* excerpt_header(const message_excerpt& e, std::string_view name) {
+  return find_header(e.headers, name);
+}
+
+TEST(Evidence, FailedCaseKeepsTheResponseRedactedBeforeItsBodyIsCut) {
+  const std::string token = "tok-SECRET-abcdefghijklmnop";
+  // The token straddles the 4 KB cut: cut first, its first bytes would be left in the excerpt.
+  std::string body = R"({"error":{"code":"NotFound","message":")";
+  body.append(4090 - body.size(), 'x');
+  body += token;
+  body.append(10000 - body.size() - 3, 'y');
+  body += "\"}}";
+  loopback server([&](const http_request&) {
+    return transport::server_reply{
+        answer(404, body, {{"Content-Type", "application/json"}, {"Set-Cookie", "session=s3ss10n"},
+                           {"X-Request-Id", "r-1"}}),
+        false, {}};
+  });
+  fixture_set set;
+  set.fixtures = {test::seed_003()};
+  options o;
+  o.target = server.url();
+  o.bearer_token = token;
+  o.bearer_env = "TOKEN";
+  run_result r = run_fixtures(set, o);
+  ASSERT_EQ(r.cases.size(), 1u);
+  const case_result& c = r.cases[0];
+  ASSERT_EQ(c.outcome, verdict::failed) << describe(c);
+  ASSERT_TRUE(c.response.has_value());
+  EXPECT_EQ(c.response->status, 404);
+  EXPECT_EQ(c.response->reason, "Not Found");
+  EXPECT_TRUE(c.response->truncated);
+  EXPECT_EQ(c.response->body_bytes, body.size());
+  EXPECT_LE(c.response->body.size(), message_excerpt::body_limit);
+  EXPECT_EQ(c.response->body.rfind(R"({"error":{"code":"NotFound")", 0), 0u) << "the server's own error text";
+  EXPECT_EQ(c.response->body.find("tok-"), std::string::npos);
+  EXPECT_NE(c.response->body.find("x***"), std::string::npos);
+  ASSERT_NE(excerpt_header(*c.response, "Set-Cookie"), nullptr);
+  EXPECT_EQ(excerpt_header(*c.response, "Set-Cookie")->value, "***");
+  ASSERT_NE(excerpt_header(*c.response, "X-Request-Id"), nullptr);
+  EXPECT_EQ(excerpt_header(*c.response, "X-Request-Id")->value, "r-1");
+  EXPECT_FALSE(c.request.has_value()) << "requests are kept for -v only";
+  EXPECT_NE(c.curl.find("-H \"Authorization: Bearer $TOKEN\""), std::string::npos) << c.curl;
+  EXPECT_NE(c.curl.find(" -X POST "), std::string::npos) << c.curl;
+  EXPECT_NE(c.curl.find(c.url), std::string::npos) << c.curl;
+  for (const std::string& out : {report::json_report(r), report::junit_xml(r), c.curl}) {
+    EXPECT_EQ(out.find(token), std::string::npos) << out;
+    EXPECT_EQ(out.find("tok-"), std::string::npos) << "no start of the token either";
+    EXPECT_EQ(out.find("s3ss10n"), std::string::npos);
+  }
+  const std::string json = report::json_report(r);
+  EXPECT_NE(json.find(R"("truncated":true)"), std::string::npos);
+  EXPECT_NE(json.find(R"("curl":"curl -i -X POST )"), std::string::npos);
+  const std::string junit = report::junit_xml(r);
+  EXPECT_NE(junit.find("curl: curl -i -X POST"), std::string::npos);
+  EXPECT_NE(junit.find("404 Not Found"), std::string::npos);
+  EXPECT_NE(junit.find("(body cut: first "), std::string::npos);
+}
+
+// The curl line of a failed case, run by a shell with the secrets in the environment, sends what the run sent.
+TEST(Evidence, CurlLineSendsTheSameRequestAgain) {
+  if (std::system("command -v curl >/dev/null 2>&1") != 0) GTEST_SKIP() << "curl is not installed";
+  std::mutex m;
+  std::vector<http_request> seen;
+  loopback server([&](const http_request& req) {
+    std::lock_guard lock(m);
+    seen.push_back(req);
+    return transport::server_reply{answer(500, "{}"), false, {}};
+  });
+  fixture_set set;
+  set.fixtures = {test::seed_003()};
+  options o;
+  o.target = server.url();
+  o.bearer_token = "tok-curl-0123456789";
+  o.bearer_env = "CONFORM_TEST_TOKEN";
+  o.secret_headers = {"X-Weird.Key_1"};
+  o.headers = {{"api-key", "key-'\"$HOME`x`"},
+               {"X-Weird.Key_1", "w$1"},
+               {"X-Note", "it's \"quoted\" $HOME `date` \\ !x"}};
+  run_result r = run_fixtures(set, o);
+  ASSERT_EQ(r.cases.size(), 1u);
+  ASSERT_EQ(r.cases[0].outcome, verdict::failed) << describe(r.cases[0]);
+  const std::string curl = r.cases[0].curl;
+  EXPECT_EQ(curl.find("tok-curl"), std::string::npos) << curl;
+  EXPECT_EQ(curl.find("key-'"), std::string::npos) << curl;
+  EXPECT_NE(curl.find("$CONFORM_SECRET_API_KEY"), std::string::npos) << curl;
+  EXPECT_NE(curl.find("$CONFORM_SECRET_X_WEIRD_KEY_1"), std::string::npos) << curl;
+  ::setenv("CONFORM_TEST_TOKEN", "tok-curl-0123456789", 1);
+  ::setenv("CONFORM_SECRET_API_KEY", "key-'\"$HOME`x`", 1);
+  ::setenv("CONFORM_SECRET_X_WEIRD_KEY_1", "w$1", 1);
+  EXPECT_EQ(std::system((curl + " -s -o /dev/null").c_str()), 0) << curl;
+  std::lock_guard lock(m);
+  ASSERT_EQ(seen.size(), 2u);
+  const http_request& first = seen[0];
+  const http_request& again = seen[1];
+  EXPECT_EQ(again.method, first.method);
+  EXPECT_EQ(again.target, first.target);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_FALSE(first.body.empty());
+  for (std::string_view name : {"Authorization", "api-key", "X-Weird.Key_1", "X-Note", "Content-Type",
+                                "X-Conform-Fixture"}) {
+    const header* a = find_header(first.headers, name);
+    const header* b = find_header(again.headers, name);
+    ASSERT_NE(a, nullptr) << name;
+    ASSERT_NE(b, nullptr) << name << " missing from: " << curl;
+    EXPECT_EQ(b->value, a->value) << name << " from: " << curl;
+  }
+  EXPECT_EQ(find_header(again.headers, "Authorization")->value, "Bearer tok-curl-0123456789");
+}
+
+// A case that could not run says which request it was; no response, but a curl line.
+TEST(Evidence, ErrorsNameMethodAndUrl) {
+  loopback server([&](const http_request&) {
+    return transport::server_reply{answer(201, std::string(5000, ' ') + "{}"), false, {}};
+  });
+  fixture_set set;
+  set.fixtures = {test::seed_003()};
+  options o;
+  o.target = server.url();
+  o.max_body = 100;
+  run_result r = run_fixtures(set, o);
+  ASSERT_EQ(r.cases.size(), 1u);
+  const case_result& c = r.cases[0];
+  ASSERT_EQ(c.outcome, verdict::error) << describe(c);
+  EXPECT_EQ(c.error, run_error::body_limit);
+  EXPECT_EQ(c.error_message.rfind("POST " + server.url() + "/beta/user/authentication/operations: ", 0), 0u)
+      << c.error_message;
+  EXPECT_FALSE(c.response.has_value());
+  EXPECT_NE(c.curl.find(server.url()), std::string::npos);
+  EXPECT_NE(report::junit_xml(r).find("POST " + server.url()), std::string::npos);
+}
+
+// -v: the progress callback sees request and response of every case; the run keeps them only for failures.
+TEST(Evidence, KeepExchangesShowsEveryCaseThenKeepsOnlyFailures) {
+  fixture_set set = test::seed_set();
+  reference_target target(set, mock::options{{{mock::fault_kind::bad_enum, "*commsoperation*"}}});
+  options o;
+  o.target = target.url();
+  o.variables = test::seed_variables();
+  o.keep_exchanges = true;
+  o.headers = {{"api-key", "key-verbose-1"}};
+  std::ostringstream console;
+  report::console_reporter reporter(console, false, true);
+  std::size_t with_both = 0;
+  run_result r = run_fixtures(set, o, [&](const case_result& c, std::size_t done, std::size_t total) {
+    with_both += c.request.has_value() && c.response.has_value();
+    if (c.request) {
+      ASSERT_NE(excerpt_header(*c.request, "api-key"), nullptr);
+      EXPECT_EQ(excerpt_header(*c.request, "api-key")->value, "***");
+    }
+    reporter.on_case(c, done, total);
+  });
+  std::size_t sent = 0;
+  for (const case_result& c : r.cases) sent += c.outcome != verdict::skipped;
+  EXPECT_EQ(with_both, sent);
+  EXPECT_GE(sent, 4u);
+  std::size_t failed = 0;
+  for (const case_result& c : r.cases) {
+    EXPECT_FALSE(c.request.has_value()) << c.fixture_id;
+    EXPECT_EQ(c.response.has_value(), c.outcome == verdict::failed) << c.fixture_id;
+    failed += c.outcome == verdict::failed;
+  }
+  EXPECT_EQ(failed, 1u);
+  const std::string text = console.str();
+  EXPECT_NE(text.find("  > POST " + target.url() + "/beta/communications/calls/"), std::string::npos) << text;
+  EXPECT_NE(text.find("  > api-key: ***"), std::string::npos) << text;
+  EXPECT_NE(text.find("  < 201"), std::string::npos) << text;
+  EXPECT_NE(text.find("  curl: curl -i -X POST"), std::string::npos) << text;
+  EXPECT_EQ(text.find("key-verbose-1"), std::string::npos);
 }
 
 }  // namespace

@@ -4,9 +4,11 @@
 #pragma once
 
 #include "model/error.hpp"
+#include "model/fixture.hpp"
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -66,6 +68,21 @@ class result_budget {
 };
 
 enum class verdict { passed, failed, error, skipped };
+
+// A bounded copy of one HTTP message, kept as evidence (the response of a failed or errored case; request
+// and response of every case under -v): secrets are redacted before the body is cut, so no cut can leave the
+// start of a secret behind.
+struct message_excerpt {
+  static constexpr std::size_t body_limit = 4096;  // bytes of the body kept
+  int status = 0;       // a response's status; 0 for a request
+  std::string reason;   // a response's reason phrase
+  std::string method;   // a request's method
+  std::string url;      // a request's URL
+  header_list headers;  // every header, values of secret ones as "***"
+  std::string body;     // the first body_limit bytes (cut back to a UTF-8 character boundary)
+  bool truncated = false;
+  std::size_t body_bytes = 0;  // size of the whole body
+};
 std::string_view to_string(verdict v);
 
 struct case_result {
@@ -88,6 +105,12 @@ struct case_result {
   bool passed_after_retry = false;
   std::vector<std::string> substitutions;  // placeholder values replaced before sending
   std::vector<std::string> notes;          // informational lines
+  // Evidence: the server's answer (failed and errored cases that got one; every case under -v until the
+  // console has shown it), the request as sent (-v only) and a shell command that sends the same request
+  // again, secrets as environment variable references (failed and errored cases that sent one).
+  std::optional<message_excerpt> response;
+  std::optional<message_excerpt> request;
+  std::string curl;
 
   // First failed check, or nullptr.
   const check_result* first_failure() const;

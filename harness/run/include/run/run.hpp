@@ -5,6 +5,7 @@
 #pragma once
 
 #include "check/check.hpp"
+#include "model/exchange.hpp"
 #include "model/fixture.hpp"
 #include "model/result.hpp"
 
@@ -33,6 +34,10 @@ struct options {
   header_list headers;                      // added to every request, replacing documented ones of that name
   std::vector<std::string> secret_headers;  // header names whose values are redacted (beyond the defaults)
   std::string bearer_token;                 // sent as Authorization: Bearer <token>; never reported
+  std::string bearer_env;  // the environment variable the token came from: curl lines say "$<bearer_env>"
+  // Keep request and response excerpts of every case for the progress callback (-v), not only the response
+  // of failed and errored cases; the run drops them again once the callback has seen a case that passed.
+  bool keep_exchanges = false;
   std::size_t concurrency = 8;
   std::string concurrency_note;  // why it is lower than asked ("lowered from 1024 to fit ..."), if it is
   std::chrono::milliseconds timeout{30000};
@@ -119,6 +124,22 @@ class redactor {
   std::vector<std::string> secrets_;  // longest first, so a token inside "Bearer <token>" goes too
   std::vector<std::string> secret_headers_;
 };
+
+// Evidence of an exchange (see case_result::response). Secret header values become "***" and every other
+// string goes through the redactor before the body is cut to message_excerpt::body_limit bytes.
+message_excerpt response_excerpt(const http_response& response, const redactor& redact);
+message_excerpt request_excerpt(std::string_view method, std::string_view url, const header_list& headers,
+                                std::string_view body, const redactor& redact);
+// `s` as one POSIX shell word: as it is when it holds only safe characters, else in single quotes.
+std::string shell_quote(std::string_view s);
+// A curl command sending the same request: `curl -i -X POST 'URL' -H 'Name: value' --data-raw 'body'`.
+// Secret headers become environment variable references (in double quotes so the shell expands them): the
+// bearer token as "Authorization: Bearer $<opts.bearer_env>", any other as "$CONFORM_SECRET_<NAME>" (the
+// header name upper-cased, other characters than letters and digits as '_'); everything else is redacted.
+std::string curl_command(std::string_view method, std::string_view url, const header_list& headers,
+                         std::string_view body, const options& opts, const redactor& redact);
+// "Ocp-Apim-Subscription-Key" -> "CONFORM_SECRET_OCP_APIM_SUBSCRIPTION_KEY"
+std::string secret_env_name(std::string_view header_name);
 
 // Whether the include/exclude globs keep this fixture id in the run.
 bool selected(std::string_view fixture_id, const options& opts);

@@ -1,0 +1,208 @@
+// Issue 13 through the built binary: evidence of failures, reruns of flaky cases, waivers, baselines.
+// Servers are scripted in-process (transport::http_server on 127.0.0.1) so a test decides what each request
+// gets; reports are parsed as JSON and validated with xmllint against the Jenkins and Surefire schemas.
+#include "conform_process.hpp"
+#include "transport/server.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using conform::test::conform_bin;
+using conform::test::read_file;
+
+const fs::path schemas = fs::path(CONFORM_SOURCE_DIR) / "harness" / "report" / "test" / "schemas";
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+struct result {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+// `env conform ARGS`, stdout and stderr together.
+result conform(const std::string& args, const std::string& env = "") {
+  result r;
+  FILE* p = popen((env + " " + quote(conform_bin) + " " + args + " 2>&1").c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.output.append(buf, n);
+  int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+fs::path temp_dir(const std::string& name) {
+  fs::path d = fs::temp_directory_path() / ("conform-ci-" + name + "-" + std::to_string(getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+// xmllint's diagnostics for `file` against `xsd` ("" when valid; xmllint is a test dependency).
+std::string schema_errors(const fs::path& xsd, const fs::path& file) {
+  FILE* p = popen(("xmllint --noout --schema " + quote(xsd.string()) + " " + quote(file.string()) + " 2>&1").c_str(),
+                  "r");
+  if (p == nullptr) return "xmllint could not be started";
+  std::string out;
+  char buf[4096];
+  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  int status = pclose(p);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "" : out + "\n" + read_file(file);
+}
+
+// A page of documented GETs /v1.0/<name> answered 200 {"id": "<name>"}; fixture ids "<page>/get_<name>".
+fs::path page_of_gets(const fs::path& dir, const std::string& page, const std::vector<std::string>& names) {
+  std::string text = "# " + page + "\n";
+  for (const std::string& n : names)
+    text += "\n<!-- { \"blockType\": \"request\", \"name\": \"get_" + n +
+            "\" } -->\n```http\nGET https://graph.microsoft.com/v1.0/" + n +
+            "\n```\n\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\n"
+            "Content-Type: application/json\n\n{\"id\": \"" + n + "\"}\n```\n";
+  fs::path file = dir / (page + ".md");
+  std::ofstream(file) << text;
+  return file;
+}
+
+conform::http_response answer(int status, std::string body) {
+  conform::http_response res;
+  res.status = status;
+  res.reason = status == 200 ? "OK" : "Not OK";
+  res.headers = {{"Content-Type", "application/json"}};
+  res.body = std::move(body);
+  return res;
+}
+
+// A server on 127.0.0.1 whose script says what the n-th request (from 1) for a path gets.
+class scripted_server {
+ public:
+  using script = std::function<conform::http_response(const std::string& path, int nth)>;
+  explicit scripted_server(script s) : script_(std::move(s)) {
+    conform::transport::server_options so;
+    server_ = std::make_unique<conform::transport::http_server>(so, [this](const conform::http_request& req) {
+      int nth;
+      {
+        std::lock_guard lock(mutex_);
+        nth = ++seen_[req.target];
+      }
+      return conform::transport::server_reply{script_(req.target, nth), false, {}};
+    });
+    std::error_code ec;
+    server_->start(ec);
+    EXPECT_FALSE(ec) << ec.message();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+  int requests(const std::string& path) {
+    std::lock_guard lock(mutex_);
+    return seen_[path];
+  }
+
+ private:
+  script script_;
+  std::mutex mutex_;
+  std::map<std::string, int> seen_;
+  std::unique_ptr<conform::transport::http_server> server_;
+};
+
+const json::object* find_case(const json::value& report, const std::string& id) {
+  for (const auto& c : report.at("cases").as_array())
+    if (c.at("id").as_string() == id) return &c.as_object();
+  ADD_FAILURE() << "no case " << id;
+  return nullptr;
+}
+
+// ---- Evidence ----
+
+TEST(CiEvidence, VerboseRunShowsExchangesAndReportsKeepTheFailingResponse) {
+  fs::path dir = temp_dir("evidence");
+  fs::path page = page_of_gets(dir, "things", {"good", "bad"});
+  scripted_server server([](const std::string& path, int) {
+    if (path == "/v1.0/bad") return answer(404, R"({"error":{"code":"itemNotFound","message":"no such thing"}})");
+    return answer(200, R"({"id":"good"})");
+  });
+  result r = conform("run " + quote(page.string()) + " --target " + server.url() +
+                         " -v --bearer-env CONFORM_CI_TOKEN --json " + quote((dir / "r.json").string()) +
+                         " --junit " + quote((dir / "j.xml").string()) + " --junit-surefire " +
+                         quote((dir / "sf").string()),
+                     "CONFORM_CI_TOKEN=tok-ci-777");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(r.output.find("tok-ci-777"), std::string::npos);
+  // -v: request and response of every case, the passing one too.
+  EXPECT_NE(r.output.find("  > GET " + server.url() + "/v1.0/good"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("  > Authorization: ***"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("  < 200 OK"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("  < 404 Not OK"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("itemNotFound"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("  curl: curl -i "), std::string::npos) << r.output;
+
+  json::value report = json::parse(read_file(dir / "r.json"));
+  const json::object* bad = find_case(report, "things/get_bad");
+  ASSERT_NE(bad, nullptr);
+  ASSERT_TRUE(bad->contains("response"));
+  EXPECT_EQ(bad->at("response").at("status").as_int64(), 404);
+  EXPECT_NE(std::string(bad->at("response").at("body").as_string()).find("itemNotFound"), std::string::npos);
+  EXPECT_FALSE(bad->at("response").at("truncated").as_bool());
+  const std::string curl(bad->at("curl").as_string());
+  EXPECT_NE(curl.find("-H \"Authorization: Bearer $CONFORM_CI_TOKEN\""), std::string::npos) << curl;
+  const json::object* good = find_case(report, "things/get_good");
+  ASSERT_NE(good, nullptr);
+  EXPECT_FALSE(good->contains("response")) << "only failed and errored cases keep evidence";
+  EXPECT_FALSE(good->contains("curl"));
+
+  const std::string junit = read_file(dir / "j.xml");
+  EXPECT_NE(junit.find("itemNotFound"), std::string::npos);
+  EXPECT_NE(junit.find("curl: curl -i"), std::string::npos);
+  EXPECT_EQ(schema_errors(schemas / "jenkins-junit-10.xsd", dir / "j.xml"), "");
+  EXPECT_EQ(schema_errors(schemas / "surefire-test-report-3.0.xsd", dir / "sf" / "TEST-things.xml"), "");
+
+  // The curl line, run by a shell with the token in the environment, gets the same answer.
+  FILE* p = popen(("export CONFORM_CI_TOKEN=tok-ci-777; " + curl + " -s 2>&1").c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string answer_again;
+  char buf[4096];
+  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) answer_again.append(buf, n);
+  pclose(p);
+  EXPECT_NE(answer_again.find("itemNotFound"), std::string::npos) << answer_again;
+  EXPECT_EQ(server.requests("/v1.0/bad"), 2);
+  fs::remove_all(dir);
+}
+
+TEST(CiEvidence, ConnectErrorNamesMethodAndUrl) {
+  fs::path dir = temp_dir("connect");
+  fs::path page = page_of_gets(dir, "things", {"gone"});
+  std::string url;
+  {
+    scripted_server server([](const std::string&, int) { return answer(200, "{}"); });
+    url = server.url();
+  }  // stopped: nothing listens there now
+  result r = conform("run " + quote(page.string()) + " --target " + url + " --json " +
+                     quote((dir / "r.json").string()));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("connect: GET " + url + "/v1.0/gone: "), std::string::npos) << r.output;
+  json::value report = json::parse(read_file(dir / "r.json"));
+  const json::object* gone = find_case(report, "things/get_gone");
+  ASSERT_NE(gone, nullptr);
+  EXPECT_NE(std::string(gone->at("curl").as_string()).find(url + "/v1.0/gone"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+}  // namespace
