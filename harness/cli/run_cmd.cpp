@@ -36,6 +36,7 @@ struct run_cmd_options {
   long long timeout_ms = 30000, connect_timeout_ms = 10000;
   std::size_t max_body = 16 * 1024 * 1024;
   int retries = 0;
+  int rerun_failures = 0;
   bool retry_unsafe = false;
   double rate = 0;
   std::string cacert;
@@ -46,7 +47,7 @@ struct run_cmd_options {
   CLI::Option *target_opt = nullptr, *bearer_opt = nullptr, *concurrency_opt = nullptr,
               *timeout_opt = nullptr, *connect_timeout_opt = nullptr, *max_body_opt = nullptr,
               *retries_opt = nullptr, *cacert_opt = nullptr, *odata_opt = nullptr, *junit_opt = nullptr,
-              *json_opt = nullptr, *rate_opt = nullptr;
+              *json_opt = nullptr, *rate_opt = nullptr, *rerun_opt = nullptr;
 };
 
 std::pair<std::string, std::string> split_var(const std::string& kv) {
@@ -121,6 +122,7 @@ run::options merge(const run_cmd_options& cli, const run::suite& s, std::vector<
                                                     : s.connect_timeout_ms.value_or(cli.connect_timeout_ms));
   o.max_body = cli.max_body_opt->count() ? cli.max_body : s.max_body.value_or(cli.max_body);
   o.retries = cli.retries_opt->count() ? cli.retries : s.retries.value_or(cli.retries);
+  o.rerun_failures = cli.rerun_opt->count() ? cli.rerun_failures : s.rerun_failures.value_or(0);
   o.retry_unsafe = cli.retry_unsafe || s.retry_unsafe.value_or(false);
   o.rate = cli.rate_opt->count() ? cli.rate : s.rate.value_or(cli.rate);
   o.cacert = cli.cacert_opt->count() ? cli.cacert : s.cacert.value_or("");
@@ -338,6 +340,9 @@ void setup_run(CLI::App& app, int& exit_status) {
   opts->retries_opt =
       sub->add_option("--retries", opts->retries,
                       with_range("Retries on connection faults and 429/502/503/504", run::retries_range));
+  opts->rerun_opt = sub->add_option(
+      "--rerun-failures", opts->rerun_failures,
+      with_range("Run a failed or errored case again up to N times; a pass then is flaky", run::rerun_failures_range));
   sub->add_flag("--retry-unsafe", opts->retry_unsafe,
                 "Also resend POST/PATCH/PUT/DELETE/... the server may have received (may apply them twice)");
   opts->rate_opt = sub->add_option("--rate", opts->rate, "Requests per second across the run (0 = unlimited)")

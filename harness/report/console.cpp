@@ -61,7 +61,19 @@ console_reporter::console_reporter(std::ostream& out, bool terminal, bool verbos
 void console_reporter::print_details(const case_result& c) {
   out_ << label(c.outcome) << ' ' << clean(c.fixture_id) << location(c) << ' ' << seconds(c.seconds);
   if (c.passed_after_retry) out_ << " (passed after " << c.attempts << " attempts)";
+  if (c.flaky)
+    out_ << " (flaky: passed on run " << c.attempts_detail.size() << " of " << c.attempts_detail.size() << ")";
+  else if (!c.attempts_detail.empty())
+    out_ << " (" << (c.outcome == verdict::error ? "errored" : "failed") << " on all " << c.attempts_detail.size()
+         << " runs)";
   out_ << '\n';
+  // Each run of a rerun case that did not pass, so a flaky pass still shows what went wrong.
+  for (std::size_t n = 0; n < c.attempts_detail.size(); ++n) {
+    const attempt_record& a = c.attempts_detail[n];
+    if (a.outcome == verdict::passed) continue;
+    out_ << "  run " << (n + 1) << ": " << label(a.outcome) << " [" << clean(a.type) << "] " << clean(a.message)
+         << '\n';
+  }
   if (c.outcome == verdict::failed || verbose_) {
     if (!c.method.empty() && c.outcome != verdict::passed)
       out_ << "  " << clean(c.method) << ' ' << clean(c.url) << '\n';
@@ -119,7 +131,7 @@ void console_reporter::on_case(const case_result& c, std::size_t done, std::size
       ++so_far_.skipped;
       break;
   }
-  bool interesting = c.outcome == verdict::failed || c.outcome == verdict::error || verbose_;
+  bool interesting = c.outcome == verdict::failed || c.outcome == verdict::error || c.flaky || verbose_;
   if (terminal_) {
     if (interesting) {
       if (progress_shown_) out_ << clear_line;
@@ -148,6 +160,14 @@ void console_reporter::finish(const run_result& run) {
   for (const auto& [name, value] : run.properties)
     if (name == "interrupted")
       out_ << "Interrupted: " << clean(value) << "; cases without a verdict are skipped\n";
+  // Flaky cases passed, so the totals do not show them: named here, where a nightly reader looks.
+  std::size_t flaky = 0;
+  for (const auto& c : run.cases) flaky += c.flaky;
+  if (flaky > 0) {
+    out_ << "Flaky (passed on a rerun): " << flaky << '\n';
+    for (const auto& c : run.cases)
+      if (c.flaky) out_ << "  " << clean(c.fixture_id) << location(c) << '\n';
+  }
   out_ << "Ran " << run.cases.size() << " case" << (run.cases.size() == 1 ? "" : "s") << " in "
        << seconds(run.seconds) << '\n';
   out_ << summary_line(run.summary()) << '\n' << std::flush;

@@ -126,16 +126,44 @@ std::string system_out(const case_result& c) {
   if (c.attempts > 1)
     text += "attempts: " + std::to_string(c.attempts) +
             (c.passed_after_retry ? " (passed after retry)" : "") + "\n";
+  for (std::size_t n = 0; n < c.attempts_detail.size(); ++n) {
+    const attempt_record& a = c.attempts_detail[n];
+    text += "run " + std::to_string(n + 1) + " of " + std::to_string(c.attempts_detail.size()) + ": " +
+            std::string(to_string(a.outcome)) + (a.type.empty() ? "" : " [" + a.type + "] " + a.message) + "\n";
+  }
+  if (c.flaky) text += "flaky: passed on a rerun\n";
   if (!c.curl.empty()) text += "curl: " + c.curl + "\n";
   if (c.response) text += "response:\n" + response_text(*c.response);
   return text;
+}
+
+// Surefire 3's rerun elements (also in Jenkins' schema): <flakyFailure>/<flakyError> for the failed runs of a
+// case that passed on a rerun, <rerunFailure>/<rerunError> for the reruns of one that never passed.
+std::string rerun_element(std::string_view name, const attempt_record& a) {
+  return "      <" + std::string(name) + attr("type", a.type.empty() ? "failed" : a.type) +
+         attr("message", short_text(a.message)) + "><stackTrace>" + xml_cdata(a.details) + "</stackTrace></" +
+         std::string(name) + ">\n";
+}
+
+// The runs after the first, of one outcome, as `name` elements; for a flaky case, every run that did not pass.
+std::string rerun_elements(const case_result& c, verdict which, std::string_view name) {
+  std::string out;
+  for (std::size_t n = c.flaky ? 0 : 1; n < c.attempts_detail.size(); ++n)
+    if (c.attempts_detail[n].outcome == which) out += rerun_element(name, c.attempts_detail[n]);
+  return out;
 }
 
 void write_case(std::string& out, const case_result& c) {
   out += "    <testcase" + attr("name", c.fixture_id) +
          attr("classname", c.page.empty() ? "conform" : c.page) + attr("time", seconds3(c.seconds));
   std::string body;
-  // Surefire's sequence: failure*, skipped?, error?, system-out?; one of the first three per case.
+  // Surefire's sequence: failure*, rerunFailure*, flakyFailure*, skipped?, error?, rerunError*, flakyError*,
+  // system-out?; one of failure, skipped and error per case.
+  const bool flaky = c.flaky && c.outcome == verdict::passed;
+  const std::string rerun_failures = flaky ? "" : rerun_elements(c, verdict::failed, "rerunFailure");
+  const std::string rerun_errors = flaky ? "" : rerun_elements(c, verdict::error, "rerunError");
+  const std::string flaky_failures = flaky ? rerun_elements(c, verdict::failed, "flakyFailure") : "";
+  const std::string flaky_errors = flaky ? rerun_elements(c, verdict::error, "flakyError") : "";
   if (c.outcome == verdict::failed) {
     const check_result* first = c.first_failure();
     std::size_t n = 0;
@@ -145,7 +173,9 @@ void write_case(std::string& out, const case_result& c) {
     if (n > 1) message += " (+" + std::to_string(n - 1) + " more)";
     body += "      <failure" + attr("type", type) + attr("message", message) + ">" +
             xml_cdata(failure_text(c)) + "</failure>\n";
-  } else if (c.outcome == verdict::skipped) {
+  }
+  body += rerun_failures + flaky_failures;
+  if (c.outcome == verdict::skipped) {
     body += "      <skipped" + attr("message", c.skip_reason) + "/>\n";
   } else if (c.outcome == verdict::error) {
     std::string text = "fixture " + c.fixture_id;
@@ -154,6 +184,7 @@ void write_case(std::string& out, const case_result& c) {
     body += "      <error" + attr("type", stage_name(c.error)) +
             attr("message", short_text(c.error_message)) + ">" + xml_cdata(text) + "</error>\n";
   }
+  body += rerun_errors + flaky_errors;
   if (auto so = system_out(c); !so.empty()) body += "      <system-out>" + xml_cdata(so) + "</system-out>\n";
   if (body.empty()) {
     out += "/>\n";

@@ -378,6 +378,22 @@ std::string json_report(const run_result& run) {
     o["seconds"] = c.seconds;
     o["attempts"] = c.attempts;
     o["passed_after_retry"] = c.passed_after_retry;
+    o["flaky"] = c.flaky;
+    if (!c.attempts_detail.empty()) {
+      // Every run of a rerun case (--rerun-failures), the first first.
+      json::array runs;
+      for (std::size_t n = 0; n < c.attempts_detail.size(); ++n) {
+        const attempt_record& a = c.attempts_detail[n];
+        json::object run_json{{"run", n + 1},
+                              {"outcome", to_string(a.outcome)},
+                              {"status", a.status},
+                              {"seconds", a.seconds}};
+        if (!a.type.empty()) run_json["type"] = js(a.type);
+        if (!a.message.empty()) run_json["message"] = js(a.message);
+        runs.push_back(std::move(run_json));
+      }
+      o["attempts_detail"] = std::move(runs);
+    }
     if (c.outcome == verdict::error) {
       json::object e{{"stage", js(stage_name(c.error))}, {"message", js(c.error_message)}};
       if (c.cause) e["cause"] = js(c.cause.message());  // what the system said, e.g. "Connection refused"

@@ -504,6 +504,10 @@ void redactor::apply(case_result& c) const {
   // Excerpts were redacted before their bodies were cut (response_excerpt); this catches nothing new there
   // and is kept so that no string of a case escapes redaction.
   fix(c.curl);
+  for (attempt_record& a : c.attempts_detail) {
+    fix(a.message);
+    fix(a.details);
+  }
   for (auto* e : {&c.response, &c.request}) {
     if (!*e) continue;
     fix((*e)->url);

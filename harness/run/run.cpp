@@ -202,6 +202,38 @@ void judge(case_result& c, const fixture& f, const fixture_set& set, const optio
   }
 }
 
+// What one run of a case found, for attempts_detail.
+attempt_record record_of(const case_result& c) {
+  attempt_record a;
+  a.outcome = c.outcome;
+  a.status = c.status;
+  a.seconds = c.seconds;
+  if (c.outcome == verdict::error) {
+    a.type = std::string(stage_name(c.error));
+    a.message = c.error_message;
+    a.details = a.type + ": " + c.error_message + "\n";
+  } else if (const check_result* first = c.first_failure()) {
+    a.type = std::string(to_string(first->check));
+    a.message = first->message;
+    constexpr std::size_t most = 16 * 1024;  // each failed check is already cut; a run's text is bounded too
+    for (const check_result& k : c.checks) {
+      if (k.outcome != check_outcome::failed || a.details.size() > most) continue;
+      a.details += "[" + std::string(to_string(k.check)) + "] " + (k.pointer.empty() ? "(response)" : k.pointer) +
+                   ": " + k.message + "\n  expected: " + k.expected + "\n  actual:   " + k.actual + "\n";
+    }
+  }
+  return a;
+}
+
+// A case held for a rerun: its first run, the request to send again, every run so far.
+struct held_case {
+  std::size_t case_index = 0;
+  std::size_t request = 0;  // index into the run's prepared requests
+  case_result first;
+  double seconds = 0;  // all runs together
+  bool settled = false;
+};
+
 // How often the server throttled the run (429/503) and how long the client waited for it.
 struct throttling {
   int responses = 0;
@@ -235,6 +267,7 @@ std::vector<std::pair<std::string, std::string>> run_properties(const options& o
                      (opts.concurrency_note.empty() ? "" : " (" + opts.concurrency_note + ")"));
   p.emplace_back("timeout.ms", std::to_string(opts.timeout.count()));
   p.emplace_back("retries", std::to_string(opts.retries));
+  if (opts.rerun_failures > 0) p.emplace_back("rerun-failures", std::to_string(opts.rerun_failures));
   if (opts.retry_unsafe)
     p.emplace_back("retry-unsafe",
                    "true: requests the server may have received were resent whatever the method");
@@ -280,24 +313,60 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
   if (!o.requests.empty() && stop_reason(opts).empty()) {
     const check::options checks = check_options_of(opts);
     transport::http_client client(client_options_of(opts));
-    client.run(o.requests, [&](std::size_t r, transport::exchange_result&& x) {
-      throttled.add(x);
+    // Request r's exchange as case i's verdict, with its evidence.
+    auto case_of_exchange = [&](std::size_t r, transport::exchange_result& x) {
       const std::size_t i = o.case_of[r];
+      const transport::outgoing_request& sent = o.requests[r];
       case_result c = base_case(*chosen[i]);
-      // The client is done with request r (on_done comes after its last attempt): take its strings.
-      c.method = std::move(o.requests[r].method);
-      c.url = std::move(o.requests[r].url);
-      c.substitutions = std::move(o.substitutions[r]);
+      c.method = sent.method;
+      c.url = sent.url;
+      c.substitutions = o.substitutions[r];
       judge(c, *chosen[i], set, opts, checks, x);
       const bool bad = c.outcome == verdict::failed || c.outcome == verdict::error;
-      const transport::outgoing_request& sent = o.requests[r];
-      if (bad)
-        c.curl = curl_command(c.method, c.url, sent.headers, sent.body, opts, redact);
-      if (opts.keep_exchanges)
-        c.request = request_excerpt(c.method, c.url, sent.headers, sent.body, redact);
+      if (bad) c.curl = curl_command(c.method, c.url, sent.headers, sent.body, opts, redact);
+      if (opts.keep_exchanges) c.request = request_excerpt(c.method, c.url, sent.headers, sent.body, redact);
       if (x.ok && (bad || opts.keep_exchanges)) c.response = response_excerpt(x.response, redact);
-      book.finish(i, std::move(c));
+      return c;
+    };
+    auto rerun_wanted = [&](const case_result& c) {
+      return opts.rerun_failures > 0 &&
+             (c.outcome == verdict::failed || c.outcome == verdict::error);
+    };
+    // Failed and errored cases wait for their reruns before the progress callback hears of them.
+    std::vector<held_case> held;
+    client.run(o.requests, [&](std::size_t r, transport::exchange_result&& x) {
+      throttled.add(x);
+      case_result c = case_of_exchange(r, x);
+      if (!rerun_wanted(c)) return book.finish(o.case_of[r], std::move(c));
+      held_case h{o.case_of[r], r, std::move(c), 0, false};
+      h.seconds = h.first.seconds;
+      h.first.attempts_detail.push_back(record_of(h.first));
+      held.push_back(std::move(h));
     });
+    for (int round = 1; round <= opts.rerun_failures && !held.empty() && stop_reason(opts).empty(); ++round) {
+      std::vector<transport::outgoing_request> again;
+      again.reserve(held.size());
+      for (const held_case& h : held) again.push_back(o.requests[h.request]);
+      client.run(again, [&](std::size_t k, transport::exchange_result&& x) {
+        throttled.add(x);
+        held_case& h = held[k];
+        case_result c = case_of_exchange(h.request, x);
+        h.seconds += c.seconds;
+        h.first.attempts_detail.push_back(record_of(c));
+        if (c.outcome != verdict::passed) return;
+        c.flaky = true;
+        c.seconds = h.seconds;
+        c.attempts_detail = std::move(h.first.attempts_detail);
+        h.settled = true;
+        book.finish(h.case_index, std::move(c));
+      });
+      std::erase_if(held, [](const held_case& h) { return h.settled; });
+    }
+    // Failed every time (or the run was stopped): the first run's results stand, with every run listed.
+    for (held_case& h : held) {
+      h.first.seconds = h.seconds;
+      book.finish(h.case_index, std::move(h.first));
+    }
   }
 
   out.properties = run_properties(opts, throttled, redact);

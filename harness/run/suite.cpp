@@ -137,6 +137,8 @@ suite parse_suite(std::string_view text, const std::filesystem::path& base_dir, 
       s.connect_timeout_ms = r.in_range(v, connect_timeout_range);
     } else if (key == "retries") {
       s.retries = static_cast<int>(r.in_range(v, retries_range));
+    } else if (key == "rerun_failures") {
+      s.rerun_failures = static_cast<int>(r.in_range(v, rerun_failures_range));
     } else if (key == "retry_unsafe") {
       s.retry_unsafe = r.boolean(v, key);
     } else if (key == "rate") {
@@ -215,6 +217,7 @@ void validate(const options& o) {
   check(timeout_range, o.timeout.count());
   check(connect_timeout_range, o.connect_timeout.count());
   check(retries_range, o.retries);
+  check(rerun_failures_range, o.rerun_failures);
 }
 
 suite load_suite(const std::filesystem::path& file) {

@@ -205,4 +205,67 @@ TEST(CiEvidence, ConnectErrorNamesMethodAndUrl) {
   fs::remove_all(dir);
 }
 
+// ---- Reruns ----
+
+TEST(CiRerun, FlakyPassIsMarkedAndSurefireFilesCarryEveryRun) {
+  fs::path dir = temp_dir("rerun");
+  fs::path page = page_of_gets(dir, "things", {"flaky", "broken", "fine"});
+  scripted_server server([](const std::string& path, int nth) {
+    if (path == "/v1.0/broken") return answer(500, "{}");
+    if (path == "/v1.0/flaky" && nth == 1) return answer(503, "{}");
+    return answer(200, R"({"id":"x"})");
+  });
+  result r = conform("run " + quote(page.string()) + " --target " + server.url() +
+                     " --rerun-failures 2 --json " + quote((dir / "r.json").string()) + " --junit " +
+                     quote((dir / "j.xml").string()) + " --junit-surefire " + quote((dir / "sf").string()));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(server.requests("/v1.0/flaky"), 2);
+  EXPECT_EQ(server.requests("/v1.0/broken"), 3);
+  EXPECT_EQ(server.requests("/v1.0/fine"), 1);
+  EXPECT_NE(r.output.find("PASS things/get_flaky"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("(flaky: passed on run 2 of 2)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("(failed on all 3 runs)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Flaky (passed on a rerun): 1"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("2 passed, 1 failed, 0 errors, 0 skipped"), std::string::npos) << r.output;
+
+  json::value report = json::parse(read_file(dir / "r.json"));
+  const json::object* flaky = find_case(report, "things/get_flaky");
+  ASSERT_NE(flaky, nullptr);
+  EXPECT_EQ(flaky->at("outcome").as_string(), "passed");
+  EXPECT_TRUE(flaky->at("flaky").as_bool());
+  ASSERT_EQ(flaky->at("attempts_detail").as_array().size(), 2u);
+  EXPECT_EQ(flaky->at("attempts_detail").as_array()[0].at("outcome").as_string(), "failed");
+  EXPECT_EQ(flaky->at("attempts_detail").as_array()[0].at("status").as_int64(), 503);
+  EXPECT_EQ(flaky->at("attempts_detail").as_array()[1].at("outcome").as_string(), "passed");
+  const json::object* broken = find_case(report, "things/get_broken");
+  ASSERT_NE(broken, nullptr);
+  EXPECT_FALSE(broken->at("flaky").as_bool());
+  EXPECT_EQ(broken->at("attempts_detail").as_array().size(), 3u);
+  const json::object* fine = find_case(report, "things/get_fine");
+  ASSERT_NE(fine, nullptr);
+  EXPECT_FALSE(fine->contains("attempts_detail"));
+
+  const std::string surefire = read_file(dir / "sf" / "TEST-things.xml");
+  EXPECT_NE(surefire.find("<flakyFailure type=\"status\""), std::string::npos) << surefire;
+  EXPECT_NE(surefire.find("<rerunFailure type=\"status\""), std::string::npos) << surefire;
+  EXPECT_EQ(schema_errors(schemas / "surefire-test-report-3.0.xsd", dir / "sf" / "TEST-things.xml"), "");
+  EXPECT_EQ(schema_errors(schemas / "jenkins-junit-10.xsd", dir / "j.xml"), "");
+  fs::remove_all(dir);
+}
+
+TEST(CiRerun, SuiteKeyReranAndOutOfRangeIsAUsageError) {
+  fs::path dir = temp_dir("rerun-suite");
+  fs::path page = page_of_gets(dir, "things", {"flaky"});
+  scripted_server server([](const std::string&, int nth) { return answer(nth == 1 ? 500 : 200, R"({"id":"x"})"); });
+  std::ofstream(dir / "s.json") << R"({"paths": ["things.md"], "rerun_failures": 1, "target": ")" + server.url() +
+                                       R"("})";
+  result r = conform("run --suite " + quote((dir / "s.json").string()));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("(flaky: passed on run 2 of 2)"), std::string::npos) << r.output;
+  result bad = conform("run " + quote(page.string()) + " --rerun-failures 21");
+  EXPECT_EQ(bad.exit_code, 3) << bad.output;
+  EXPECT_NE(bad.output.find("--rerun-failures must be between 0 and 20, got 21"), std::string::npos) << bad.output;
+  fs::remove_all(dir);
+}
+
 }  // namespace

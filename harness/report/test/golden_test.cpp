@@ -187,6 +187,38 @@ run_result golden_run() {
   quiet.attempts = 1;
   quiet.passed_checks = 4;
   run.cases.push_back(quiet);
+
+  // --rerun-failures: a flaky pass (a failure, then an error, then a pass) and a case that failed every run.
+  case_result flaky = on_page("list-items", "list_flaky", "api/list-items.md", 80);
+  flaky.method = "GET";
+  flaky.url = "http://127.0.0.1:8080/v1.0/items?$top=1";
+  flaky.status = 200;
+  flaky.seconds = 0.75;
+  flaky.attempts = 1;
+  flaky.passed_checks = 4;
+  flaky.flaky = true;
+  flaky.attempts_detail = {
+      {verdict::failed, 500, 0.25, "status", "expected status 200, got 500",
+       "[status] (response): expected status 200, got 500\n  expected: 200\n  actual:   500\n"},
+      {verdict::error, 0, 0.25, "read", "GET http://127.0.0.1:8080/v1.0/items?$top=1: closed " + hostile,
+       "read: closed " + hostile + "\n"},
+      {verdict::passed, 200, 0.25, "", "", ""}};
+  run.cases.push_back(flaky);
+
+  case_result stubborn = on_page("create-op", "create_again", "api/create-op.md", 50);
+  stubborn.outcome = verdict::failed;
+  stubborn.method = "POST";
+  stubborn.url = "http://127.0.0.1:8080/v1.0/operations";
+  stubborn.status = 500;
+  stubborn.seconds = 0.3;
+  stubborn.attempts = 1;
+  stubborn.checks = {{check_id::status, check_outcome::failed, "", "201", "500", "expected status 201, got 500"}};
+  stubborn.attempts_detail = {
+      {verdict::failed, 500, 0.1, "status", "expected status 201, got 500", "[status] (response): ...\n"},
+      {verdict::error, 0, 0.1, "timeout", "POST http://127.0.0.1:8080/v1.0/operations: no response", "timeout\n"},
+      {verdict::failed, 502, 0.1, "status", "expected status 201, got 502", "[status] (response): 502\n"}};
+  stubborn.curl = "curl -i -X POST http://127.0.0.1:8080/v1.0/operations";
+  run.cases.push_back(stubborn);
   return run;
 }
 

@@ -334,6 +334,22 @@ TEST(Suite, ReadsRetryAndThrottlingSettings) {
   EXPECT_THROW(parse_suite(R"({"rate": "fast"})", "/", "s.json"), std::invalid_argument);
 }
 
+TEST(Suite, ReadsRerunFailuresInItsRange) {
+  EXPECT_EQ(parse_suite(R"({"rerun_failures": 3})", "/", "s.json").rerun_failures, 3);
+  EXPECT_EQ(parse_suite(R"({"rerun-failures": 0})", "/", "s.json").rerun_failures, 0);
+  EXPECT_FALSE(parse_suite("{}", "/", "s.json").rerun_failures.has_value());
+  for (const char* bad : {R"({"rerun_failures": 21})", R"({"rerun_failures": -1})", R"({"rerun_failures": "2"})"})
+    EXPECT_THROW(parse_suite(bad, "/", "s.json"), std::invalid_argument) << bad;
+  options o;
+  o.rerun_failures = 21;
+  try {
+    validate(o);
+    ADD_FAILURE() << "accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "--rerun-failures must be between 0 and 20, got 21");
+  }
+}
+
 TEST(Suite, RejectsTyposAndBadValuesNamingTheFile) {
   EXPECT_THROW(parse_suite(R"({"varibles": {}})", "/", "s.json"), std::invalid_argument);
   EXPECT_THROW(parse_suite(R"({"concurrency": 0})", "/", "s.json"), std::invalid_argument);

@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <optional>
+#include <functional>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -630,6 +632,124 @@ TEST(Evidence, KeepExchangesShowsEveryCaseThenKeepsOnlyFailures) {
   EXPECT_NE(text.find("  < 201"), std::string::npos) << text;
   EXPECT_NE(text.find("  curl: curl -i -X POST"), std::string::npos) << text;
   EXPECT_EQ(text.find("key-verbose-1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace conform::run
+
+// --rerun-failures: flaky cases pass on a rerun and keep every run; cases failing every time keep the first.
+namespace conform::run {
+namespace {
+
+// Answers request n (from 1) with what `script` says, else with the reference server over `set`.
+struct scripted {
+  std::atomic<int> requests{0};
+  std::function<std::optional<transport::server_reply>(int)> script;
+};
+
+transport::request_handler scripted_handler(scripted& s, const mock::reference_server& ref) {
+  return [&s, &ref](const http_request& req) {
+    int n = ++s.requests;
+    if (auto reply = s.script(n)) return *reply;
+    return serve(ref)(req);
+  };
+}
+
+TEST(Rerun, FlakyCasePassesOnARerunAndKeepsEveryRun) {
+  fixture_set set;
+  set.fixtures = {test::seed_003()};
+  mock::reference_server ref(set, {});
+  scripted s;
+  s.script = [](int n) -> std::optional<transport::server_reply> {
+    if (n == 1) return transport::server_reply{answer(500, "{}"), false, {}};
+    if (n == 2) return transport::server_reply{{}, true, {}};  // reset: an error
+    return std::nullopt;
+  };
+  loopback server(scripted_handler(s, ref));
+  options o;
+  o.target = server.url();
+  o.rerun_failures = 3;
+  std::vector<std::string> progress;
+  run_result r = run_fixtures(set, o, [&](const case_result& c, std::size_t, std::size_t) {
+    progress.push_back(std::string(to_string(c.outcome)));
+  });
+  ASSERT_EQ(r.cases.size(), 1u);
+  const case_result& c = r.cases[0];
+  EXPECT_EQ(c.outcome, verdict::passed) << describe(c);
+  EXPECT_TRUE(c.flaky);
+  EXPECT_EQ(s.requests.load(), 3) << "no rerun after the pass";
+  ASSERT_EQ(c.attempts_detail.size(), 3u);
+  EXPECT_EQ(c.attempts_detail[0].outcome, verdict::failed);
+  EXPECT_EQ(c.attempts_detail[0].status, 500);
+  EXPECT_EQ(c.attempts_detail[0].type, "status");
+  EXPECT_NE(c.attempts_detail[0].details.find("expected: 201"), std::string::npos) << c.attempts_detail[0].details;
+  EXPECT_EQ(c.attempts_detail[1].outcome, verdict::error);
+  EXPECT_EQ(c.attempts_detail[1].type, "read");
+  EXPECT_EQ(c.attempts_detail[2].outcome, verdict::passed);
+  EXPECT_FALSE(c.response.has_value()) << "a pass keeps no evidence";
+  EXPECT_EQ(progress, std::vector<std::string>{"passed"}) << "progress hears of the case once, with its verdict";
+  EXPECT_EQ(r.summary().passed, 1u);
+  EXPECT_EQ(property_of(r, "rerun-failures"), "3");
+  const std::string json = report::json_report(r);
+  EXPECT_NE(json.find(R"("flaky":true)"), std::string::npos);
+  EXPECT_NE(json.find(R"("attempts_detail":[{"run":1,"outcome":"failed","status":500)"), std::string::npos) << json;
+  const std::string junit = report::junit_xml(r);
+  EXPECT_NE(junit.find("<flakyFailure type=\"status\""), std::string::npos) << junit;
+  EXPECT_NE(junit.find("<flakyError type=\"read\""), std::string::npos) << junit;
+  EXPECT_EQ(junit.find("<failure"), std::string::npos);
+}
+
+TEST(Rerun, CaseFailingEveryTimeKeepsItsFirstFailureAndEveryRun) {
+  fixture_set set;
+  set.fixtures = {test::seed_003()};
+  std::atomic<int> requests{0};
+  loopback server([&](const http_request&) {
+    int n = ++requests;
+    return transport::server_reply{answer(n == 1 ? 500 : 503, "{\"run\":" + std::to_string(n) + "}"), false, {}};
+  });
+  options o;
+  o.target = server.url();
+  o.rerun_failures = 2;
+  run_result r = run_fixtures(set, o);
+  ASSERT_EQ(r.cases.size(), 1u);
+  const case_result& c = r.cases[0];
+  EXPECT_EQ(c.outcome, verdict::failed);
+  EXPECT_FALSE(c.flaky);
+  EXPECT_EQ(requests.load(), 3);
+  ASSERT_EQ(c.attempts_detail.size(), 3u);
+  for (const attempt_record& a : c.attempts_detail) EXPECT_EQ(a.outcome, verdict::failed);
+  EXPECT_EQ(c.status, 500) << "the first run's results stand";
+  ASSERT_TRUE(c.response.has_value());
+  EXPECT_EQ(c.response->body, "{\"run\":1}");
+  EXPECT_EQ(c.attempts_detail[2].status, 503);
+  const std::string junit = report::junit_xml(r);
+  std::size_t reruns = 0;
+  for (std::size_t at = junit.find("<rerunFailure"); at != std::string::npos; at = junit.find("<rerunFailure", at + 1))
+    ++reruns;
+  EXPECT_EQ(reruns, 2u) << junit;
+  EXPECT_NE(junit.find("<failure type=\"status\""), std::string::npos);
+}
+
+TEST(Rerun, NothingIsRerunUnlessAskedOrWhenNothingCouldBeSent) {
+  std::atomic<int> requests{0};
+  loopback server([&](const http_request&) {
+    ++requests;
+    return transport::server_reply{answer(500, "{}"), false, {}};
+  });
+  fixture_set set;
+  set.fixtures = {test::seed_003(), test::seed_000()};  // seed 000 has unbound placeholders: nothing is sent
+  options o;
+  o.target = server.url();
+  run_result once = run_fixtures(set, o);
+  EXPECT_EQ(requests.load(), 1);
+  EXPECT_TRUE(once.cases[0].attempts_detail.empty());
+  EXPECT_EQ(property_of(once, "rerun-failures"), "");
+  requests = 0;
+  o.rerun_failures = 4;
+  run_result r = run_fixtures(set, o);
+  EXPECT_EQ(requests.load(), 5);
+  EXPECT_EQ(find_case(r, "create_managedappoperation").error, run_error::placeholder);
+  EXPECT_TRUE(find_case(r, "create_managedappoperation").attempts_detail.empty());
 }
 
 }  // namespace

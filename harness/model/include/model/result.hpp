@@ -85,6 +85,16 @@ struct message_excerpt {
 };
 std::string_view to_string(verdict v);
 
+// One run of a case that was run again (--rerun-failures), as the reports show it.
+struct attempt_record {
+  verdict outcome = verdict::passed;
+  int status = 0;       // status received, 0 when none
+  double seconds = 0;
+  std::string type;     // the first failed check ("status") or the error's stage ("connect"); "" when passed
+  std::string message;  // its one-line message
+  std::string details;  // every failed check, or the error, as text (Surefire's <stackTrace>)
+};
+
 struct case_result {
   std::string fixture_id;
   std::string page;  // classname
@@ -111,6 +121,11 @@ struct case_result {
   std::optional<message_excerpt> response;
   std::optional<message_excerpt> request;
   std::string curl;
+  // --rerun-failures: a failed or errored case is run again; one that then passes is passed and flaky. Every
+  // run is kept, the first first; the case's own results are those of its passing run, or of its first run
+  // when none passed (as Surefire keeps the first failure and lists the reruns).
+  bool flaky = false;
+  std::vector<attempt_record> attempts_detail;  // empty unless the case was rerun
 
   // First failed check, or nullptr.
   const check_result* first_failure() const;

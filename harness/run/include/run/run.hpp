@@ -44,6 +44,9 @@ struct options {
   std::chrono::milliseconds connect_timeout{10000};
   std::size_t max_body = 16 * 1024 * 1024;
   int retries = 0;
+  // Run a failed or errored case again up to this many times (whatever its method: a rerun is the case
+  // again); passing on a rerun makes it passed and flaky. Cases that could not be sent (placeholders) are not.
+  int rerun_failures = 0;
   // Resend requests other than GET/HEAD/OPTIONS/TRACE even when the server may have received them.
   bool retry_unsafe = false;
   double rate = 0;  // requests started per second across the run; 0 = unlimited
@@ -162,6 +165,7 @@ inline constexpr setting_range concurrency_range{"concurrency", 1, 1024, ""};
 inline constexpr setting_range timeout_range{"timeout", 1, 86'400'000, "ms"};  // a day
 inline constexpr setting_range connect_timeout_range{"connect_timeout", 1, 86'400'000, "ms"};
 inline constexpr setting_range retries_range{"retries", 0, 20, ""};
+inline constexpr setting_range rerun_failures_range{"rerun_failures", 0, 20, ""};
 // "--connect-timeout must be between 1 and 86400000 ms, got 0": `as` names the setting where it was given.
 std::string out_of_range_message(const setting_range& r, std::string_view as, long long got);
 
@@ -184,6 +188,7 @@ struct suite {
   std::optional<std::size_t> concurrency, max_body;
   std::optional<long long> timeout_ms, connect_timeout_ms;
   std::optional<int> retries;
+  std::optional<int> rerun_failures;
   std::optional<bool> retry_unsafe;
   std::optional<double> rate;
   std::optional<std::string> cacert;
