@@ -140,6 +140,7 @@ run::options merge(const run_cmd_options& cli, const run::suite& s, std::vector<
   o.include = !cli.include.empty() ? cli.include : s.include;
   o.exclude = !cli.exclude.empty() ? cli.exclude : s.exclude;
   o.overrides = s.overrides;
+  o.waivers = s.waivers;
   junit = cli.junit_opt->count() ? cli.junit : s.junit.value_or("");
   json = cli.json_opt->count() ? cli.json : s.json.value_or("");
   return o;
@@ -299,6 +300,7 @@ int run_command(const run_cmd_options& cli) {
     throw usage_error(e.what());  // unreadable cacert, embedded server that cannot bind
   }
   console.finish(r);
+  for (const std::string& w : r.warnings) std::cerr << "conform: " << w << '\n';
   return exit_code_of(r, write_reports(r, reports));
 }
 

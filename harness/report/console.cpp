@@ -47,6 +47,8 @@ std::string_view label(verdict v) {
       return "ERROR";
     case verdict::skipped:
       return "SKIP";
+    case verdict::waived:
+      return "WAIVED";
   }
   return "?";
 }
@@ -92,6 +94,11 @@ void console_reporter::print_details(const case_result& c) {
   if (c.outcome == verdict::error)
     out_ << "  " << clean(stage_name(c.error)) << ": " << clean(c.error_message) << '\n';
   if (c.outcome == verdict::skipped && !c.skip_reason.empty()) out_ << "  " << clean(c.skip_reason) << '\n';
+  if (c.outcome == verdict::waived && c.waived_by) {
+    out_ << "  waived: " << clean(c.waived_by->reason);
+    if (!c.waived_by->until.empty()) out_ << " (until " << clean(c.waived_by->until) << ")";
+    out_ << '\n';
+  }
   if (verbose_) {
     for (const auto& n : c.notes) out_ << "  note: " << clean(n) << '\n';
     // The exchange itself, redacted: '>' what was sent, '<' what came back (bodies cut at 4 KB).
@@ -130,6 +137,9 @@ void console_reporter::on_case(const case_result& c, std::size_t done, std::size
     case verdict::skipped:
       ++so_far_.skipped;
       break;
+    case verdict::waived:
+      ++so_far_.waived;
+      break;
   }
   bool interesting = c.outcome == verdict::failed || c.outcome == verdict::error || c.flaky || verbose_;
   if (terminal_) {
@@ -142,7 +152,7 @@ void console_reporter::on_case(const case_result& c, std::size_t done, std::size
   } else {
     // A log has no live line: one line per case keeps progress visible, details only where they matter.
     out_ << '[' << done << '/' << total << "] ";
-    if (interesting || c.outcome == verdict::skipped)
+    if (interesting || c.outcome == verdict::skipped || c.outcome == verdict::waived)
       print_details(c);
     else
       out_ << label(c.outcome) << ' ' << clean(c.fixture_id) << ' ' << seconds(c.seconds) << '\n';

@@ -76,6 +76,7 @@ std::vector<suite> group_by_page(const run_result& run) {
         ++s->counts.errors;
         break;
       case verdict::skipped:
+      case verdict::waived:  // a <skipped> element: consumers count it as skipped
         ++s->counts.skipped;
         break;
     }
@@ -175,7 +176,13 @@ void write_case(std::string& out, const case_result& c) {
             xml_cdata(failure_text(c)) + "</failure>\n";
   }
   body += rerun_failures + flaky_failures;
-  if (c.outcome == verdict::skipped) {
+  if (c.outcome == verdict::waived) {
+    // A known failure: skipped for CI, with what failed and the waiver in the message.
+    std::string why = c.waived_by ? c.waived_by->reason + (c.waived_by->until.empty() ? "" : " (until " + c.waived_by->until + ")") : "";
+    std::string text = c.error ? "fixture " + c.fixture_id + "\n" + std::string(stage_name(c.error)) + ": " + c.error_message + "\n"
+                               : failure_text(c);
+    body += "      <skipped" + attr("message", "waived: " + why) + ">" + xml_cdata(text) + "</skipped>\n";
+  } else if (c.outcome == verdict::skipped) {
     body += "      <skipped" + attr("message", c.skip_reason) + "/>\n";
   } else if (c.outcome == verdict::error) {
     std::string text = "fixture " + c.fixture_id;

@@ -159,7 +159,8 @@ std::string xml_cdata(std::string_view s) {
 
 std::string summary_line(const run_summary& s) {
   return std::to_string(s.passed) + " passed, " + std::to_string(s.failed) + " failed, " +
-         std::to_string(s.errors) + " errors, " + std::to_string(s.skipped) + " skipped";
+         std::to_string(s.errors) + " errors, " + std::to_string(s.skipped) + " skipped" +
+         (s.waived > 0 ? ", " + std::to_string(s.waived) + " waived" : "");
 }
 
 namespace {
@@ -357,7 +358,8 @@ std::string json_report(const run_result& run) {
                      {"passed", s.passed},
                      {"failed", s.failed},
                      {"errors", s.errors},
-                     {"skipped", s.skipped}};
+                     {"skipped", s.skipped},
+                     {"waived", s.waived}};
   root["started_at"] = js(run.started_at);
   root["seconds"] = run.seconds;
   json::array props;
@@ -394,12 +396,19 @@ std::string json_report(const run_result& run) {
       }
       o["attempts_detail"] = std::move(runs);
     }
-    if (c.outcome == verdict::error) {
+    if (c.outcome == verdict::error || (c.outcome == verdict::waived && c.error)) {
       json::object e{{"stage", js(stage_name(c.error))}, {"message", js(c.error_message)}};
       if (c.cause) e["cause"] = js(c.cause.message());  // what the system said, e.g. "Connection refused"
       o["error"] = std::move(e);
     }
     if (c.outcome == verdict::skipped) o["skip_reason"] = js(c.skip_reason);
+    if (c.waived_by) {
+      const waiver& w = *c.waived_by;
+      json::object wj{{"fixture", js(w.fixture)}, {"reason", js(w.reason)}};
+      if (!w.check.empty()) wj["check"] = js(w.check);
+      if (!w.until.empty()) wj["until"] = js(w.until);
+      o["waiver"] = std::move(wj);
+    }
     json::array subs, notes, checks;
     for (const auto& x : c.substitutions) subs.push_back(js(x));
     for (const auto& x : c.notes) notes.push_back(js(x));

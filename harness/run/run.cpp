@@ -46,15 +46,63 @@ case_result base_case(const fixture& f) {
 
 namespace {
 
-// Where each case of the run stands; finish() records a case once, redacted, and reports progress.
+// The run's waivers: which apply today, which covered a failure.
+struct waiver_book {
+  const std::vector<waiver>& all;
+  std::vector<bool> live;
+  std::vector<bool> used = std::vector<bool>(all.size());
+
+  waiver_book(const std::vector<waiver>& waivers, std::string_view today) : all(waivers) {
+    for (const waiver& w : all) live.push_back(waiver_live(w, today));
+  }
+
+  // The first live waiver of this fixture covering `what` (a check id or an error stage), or npos.
+  std::size_t covering(std::string_view fixture_id, std::string_view what) const {
+    for (std::size_t n = 0; n < all.size(); ++n)
+      if (live[n] && glob_match(all[n].fixture, fixture_id) && (all[n].check.empty() || all[n].check == what))
+        return n;
+    return std::string::npos;
+  }
+
+  // A failed or errored case becomes waived when every failed check (or its error) is covered; each waiver
+  // that covered one is used. A case partly covered stays as it is and uses nothing.
+  void apply(case_result& c) {
+    if (all.empty() || (c.outcome != verdict::failed && c.outcome != verdict::error)) return;
+    std::vector<std::size_t> by;
+    if (c.outcome == verdict::error) {
+      by.push_back(covering(c.fixture_id, stage_name(c.error)));
+    } else {
+      for (const check_result& k : c.checks)
+        if (k.outcome == check_outcome::failed) by.push_back(covering(c.fixture_id, to_string(k.check)));
+    }
+    if (by.empty() || std::find(by.begin(), by.end(), std::string::npos) != by.end()) return;
+    for (std::size_t n : by) used[n] = true;
+    c.outcome = verdict::waived;
+    c.waived_by = all[by.front()];
+  }
+};
+
+std::string today_utc() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+// Where each case of the run stands; finish() records a case once, waived when a waiver says so, redacted,
+// and reports progress.
 struct case_book {
   run_result& out;
   const redactor& redact;
   const progress_fn& progress;
+  waiver_book& waivers;
   std::size_t done = 0;
   std::vector<bool> has_verdict = std::vector<bool>(out.cases.size());
 
   void finish(std::size_t i, case_result&& c) {
+    waivers.apply(c);
     redact.apply(c);
     out.cases[i] = std::move(c);
     has_verdict[i] = true;
@@ -63,7 +111,8 @@ struct case_book {
     if (progress) progress(kept, done, out.cases.size());
     // Kept for -v's console only: the reports keep the response of failed and errored cases.
     kept.request.reset();
-    if (kept.outcome != verdict::failed && kept.outcome != verdict::error) kept.response.reset();
+    if (kept.outcome != verdict::failed && kept.outcome != verdict::error && kept.outcome != verdict::waived)
+      kept.response.reset();
   }
 };
 
@@ -298,7 +347,9 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
   for (const fixture& f : set.fixtures)
     if (selected(f.id, opts)) chosen.push_back(&f);
   out.cases.resize(chosen.size());
-  case_book book{out, redact, progress};
+  const std::string today = opts.today.empty() ? today_utc() : opts.today;
+  waiver_book waivers(opts.waivers, today);
+  case_book book{out, redact, progress, waivers};
 
   std::vector<std::size_t> to_send;
   for (std::size_t i = 0; i < chosen.size(); ++i) {
@@ -370,6 +421,21 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
   }
 
   out.properties = run_properties(opts, throttled, redact);
+  // Waivers that no longer apply, or covered nothing, are said so lists do not rot.
+  std::string expired, unused;
+  for (std::size_t n = 0; n < opts.waivers.size(); ++n) {
+    const waiver& w = opts.waivers[n];
+    if (!waivers.live[n]) {
+      expired += (expired.empty() ? "" : "; ") + describe(w);
+      out.warnings.push_back("waiver expired on " + w.until + " and no longer applies: " + describe(w));
+    } else if (!waivers.used[n]) {
+      unused += (unused.empty() ? "" : "; ") + describe(w);
+      out.warnings.push_back("waiver matched no failure: " + describe(w));
+    }
+  }
+  if (!expired.empty()) out.properties.emplace_back("waivers.expired", redact(expired));
+  if (!unused.empty()) out.properties.emplace_back("waivers.unused", redact(unused));
+  for (std::string& w : out.warnings) w = redact(w);
   if (std::string_view reason = stop_reason(opts); !reason.empty()) settle_interrupted(chosen, book, reason);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - steady_start).count();
   return out;

@@ -268,4 +268,60 @@ TEST(CiRerun, SuiteKeyReranAndOutOfRangeIsAUsageError) {
   fs::remove_all(dir);
 }
 
+// ---- Waivers ----
+
+std::string property(const json::value& report, const std::string& name) {
+  for (const auto& p : report.at("properties").as_array())
+    if (p.at("name").as_string() == name) return std::string(p.at("value").as_string());
+  return "";
+}
+
+TEST(CiWaivers, WaivedFailureDoesNotFailTheRunExpiredAndUnusedWaiversAreSaid) {
+  fs::path dir = temp_dir("waivers");
+  page_of_gets(dir, "things", {"known", "fine"});
+  scripted_server server([](const std::string& path, int) {
+    return path == "/v1.0/known" ? answer(500, R"({"error":"known bug"})") : answer(200, R"({"id":"x"})");
+  });
+  auto suite = [&](const std::string& known_until) {
+    std::ofstream(dir / "s.json") << R"({"paths": ["things.md"], "target": ")" + server.url() + R"(",
+      "waivers": [
+        {"fixture": "things/get_known", "check": "status", "reason": "bug 42", "until": ")" + known_until + R"("},
+        {"fixture": "things/get_fine", "reason": "was flaky", "until": "2000-01-01"},
+        {"fixture": "nothing/*", "reason": "rotten"}]})";
+  };
+  suite("2999-12-31");
+  result r = conform("run --suite " + quote((dir / "s.json").string()) + " --json " +
+                     quote((dir / "r.json").string()) + " --junit " + quote((dir / "j.xml").string()) +
+                     " --junit-surefire " + quote((dir / "sf").string()));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("WAIVED things/get_known"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("  waived: bug 42 (until 2999-12-31)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("1 passed, 0 failed, 0 errors, 0 skipped, 1 waived"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("conform: waiver expired on 2000-01-01 and no longer applies: things/get_fine"),
+            std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("conform: waiver matched no failure: nothing/*: rotten"), std::string::npos) << r.output;
+
+  json::value report = json::parse(read_file(dir / "r.json"));
+  const json::object* known = find_case(report, "things/get_known");
+  ASSERT_NE(known, nullptr);
+  EXPECT_EQ(known->at("outcome").as_string(), "waived");
+  EXPECT_EQ(known->at("waiver").at("reason").as_string(), "bug 42");
+  EXPECT_EQ(report.at("summary").at("waived").as_int64(), 1);
+  EXPECT_NE(property(report, "waivers.expired").find("things/get_fine until 2000-01-01"), std::string::npos);
+  EXPECT_NE(property(report, "waivers.unused").find("nothing/*"), std::string::npos);
+  const std::string junit = read_file(dir / "j.xml");
+  EXPECT_NE(junit.find(R"x(<skipped message="waived: bug 42 (until 2999-12-31)">)x"), std::string::npos) << junit;
+  EXPECT_EQ(schema_errors(schemas / "jenkins-junit-10.xsd", dir / "j.xml"), "");
+  EXPECT_EQ(schema_errors(schemas / "surefire-test-report-3.0.xsd", dir / "sf" / "TEST-things.xml"), "");
+
+  // Once the waiver has expired the failure fails the run again, and says why.
+  suite("2000-01-02");
+  result expired = conform("run --suite " + quote((dir / "s.json").string()));
+  EXPECT_EQ(expired.exit_code, 1) << expired.output;
+  EXPECT_NE(expired.output.find("FAIL things/get_known"), std::string::npos) << expired.output;
+  EXPECT_NE(expired.output.find("waiver expired on 2000-01-02 and no longer applies: things/get_known [status]"),
+            std::string::npos) << expired.output;
+  fs::remove_all(dir);
+}
+
 }  // namespace

@@ -219,6 +219,18 @@ run_result golden_run() {
       {verdict::failed, 502, 0.1, "status", "expected status 201, got 502", "[status] (response): 502\n"}};
   stubborn.curl = "curl -i -X POST http://127.0.0.1:8080/v1.0/operations";
   run.cases.push_back(stubborn);
+
+  // A known failure a suite waiver covers.
+  case_result waived = on_page("get-user", "get_user_known", "api/user-get.md", 140);
+  waived.outcome = verdict::waived;
+  waived.method = "GET";
+  waived.url = "http://127.0.0.1:8080/v1.0/users/2";
+  waived.status = 200;
+  waived.seconds = 0.002;
+  waived.attempts = 1;
+  waived.checks = {{check_id::enum_value, check_outcome::failed, "/state", "one of a, b", "\"c\"", "value c is not a documented member"}};
+  waived.waived_by = waiver{"get-user/*", "enum", "server bug 123 " + hostile, "2026-12-31"};
+  run.cases.push_back(waived);
   return run;
 }
 

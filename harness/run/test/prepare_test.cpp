@@ -350,6 +350,36 @@ TEST(Suite, ReadsRerunFailuresInItsRange) {
   }
 }
 
+TEST(Suite, ReadsWaiversAndRejectsBadOnes) {
+  suite s = parse_suite(R"({"waivers": [
+      {"fixture": "user-get/*", "check": "enum", "reason": "bug 12", "until": "2026-12-31"},
+      {"fixture": "slow/*", "check": "timeout", "reason": "slow lab"},
+      {"fixture": "x", "reason": "leap day", "until": "2028-02-29"}]})",
+                        "/", "s.json");
+  ASSERT_EQ(s.waivers.size(), 3u);
+  EXPECT_EQ(s.waivers[0].fixture, "user-get/*");
+  EXPECT_EQ(s.waivers[0].check, "enum");
+  EXPECT_EQ(s.waivers[0].reason, "bug 12");
+  EXPECT_EQ(s.waivers[0].until, "2026-12-31");
+  EXPECT_EQ(s.waivers[1].until, "");
+  for (const char* bad : {R"({"waivers": {}})", R"({"waivers": [{"reason": "r"}]})",
+                          R"({"waivers": [{"fixture": "a"}]})",
+                          R"({"waivers": [{"fixture": "a", "reason": "r", "until": "2026-13-01"}]})",
+                          R"({"waivers": [{"fixture": "a", "reason": "r", "until": "2027-02-29"}]})",
+                          R"({"waivers": [{"fixture": "a", "reason": "r", "until": "31.12.2026"}]})",
+                          R"({"waivers": [{"fixture": "a", "reason": "r", "check": "enums"}]})",
+                          R"({"waivers": [{"fixture": "a", "reason": "r", "owner": "me"}]})"})
+    EXPECT_THROW(parse_suite(bad, "/", "s.json"), std::invalid_argument) << bad;
+}
+
+TEST(Waiver, LiveUntilTheEndOfItsDay) {
+  waiver w{"a", "", "r", "2026-06-01"};
+  EXPECT_TRUE(waiver_live(w, "2026-05-31"));
+  EXPECT_TRUE(waiver_live(w, "2026-06-01"));
+  EXPECT_FALSE(waiver_live(w, "2026-06-02"));
+  EXPECT_TRUE(waiver_live(waiver{"a", "", "r", ""}, "2999-01-01"));
+}
+
 TEST(Suite, RejectsTyposAndBadValuesNamingTheFile) {
   EXPECT_THROW(parse_suite(R"({"varibles": {}})", "/", "s.json"), std::invalid_argument);
   EXPECT_THROW(parse_suite(R"({"concurrency": 0})", "/", "s.json"), std::invalid_argument);

@@ -754,3 +754,85 @@ TEST(Rerun, NothingIsRerunUnlessAskedOrWhenNothingCouldBeSent) {
 
 }  // namespace
 }  // namespace conform::run
+
+// Waivers: known failures are waived while their waiver lives; expired and unused waivers are said.
+namespace conform::run {
+namespace {
+
+TEST(Waivers, LiveWaiverWaivesAFailureExpiredAndUnusedOnesAreSaid) {
+  fixture_set set = test::seed_set();
+  reference_target target(set, mock::options{{{mock::fault_kind::bad_enum, "*commsoperation*"},
+                                              {mock::fault_kind::status, "*longrunning*"}}});
+  options o;
+  o.target = target.url();
+  o.variables = test::seed_variables();
+  o.today = "2026-06-01";
+  o.waivers = {{"*commsoperation*", "enum", "server bug 123", "2026-06-01"},
+               {"*longrunning*", "", "was fixed", "2026-05-31"},
+               {"nothing/*", "", "rotten", ""},
+               {"*managedappoperation*", "status", "passes anyway", ""}};
+  std::vector<verdict> heard;
+  run_result r = run_fixtures(set, o, [&](const case_result& c, std::size_t, std::size_t) {
+    if (c.fixture_id.find("commsoperation") != std::string::npos) heard.push_back(c.outcome);
+  });
+  const case_result& comms = find_case(r, "create_commsoperation_from_");
+  EXPECT_EQ(comms.outcome, verdict::waived) << describe(comms);
+  ASSERT_TRUE(comms.waived_by.has_value());
+  EXPECT_EQ(comms.waived_by->reason, "server bug 123");
+  EXPECT_NE(comms.first_failure(), nullptr) << "the failure itself is kept";
+  EXPECT_TRUE(comms.response.has_value()) << "and its evidence";
+  EXPECT_EQ(heard, std::vector<verdict>{verdict::waived}) << "progress hears the waived verdict";
+  EXPECT_EQ(find_case(r, "create_longrunningoperation_from_").outcome, verdict::failed)
+      << "an expired waiver no longer applies";
+  run_summary s = r.summary();
+  EXPECT_EQ(s.waived, 1u);
+  EXPECT_EQ(s.failed, 1u);
+  EXPECT_NE(property_of(r, "waivers.expired").find("*longrunning* until 2026-05-31: was fixed"), std::string::npos)
+      << property_of(r, "waivers.expired");
+  const std::string unused = property_of(r, "waivers.unused");
+  EXPECT_NE(unused.find("nothing/*: rotten"), std::string::npos) << unused;
+  EXPECT_NE(unused.find("*managedappoperation* [status]: passes anyway"), std::string::npos) << unused;
+  EXPECT_EQ(unused.find("commsoperation"), std::string::npos) << unused;
+  ASSERT_EQ(r.warnings.size(), 3u);
+  EXPECT_EQ(r.warnings[0], "waiver expired on 2026-05-31 and no longer applies: *longrunning* until 2026-05-31: was fixed");
+  const std::string json = report::json_report(r);
+  EXPECT_NE(json.find(R"("outcome":"waived")"), std::string::npos);
+  EXPECT_NE(json.find(R"("waiver":{"fixture":"*commsoperation*","reason":"server bug 123","check":"enum","until":"2026-06-01"})"),
+            std::string::npos) << json;
+  EXPECT_NE(json.find(R"("waived":1)"), std::string::npos);
+  const std::string junit = report::junit_xml(r);
+  EXPECT_NE(junit.find(R"x(<skipped message="waived: server bug 123 (until 2026-06-01)">)x"), std::string::npos) << junit;
+}
+
+// A waiver covers only what it names: a failure of another check leaves the case failed and the waiver unused.
+TEST(Waivers, WaiverOfAnotherCheckOrStageDoesNotApply) {
+  fixture_set set = test::seed_set();
+  reference_target target(set, mock::options{{{mock::fault_kind::bad_enum, "*commsoperation*"}}});
+  options o;
+  o.target = target.url();
+  o.variables = test::seed_variables();
+  o.waivers = {{"*commsoperation*", "status", "wrong check", ""}};
+  run_result r = run_fixtures(set, o);
+  EXPECT_EQ(find_case(r, "create_commsoperation_from_").outcome, verdict::failed);
+  EXPECT_NE(property_of(r, "waivers.unused").find("wrong check"), std::string::npos);
+
+  // An error is covered by its stage.
+  std::string url;
+  {
+    loopback gone([](const http_request&) { return transport::server_reply{}; });
+    url = gone.url();
+  }
+  fixture_set one;
+  one.fixtures = {test::seed_003()};
+  options e;
+  e.target = url;
+  e.waivers = {{"*longrunning*", "timeout", "not this", ""}};
+  EXPECT_EQ(run_fixtures(one, e).cases[0].outcome, verdict::error);
+  e.waivers = {{"*longrunning*", "connect", "lab network", ""}};
+  run_result waived = run_fixtures(one, e);
+  EXPECT_EQ(waived.cases[0].outcome, verdict::waived);
+  EXPECT_NE(report::json_report(waived).find(R"("stage":"connect")"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace conform::run

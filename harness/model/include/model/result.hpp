@@ -67,7 +67,18 @@ class result_budget {
   std::size_t seen_[checks * 2] = {};
 };
 
-enum class verdict { passed, failed, error, skipped };
+// waived: failed or errored, but every failure is a known one a live waiver names (it does not fail the run).
+enum class verdict { passed, failed, error, skipped, waived };
+
+// A known failure (suite "waivers"): fixture ids matching `fixture` (a glob) may fail `check` (a check id such
+// as "status", or an error stage such as "timeout"; "" = any) until the end of `until` (YYYY-MM-DD, UTC;
+// "" = no end).
+struct waiver {
+  std::string fixture;
+  std::string check;
+  std::string reason;
+  std::string until;
+};
 
 // A bounded copy of one HTTP message, kept as evidence (the response of a failed or errored case; request
 // and response of every case under -v): secrets are redacted before the body is cut, so no cut can leave the
@@ -124,6 +135,7 @@ struct case_result {
   // --rerun-failures: a failed or errored case is run again; one that then passes is passed and flaky. Every
   // run is kept, the first first; the case's own results are those of its passing run, or of its first run
   // when none passed (as Surefire keeps the first failure and lists the reruns).
+  std::optional<waiver> waived_by;  // for verdict::waived: the (first) waiver that covered its failures
   bool flaky = false;
   std::vector<attempt_record> attempts_detail;  // empty unless the case was rerun
 
@@ -132,7 +144,7 @@ struct case_result {
 };
 
 struct run_summary {
-  std::size_t passed = 0, failed = 0, errors = 0, skipped = 0;
+  std::size_t passed = 0, failed = 0, errors = 0, skipped = 0, waived = 0;
 };
 
 struct run_result {
@@ -140,6 +152,8 @@ struct run_result {
   std::vector<std::pair<std::string, std::string>> properties;  // target, conform version, filters, ...
   std::string started_at;                                       // ISO 8601 UTC
   double seconds = 0.0;
+  // What the run has to say besides the cases, one line each, for stderr ("waiver ... expired on ...").
+  std::vector<std::string> warnings;
 
   run_summary summary() const;
 };

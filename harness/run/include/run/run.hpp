@@ -61,6 +61,11 @@ struct options {
   std::vector<std::string> include;  // globs on fixture ids; empty = all
   std::vector<std::string> exclude;
   std::map<std::string, fixture_override, std::less<>> overrides;  // by fixture id
+  // Known failures: a failed or errored case whose every failed check (or whose error) a live waiver covers
+  // is waived. Expired waivers are not applied and are said (run property waivers.expired, a warning); so
+  // are waivers that covered nothing (waivers.unused).
+  std::vector<waiver> waivers;
+  std::string today;  // "YYYY-MM-DD" the waivers are judged on; "" = today (UTC)
   bool fill_placeholders = false;  // unbound placeholders get generated values instead of an error
   // Cancellation (cli wires SIGINT/SIGTERM to it): asked while the run goes on; once it names a reason
   // ("SIGTERM"), no new request is sent, exchanges in flight get stop_grace to finish, every case still
@@ -144,6 +149,13 @@ std::string curl_command(std::string_view method, std::string_view url, const he
 // "Ocp-Apim-Subscription-Key" -> "CONFORM_SECRET_OCP_APIM_SUBSCRIPTION_KEY"
 std::string secret_env_name(std::string_view header_name);
 
+// Whether a waiver applies on `today` ("YYYY-MM-DD"): it has no end, or it ends today or later.
+bool waiver_live(const waiver& w, std::string_view today);
+// "YYYY-MM-DD" with a real month and day.
+bool valid_date(std::string_view date);
+// "*commsoperation* [enum] until 2026-12-31: server bug 123"
+std::string describe(const waiver& w);
+
 // Whether the include/exclude globs keep this fixture id in the run.
 bool selected(std::string_view fixture_id, const options& opts);
 
@@ -198,6 +210,8 @@ struct suite {
   // "metadata": "[VERSION=]PATH_OR_URL" or a list of them; a relative path is resolved against the suite
   // file's directory.
   std::vector<std::string> metadata;
+  // "waivers": [{"fixture": "glob", "check": "enum", "reason": "...", "until": "YYYY-MM-DD"}]
+  std::vector<waiver> waivers;
 };
 // Throws std::invalid_argument with a one-line reason (file, what is wrong) for unreadable or invalid suites.
 suite parse_suite(std::string_view text, const std::filesystem::path& base_dir,
