@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   setup_lint(app, status);
   setup_run(app, status);
   setup_serve(app, status);
+  setup_diff(app, status);
 
   // run/serve report usage trouble as 3 (1 and 2 mean failures and errors there); extract/lint as 2.
   auto usage_code = [&] {

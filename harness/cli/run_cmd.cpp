@@ -4,6 +4,7 @@
 #include "embedded_server.hpp"
 #include "metadata.hpp"
 #include "extract/extract.hpp"
+#include "report/diff.hpp"
 #include "report/report.hpp"
 #include "run/run.hpp"
 #include "signals.hpp"
@@ -18,6 +19,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <stdexcept>
 
 extern char** environ;
@@ -32,6 +34,7 @@ struct run_cmd_options {
   std::vector<std::string> vars, headers, secret_headers, include, exclude;
   std::string bearer_env;
   std::string junit, junit_surefire, json;
+  std::string baseline;
   std::size_t concurrency = 8;
   long long timeout_ms = 30000, connect_timeout_ms = 10000;
   std::size_t max_body = 16 * 1024 * 1024;
@@ -229,13 +232,33 @@ bool write_reports(const run_result& r, const report_paths& p) {
 
 // A signal's code (130, 143) says first that the run is not whole; then a report that could not be written
 // wins over the verdicts: CI would read a missing or stale file instead.
-int exit_code_of(const run_result& r, bool reports_written) {
+// With a baseline, only cases failing now that did not fail in it count (`known`: ids failing in it).
+int exit_code_of(const run_result& r, bool reports_written, const std::set<std::string, std::less<>>* known = nullptr) {
   if (int code = interrupt_exit_code()) return code;
   if (!reports_written) return report_failed;
-  run_summary sum = r.summary();
-  if (sum.errors > 0) return errors;
-  if (sum.failed > 0) return failures;
+  std::size_t failed = 0, errored = 0;
+  for (const case_result& c : r.cases) {
+    if (known != nullptr && known->count(c.fixture_id) != 0) continue;
+    failed += c.outcome == verdict::failed;
+    errored += c.outcome == verdict::error;
+  }
+  if (errored > 0) return errors;
+  if (failed > 0) return failures;
   return ok;
+}
+
+// What --baseline made of the run: new failures (which decide the exit code), known ones, fixed ones.
+void print_baseline(const std::string& path, const report::report_diff& d, std::ostream& out) {
+  auto list = [&](const char* title, const std::vector<report::case_change>& cases) {
+    if (cases.empty()) return;
+    out << title << " (" << cases.size() << "):\n";
+    for (const auto& c : cases) out << "  " << report::xml_clean(c.id) << "  " << c.new_outcome << '\n';
+  };
+  out << "Baseline " << path << ": " << d.new_failures.size() << " new failures, " << d.still_failing.size()
+      << " known (failing in the baseline too), " << d.fixed.size() << " fixed\n";
+  list("New failures", d.new_failures);
+  list("Known failures", d.still_failing);
+  out << std::flush;
 }
 
 int run_command(const run_cmd_options& cli) {
@@ -254,6 +277,15 @@ int run_command(const run_cmd_options& cli) {
   run::options o = merge(cli, s, paths, reports.junit, reports.json);
   reports.surefire_dir = cli.junit_surefire;
   check_report_paths(reports);
+  // Read before anything is sent: a baseline that cannot be read is a configuration error.
+  std::vector<report::reported_case> baseline;
+  if (!cli.baseline.empty()) {
+    try {
+      baseline = read_report_cases(cli.baseline);
+    } catch (const std::invalid_argument& e) {
+      throw usage_error(std::string("--baseline ") + e.what());
+    }
+  }
   validate_limits(o);
   fit_concurrency_to_open_files(o, o.target.empty());
   if (paths.empty())
@@ -301,7 +333,15 @@ int run_command(const run_cmd_options& cli) {
   }
   console.finish(r);
   for (const std::string& w : r.warnings) std::cerr << "conform: " << w << '\n';
-  return exit_code_of(r, write_reports(r, reports));
+  if (cli.baseline.empty()) return exit_code_of(r, write_reports(r, reports));
+  report::report_diff d = report::diff_reports(baseline, report::reported_cases(r));
+  std::set<std::string, std::less<>> known;
+  for (const auto& c : d.still_failing) known.insert(c.id);
+  r.properties.emplace_back("baseline", cli.baseline + ": " + std::to_string(d.new_failures.size()) +
+                                            " new failures, " + std::to_string(known.size()) + " known, " +
+                                            std::to_string(d.fixed.size()) + " fixed");
+  print_baseline(cli.baseline, d, std::cout);
+  return exit_code_of(r, write_reports(r, reports), &known);
 }
 
 }  // namespace
@@ -328,6 +368,8 @@ void setup_run(CLI::App& app, int& exit_status) {
   sub->add_option("--junit-surefire", opts->junit_surefire,
                   "Write one Surefire TEST-<page>.xml per page into DIR");
   opts->json_opt = sub->add_option("--json", opts->json, "Write a JSON report here");
+  sub->add_option("--baseline", opts->baseline,
+                  "An earlier run's JSON report: exit 1 (2) only for cases failing (erroring) that did not fail in it");
   opts->concurrency_opt = sub->add_option("--concurrency", opts->concurrency,
                                           with_range("Requests in flight", run::concurrency_range));
   sub->add_option("--filter", opts->include, "Only fixture ids matching GLOB (repeatable)")

@@ -324,4 +324,59 @@ TEST(CiWaivers, WaivedFailureDoesNotFailTheRunExpiredAndUnusedWaiversAreSaid) {
   fs::remove_all(dir);
 }
 
+// ---- Diff and baseline ----
+
+TEST(CiDiff, DiffOfTwoNightsAndARunAgainstABaseline) {
+  fs::path dir = temp_dir("diff");
+  fs::path page = page_of_gets(dir, "things", {"steady", "broke", "mended", "still"});
+  std::atomic<int> night{1};
+  scripted_server server([&](const std::string& path, int) {
+    const bool second = night.load() == 2;
+    const std::string ok = R"({"id":"x"})";
+    if (path == "/v1.0/still") return answer(500, ok);
+    if (path == "/v1.0/broke") return answer(second ? 404 : 200, ok);
+    if (path == "/v1.0/mended") return answer(second ? 200 : 503, ok);
+    return answer(200, ok);
+  });
+  const std::string run = "run " + quote(page.string()) + " --target " + server.url() + " --json ";
+  EXPECT_EQ(conform(run + quote((dir / "old.json").string())).exit_code, 1);
+  night = 2;
+  EXPECT_EQ(conform(run + quote((dir / "new.json").string())).exit_code, 1);
+
+  result d = conform("diff " + quote((dir / "old.json").string()) + " " + quote((dir / "new.json").string()) +
+                     " --json " + quote((dir / "diff.json").string()));
+  EXPECT_EQ(d.exit_code, 1) << "a new failure: " << d.output;
+  EXPECT_NE(d.output.find("New failures (1):\n  things/get_broke  passed -> failed: [status] "), std::string::npos)
+      << d.output;
+  EXPECT_NE(d.output.find("Fixed (1):\n  things/get_mended  failed -> passed"), std::string::npos) << d.output;
+  EXPECT_NE(d.output.find("Still failing (1):\n  things/get_still"), std::string::npos) << d.output;
+  EXPECT_NE(d.output.find("1 new failures, 1 fixed, 1 still failing, 0 new, 0 removed"), std::string::npos);
+  json::value dj = json::parse(read_file(dir / "diff.json"));
+  EXPECT_EQ(dj.at("new_failures").as_array()[0].at("id").as_string(), "things/get_broke");
+  EXPECT_EQ(conform("diff " + quote((dir / "new.json").string()) + " " + quote((dir / "new.json").string())).exit_code, 0);
+  result unreadable = conform("diff " + quote((dir / "nope.json").string()) + " " + quote((dir / "new.json").string()));
+  EXPECT_EQ(unreadable.exit_code, 2) << unreadable.output;
+  EXPECT_NE(unreadable.output.find("nope.json: cannot read the report"), std::string::npos) << unreadable.output;
+
+  // Against the first night: get_still fails in both (known), get_broke is new -> exit 1.
+  result b = conform(run + quote((dir / "b.json").string()) + " --baseline " + quote((dir / "old.json").string()));
+  EXPECT_EQ(b.exit_code, 1) << b.output;
+  EXPECT_NE(b.output.find("1 new failures, 1 known (failing in the baseline too), 1 fixed"), std::string::npos)
+      << b.output;
+  EXPECT_NE(b.output.find("Known failures (1):\n  things/get_still  failed"), std::string::npos) << b.output;
+  // Against the second night nothing is new: the failures are known and the run passes.
+  result known = conform(run + quote((dir / "k.json").string()) + " --baseline " + quote((dir / "new.json").string()));
+  EXPECT_EQ(known.exit_code, 0) << known.output;
+  json::value kj = json::parse(read_file(dir / "k.json"));
+  EXPECT_NE(property(kj, "baseline").find("0 new failures, 2 known"), std::string::npos) << property(kj, "baseline");
+  // A baseline that cannot be read stops the run before anything is sent.
+  const int before = server.requests("/v1.0/steady");
+  std::ofstream(dir / "bad.json") << "{\"cases\": 3}";
+  result bad = conform(run + quote((dir / "x.json").string()) + " --baseline " + quote((dir / "bad.json").string()));
+  EXPECT_EQ(bad.exit_code, 3) << bad.output;
+  EXPECT_NE(bad.output.find("--baseline "), std::string::npos) << bad.output;
+  EXPECT_EQ(server.requests("/v1.0/steady"), before);
+  fs::remove_all(dir);
+}
+
 }  // namespace
