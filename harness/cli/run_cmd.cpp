@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <tuple>
 #include <set>
 #include <stdexcept>
 
@@ -35,6 +36,7 @@ struct run_cmd_options {
   std::string bearer_env;
   std::string junit, junit_surefire, json;
   std::string baseline;
+  std::string shard;
   std::size_t concurrency = 8;
   long long timeout_ms = 30000, connect_timeout_ms = 10000;
   std::size_t max_body = 16 * 1024 * 1024;
@@ -142,6 +144,13 @@ run::options merge(const run_cmd_options& cli, const run::suite& s, std::vector<
   o.metadata.insert(o.metadata.end(), cli.metadata.begin(), cli.metadata.end());
   o.include = !cli.include.empty() ? cli.include : s.include;
   o.exclude = !cli.exclude.empty() ? cli.exclude : s.exclude;
+  if (!cli.shard.empty()) {
+    try {
+      std::tie(o.shard_index, o.shard_count) = run::parse_shard(cli.shard);
+    } catch (const std::invalid_argument& e) {
+      throw usage_error(e.what());
+    }
+  }
   o.overrides = s.overrides;
   o.waivers = s.waivers;
   junit = cli.junit_opt->count() ? cli.junit : s.junit.value_or("");
@@ -302,6 +311,12 @@ int run_command(const run_cmd_options& cli) {
   if (set.fixtures.empty())
     throw usage_error("no request/response examples found in " + std::to_string(set.files_read) +
                       " file(s) (directories are searched for *.md)");
+  // Green without testing: filters (or a shard) that keep nothing would pass having checked nothing.
+  if (std::none_of(set.fixtures.begin(), set.fixtures.end(),
+                   [&](const fixture& f) { return run::selected(f.id, o); }))
+    throw usage_error("no fixture selected: --filter/--exclude" + std::string(o.shard_count > 1 ? "/--shard" : "") +
+                      " kept none of the " + std::to_string(set.fixtures.size()) +
+                      " fixture(s) found, so nothing would be tested");
   if (!o.metadata.empty()) {
     metadata_fetch fetch{o.cacert, o.insecure, o.headers, o.bearer_token};
     o.metadata = load_metadata(set, o.metadata, fetch, std::cerr, set.diagnostics);
@@ -321,6 +336,10 @@ int run_command(const run_cmd_options& cli) {
     // No target: the reference server built from the same fixtures answers, in this process.
     std::unique_ptr<embedded_server> embedded;
     if (o.target.empty()) {
+      // Said first, so a green run is not read as a server's: the reference server answers what the docs say.
+      std::cout << "conform: no --target: replaying against the embedded reference server built from these docs "
+                   "(this checks the docs and conform, not your server)\n"
+                << std::flush;
       embedded = std::make_unique<embedded_server>(set, mock::options{});
       o.target = embedded->base_url();
       o.target_name = "embedded reference server";
@@ -372,6 +391,8 @@ void setup_run(CLI::App& app, int& exit_status) {
                   "An earlier run's JSON report: exit 1 (2) only for cases failing (erroring) that did not fail in it");
   opts->concurrency_opt = sub->add_option("--concurrency", opts->concurrency,
                                           with_range("Requests in flight", run::concurrency_range));
+  sub->add_option("--shard", opts->shard,
+                  "Run shard K of N: the fixtures whose id hashes to K (for N parallel CI jobs)");
   sub->add_option("--filter", opts->include, "Only fixture ids matching GLOB (repeatable)")
       ->allow_extra_args(false);
   sub->add_option("--exclude", opts->exclude, "Skip fixture ids matching GLOB (repeatable)")

@@ -309,6 +309,8 @@ std::vector<std::pair<std::string, std::string>> run_properties(const options& o
   p.emplace_back("conform.version", std::string(version()));
   if (!opts.include.empty()) p.emplace_back("filter.include", join(opts.include));
   if (!opts.exclude.empty()) p.emplace_back("filter.exclude", join(opts.exclude));
+  if (opts.shard_count > 1)
+    p.emplace_back("shard", std::to_string(opts.shard_index) + "/" + std::to_string(opts.shard_count));
   if (opts.insecure) p.emplace_back("insecure", "true: TLS certificates and host names were NOT verified");
   if (opts.fill_placeholders) p.emplace_back("fill-placeholders", "true: unbound placeholders got generated values");
   p.emplace_back("concurrency",

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -376,6 +377,69 @@ TEST(CiDiff, DiffOfTwoNightsAndARunAgainstABaseline) {
   EXPECT_EQ(bad.exit_code, 3) << bad.output;
   EXPECT_NE(bad.output.find("--baseline "), std::string::npos) << bad.output;
   EXPECT_EQ(server.requests("/v1.0/steady"), before);
+  fs::remove_all(dir);
+}
+
+// ---- Shards and green without testing ----
+
+std::vector<std::string> case_ids(const fs::path& json_report) {
+  std::vector<std::string> ids;
+  const json::value report = json::parse(read_file(json_report));  // kept: the loop walks into it
+  for (const auto& c : report.at("cases").as_array())
+    ids.emplace_back(c.at("id").as_string());
+  return ids;
+}
+
+TEST(CiShard, ShardsSplitTheFixturesStablyAndTogetherRunThemAll) {
+  fs::path dir = temp_dir("shard");
+  std::vector<std::string> names;
+  for (int i = 0; i < 24; ++i) names.push_back("item" + std::to_string(i));
+  fs::path page = page_of_gets(dir, "items", names);
+  scripted_server server([](const std::string&, int) { return answer(200, R"({"id":"x"})"); });
+  const std::string run = "run " + quote(page.string()) + " --target " + server.url();
+  std::vector<std::string> all;
+  for (int k = 1; k <= 3; ++k) {
+    const fs::path out = dir / ("s" + std::to_string(k) + ".json");
+    result r = conform(run + " --shard " + std::to_string(k) + "/3 --json " + quote(out.string()));
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    std::vector<std::string> ids = case_ids(out);
+    EXPECT_FALSE(ids.empty()) << "shard " << k;
+    all.insert(all.end(), ids.begin(), ids.end());
+    EXPECT_EQ(property(json::parse(read_file(out)), "shard"), std::to_string(k) + "/3");
+    // The same shard again selects the same fixtures.
+    const fs::path again = dir / ("again" + std::to_string(k) + ".json");
+    EXPECT_EQ(conform(run + " --shard " + std::to_string(k) + "/3 --json " + quote(again.string())).exit_code, 0);
+    EXPECT_EQ(case_ids(again), ids);
+  }
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(std::adjacent_find(all.begin(), all.end()), all.end()) << "a fixture ran in two shards";
+  EXPECT_EQ(all.size(), names.size()) << "every fixture ran in one shard";
+  for (int i = 0; i < 24; ++i) EXPECT_EQ(server.requests("/v1.0/item" + std::to_string(i)), 2);
+
+  result bad = conform(run + " --shard 4/3");
+  EXPECT_EQ(bad.exit_code, 3) << bad.output;
+  EXPECT_NE(bad.output.find("--shard K/N needs 1 <= K <= N"), std::string::npos) << bad.output;
+  fs::remove_all(dir);
+}
+
+TEST(CiGuard, FiltersThatSelectNothingFailAndTheEmbeddedServerSaysSoFirst) {
+  fs::path dir = temp_dir("guard");
+  fs::path page = page_of_gets(dir, "things", {"one"});
+  scripted_server server([](const std::string&, int) { return answer(200, R"({"id":"x"})"); });
+  result none = conform("run " + quote(page.string()) + " --target " + server.url() + " --filter 'nothing/*' --json " +
+                        quote((dir / "r.json").string()));
+  EXPECT_EQ(none.exit_code, 3) << none.output;
+  EXPECT_NE(none.output.find("no fixture selected: --filter/--exclude kept none of the 1 fixture(s) found"),
+            std::string::npos) << none.output;
+  EXPECT_EQ(server.requests("/v1.0/one"), 0);
+  EXPECT_FALSE(fs::exists(dir / "r.json"));
+
+  result embedded = conform("run " + quote(page.string()));
+  EXPECT_EQ(embedded.exit_code, 0) << embedded.output;
+  EXPECT_EQ(embedded.output.rfind("conform: no --target: replaying against the embedded reference server", 0), 0u)
+      << embedded.output;
+  result real = conform("run " + quote(page.string()) + " --target " + server.url());
+  EXPECT_EQ(real.output.find("embedded reference server"), std::string::npos) << real.output;
   fs::remove_all(dir);
 }
 

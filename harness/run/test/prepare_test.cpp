@@ -380,6 +380,42 @@ TEST(Waiver, LiveUntilTheEndOfItsDay) {
   EXPECT_TRUE(waiver_live(waiver{"a", "", "r", ""}, "2999-01-01"));
 }
 
+TEST(Shard, EveryFixtureFallsInExactlyOneShardTheSameEveryTime) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 1000; ++i) ids.push_back("page-" + std::to_string(i % 37) + "/get_" + std::to_string(i));
+  for (std::size_t n : {1u, 2u, 3u, 7u, 64u}) {
+    std::vector<std::size_t> per_shard(n + 1);
+    for (const std::string& id : ids) {
+      std::size_t k = shard_of(id, n);
+      ASSERT_GE(k, 1u);
+      ASSERT_LE(k, n);
+      EXPECT_EQ(shard_of(id, n), k);
+      ++per_shard[k];
+      std::size_t kept = 0;
+      for (std::size_t shard = 1; shard <= n; ++shard) {
+        options o;
+        o.shard_index = shard;
+        o.shard_count = n;
+        kept += selected(id, o);
+      }
+      EXPECT_EQ(kept, 1u) << id << " in " << n << " shards";
+    }
+    // No shard of a few is left empty or takes nearly all (a hash that ignores most of the id would).
+    if (n <= 7)
+      for (std::size_t k = 1; k <= n; ++k) {
+        EXPECT_GT(per_shard[k], 1000 / n / 2) << k << "/" << n;
+        EXPECT_LT(per_shard[k], 1000 / n * 3 / 2) << k << "/" << n;
+      }
+  }
+}
+
+TEST(Shard, ParsesKOfNAndRejectsTheRest) {
+  EXPECT_EQ(parse_shard("1/1"), (std::pair<std::size_t, std::size_t>{1, 1}));
+  EXPECT_EQ(parse_shard("3/4"), (std::pair<std::size_t, std::size_t>{3, 4}));
+  for (const char* bad : {"", "1", "0/3", "4/3", "1/0", "a/b", "1/2/3", "-1/2", "1/99999", " 1/2"})
+    EXPECT_THROW(parse_shard(bad), std::invalid_argument) << bad;
+}
+
 TEST(Suite, RejectsTyposAndBadValuesNamingTheFile) {
   EXPECT_THROW(parse_suite(R"({"varibles": {}})", "/", "s.json"), std::invalid_argument);
   EXPECT_THROW(parse_suite(R"({"concurrency": 0})", "/", "s.json"), std::invalid_argument);

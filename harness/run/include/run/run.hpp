@@ -60,6 +60,9 @@ struct options {
   bool strict_properties = false;
   std::vector<std::string> include;  // globs on fixture ids; empty = all
   std::vector<std::string> exclude;
+  // --shard K/N: only fixtures whose id hashes to shard K of N (1-based; shard_count 1 = all), so N CI jobs
+  // split the fixtures between them, each fixture in exactly one, the same one in every run.
+  std::size_t shard_index = 1, shard_count = 1;
   std::map<std::string, fixture_override, std::less<>> overrides;  // by fixture id
   // Known failures: a failed or errored case whose every failed check (or whose error) a live waiver covers
   // is waived. Expired waivers are not applied and are said (run property waivers.expired, a warning); so
@@ -156,7 +159,13 @@ bool valid_date(std::string_view date);
 // "*commsoperation* [enum] until 2026-12-31: server bug 123"
 std::string describe(const waiver& w);
 
-// Whether the include/exclude globs keep this fixture id in the run.
+// The shard (1..count) a fixture id falls in: FNV-1a (64 bit) of the id's bytes modulo count, plus one. Stable
+// across runs, machines and conform versions that keep this function.
+std::size_t shard_of(std::string_view fixture_id, std::size_t count);
+// "K/N" -> {K, N} with 1 <= K <= N <= 65536; std::invalid_argument naming what is wrong otherwise.
+std::pair<std::size_t, std::size_t> parse_shard(std::string_view spec);
+
+// Whether the include/exclude globs (and the shard) keep this fixture id in the run.
 bool selected(std::string_view fixture_id, const options& opts);
 
 using progress_fn = std::function<void(const case_result&, std::size_t done, std::size_t total)>;
