@@ -40,6 +40,7 @@ void setup_lint(CLI::App& app, int& exit_status);
 void setup_run(CLI::App& app, int& exit_status);
 void setup_serve(CLI::App& app, int& exit_status);
 void setup_diff(CLI::App& app, int& exit_status);
+void setup_merge(CLI::App& app, int& exit_status);
 
 std::string conform_version();
 

@@ -142,7 +142,8 @@ std::string system_out(const case_result& c) {
 // case that passed on a rerun, <rerunFailure>/<rerunError> for the reruns of one that never passed.
 std::string rerun_element(std::string_view name, const attempt_record& a) {
   return "      <" + std::string(name) + attr("type", a.type.empty() ? "failed" : a.type) +
-         attr("message", short_text(a.message)) + "><stackTrace>" + xml_cdata(a.details) + "</stackTrace></" +
+         attr("message", short_text(a.message)) + "><stackTrace>" +
+         xml_cdata(a.details.empty() ? a.message : a.details) + "</stackTrace></" +
          std::string(name) + ">\n";
 }
 

@@ -399,6 +399,7 @@ std::string json_report(const run_result& run) {
     if (c.outcome == verdict::error || (c.outcome == verdict::waived && c.error)) {
       json::object e{{"stage", js(stage_name(c.error))}, {"message", js(c.error_message)}};
       if (c.cause) e["cause"] = js(c.cause.message());  // what the system said, e.g. "Connection refused"
+      else if (!c.cause_text.empty()) e["cause"] = js(c.cause_text);
       o["error"] = std::move(e);
     }
     if (c.outcome == verdict::skipped) o["skip_reason"] = js(c.skip_reason);

@@ -443,4 +443,58 @@ TEST(CiGuard, FiltersThatSelectNothingFailAndTheEmbeddedServerSaysSoFirst) {
   fs::remove_all(dir);
 }
 
+// ---- Merge ----
+
+// A report's cases without what differs between runs by nature (durations).
+json::array cases_without_times(const fs::path& report) {
+  json::value v = json::parse(read_file(report));
+  json::array cases = v.at("cases").as_array();
+  for (auto& c : cases) {
+    c.as_object().erase("seconds");
+    if (auto* runs = c.as_object().if_contains("attempts_detail"))
+      for (auto& r : runs->as_array()) r.as_object().erase("seconds");
+  }
+  return cases;
+}
+
+TEST(CiMerge, MergedShardsEqualTheUnshardedRun) {
+  fs::path dir = temp_dir("merge");
+  for (const char* page : {"alpha", "beta", "gamma"}) {
+    std::vector<std::string> names;
+    for (int i = 0; i < 8; ++i) names.push_back(std::string(page) + std::to_string(i));
+    page_of_gets(dir, page, names);
+  }
+  // Fixed answers per path: some fail, one errors (404 with a body over --max-body), the rest pass.
+  scripted_server server([](const std::string& path, int) {
+    if (path.find("3") != std::string::npos) return answer(500, R"({"error":"three"})");
+    if (path.find("5") != std::string::npos) return answer(404, std::string(300, 'x'));
+    return answer(200, R"({"id":"x"})");
+  });
+  const std::string run = "run " + quote(dir.string()) + " --target " + server.url() + " --max-body 200 --json ";
+  EXPECT_EQ(conform(run + quote((dir / "all.json").string())).exit_code, 2);
+  std::string shards;
+  for (int k = 1; k <= 3; ++k) {
+    const fs::path out = dir / ("shard" + std::to_string(k) + ".json");
+    conform(run + quote(out.string()) + " --shard " + std::to_string(k) + "/3");
+    shards += " " + quote(out.string());
+  }
+  result m = conform("merge" + shards + " --json " + quote((dir / "merged.json").string()) + " --junit " +
+                     quote((dir / "merged.xml").string()));
+  EXPECT_EQ(m.exit_code, 2) << "as the unsharded run: " << m.output;
+  EXPECT_NE(m.output.find("Merged 3 reports: 24 cases"), std::string::npos) << m.output;
+  EXPECT_EQ(cases_without_times(dir / "merged.json"), cases_without_times(dir / "all.json"));
+  json::value merged = json::parse(read_file(dir / "merged.json"));
+  EXPECT_EQ(merged.at("summary"), json::parse(read_file(dir / "all.json")).at("summary"));
+  EXPECT_EQ(property(merged, "merged"), "3 reports");
+  EXPECT_EQ(property(merged, "shard"), "");
+  EXPECT_EQ(schema_errors(schemas / "jenkins-junit-10.xsd", dir / "merged.xml"), "");
+
+  result overlap = conform("merge" + shards + " " + quote((dir / "shard1.json").string()));
+  EXPECT_EQ(overlap.exit_code, 3) << overlap.output;
+  EXPECT_NE(overlap.output.find(" is in both "), std::string::npos) << overlap.output;
+  result unreadable = conform("merge " + quote((dir / "none.json").string()));
+  EXPECT_EQ(unreadable.exit_code, 3) << unreadable.output;
+  fs::remove_all(dir);
+}
+
 }  // namespace

@@ -15,6 +15,7 @@
 // accept only digits in `time`). The one value that differs between machines is the JUnit hostname, which
 // defaults to gethostname(): it is replaced by {hostname}. The console's terminal mode writes \r and ESC;
 // those files store control characters as visible escapes so they read and diff as text.
+#include "report/diff.hpp"
 #include "report/report.hpp"
 #include "test/test_support.hpp"
 
@@ -425,6 +426,46 @@ TEST(JunitWriter, ApprovedSurefireFilesValidateAgainstSurefireSchema) {
     EXPECT_EQ(xmllint(schema_dir / "surefire-test-report-3.0.xsd", entry.path()), "") << name;
   }
   EXPECT_EQ(found, expected);
+}
+
+// conform merge reads JSON reports back: every field json_report writes survives the trip, hostile text too.
+TEST(JsonReport, ReadsBackToTheSameReport) {
+  const std::string once = json_report(golden_run());
+  const run_result back = read_run(once);
+  EXPECT_EQ(json_report(back), once);
+  EXPECT_EQ(back.cases.size(), golden_run().cases.size());
+  EXPECT_EQ(back.summary().waived, golden_run().summary().waived);
+  EXPECT_THROW(read_run(R"({"cases": [{"id": "a", "outcome": "maybe"}]})"), std::invalid_argument);
+  EXPECT_THROW(read_run(R"({"cases": [{"id": "a", "outcome": "failed", "checks": [{"check": "vibes"}]}]})"),
+               std::invalid_argument);
+}
+
+TEST(JsonReport, MergedShardsAreInFileAndLineOrderAndOverlapsAreRefused) {
+  run_result all = golden_run();
+  run_result a, b;
+  for (std::size_t i = 0; i < all.cases.size(); ++i) (i % 2 == 0 ? a : b).cases.push_back(all.cases[i]);
+  a.properties = {{"target", "t"}, {"shard", "1/2"}};
+  b.properties = {{"target", "t"}, {"shard", "2/2"}};
+  a.seconds = 1;
+  b.seconds = 2;
+  a.started_at = "2026-01-02T03:04:06Z";
+  b.started_at = "2026-01-02T03:04:05Z";
+  run_result m = merge_runs({b, a}, {"b.json", "a.json"});
+  ASSERT_EQ(m.cases.size(), all.cases.size());
+  for (std::size_t i = 1; i < m.cases.size(); ++i) {
+    const case_result& x = m.cases[i - 1];
+    const case_result& y = m.cases[i];
+    EXPECT_TRUE(x.file < y.file || (x.file == y.file && x.line <= y.line)) << x.fixture_id << " before " << y.fixture_id;
+  }
+  EXPECT_EQ(m.seconds, 3);
+  EXPECT_EQ(m.started_at, "2026-01-02T03:04:05Z");
+  EXPECT_EQ(m.properties, (std::vector<std::pair<std::string, std::string>>{{"target", "t"}, {"merged", "2 reports"}}));
+  try {
+    merge_runs({a, b, a}, {"a.json", "b.json", "again.json"});
+    ADD_FAILURE() << "an overlap was merged";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("is in both a.json and again.json"), std::string::npos) << e.what();
+  }
 }
 
 TEST(JsonReport, ApprovedFileParses) {

@@ -118,6 +118,7 @@ struct case_result {
   std::size_t passed_checks = 0;     // checks that passed; their results are dropped to keep large runs small
   std::error_code error;       // for verdict::error: a run_error (its stage_name goes into reports)
   std::error_code cause;       // what the system or the TLS library said underneath, when anything
+  std::string cause_text;      // the same as text only, for a case read back from a JSON report (merge)
   std::string error_message;  // for verdict::error: readable, names what was tried
   std::string skip_reason;    // for verdict::skipped
   int status = 0;             // status received, 0 when none
