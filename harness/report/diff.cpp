@@ -232,6 +232,7 @@ case_result case_of(const json::object& o) {
   c.page = string_at(o, "page");
   c.file = string_at(o, "file");
   c.line = count_at(o, "line");
+  c.position = count_at(o, "position");
   c.method = string_at(o, "method");
   c.url = string_at(o, "url");
   c.outcome = verdict_of(string_at(o, "outcome"));
@@ -310,6 +311,7 @@ run_result merge_runs(const std::vector<run_result>& runs, const std::vector<std
     }
   }
   std::stable_sort(out.cases.begin(), out.cases.end(), [](const case_result& a, const case_result& b) {
+    if (a.position != b.position) return a.position < b.position;
     if (a.file != b.file) return a.file < b.file;
     if (a.line != b.line) return a.line < b.line;
     return a.fixture_id < b.fixture_id;

@@ -373,6 +373,7 @@ std::string json_report(const run_result& run) {
     o["page"] = js(c.page);
     o["file"] = js(c.file);
     o["line"] = c.line;
+    o["position"] = c.position;
     o["method"] = js(c.method);
     o["url"] = js(c.url);
     o["outcome"] = to_string(c.outcome);

@@ -422,6 +422,8 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
     }
   }
 
+  for (std::size_t i = 0; i < chosen.size(); ++i)
+    out.cases[i].position = static_cast<std::size_t>(chosen[i] - set.fixtures.data());
   out.properties = run_properties(opts, throttled, redact);
   // Waivers that no longer apply, or covered nothing, are said so lists do not rot.
   std::string expired, unused;

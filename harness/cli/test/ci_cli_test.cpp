@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -494,6 +495,56 @@ TEST(CiMerge, MergedShardsEqualTheUnshardedRun) {
   EXPECT_NE(overlap.output.find(" is in both "), std::string::npos) << overlap.output;
   result unreadable = conform("merge " + quote((dir / "none.json").string()));
   EXPECT_EQ(unreadable.exit_code, 3) << unreadable.output;
+  fs::remove_all(dir);
+}
+
+// The whole Graph v1.0 corpus against `conform serve` built from it, with faults so there are failures to
+// merge: four shards merged equal the unsharded run, case for case.
+TEST(CiMerge, CorpusShardsMergedEqualTheUnshardedRunAgainstConformServe) {
+  const fs::path corpus = fs::path(CONFORM_SHARED_DIR) / "corpus" / "graph-docs-v1.0";
+  if (!fs::exists(corpus)) GTEST_SKIP() << "corpus not found at " << corpus;
+  conform::test::serve_process serve({"serve", corpus.string(), "--port", "0", "--quiet", "--fault",
+                                      "status@*user*", "--fault", "bad-enum@*group*"});
+  ASSERT_FALSE(serve.url().empty());
+  fs::path dir = temp_dir("corpus-merge");
+  const std::string run = "run " + quote(corpus.string()) + " --target " + serve.url() +
+                          " --fill-placeholders --concurrency 8 --json ";
+  result all = conform(run + quote((dir / "all.json").string()));
+  EXPECT_EQ(all.exit_code, 1) << all.output.substr(0, 2000);
+  std::string shards;
+  for (int k = 1; k <= 4; ++k) {
+    const fs::path out = dir / ("shard" + std::to_string(k) + ".json");
+    conform(run + quote(out.string()) + " --shard " + std::to_string(k) + "/4");
+    shards += " " + quote(out.string());
+  }
+  result m = conform("merge" + shards + " --json " + quote((dir / "merged.json").string()));
+  EXPECT_EQ(m.exit_code, 1) << m.output;
+  // What a case found; substituted timestamps (and so bodies and curl lines) are the time of each run.
+  auto verdicts = [](const fs::path& report) {
+    json::array out;
+    for (const auto& c : cases_without_times(report)) {
+      const json::object& o = c.as_object();
+      json::array checks;
+      for (const auto& k : o.at("checks").as_array())
+        checks.push_back({k.at("check"), k.at("outcome"), k.at("pointer")});
+      out.push_back({o.at("id"), o.at("outcome"), o.at("status"), o.at("position"), std::move(checks)});
+    }
+    return out;
+  };
+  const json::array expected = verdicts(dir / "all.json");
+  const json::array got = verdicts(dir / "merged.json");
+  EXPECT_GE(expected.size(), 2400u);
+  ASSERT_EQ(got.size(), expected.size());
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < got.size() && differ < 5; ++i)
+    if (got[i] != expected[i]) {
+      ++differ;
+      ADD_FAILURE() << "case " << i << ": " << json::serialize(got[i]).substr(0, 300) << "\nvs "
+                    << json::serialize(expected[i]).substr(0, 300);
+    }
+  json::value a = json::parse(read_file(dir / "all.json"));
+  EXPECT_EQ(json::parse(read_file(dir / "merged.json")).at("summary"), a.at("summary"));
+  EXPECT_GT(a.at("summary").at("failed").to_number<std::size_t>(), 0u);
   fs::remove_all(dir);
 }
 

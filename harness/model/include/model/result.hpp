@@ -111,6 +111,8 @@ struct case_result {
   std::string page;  // classname
   std::string file;
   std::size_t line = 0;
+  // Where the fixture is in the set the run was given (its order in an unsharded run); merge orders by it.
+  std::size_t position = 0;
   std::string method;
   std::string url;  // as sent, secrets redacted
   verdict outcome = verdict::passed;
