@@ -4,6 +4,7 @@
 #pragma once
 
 #include "model/fixture.hpp"
+#include "report/diff.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -38,8 +39,13 @@ void setup_extract(CLI::App& app, int& exit_status);
 void setup_lint(CLI::App& app, int& exit_status);
 void setup_run(CLI::App& app, int& exit_status);
 void setup_serve(CLI::App& app, int& exit_status);
+void setup_diff(CLI::App& app, int& exit_status);
+void setup_merge(CLI::App& app, int& exit_status);
 
 std::string conform_version();
+
+// The cases of a JSON report file; std::invalid_argument naming the file when it cannot be read or is not one.
+std::vector<report::reported_case> read_report_cases(const std::string& path);
 
 // Pages named or found under a directory that could not be read (unreadable-file, file-too-large), printed on
 // stderr whatever else is shown: the rest would otherwise read as a complete run. Returns how many. A command

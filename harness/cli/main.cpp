@@ -33,14 +33,16 @@ int main(int argc, char** argv) {
   setup_lint(app, status);
   setup_run(app, status);
   setup_serve(app, status);
+  setup_diff(app, status);
+  setup_merge(app, status);
 
-  // run/serve report usage trouble as 3 (1 and 2 mean failures and errors there); extract/lint as 2.
+  // run/serve/merge report usage trouble as 3 (1 and 2 mean failures and errors there); extract/lint/diff as 2.
   auto usage_code = [&] {
-    for (const char* name : {"run", "serve"})
+    for (const char* name : {"run", "serve", "merge"})
       if (app.got_subcommand(name)) return int{usage_run};
     for (int i = 1; i < argc; ++i) {
       std::string a = argv[i];
-      if (a == "run" || a == "serve") return int{usage_run};
+      if (a == "run" || a == "serve" || a == "merge") return int{usage_run};
       if (!a.empty() && a[0] != '-') break;
     }
     return int{usage_extract};

@@ -4,6 +4,7 @@
 #include "embedded_server.hpp"
 #include "metadata.hpp"
 #include "extract/extract.hpp"
+#include "report/diff.hpp"
 #include "report/report.hpp"
 #include "run/run.hpp"
 #include "signals.hpp"
@@ -18,6 +19,8 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <tuple>
+#include <set>
 #include <stdexcept>
 
 extern char** environ;
@@ -32,10 +35,13 @@ struct run_cmd_options {
   std::vector<std::string> vars, headers, secret_headers, include, exclude;
   std::string bearer_env;
   std::string junit, junit_surefire, json;
+  std::string baseline;
+  std::string shard;
   std::size_t concurrency = 8;
   long long timeout_ms = 30000, connect_timeout_ms = 10000;
   std::size_t max_body = 16 * 1024 * 1024;
   int retries = 0;
+  int rerun_failures = 0;
   bool retry_unsafe = false;
   double rate = 0;
   std::string cacert;
@@ -46,7 +52,7 @@ struct run_cmd_options {
   CLI::Option *target_opt = nullptr, *bearer_opt = nullptr, *concurrency_opt = nullptr,
               *timeout_opt = nullptr, *connect_timeout_opt = nullptr, *max_body_opt = nullptr,
               *retries_opt = nullptr, *cacert_opt = nullptr, *odata_opt = nullptr, *junit_opt = nullptr,
-              *json_opt = nullptr, *rate_opt = nullptr;
+              *json_opt = nullptr, *rate_opt = nullptr, *rerun_opt = nullptr;
 };
 
 std::pair<std::string, std::string> split_var(const std::string& kv) {
@@ -110,6 +116,7 @@ run::options merge(const run_cmd_options& cli, const run::suite& s, std::vector<
     if (token == nullptr || *token == '\0')
       throw usage_error("environment variable " + bearer_env + " (--bearer-env) is not set or empty");
     o.bearer_token = token;
+    o.bearer_env = bearer_env;  // curl lines in the reports say "$<bearer_env>", never the token
   }
 
   o.concurrency = cli.concurrency_opt->count() ? cli.concurrency : s.concurrency.value_or(cli.concurrency);
@@ -120,6 +127,7 @@ run::options merge(const run_cmd_options& cli, const run::suite& s, std::vector<
                                                     : s.connect_timeout_ms.value_or(cli.connect_timeout_ms));
   o.max_body = cli.max_body_opt->count() ? cli.max_body : s.max_body.value_or(cli.max_body);
   o.retries = cli.retries_opt->count() ? cli.retries : s.retries.value_or(cli.retries);
+  o.rerun_failures = cli.rerun_opt->count() ? cli.rerun_failures : s.rerun_failures.value_or(0);
   o.retry_unsafe = cli.retry_unsafe || s.retry_unsafe.value_or(false);
   o.rate = cli.rate_opt->count() ? cli.rate : s.rate.value_or(cli.rate);
   o.cacert = cli.cacert_opt->count() ? cli.cacert : s.cacert.value_or("");
@@ -136,7 +144,15 @@ run::options merge(const run_cmd_options& cli, const run::suite& s, std::vector<
   o.metadata.insert(o.metadata.end(), cli.metadata.begin(), cli.metadata.end());
   o.include = !cli.include.empty() ? cli.include : s.include;
   o.exclude = !cli.exclude.empty() ? cli.exclude : s.exclude;
+  if (!cli.shard.empty()) {
+    try {
+      std::tie(o.shard_index, o.shard_count) = run::parse_shard(cli.shard);
+    } catch (const std::invalid_argument& e) {
+      throw usage_error(e.what());
+    }
+  }
   o.overrides = s.overrides;
+  o.waivers = s.waivers;
   junit = cli.junit_opt->count() ? cli.junit : s.junit.value_or("");
   json = cli.json_opt->count() ? cli.json : s.json.value_or("");
   return o;
@@ -225,13 +241,33 @@ bool write_reports(const run_result& r, const report_paths& p) {
 
 // A signal's code (130, 143) says first that the run is not whole; then a report that could not be written
 // wins over the verdicts: CI would read a missing or stale file instead.
-int exit_code_of(const run_result& r, bool reports_written) {
+// With a baseline, only cases failing now that did not fail in it count (`known`: ids failing in it).
+int exit_code_of(const run_result& r, bool reports_written, const std::set<std::string, std::less<>>* known = nullptr) {
   if (int code = interrupt_exit_code()) return code;
   if (!reports_written) return report_failed;
-  run_summary sum = r.summary();
-  if (sum.errors > 0) return errors;
-  if (sum.failed > 0) return failures;
+  std::size_t failed = 0, errored = 0;
+  for (const case_result& c : r.cases) {
+    if (known != nullptr && known->count(c.fixture_id) != 0) continue;
+    failed += c.outcome == verdict::failed;
+    errored += c.outcome == verdict::error;
+  }
+  if (errored > 0) return errors;
+  if (failed > 0) return failures;
   return ok;
+}
+
+// What --baseline made of the run: new failures (which decide the exit code), known ones, fixed ones.
+void print_baseline(const std::string& path, const report::report_diff& d, std::ostream& out) {
+  auto list = [&](const char* title, const std::vector<report::case_change>& cases) {
+    if (cases.empty()) return;
+    out << title << " (" << cases.size() << "):\n";
+    for (const auto& c : cases) out << "  " << report::xml_clean(c.id) << "  " << c.new_outcome << '\n';
+  };
+  out << "Baseline " << path << ": " << d.new_failures.size() << " new failures, " << d.still_failing.size()
+      << " known (failing in the baseline too), " << d.fixed.size() << " fixed\n";
+  list("New failures", d.new_failures);
+  list("Known failures", d.still_failing);
+  out << std::flush;
 }
 
 int run_command(const run_cmd_options& cli) {
@@ -250,11 +286,21 @@ int run_command(const run_cmd_options& cli) {
   run::options o = merge(cli, s, paths, reports.junit, reports.json);
   reports.surefire_dir = cli.junit_surefire;
   check_report_paths(reports);
+  // Read before anything is sent: a baseline that cannot be read is a configuration error.
+  std::vector<report::reported_case> baseline;
+  if (!cli.baseline.empty()) {
+    try {
+      baseline = read_report_cases(cli.baseline);
+    } catch (const std::invalid_argument& e) {
+      throw usage_error(std::string("--baseline ") + e.what());
+    }
+  }
   validate_limits(o);
   fit_concurrency_to_open_files(o, o.target.empty());
   if (paths.empty())
     throw usage_error("no documentation PATH given (on the command line or as suite \"paths\")");
   o.stop_reason = interrupt_name;
+  o.keep_exchanges = cli.verbose;  // -v shows request and response of every case
 
   fixture_set set;
   std::vector<std::string> missing;
@@ -265,6 +311,12 @@ int run_command(const run_cmd_options& cli) {
   if (set.fixtures.empty())
     throw usage_error("no request/response examples found in " + std::to_string(set.files_read) +
                       " file(s) (directories are searched for *.md)");
+  // Green without testing: filters (or a shard) that keep nothing would pass having checked nothing.
+  if (std::none_of(set.fixtures.begin(), set.fixtures.end(),
+                   [&](const fixture& f) { return run::selected(f.id, o); }))
+    throw usage_error("no fixture selected: --filter/--exclude" + std::string(o.shard_count > 1 ? "/--shard" : "") +
+                      " kept none of the " + std::to_string(set.fixtures.size()) +
+                      " fixture(s) found, so nothing would be tested");
   if (!o.metadata.empty()) {
     metadata_fetch fetch{o.cacert, o.insecure, o.headers, o.bearer_token};
     o.metadata = load_metadata(set, o.metadata, fetch, std::cerr, set.diagnostics);
@@ -284,6 +336,10 @@ int run_command(const run_cmd_options& cli) {
     // No target: the reference server built from the same fixtures answers, in this process.
     std::unique_ptr<embedded_server> embedded;
     if (o.target.empty()) {
+      // Said first, so a green run is not read as a server's: the reference server answers what the docs say.
+      std::cout << "conform: no --target: replaying against the embedded reference server built from these docs "
+                   "(this checks the docs and conform, not your server)\n"
+                << std::flush;
       embedded = std::make_unique<embedded_server>(set, mock::options{});
       o.target = embedded->base_url();
       o.target_name = "embedded reference server";
@@ -295,7 +351,16 @@ int run_command(const run_cmd_options& cli) {
     throw usage_error(e.what());  // unreadable cacert, embedded server that cannot bind
   }
   console.finish(r);
-  return exit_code_of(r, write_reports(r, reports));
+  for (const std::string& w : r.warnings) std::cerr << "conform: " << w << '\n';
+  if (cli.baseline.empty()) return exit_code_of(r, write_reports(r, reports));
+  report::report_diff d = report::diff_reports(baseline, report::reported_cases(r));
+  std::set<std::string, std::less<>> known;
+  for (const auto& c : d.still_failing) known.insert(c.id);
+  r.properties.emplace_back("baseline", cli.baseline + ": " + std::to_string(d.new_failures.size()) +
+                                            " new failures, " + std::to_string(known.size()) + " known, " +
+                                            std::to_string(d.fixed.size()) + " fixed");
+  print_baseline(cli.baseline, d, std::cout);
+  return exit_code_of(r, write_reports(r, reports), &known);
 }
 
 }  // namespace
@@ -322,8 +387,12 @@ void setup_run(CLI::App& app, int& exit_status) {
   sub->add_option("--junit-surefire", opts->junit_surefire,
                   "Write one Surefire TEST-<page>.xml per page into DIR");
   opts->json_opt = sub->add_option("--json", opts->json, "Write a JSON report here");
+  sub->add_option("--baseline", opts->baseline,
+                  "An earlier run's JSON report: exit 1 (2) only for cases failing (erroring) that did not fail in it");
   opts->concurrency_opt = sub->add_option("--concurrency", opts->concurrency,
                                           with_range("Requests in flight", run::concurrency_range));
+  sub->add_option("--shard", opts->shard,
+                  "Run shard K of N: the fixtures whose id hashes to K (for N parallel CI jobs)");
   sub->add_option("--filter", opts->include, "Only fixture ids matching GLOB (repeatable)")
       ->allow_extra_args(false);
   sub->add_option("--exclude", opts->exclude, "Skip fixture ids matching GLOB (repeatable)")
@@ -336,6 +405,9 @@ void setup_run(CLI::App& app, int& exit_status) {
   opts->retries_opt =
       sub->add_option("--retries", opts->retries,
                       with_range("Retries on connection faults and 429/502/503/504", run::retries_range));
+  opts->rerun_opt = sub->add_option(
+      "--rerun-failures", opts->rerun_failures,
+      with_range("Run a failed or errored case again up to N times; a pass then is flaky", run::rerun_failures_range));
   sub->add_flag("--retry-unsafe", opts->retry_unsafe,
                 "Also resend POST/PATCH/PUT/DELETE/... the server may have received (may apply them twice)");
   opts->rate_opt = sub->add_option("--rate", opts->rate, "Requests per second across the run (0 = unlimited)")
@@ -352,7 +424,8 @@ void setup_run(CLI::App& app, int& exit_status) {
   sub->add_flag("--strict-enums", opts->strict_enums, "Compare enum members case-sensitively");
   sub->add_flag("--strict-properties", opts->strict_properties, "Undocumented properties fail");
   sub->add_flag("--fill-placeholders", opts->fill, "Generate values for unbound placeholders");
-  sub->add_flag("-v,--verbose", opts->verbose, "Every case, check notes and doc diagnostics");
+  sub->add_flag("-v,--verbose", opts->verbose,
+                "Every case with its request and response (redacted), check notes and doc diagnostics");
   sub->callback([opts, &exit_status] { exit_status = run_command(*opts); });
 }
 

@@ -222,6 +222,8 @@ std::string_view to_string(verdict v) {
       return "error";
     case verdict::skipped:
       return "skipped";
+    case verdict::waived:
+      return "waived";
   }
   return "unknown";
 }
@@ -247,6 +249,9 @@ run_summary run_result::summary() const {
         break;
       case verdict::skipped:
         ++s.skipped;
+        break;
+      case verdict::waived:
+        ++s.waived;
         break;
     }
   }

@@ -47,6 +47,8 @@ std::string_view label(verdict v) {
       return "ERROR";
     case verdict::skipped:
       return "SKIP";
+    case verdict::waived:
+      return "WAIVED";
   }
   return "?";
 }
@@ -61,7 +63,19 @@ console_reporter::console_reporter(std::ostream& out, bool terminal, bool verbos
 void console_reporter::print_details(const case_result& c) {
   out_ << label(c.outcome) << ' ' << clean(c.fixture_id) << location(c) << ' ' << seconds(c.seconds);
   if (c.passed_after_retry) out_ << " (passed after " << c.attempts << " attempts)";
+  if (c.flaky)
+    out_ << " (flaky: passed on run " << c.attempts_detail.size() << " of " << c.attempts_detail.size() << ")";
+  else if (!c.attempts_detail.empty())
+    out_ << " (" << (c.outcome == verdict::error ? "errored" : "failed") << " on all " << c.attempts_detail.size()
+         << " runs)";
   out_ << '\n';
+  // Each run of a rerun case that did not pass, so a flaky pass still shows what went wrong.
+  for (std::size_t n = 0; n < c.attempts_detail.size(); ++n) {
+    const attempt_record& a = c.attempts_detail[n];
+    if (a.outcome == verdict::passed) continue;
+    out_ << "  run " << (n + 1) << ": " << label(a.outcome) << " [" << clean(a.type) << "] " << clean(a.message)
+         << '\n';
+  }
   if (c.outcome == verdict::failed || verbose_) {
     if (!c.method.empty() && c.outcome != verdict::passed)
       out_ << "  " << clean(c.method) << ' ' << clean(c.url) << '\n';
@@ -80,8 +94,32 @@ void console_reporter::print_details(const case_result& c) {
   if (c.outcome == verdict::error)
     out_ << "  " << clean(stage_name(c.error)) << ": " << clean(c.error_message) << '\n';
   if (c.outcome == verdict::skipped && !c.skip_reason.empty()) out_ << "  " << clean(c.skip_reason) << '\n';
-  if (verbose_)
+  if (c.outcome == verdict::waived && c.waived_by) {
+    out_ << "  waived: " << clean(c.waived_by->reason);
+    if (!c.waived_by->until.empty()) out_ << " (until " << clean(c.waived_by->until) << ")";
+    out_ << '\n';
+  }
+  if (verbose_) {
     for (const auto& n : c.notes) out_ << "  note: " << clean(n) << '\n';
+    // The exchange itself, redacted: '>' what was sent, '<' what came back (bodies cut at 4 KB).
+    auto body = [&](char dir, const message_excerpt& e) {
+      if (!e.body.empty()) out_ << "  " << dir << ' ' << clean(e.body) << '\n';
+      if (e.truncated)
+        out_ << "  " << dir << " (body cut: first " << e.body.size() << " of " << e.body_bytes << " bytes)\n";
+    };
+    if (c.request) {
+      out_ << "  > " << clean(c.request->method) << ' ' << clean(c.request->url) << '\n';
+      for (const header& h : c.request->headers) out_ << "  > " << clean(h.name) << ": " << clean(h.value) << '\n';
+      body('>', *c.request);
+    }
+    if (c.response) {
+      out_ << "  < " << c.response->status << (c.response->reason.empty() ? "" : " ") << clean(c.response->reason)
+           << '\n';
+      for (const header& h : c.response->headers) out_ << "  < " << clean(h.name) << ": " << clean(h.value) << '\n';
+      body('<', *c.response);
+    }
+    if (!c.curl.empty()) out_ << "  curl: " << clean(c.curl) << '\n';
+  }
 }
 
 void console_reporter::on_case(const case_result& c, std::size_t done, std::size_t total) {
@@ -99,8 +137,11 @@ void console_reporter::on_case(const case_result& c, std::size_t done, std::size
     case verdict::skipped:
       ++so_far_.skipped;
       break;
+    case verdict::waived:
+      ++so_far_.waived;
+      break;
   }
-  bool interesting = c.outcome == verdict::failed || c.outcome == verdict::error || verbose_;
+  bool interesting = c.outcome == verdict::failed || c.outcome == verdict::error || c.flaky || verbose_;
   if (terminal_) {
     if (interesting) {
       if (progress_shown_) out_ << clear_line;
@@ -111,7 +152,7 @@ void console_reporter::on_case(const case_result& c, std::size_t done, std::size
   } else {
     // A log has no live line: one line per case keeps progress visible, details only where they matter.
     out_ << '[' << done << '/' << total << "] ";
-    if (interesting || c.outcome == verdict::skipped)
+    if (interesting || c.outcome == verdict::skipped || c.outcome == verdict::waived)
       print_details(c);
     else
       out_ << label(c.outcome) << ' ' << clean(c.fixture_id) << ' ' << seconds(c.seconds) << '\n';
@@ -129,6 +170,14 @@ void console_reporter::finish(const run_result& run) {
   for (const auto& [name, value] : run.properties)
     if (name == "interrupted")
       out_ << "Interrupted: " << clean(value) << "; cases without a verdict are skipped\n";
+  // Flaky cases passed, so the totals do not show them: named here, where a nightly reader looks.
+  std::size_t flaky = 0;
+  for (const auto& c : run.cases) flaky += c.flaky;
+  if (flaky > 0) {
+    out_ << "Flaky (passed on a rerun): " << flaky << '\n';
+    for (const auto& c : run.cases)
+      if (c.flaky) out_ << "  " << clean(c.fixture_id) << location(c) << '\n';
+  }
   out_ << "Ran " << run.cases.size() << " case" << (run.cases.size() == 1 ? "" : "s") << " in "
        << seconds(run.seconds) << '\n';
   out_ << summary_line(run.summary()) << '\n' << std::flush;

@@ -76,6 +76,7 @@ std::vector<suite> group_by_page(const run_result& run) {
         ++s->counts.errors;
         break;
       case verdict::skipped:
+      case verdict::waived:  // a <skipped> element: consumers count it as skipped
         ++s->counts.skipped;
         break;
     }
@@ -104,6 +105,17 @@ std::string failure_text(const case_result& c) {
   return text;
 }
 
+// "404 Not Found", the headers, a blank line, the body excerpt and, when it was cut, how much of it shows.
+std::string response_text(const message_excerpt& r) {
+  std::string text = "  " + std::to_string(r.status) + (r.reason.empty() ? "" : " " + r.reason) + "\n";
+  for (const header& h : r.headers) text += "  " + h.name + ": " + h.value + "\n";
+  if (!r.body.empty()) text += "\n" + r.body + (r.body.back() == '\n' ? "" : "\n");
+  if (r.truncated)
+    text += "  (body cut: first " + std::to_string(r.body.size()) + " of " + std::to_string(r.body_bytes) +
+            " bytes)\n";
+  return text;
+}
+
 std::string system_out(const case_result& c) {
   std::string text;
   for (const auto& s : c.substitutions) text += "substituted: " + s + "\n";
@@ -115,14 +127,45 @@ std::string system_out(const case_result& c) {
   if (c.attempts > 1)
     text += "attempts: " + std::to_string(c.attempts) +
             (c.passed_after_retry ? " (passed after retry)" : "") + "\n";
+  for (std::size_t n = 0; n < c.attempts_detail.size(); ++n) {
+    const attempt_record& a = c.attempts_detail[n];
+    text += "run " + std::to_string(n + 1) + " of " + std::to_string(c.attempts_detail.size()) + ": " +
+            std::string(to_string(a.outcome)) + (a.type.empty() ? "" : " [" + a.type + "] " + a.message) + "\n";
+  }
+  if (c.flaky) text += "flaky: passed on a rerun\n";
+  if (!c.curl.empty()) text += "curl: " + c.curl + "\n";
+  if (c.response) text += "response:\n" + response_text(*c.response);
   return text;
+}
+
+// Surefire 3's rerun elements (also in Jenkins' schema): <flakyFailure>/<flakyError> for the failed runs of a
+// case that passed on a rerun, <rerunFailure>/<rerunError> for the reruns of one that never passed.
+std::string rerun_element(std::string_view name, const attempt_record& a) {
+  return "      <" + std::string(name) + attr("type", a.type.empty() ? "failed" : a.type) +
+         attr("message", short_text(a.message)) + "><stackTrace>" +
+         xml_cdata(a.details.empty() ? a.message : a.details) + "</stackTrace></" +
+         std::string(name) + ">\n";
+}
+
+// The runs after the first, of one outcome, as `name` elements; for a flaky case, every run that did not pass.
+std::string rerun_elements(const case_result& c, verdict which, std::string_view name) {
+  std::string out;
+  for (std::size_t n = c.flaky ? 0 : 1; n < c.attempts_detail.size(); ++n)
+    if (c.attempts_detail[n].outcome == which) out += rerun_element(name, c.attempts_detail[n]);
+  return out;
 }
 
 void write_case(std::string& out, const case_result& c) {
   out += "    <testcase" + attr("name", c.fixture_id) +
          attr("classname", c.page.empty() ? "conform" : c.page) + attr("time", seconds3(c.seconds));
   std::string body;
-  // Surefire's sequence: failure*, skipped?, error?, system-out?; one of the first three per case.
+  // Surefire's sequence: failure*, rerunFailure*, flakyFailure*, skipped?, error?, rerunError*, flakyError*,
+  // system-out?; one of failure, skipped and error per case.
+  const bool flaky = c.flaky && c.outcome == verdict::passed;
+  const std::string rerun_failures = flaky ? "" : rerun_elements(c, verdict::failed, "rerunFailure");
+  const std::string rerun_errors = flaky ? "" : rerun_elements(c, verdict::error, "rerunError");
+  const std::string flaky_failures = flaky ? rerun_elements(c, verdict::failed, "flakyFailure") : "";
+  const std::string flaky_errors = flaky ? rerun_elements(c, verdict::error, "flakyError") : "";
   if (c.outcome == verdict::failed) {
     const check_result* first = c.first_failure();
     std::size_t n = 0;
@@ -132,6 +175,14 @@ void write_case(std::string& out, const case_result& c) {
     if (n > 1) message += " (+" + std::to_string(n - 1) + " more)";
     body += "      <failure" + attr("type", type) + attr("message", message) + ">" +
             xml_cdata(failure_text(c)) + "</failure>\n";
+  }
+  body += rerun_failures + flaky_failures;
+  if (c.outcome == verdict::waived) {
+    // A known failure: skipped for CI, with what failed and the waiver in the message.
+    std::string why = c.waived_by ? c.waived_by->reason + (c.waived_by->until.empty() ? "" : " (until " + c.waived_by->until + ")") : "";
+    std::string text = c.error ? "fixture " + c.fixture_id + "\n" + std::string(stage_name(c.error)) + ": " + c.error_message + "\n"
+                               : failure_text(c);
+    body += "      <skipped" + attr("message", "waived: " + why) + ">" + xml_cdata(text) + "</skipped>\n";
   } else if (c.outcome == verdict::skipped) {
     body += "      <skipped" + attr("message", c.skip_reason) + "/>\n";
   } else if (c.outcome == verdict::error) {
@@ -141,6 +192,7 @@ void write_case(std::string& out, const case_result& c) {
     body += "      <error" + attr("type", stage_name(c.error)) +
             attr("message", short_text(c.error_message)) + ">" + xml_cdata(text) + "</error>\n";
   }
+  body += rerun_errors + flaky_errors;
   if (auto so = system_out(c); !so.empty()) body += "      <system-out>" + xml_cdata(so) + "</system-out>\n";
   if (body.empty()) {
     out += "/>\n";

@@ -82,6 +82,19 @@ json::string js(std::string_view s) {
   return json::string(valid_utf8(s));
 }
 
+json::object excerpt_json(const message_excerpt& e) {
+  json::array headers;
+  for (const header& h : e.headers) headers.push_back({{"name", js(h.name)}, {"value", js(h.value)}});
+  json::object o;
+  o["status"] = e.status;
+  o["reason"] = js(e.reason);
+  o["headers"] = std::move(headers);
+  o["body"] = js(e.body);
+  o["truncated"] = e.truncated;
+  o["body_bytes"] = e.body_bytes;
+  return o;
+}
+
 }  // namespace
 
 std::string valid_utf8(std::string_view s) {
@@ -146,7 +159,8 @@ std::string xml_cdata(std::string_view s) {
 
 std::string summary_line(const run_summary& s) {
   return std::to_string(s.passed) + " passed, " + std::to_string(s.failed) + " failed, " +
-         std::to_string(s.errors) + " errors, " + std::to_string(s.skipped) + " skipped";
+         std::to_string(s.errors) + " errors, " + std::to_string(s.skipped) + " skipped" +
+         (s.waived > 0 ? ", " + std::to_string(s.waived) + " waived" : "");
 }
 
 namespace {
@@ -344,7 +358,8 @@ std::string json_report(const run_result& run) {
                      {"passed", s.passed},
                      {"failed", s.failed},
                      {"errors", s.errors},
-                     {"skipped", s.skipped}};
+                     {"skipped", s.skipped},
+                     {"waived", s.waived}};
   root["started_at"] = js(run.started_at);
   root["seconds"] = run.seconds;
   json::array props;
@@ -358,6 +373,7 @@ std::string json_report(const run_result& run) {
     o["page"] = js(c.page);
     o["file"] = js(c.file);
     o["line"] = c.line;
+    o["position"] = c.position;
     o["method"] = js(c.method);
     o["url"] = js(c.url);
     o["outcome"] = to_string(c.outcome);
@@ -365,12 +381,36 @@ std::string json_report(const run_result& run) {
     o["seconds"] = c.seconds;
     o["attempts"] = c.attempts;
     o["passed_after_retry"] = c.passed_after_retry;
-    if (c.outcome == verdict::error) {
+    o["flaky"] = c.flaky;
+    if (!c.attempts_detail.empty()) {
+      // Every run of a rerun case (--rerun-failures), the first first.
+      json::array runs;
+      for (std::size_t n = 0; n < c.attempts_detail.size(); ++n) {
+        const attempt_record& a = c.attempts_detail[n];
+        json::object run_json{{"run", n + 1},
+                              {"outcome", to_string(a.outcome)},
+                              {"status", a.status},
+                              {"seconds", a.seconds}};
+        if (!a.type.empty()) run_json["type"] = js(a.type);
+        if (!a.message.empty()) run_json["message"] = js(a.message);
+        runs.push_back(std::move(run_json));
+      }
+      o["attempts_detail"] = std::move(runs);
+    }
+    if (c.outcome == verdict::error || (c.outcome == verdict::waived && c.error)) {
       json::object e{{"stage", js(stage_name(c.error))}, {"message", js(c.error_message)}};
       if (c.cause) e["cause"] = js(c.cause.message());  // what the system said, e.g. "Connection refused"
+      else if (!c.cause_text.empty()) e["cause"] = js(c.cause_text);
       o["error"] = std::move(e);
     }
     if (c.outcome == verdict::skipped) o["skip_reason"] = js(c.skip_reason);
+    if (c.waived_by) {
+      const waiver& w = *c.waived_by;
+      json::object wj{{"fixture", js(w.fixture)}, {"reason", js(w.reason)}};
+      if (!w.check.empty()) wj["check"] = js(w.check);
+      if (!w.until.empty()) wj["until"] = js(w.until);
+      o["waiver"] = std::move(wj);
+    }
     json::array subs, notes, checks;
     for (const auto& x : c.substitutions) subs.push_back(js(x));
     for (const auto& x : c.notes) notes.push_back(js(x));
@@ -390,6 +430,9 @@ std::string json_report(const run_result& run) {
     o["substitutions"] = std::move(subs);
     o["notes"] = std::move(notes);
     o["checks"] = std::move(checks);
+    // Evidence of failed and errored cases: what the server said (bounded, redacted) and how to ask again.
+    if (c.response) o["response"] = excerpt_json(*c.response);
+    if (!c.curl.empty()) o["curl"] = js(c.curl);
     cases.push_back(std::move(o));
   }
   root["cases"] = std::move(cases);

@@ -46,20 +46,73 @@ case_result base_case(const fixture& f) {
 
 namespace {
 
-// Where each case of the run stands; finish() records a case once, redacted, and reports progress.
+// The run's waivers: which apply today, which covered a failure.
+struct waiver_book {
+  const std::vector<waiver>& all;
+  std::vector<bool> live;
+  std::vector<bool> used = std::vector<bool>(all.size());
+
+  waiver_book(const std::vector<waiver>& waivers, std::string_view today) : all(waivers) {
+    for (const waiver& w : all) live.push_back(waiver_live(w, today));
+  }
+
+  // The first live waiver of this fixture covering `what` (a check id or an error stage), or npos.
+  std::size_t covering(std::string_view fixture_id, std::string_view what) const {
+    for (std::size_t n = 0; n < all.size(); ++n)
+      if (live[n] && glob_match(all[n].fixture, fixture_id) && (all[n].check.empty() || all[n].check == what))
+        return n;
+    return std::string::npos;
+  }
+
+  // A failed or errored case becomes waived when every failed check (or its error) is covered; each waiver
+  // that covered one is used. A case partly covered stays as it is and uses nothing.
+  void apply(case_result& c) {
+    if (all.empty() || (c.outcome != verdict::failed && c.outcome != verdict::error)) return;
+    std::vector<std::size_t> by;
+    if (c.outcome == verdict::error) {
+      by.push_back(covering(c.fixture_id, stage_name(c.error)));
+    } else {
+      for (const check_result& k : c.checks)
+        if (k.outcome == check_outcome::failed) by.push_back(covering(c.fixture_id, to_string(k.check)));
+    }
+    if (by.empty() || std::find(by.begin(), by.end(), std::string::npos) != by.end()) return;
+    for (std::size_t n : by) used[n] = true;
+    c.outcome = verdict::waived;
+    c.waived_by = all[by.front()];
+  }
+};
+
+std::string today_utc() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+// Where each case of the run stands; finish() records a case once, waived when a waiver says so, redacted,
+// and reports progress.
 struct case_book {
   run_result& out;
   const redactor& redact;
   const progress_fn& progress;
+  waiver_book& waivers;
   std::size_t done = 0;
   std::vector<bool> has_verdict = std::vector<bool>(out.cases.size());
 
   void finish(std::size_t i, case_result&& c) {
+    waivers.apply(c);
     redact.apply(c);
     out.cases[i] = std::move(c);
     has_verdict[i] = true;
     ++done;
-    if (progress) progress(out.cases[i], done, out.cases.size());
+    case_result& kept = out.cases[i];
+    if (progress) progress(kept, done, out.cases.size());
+    // Kept for -v's console only: the reports keep the response of failed and errored cases.
+    kept.request.reset();
+    if (kept.outcome != verdict::failed && kept.outcome != verdict::error && kept.outcome != verdict::waived)
+      kept.response.reset();
   }
 };
 
@@ -159,7 +212,7 @@ check::options check_options_of(const options& opts) {
 
 // An exchange becomes a verdict: an error when no complete response came, else the checks' findings.
 void judge(case_result& c, const fixture& f, const fixture_set& set, const options& opts,
-           const check::options& checks, transport::exchange_result&& x) {
+           const check::options& checks, transport::exchange_result& x) {
   c.attempts = x.attempts;
   c.seconds = x.seconds;
   for (std::string& note : x.notes) c.notes.push_back(std::move(note));  // what the connection did besides
@@ -167,7 +220,8 @@ void judge(case_result& c, const fixture& f, const fixture_set& set, const optio
     c.outcome = verdict::error;
     c.error = x.error;
     c.cause = x.cause;
-    c.error_message = std::move(x.error_message);
+    // Named by the request, as a failure is: "GET http://host/v1.0/users: response body exceeds ...".
+    c.error_message = c.method + " " + c.url + ": " + x.error_message;
     if (x.attempts > 1) c.notes.push_back("gave up after " + std::to_string(x.attempts) + " attempts");
     return;
   }
@@ -197,6 +251,38 @@ void judge(case_result& c, const fixture& f, const fixture_set& set, const optio
   }
 }
 
+// What one run of a case found, for attempts_detail.
+attempt_record record_of(const case_result& c) {
+  attempt_record a;
+  a.outcome = c.outcome;
+  a.status = c.status;
+  a.seconds = c.seconds;
+  if (c.outcome == verdict::error) {
+    a.type = std::string(stage_name(c.error));
+    a.message = c.error_message;
+    a.details = a.type + ": " + c.error_message + "\n";
+  } else if (const check_result* first = c.first_failure()) {
+    a.type = std::string(to_string(first->check));
+    a.message = first->message;
+    constexpr std::size_t most = 16 * 1024;  // each failed check is already cut; a run's text is bounded too
+    for (const check_result& k : c.checks) {
+      if (k.outcome != check_outcome::failed || a.details.size() > most) continue;
+      a.details += "[" + std::string(to_string(k.check)) + "] " + (k.pointer.empty() ? "(response)" : k.pointer) +
+                   ": " + k.message + "\n  expected: " + k.expected + "\n  actual:   " + k.actual + "\n";
+    }
+  }
+  return a;
+}
+
+// A case held for a rerun: its first run, the request to send again, every run so far.
+struct held_case {
+  std::size_t case_index = 0;
+  std::size_t request = 0;  // index into the run's prepared requests
+  case_result first;
+  double seconds = 0;  // all runs together
+  bool settled = false;
+};
+
 // How often the server throttled the run (429/503) and how long the client waited for it.
 struct throttling {
   int responses = 0;
@@ -223,6 +309,8 @@ std::vector<std::pair<std::string, std::string>> run_properties(const options& o
   p.emplace_back("conform.version", std::string(version()));
   if (!opts.include.empty()) p.emplace_back("filter.include", join(opts.include));
   if (!opts.exclude.empty()) p.emplace_back("filter.exclude", join(opts.exclude));
+  if (opts.shard_count > 1)
+    p.emplace_back("shard", std::to_string(opts.shard_index) + "/" + std::to_string(opts.shard_count));
   if (opts.insecure) p.emplace_back("insecure", "true: TLS certificates and host names were NOT verified");
   if (opts.fill_placeholders) p.emplace_back("fill-placeholders", "true: unbound placeholders got generated values");
   p.emplace_back("concurrency",
@@ -230,6 +318,7 @@ std::vector<std::pair<std::string, std::string>> run_properties(const options& o
                      (opts.concurrency_note.empty() ? "" : " (" + opts.concurrency_note + ")"));
   p.emplace_back("timeout.ms", std::to_string(opts.timeout.count()));
   p.emplace_back("retries", std::to_string(opts.retries));
+  if (opts.rerun_failures > 0) p.emplace_back("rerun-failures", std::to_string(opts.rerun_failures));
   if (opts.retry_unsafe)
     p.emplace_back("retry-unsafe",
                    "true: requests the server may have received were resent whatever the method");
@@ -260,7 +349,9 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
   for (const fixture& f : set.fixtures)
     if (selected(f.id, opts)) chosen.push_back(&f);
   out.cases.resize(chosen.size());
-  case_book book{out, redact, progress};
+  const std::string today = opts.today.empty() ? today_utc() : opts.today;
+  waiver_book waivers(opts.waivers, today);
+  case_book book{out, redact, progress, waivers};
 
   std::vector<std::size_t> to_send;
   for (std::size_t i = 0; i < chosen.size(); ++i) {
@@ -275,20 +366,80 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
   if (!o.requests.empty() && stop_reason(opts).empty()) {
     const check::options checks = check_options_of(opts);
     transport::http_client client(client_options_of(opts));
+    // Request r's exchange as case i's verdict, with its evidence.
+    auto case_of_exchange = [&](std::size_t r, transport::exchange_result& x) {
+      const std::size_t i = o.case_of[r];
+      const transport::outgoing_request& sent = o.requests[r];
+      case_result c = base_case(*chosen[i]);
+      c.method = sent.method;
+      c.url = sent.url;
+      c.substitutions = o.substitutions[r];
+      judge(c, *chosen[i], set, opts, checks, x);
+      const bool bad = c.outcome == verdict::failed || c.outcome == verdict::error;
+      if (bad) c.curl = curl_command(c.method, c.url, sent.headers, sent.body, opts, redact);
+      if (opts.keep_exchanges) c.request = request_excerpt(c.method, c.url, sent.headers, sent.body, redact);
+      if (x.ok && (bad || opts.keep_exchanges)) c.response = response_excerpt(x.response, redact);
+      return c;
+    };
+    auto rerun_wanted = [&](const case_result& c) {
+      return opts.rerun_failures > 0 &&
+             (c.outcome == verdict::failed || c.outcome == verdict::error);
+    };
+    // Failed and errored cases wait for their reruns before the progress callback hears of them.
+    std::vector<held_case> held;
     client.run(o.requests, [&](std::size_t r, transport::exchange_result&& x) {
       throttled.add(x);
-      const std::size_t i = o.case_of[r];
-      case_result c = base_case(*chosen[i]);
-      // The client is done with request r (on_done comes after its last attempt): take its strings.
-      c.method = std::move(o.requests[r].method);
-      c.url = std::move(o.requests[r].url);
-      c.substitutions = std::move(o.substitutions[r]);
-      judge(c, *chosen[i], set, opts, checks, std::move(x));
-      book.finish(i, std::move(c));
+      case_result c = case_of_exchange(r, x);
+      if (!rerun_wanted(c)) return book.finish(o.case_of[r], std::move(c));
+      held_case h{o.case_of[r], r, std::move(c), 0, false};
+      h.seconds = h.first.seconds;
+      h.first.attempts_detail.push_back(record_of(h.first));
+      held.push_back(std::move(h));
     });
+    for (int round = 1; round <= opts.rerun_failures && !held.empty() && stop_reason(opts).empty(); ++round) {
+      std::vector<transport::outgoing_request> again;
+      again.reserve(held.size());
+      for (const held_case& h : held) again.push_back(o.requests[h.request]);
+      client.run(again, [&](std::size_t k, transport::exchange_result&& x) {
+        throttled.add(x);
+        held_case& h = held[k];
+        case_result c = case_of_exchange(h.request, x);
+        h.seconds += c.seconds;
+        h.first.attempts_detail.push_back(record_of(c));
+        if (c.outcome != verdict::passed) return;
+        c.flaky = true;
+        c.seconds = h.seconds;
+        c.attempts_detail = std::move(h.first.attempts_detail);
+        h.settled = true;
+        book.finish(h.case_index, std::move(c));
+      });
+      std::erase_if(held, [](const held_case& h) { return h.settled; });
+    }
+    // Failed every time (or the run was stopped): the first run's results stand, with every run listed.
+    for (held_case& h : held) {
+      h.first.seconds = h.seconds;
+      book.finish(h.case_index, std::move(h.first));
+    }
   }
 
+  for (std::size_t i = 0; i < chosen.size(); ++i)
+    out.cases[i].position = static_cast<std::size_t>(chosen[i] - set.fixtures.data());
   out.properties = run_properties(opts, throttled, redact);
+  // Waivers that no longer apply, or covered nothing, are said so lists do not rot.
+  std::string expired, unused;
+  for (std::size_t n = 0; n < opts.waivers.size(); ++n) {
+    const waiver& w = opts.waivers[n];
+    if (!waivers.live[n]) {
+      expired += (expired.empty() ? "" : "; ") + describe(w);
+      out.warnings.push_back("waiver expired on " + w.until + " and no longer applies: " + describe(w));
+    } else if (!waivers.used[n]) {
+      unused += (unused.empty() ? "" : "; ") + describe(w);
+      out.warnings.push_back("waiver matched no failure: " + describe(w));
+    }
+  }
+  if (!expired.empty()) out.properties.emplace_back("waivers.expired", redact(expired));
+  if (!unused.empty()) out.properties.emplace_back("waivers.unused", redact(unused));
+  for (std::string& w : out.warnings) w = redact(w);
   if (std::string_view reason = stop_reason(opts); !reason.empty()) settle_interrupted(chosen, book, reason);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - steady_start).count();
   return out;

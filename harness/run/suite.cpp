@@ -62,6 +62,15 @@ struct reader {
   }
 };
 
+// What a waiver's "check" may name: a check id or an error stage, as reports spell them.
+bool known_waiver_check(std::string_view name) {
+  for (int c = 0; c <= static_cast<int>(check_id::unexpected_property); ++c)
+    if (name == to_string(static_cast<check_id>(c))) return true;
+  for (int e = static_cast<int>(run_error::url); e <= static_cast<int>(run_error::placeholder); ++e)
+    if (name == stage_name(static_cast<run_error>(e))) return true;
+  return false;
+}
+
 // Suites are written by hand: accept both "connect_timeout" and "connect-timeout".
 std::string normalize_key(std::string_view key) {
   std::string k(key);
@@ -137,6 +146,8 @@ suite parse_suite(std::string_view text, const std::filesystem::path& base_dir, 
       s.connect_timeout_ms = r.in_range(v, connect_timeout_range);
     } else if (key == "retries") {
       s.retries = static_cast<int>(r.in_range(v, retries_range));
+    } else if (key == "rerun_failures") {
+      s.rerun_failures = static_cast<int>(r.in_range(v, rerun_failures_range));
     } else if (key == "retry_unsafe") {
       s.retry_unsafe = r.boolean(v, key);
     } else if (key == "rate") {
@@ -165,6 +176,32 @@ suite parse_suite(std::string_view text, const std::filesystem::path& base_dir, 
         if (!ms.is_url()) ms.location = r.path(ms.location);
         s.metadata.push_back(ms.version.empty() ? ms.location : ms.version + "=" + ms.location);
       }
+    } else if (key == "waivers") {
+      if (!v.is_array()) r.fail("\"waivers\" must be an array of {\"fixture\", \"check\", \"reason\", \"until\"}");
+      for (const json::value& e : v.get_array()) {
+        waiver w;
+        for (const auto& f : r.object(e, "waivers[]")) {
+          if (f.key() == "fixture")
+            w.fixture = r.string(f.value(), "fixture");
+          else if (f.key() == "check")
+            w.check = r.string(f.value(), "check");
+          else if (f.key() == "reason")
+            w.reason = r.string(f.value(), "reason");
+          else if (f.key() == "until")
+            w.until = r.string(f.value(), "until");
+          else
+            r.fail("unknown waiver field \"" + std::string(f.key()) + "\" (fixture, check, reason, until)");
+        }
+        if (w.fixture.empty()) r.fail("a waiver needs \"fixture\" (a glob on fixture ids)");
+        if (w.reason.empty()) r.fail("the waiver for \"" + w.fixture + "\" needs a \"reason\"");
+        if (!w.until.empty() && !valid_date(w.until))
+          r.fail("the waiver for \"" + w.fixture + "\": \"until\" must be a date YYYY-MM-DD, got \"" + w.until + "\"");
+        if (!w.check.empty() && !known_waiver_check(w.check))
+          r.fail("the waiver for \"" + w.fixture + "\": unknown check \"" + w.check +
+                 "\" (a check such as status, content-type, json, odata-type, required-property, property-type, "
+                 "enum, unexpected-property, or an error stage such as connect, timeout)");
+        s.waivers.push_back(std::move(w));
+      }
     } else if (key == "junit") {
       s.junit = r.path(r.string(v, key));
     } else if (key == "json") {
@@ -177,6 +214,27 @@ suite parse_suite(std::string_view text, const std::filesystem::path& base_dir, 
     }
   }
   return s;
+}
+
+bool valid_date(std::string_view d) {
+  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (d[i] < '0' || d[i] > '9') return false;
+  const int year = std::stoi(std::string(d.substr(0, 4))), month = std::stoi(std::string(d.substr(5, 2))),
+            day = std::stoi(std::string(d.substr(8, 2)));
+  if (month < 1 || month > 12 || day < 1) return false;
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  const int days[] = {31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return day <= days[month - 1];
+}
+
+bool waiver_live(const waiver& w, std::string_view today) {
+  return w.until.empty() || today <= std::string_view(w.until);  // YYYY-MM-DD compares as text
+}
+
+std::string describe(const waiver& w) {
+  return w.fixture + (w.check.empty() ? "" : " [" + w.check + "]") +
+         (w.until.empty() ? "" : " until " + w.until) + ": " + w.reason;
 }
 
 bool metadata_spec::is_url() const {
@@ -215,6 +273,7 @@ void validate(const options& o) {
   check(timeout_range, o.timeout.count());
   check(connect_timeout_range, o.connect_timeout.count());
   check(retries_range, o.retries);
+  check(rerun_failures_range, o.rerun_failures);
 }
 
 suite load_suite(const std::filesystem::path& file) {

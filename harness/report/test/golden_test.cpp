@@ -15,6 +15,7 @@
 // accept only digits in `time`). The one value that differs between machines is the JUnit hostname, which
 // defaults to gethostname(): it is replaced by {hostname}. The console's terminal mode writes \r and ESC;
 // those files store control characters as visible escapes so they read and diff as text.
+#include "report/diff.hpp"
 #include "report/report.hpp"
 #include "test/test_support.hpp"
 
@@ -107,6 +108,7 @@ run_result golden_run() {
   refused.attempts = 1;
   set_error(refused, run_error::connect, "connection refused by 127.0.0.1:8080: " + hostile,
             std::make_error_code(std::errc::connection_refused));
+  refused.curl = "curl -i -X POST http://127.0.0.1:8080/v1.0/operations --data-raw '{\"a\":1}'";
   run.cases.push_back(refused);
 
   case_result failed = on_page("get-user", "get_user_select", "api/user-get.md", 90);
@@ -129,6 +131,23 @@ run_result golden_run() {
       {check_id::unexpected_property, check_outcome::note, "/resultInfo/extra", "", "true",
        "1 undocumented property: /resultInfo/extra"},
   };
+  // Evidence (run keeps it for failed and errored cases): the response cut at 4 KB, the request (-v only)
+  // and the curl line, server text in each.
+  message_excerpt response;
+  response.status = 200;
+  response.reason = "OK";
+  response.headers = {{"Content-Type", "application/json"}, {"Set-Cookie", "***"}, {"X-Echo", hostile}};
+  response.body = R"({"status":")" + hostile + R"(","resultInfo":{"code":"200"}})";
+  response.truncated = true;
+  response.body_bytes = 9000;
+  failed.response = response;
+  message_excerpt request;
+  request.method = "GET";
+  request.url = failed.url;
+  request.headers = {{"Authorization", "***"}, {"X-Conform-Fixture", failed.fixture_id}};
+  failed.request = request;
+  failed.curl = "curl -i 'http://127.0.0.1:8080/v1.0/users/1?$select=status,resultInfo' -H \"Authorization: "
+                "Bearer $TOKEN\" -H 'X-Note: it'\\''s ]]> <&>'";
   run.cases.push_back(failed);
 
   // Status first, as Hurl does: when it fails, the body checks are skipped and say so.
@@ -169,6 +188,50 @@ run_result golden_run() {
   quiet.attempts = 1;
   quiet.passed_checks = 4;
   run.cases.push_back(quiet);
+
+  // --rerun-failures: a flaky pass (a failure, then an error, then a pass) and a case that failed every run.
+  case_result flaky = on_page("list-items", "list_flaky", "api/list-items.md", 80);
+  flaky.method = "GET";
+  flaky.url = "http://127.0.0.1:8080/v1.0/items?$top=1";
+  flaky.status = 200;
+  flaky.seconds = 0.75;
+  flaky.attempts = 1;
+  flaky.passed_checks = 4;
+  flaky.flaky = true;
+  flaky.attempts_detail = {
+      {verdict::failed, 500, 0.25, "status", "expected status 200, got 500",
+       "[status] (response): expected status 200, got 500\n  expected: 200\n  actual:   500\n"},
+      {verdict::error, 0, 0.25, "read", "GET http://127.0.0.1:8080/v1.0/items?$top=1: closed " + hostile,
+       "read: closed " + hostile + "\n"},
+      {verdict::passed, 200, 0.25, "", "", ""}};
+  run.cases.push_back(flaky);
+
+  case_result stubborn = on_page("create-op", "create_again", "api/create-op.md", 50);
+  stubborn.outcome = verdict::failed;
+  stubborn.method = "POST";
+  stubborn.url = "http://127.0.0.1:8080/v1.0/operations";
+  stubborn.status = 500;
+  stubborn.seconds = 0.3;
+  stubborn.attempts = 1;
+  stubborn.checks = {{check_id::status, check_outcome::failed, "", "201", "500", "expected status 201, got 500"}};
+  stubborn.attempts_detail = {
+      {verdict::failed, 500, 0.1, "status", "expected status 201, got 500", "[status] (response): ...\n"},
+      {verdict::error, 0, 0.1, "timeout", "POST http://127.0.0.1:8080/v1.0/operations: no response", "timeout\n"},
+      {verdict::failed, 502, 0.1, "status", "expected status 201, got 502", "[status] (response): 502\n"}};
+  stubborn.curl = "curl -i -X POST http://127.0.0.1:8080/v1.0/operations";
+  run.cases.push_back(stubborn);
+
+  // A known failure a suite waiver covers.
+  case_result waived = on_page("get-user", "get_user_known", "api/user-get.md", 140);
+  waived.outcome = verdict::waived;
+  waived.method = "GET";
+  waived.url = "http://127.0.0.1:8080/v1.0/users/2";
+  waived.status = 200;
+  waived.seconds = 0.002;
+  waived.attempts = 1;
+  waived.checks = {{check_id::enum_value, check_outcome::failed, "/state", "one of a, b", "\"c\"", "value c is not a documented member"}};
+  waived.waived_by = waiver{"get-user/*", "enum", "server bug 123 " + hostile, "2026-12-31"};
+  run.cases.push_back(waived);
   return run;
 }
 
@@ -363,6 +426,46 @@ TEST(JunitWriter, ApprovedSurefireFilesValidateAgainstSurefireSchema) {
     EXPECT_EQ(xmllint(schema_dir / "surefire-test-report-3.0.xsd", entry.path()), "") << name;
   }
   EXPECT_EQ(found, expected);
+}
+
+// conform merge reads JSON reports back: every field json_report writes survives the trip, hostile text too.
+TEST(JsonReport, ReadsBackToTheSameReport) {
+  const std::string once = json_report(golden_run());
+  const run_result back = read_run(once);
+  EXPECT_EQ(json_report(back), once);
+  EXPECT_EQ(back.cases.size(), golden_run().cases.size());
+  EXPECT_EQ(back.summary().waived, golden_run().summary().waived);
+  EXPECT_THROW(read_run(R"({"cases": [{"id": "a", "outcome": "maybe"}]})"), std::invalid_argument);
+  EXPECT_THROW(read_run(R"({"cases": [{"id": "a", "outcome": "failed", "checks": [{"check": "vibes"}]}]})"),
+               std::invalid_argument);
+}
+
+TEST(JsonReport, MergedShardsAreInFileAndLineOrderAndOverlapsAreRefused) {
+  run_result all = golden_run();
+  run_result a, b;
+  for (std::size_t i = 0; i < all.cases.size(); ++i) (i % 2 == 0 ? a : b).cases.push_back(all.cases[i]);
+  a.properties = {{"target", "t"}, {"shard", "1/2"}};
+  b.properties = {{"target", "t"}, {"shard", "2/2"}};
+  a.seconds = 1;
+  b.seconds = 2;
+  a.started_at = "2026-01-02T03:04:06Z";
+  b.started_at = "2026-01-02T03:04:05Z";
+  run_result m = merge_runs({b, a}, {"b.json", "a.json"});
+  ASSERT_EQ(m.cases.size(), all.cases.size());
+  for (std::size_t i = 1; i < m.cases.size(); ++i) {
+    const case_result& x = m.cases[i - 1];
+    const case_result& y = m.cases[i];
+    EXPECT_TRUE(x.file < y.file || (x.file == y.file && x.line <= y.line)) << x.fixture_id << " before " << y.fixture_id;
+  }
+  EXPECT_EQ(m.seconds, 3);
+  EXPECT_EQ(m.started_at, "2026-01-02T03:04:05Z");
+  EXPECT_EQ(m.properties, (std::vector<std::pair<std::string, std::string>>{{"target", "t"}, {"merged", "2 reports"}}));
+  try {
+    merge_runs({a, b, a}, {"a.json", "b.json", "again.json"});
+    ADD_FAILURE() << "an overlap was merged";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("is in both a.json and again.json"), std::string::npos) << e.what();
+  }
 }
 
 TEST(JsonReport, ApprovedFileParses) {

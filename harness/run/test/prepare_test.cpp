@@ -341,6 +341,88 @@ TEST(Suite, ReadsRetryAndThrottlingSettings) {
   EXPECT_THROW(parse_suite(R"({"rate": "fast"})", "/", "s.json"), std::invalid_argument);
 }
 
+TEST(Suite, ReadsRerunFailuresInItsRange) {
+  EXPECT_EQ(parse_suite(R"({"rerun_failures": 3})", "/", "s.json").rerun_failures, 3);
+  EXPECT_EQ(parse_suite(R"({"rerun-failures": 0})", "/", "s.json").rerun_failures, 0);
+  EXPECT_FALSE(parse_suite("{}", "/", "s.json").rerun_failures.has_value());
+  for (const char* bad : {R"({"rerun_failures": 21})", R"({"rerun_failures": -1})", R"({"rerun_failures": "2"})"})
+    EXPECT_THROW(parse_suite(bad, "/", "s.json"), std::invalid_argument) << bad;
+  options o;
+  o.rerun_failures = 21;
+  try {
+    validate(o);
+    ADD_FAILURE() << "accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "--rerun-failures must be between 0 and 20, got 21");
+  }
+}
+
+TEST(Suite, ReadsWaiversAndRejectsBadOnes) {
+  suite s = parse_suite(R"({"waivers": [
+      {"fixture": "user-get/*", "check": "enum", "reason": "bug 12", "until": "2026-12-31"},
+      {"fixture": "slow/*", "check": "timeout", "reason": "slow lab"},
+      {"fixture": "x", "reason": "leap day", "until": "2028-02-29"}]})",
+                        "/", "s.json");
+  ASSERT_EQ(s.waivers.size(), 3u);
+  EXPECT_EQ(s.waivers[0].fixture, "user-get/*");
+  EXPECT_EQ(s.waivers[0].check, "enum");
+  EXPECT_EQ(s.waivers[0].reason, "bug 12");
+  EXPECT_EQ(s.waivers[0].until, "2026-12-31");
+  EXPECT_EQ(s.waivers[1].until, "");
+  for (const char* bad : {R"({"waivers": {}})", R"({"waivers": [{"reason": "r"}]})",
+                          R"({"waivers": [{"fixture": "a"}]})",
+                          R"({"waivers": [{"fixture": "a", "reason": "r", "until": "2026-13-01"}]})",
+                          R"({"waivers": [{"fixture": "a", "reason": "r", "until": "2027-02-29"}]})",
+                          R"({"waivers": [{"fixture": "a", "reason": "r", "until": "31.12.2026"}]})",
+                          R"({"waivers": [{"fixture": "a", "reason": "r", "check": "enums"}]})",
+                          R"({"waivers": [{"fixture": "a", "reason": "r", "owner": "me"}]})"})
+    EXPECT_THROW(parse_suite(bad, "/", "s.json"), std::invalid_argument) << bad;
+}
+
+TEST(Waiver, LiveUntilTheEndOfItsDay) {
+  waiver w{"a", "", "r", "2026-06-01"};
+  EXPECT_TRUE(waiver_live(w, "2026-05-31"));
+  EXPECT_TRUE(waiver_live(w, "2026-06-01"));
+  EXPECT_FALSE(waiver_live(w, "2026-06-02"));
+  EXPECT_TRUE(waiver_live(waiver{"a", "", "r", ""}, "2999-01-01"));
+}
+
+TEST(Shard, EveryFixtureFallsInExactlyOneShardTheSameEveryTime) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 1000; ++i) ids.push_back("page-" + std::to_string(i % 37) + "/get_" + std::to_string(i));
+  for (std::size_t n : {1u, 2u, 3u, 7u, 64u}) {
+    std::vector<std::size_t> per_shard(n + 1);
+    for (const std::string& id : ids) {
+      std::size_t k = shard_of(id, n);
+      ASSERT_GE(k, 1u);
+      ASSERT_LE(k, n);
+      EXPECT_EQ(shard_of(id, n), k);
+      ++per_shard[k];
+      std::size_t kept = 0;
+      for (std::size_t shard = 1; shard <= n; ++shard) {
+        options o;
+        o.shard_index = shard;
+        o.shard_count = n;
+        kept += selected(id, o);
+      }
+      EXPECT_EQ(kept, 1u) << id << " in " << n << " shards";
+    }
+    // No shard of a few is left empty or takes nearly all (a hash that ignores most of the id would).
+    if (n <= 7)
+      for (std::size_t k = 1; k <= n; ++k) {
+        EXPECT_GT(per_shard[k], 1000 / n / 2) << k << "/" << n;
+        EXPECT_LT(per_shard[k], 1000 / n * 3 / 2) << k << "/" << n;
+      }
+  }
+}
+
+TEST(Shard, ParsesKOfNAndRejectsTheRest) {
+  EXPECT_EQ(parse_shard("1/1"), (std::pair<std::size_t, std::size_t>{1, 1}));
+  EXPECT_EQ(parse_shard("3/4"), (std::pair<std::size_t, std::size_t>{3, 4}));
+  for (const char* bad : {"", "1", "0/3", "4/3", "1/0", "a/b", "1/2/3", "-1/2", "1/99999", " 1/2"})
+    EXPECT_THROW(parse_shard(bad), std::invalid_argument) << bad;
+}
+
 TEST(Suite, RejectsTyposAndBadValuesNamingTheFile) {
   EXPECT_THROW(parse_suite(R"({"varibles": {}})", "/", "s.json"), std::invalid_argument);
   EXPECT_THROW(parse_suite(R"({"concurrency": 0})", "/", "s.json"), std::invalid_argument);

@@ -7,6 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <optional>
+#include <functional>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -440,6 +445,393 @@ TEST(RunnerStop, InFlightExchangeGetsTheGraceThenTheRunEnds) {
     EXPECT_EQ(r.cases[i].skip_reason, "not run: interrupted by SIGINT");
   }
   EXPECT_EQ(property_of(r, "interrupted"), "SIGINT after 1 of 4 cases");
+}
+
+}  // namespace
+}  // namespace conform::run
+
+// Evidence: the response of failed and errored cases, a curl line that sends the request again, -v's exchanges.
+namespace conform::run {
+namespace {
+
+http_response answer(int status, std::string body, header_list headers = {{"Content-Type", "application/json"}}) {
+  http_response res;
+  res.status = status;
+  res.reason = status == 404 ? "Not Found" : "Whatever";
+  res.headers = std::move(headers);
+  res.body = std::move(body);
+  return res;
+}
+
+const header* excerpt_header(const message_excerpt& e, std::string_view name) {
+  return find_header(e.headers, name);
+}
+
+TEST(Evidence, FailedCaseKeepsTheResponseRedactedBeforeItsBodyIsCut) {
+  const std::string token = "tok-SECRET-abcdefghijklmnop";
+  // The token straddles the 4 KB cut: cut first, its first bytes would be left in the excerpt.
+  std::string body = R"({"error":{"code":"NotFound","message":")";
+  body.append(4090 - body.size(), 'x');
+  body += token;
+  body.append(10000 - body.size() - 3, 'y');
+  body += "\"}}";
+  loopback server([&](const http_request&) {
+    return transport::server_reply{
+        answer(404, body, {{"Content-Type", "application/json"}, {"Set-Cookie", "session=s3ss10n"},
+                           {"X-Request-Id", "r-1"}}),
+        false, {}};
+  });
+  fixture_set set;
+  set.fixtures = {test::seed_003()};
+  options o;
+  o.target = server.url();
+  o.bearer_token = token;
+  o.bearer_env = "TOKEN";
+  run_result r = run_fixtures(set, o);
+  ASSERT_EQ(r.cases.size(), 1u);
+  const case_result& c = r.cases[0];
+  ASSERT_EQ(c.outcome, verdict::failed) << describe(c);
+  ASSERT_TRUE(c.response.has_value());
+  EXPECT_EQ(c.response->status, 404);
+  EXPECT_EQ(c.response->reason, "Not Found");
+  EXPECT_TRUE(c.response->truncated);
+  EXPECT_EQ(c.response->body_bytes, body.size());
+  EXPECT_LE(c.response->body.size(), message_excerpt::body_limit);
+  EXPECT_EQ(c.response->body.rfind(R"({"error":{"code":"NotFound")", 0), 0u) << "the server's own error text";
+  EXPECT_EQ(c.response->body.find("tok-"), std::string::npos);
+  EXPECT_NE(c.response->body.find("x***"), std::string::npos);
+  ASSERT_NE(excerpt_header(*c.response, "Set-Cookie"), nullptr);
+  EXPECT_EQ(excerpt_header(*c.response, "Set-Cookie")->value, "***");
+  ASSERT_NE(excerpt_header(*c.response, "X-Request-Id"), nullptr);
+  EXPECT_EQ(excerpt_header(*c.response, "X-Request-Id")->value, "r-1");
+  EXPECT_FALSE(c.request.has_value()) << "requests are kept for -v only";
+  EXPECT_NE(c.curl.find("-H \"Authorization: Bearer $TOKEN\""), std::string::npos) << c.curl;
+  EXPECT_NE(c.curl.find(" -X POST "), std::string::npos) << c.curl;
+  EXPECT_NE(c.curl.find(c.url), std::string::npos) << c.curl;
+  for (const std::string& out : {report::json_report(r), report::junit_xml(r), c.curl}) {
+    EXPECT_EQ(out.find(token), std::string::npos) << out;
+    EXPECT_EQ(out.find("tok-"), std::string::npos) << "no start of the token either";
+    EXPECT_EQ(out.find("s3ss10n"), std::string::npos);
+  }
+  const std::string json = report::json_report(r);
+  EXPECT_NE(json.find(R"("truncated":true)"), std::string::npos);
+  EXPECT_NE(json.find(R"("curl":"curl -i -X POST )"), std::string::npos);
+  const std::string junit = report::junit_xml(r);
+  EXPECT_NE(junit.find("curl: curl -i -X POST"), std::string::npos);
+  EXPECT_NE(junit.find("404 Not Found"), std::string::npos);
+  EXPECT_NE(junit.find("(body cut: first "), std::string::npos);
+}
+
+// The curl line of a failed case, run by a shell with the secrets in the environment, sends what the run sent.
+TEST(Evidence, CurlLineSendsTheSameRequestAgain) {
+  if (std::system("command -v curl >/dev/null 2>&1") != 0) GTEST_SKIP() << "curl is not installed";
+  std::mutex m;
+  std::vector<http_request> seen;
+  loopback server([&](const http_request& req) {
+    std::lock_guard lock(m);
+    seen.push_back(req);
+    return transport::server_reply{answer(500, "{}"), false, {}};
+  });
+  fixture_set set;
+  set.fixtures = {test::seed_003()};
+  options o;
+  o.target = server.url();
+  o.bearer_token = "tok-curl-0123456789";
+  o.bearer_env = "CONFORM_TEST_TOKEN";
+  o.secret_headers = {"X-Weird.Key_1"};
+  o.headers = {{"api-key", "key-'\"$HOME`x`"},
+               {"X-Weird.Key_1", "w$1"},
+               {"X-Note", "it's \"quoted\" $HOME `date` \\ !x"}};
+  run_result r = run_fixtures(set, o);
+  ASSERT_EQ(r.cases.size(), 1u);
+  ASSERT_EQ(r.cases[0].outcome, verdict::failed) << describe(r.cases[0]);
+  const std::string curl = r.cases[0].curl;
+  EXPECT_EQ(curl.find("tok-curl"), std::string::npos) << curl;
+  EXPECT_EQ(curl.find("key-'"), std::string::npos) << curl;
+  EXPECT_NE(curl.find("$CONFORM_SECRET_API_KEY"), std::string::npos) << curl;
+  EXPECT_NE(curl.find("$CONFORM_SECRET_X_WEIRD_KEY_1"), std::string::npos) << curl;
+  ::setenv("CONFORM_TEST_TOKEN", "tok-curl-0123456789", 1);
+  ::setenv("CONFORM_SECRET_API_KEY", "key-'\"$HOME`x`", 1);
+  ::setenv("CONFORM_SECRET_X_WEIRD_KEY_1", "w$1", 1);
+  EXPECT_EQ(std::system((curl + " -s -o /dev/null").c_str()), 0) << curl;
+  std::lock_guard lock(m);
+  ASSERT_EQ(seen.size(), 2u);
+  const http_request& first = seen[0];
+  const http_request& again = seen[1];
+  EXPECT_EQ(again.method, first.method);
+  EXPECT_EQ(again.target, first.target);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_FALSE(first.body.empty());
+  for (std::string_view name : {"Authorization", "api-key", "X-Weird.Key_1", "X-Note", "Content-Type",
+                                "X-Conform-Fixture"}) {
+    const header* a = find_header(first.headers, name);
+    const header* b = find_header(again.headers, name);
+    ASSERT_NE(a, nullptr) << name;
+    ASSERT_NE(b, nullptr) << name << " missing from: " << curl;
+    EXPECT_EQ(b->value, a->value) << name << " from: " << curl;
+  }
+  EXPECT_EQ(find_header(again.headers, "Authorization")->value, "Bearer tok-curl-0123456789");
+}
+
+// A case that could not run says which request it was; no response, but a curl line.
+TEST(Evidence, ErrorsNameMethodAndUrl) {
+  loopback server([&](const http_request&) {
+    return transport::server_reply{answer(201, std::string(5000, ' ') + "{}"), false, {}};
+  });
+  fixture_set set;
+  set.fixtures = {test::seed_003()};
+  options o;
+  o.target = server.url();
+  o.max_body = 100;
+  run_result r = run_fixtures(set, o);
+  ASSERT_EQ(r.cases.size(), 1u);
+  const case_result& c = r.cases[0];
+  ASSERT_EQ(c.outcome, verdict::error) << describe(c);
+  EXPECT_EQ(c.error, run_error::body_limit);
+  EXPECT_EQ(c.error_message.rfind("POST " + server.url() + "/beta/user/authentication/operations: ", 0), 0u)
+      << c.error_message;
+  EXPECT_FALSE(c.response.has_value());
+  EXPECT_NE(c.curl.find(server.url()), std::string::npos);
+  EXPECT_NE(report::junit_xml(r).find("POST " + server.url()), std::string::npos);
+}
+
+// -v: the progress callback sees request and response of every case; the run keeps them only for failures.
+TEST(Evidence, KeepExchangesShowsEveryCaseThenKeepsOnlyFailures) {
+  fixture_set set = test::seed_set();
+  reference_target target(set, mock::options{{{mock::fault_kind::bad_enum, "*commsoperation*"}}});
+  options o;
+  o.target = target.url();
+  o.variables = test::seed_variables();
+  o.keep_exchanges = true;
+  o.headers = {{"api-key", "key-verbose-1"}};
+  std::ostringstream console;
+  report::console_reporter reporter(console, false, true);
+  std::size_t with_both = 0;
+  run_result r = run_fixtures(set, o, [&](const case_result& c, std::size_t done, std::size_t total) {
+    with_both += c.request.has_value() && c.response.has_value();
+    if (c.request) {
+      ASSERT_NE(excerpt_header(*c.request, "api-key"), nullptr);
+      EXPECT_EQ(excerpt_header(*c.request, "api-key")->value, "***");
+    }
+    reporter.on_case(c, done, total);
+  });
+  std::size_t sent = 0;
+  for (const case_result& c : r.cases) sent += c.outcome != verdict::skipped;
+  EXPECT_EQ(with_both, sent);
+  EXPECT_GE(sent, 4u);
+  std::size_t failed = 0;
+  for (const case_result& c : r.cases) {
+    EXPECT_FALSE(c.request.has_value()) << c.fixture_id;
+    EXPECT_EQ(c.response.has_value(), c.outcome == verdict::failed) << c.fixture_id;
+    failed += c.outcome == verdict::failed;
+  }
+  EXPECT_EQ(failed, 1u);
+  const std::string text = console.str();
+  EXPECT_NE(text.find("  > POST " + target.url() + "/beta/communications/calls/"), std::string::npos) << text;
+  EXPECT_NE(text.find("  > api-key: ***"), std::string::npos) << text;
+  EXPECT_NE(text.find("  < 201"), std::string::npos) << text;
+  EXPECT_NE(text.find("  curl: curl -i -X POST"), std::string::npos) << text;
+  EXPECT_EQ(text.find("key-verbose-1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace conform::run
+
+// --rerun-failures: flaky cases pass on a rerun and keep every run; cases failing every time keep the first.
+namespace conform::run {
+namespace {
+
+// Answers request n (from 1) with what `script` says, else with the reference server over `set`.
+struct scripted {
+  std::atomic<int> requests{0};
+  std::function<std::optional<transport::server_reply>(int)> script;
+};
+
+transport::request_handler scripted_handler(scripted& s, const mock::reference_server& ref) {
+  return [&s, &ref](const http_request& req) {
+    int n = ++s.requests;
+    if (auto reply = s.script(n)) return *reply;
+    return serve(ref)(req);
+  };
+}
+
+TEST(Rerun, FlakyCasePassesOnARerunAndKeepsEveryRun) {
+  fixture_set set;
+  set.fixtures = {test::seed_003()};
+  mock::reference_server ref(set, {});
+  scripted s;
+  s.script = [](int n) -> std::optional<transport::server_reply> {
+    if (n == 1) return transport::server_reply{answer(500, "{}"), false, {}};
+    if (n == 2) return transport::server_reply{{}, true, {}};  // reset: an error
+    return std::nullopt;
+  };
+  loopback server(scripted_handler(s, ref));
+  options o;
+  o.target = server.url();
+  o.rerun_failures = 3;
+  std::vector<std::string> progress;
+  run_result r = run_fixtures(set, o, [&](const case_result& c, std::size_t, std::size_t) {
+    progress.push_back(std::string(to_string(c.outcome)));
+  });
+  ASSERT_EQ(r.cases.size(), 1u);
+  const case_result& c = r.cases[0];
+  EXPECT_EQ(c.outcome, verdict::passed) << describe(c);
+  EXPECT_TRUE(c.flaky);
+  EXPECT_EQ(s.requests.load(), 3) << "no rerun after the pass";
+  ASSERT_EQ(c.attempts_detail.size(), 3u);
+  EXPECT_EQ(c.attempts_detail[0].outcome, verdict::failed);
+  EXPECT_EQ(c.attempts_detail[0].status, 500);
+  EXPECT_EQ(c.attempts_detail[0].type, "status");
+  EXPECT_NE(c.attempts_detail[0].details.find("expected: 201"), std::string::npos) << c.attempts_detail[0].details;
+  EXPECT_EQ(c.attempts_detail[1].outcome, verdict::error);
+  EXPECT_EQ(c.attempts_detail[1].type, "read");
+  EXPECT_EQ(c.attempts_detail[2].outcome, verdict::passed);
+  EXPECT_FALSE(c.response.has_value()) << "a pass keeps no evidence";
+  EXPECT_EQ(progress, std::vector<std::string>{"passed"}) << "progress hears of the case once, with its verdict";
+  EXPECT_EQ(r.summary().passed, 1u);
+  EXPECT_EQ(property_of(r, "rerun-failures"), "3");
+  const std::string json = report::json_report(r);
+  EXPECT_NE(json.find(R"("flaky":true)"), std::string::npos);
+  EXPECT_NE(json.find(R"("attempts_detail":[{"run":1,"outcome":"failed","status":500)"), std::string::npos) << json;
+  const std::string junit = report::junit_xml(r);
+  EXPECT_NE(junit.find("<flakyFailure type=\"status\""), std::string::npos) << junit;
+  EXPECT_NE(junit.find("<flakyError type=\"read\""), std::string::npos) << junit;
+  EXPECT_EQ(junit.find("<failure"), std::string::npos);
+}
+
+TEST(Rerun, CaseFailingEveryTimeKeepsItsFirstFailureAndEveryRun) {
+  fixture_set set;
+  set.fixtures = {test::seed_003()};
+  std::atomic<int> requests{0};
+  loopback server([&](const http_request&) {
+    int n = ++requests;
+    return transport::server_reply{answer(n == 1 ? 500 : 503, "{\"run\":" + std::to_string(n) + "}"), false, {}};
+  });
+  options o;
+  o.target = server.url();
+  o.rerun_failures = 2;
+  run_result r = run_fixtures(set, o);
+  ASSERT_EQ(r.cases.size(), 1u);
+  const case_result& c = r.cases[0];
+  EXPECT_EQ(c.outcome, verdict::failed);
+  EXPECT_FALSE(c.flaky);
+  EXPECT_EQ(requests.load(), 3);
+  ASSERT_EQ(c.attempts_detail.size(), 3u);
+  for (const attempt_record& a : c.attempts_detail) EXPECT_EQ(a.outcome, verdict::failed);
+  EXPECT_EQ(c.status, 500) << "the first run's results stand";
+  ASSERT_TRUE(c.response.has_value());
+  EXPECT_EQ(c.response->body, "{\"run\":1}");
+  EXPECT_EQ(c.attempts_detail[2].status, 503);
+  const std::string junit = report::junit_xml(r);
+  std::size_t reruns = 0;
+  for (std::size_t at = junit.find("<rerunFailure"); at != std::string::npos; at = junit.find("<rerunFailure", at + 1))
+    ++reruns;
+  EXPECT_EQ(reruns, 2u) << junit;
+  EXPECT_NE(junit.find("<failure type=\"status\""), std::string::npos);
+}
+
+TEST(Rerun, NothingIsRerunUnlessAskedOrWhenNothingCouldBeSent) {
+  std::atomic<int> requests{0};
+  loopback server([&](const http_request&) {
+    ++requests;
+    return transport::server_reply{answer(500, "{}"), false, {}};
+  });
+  fixture_set set;
+  set.fixtures = {test::seed_003(), test::seed_000()};  // seed 000 has unbound placeholders: nothing is sent
+  options o;
+  o.target = server.url();
+  run_result once = run_fixtures(set, o);
+  EXPECT_EQ(requests.load(), 1);
+  EXPECT_TRUE(once.cases[0].attempts_detail.empty());
+  EXPECT_EQ(property_of(once, "rerun-failures"), "");
+  requests = 0;
+  o.rerun_failures = 4;
+  run_result r = run_fixtures(set, o);
+  EXPECT_EQ(requests.load(), 5);
+  EXPECT_EQ(find_case(r, "create_managedappoperation").error, run_error::placeholder);
+  EXPECT_TRUE(find_case(r, "create_managedappoperation").attempts_detail.empty());
+}
+
+}  // namespace
+}  // namespace conform::run
+
+// Waivers: known failures are waived while their waiver lives; expired and unused waivers are said.
+namespace conform::run {
+namespace {
+
+TEST(Waivers, LiveWaiverWaivesAFailureExpiredAndUnusedOnesAreSaid) {
+  fixture_set set = test::seed_set();
+  reference_target target(set, mock::options{{{mock::fault_kind::bad_enum, "*commsoperation*"},
+                                              {mock::fault_kind::status, "*longrunning*"}}});
+  options o;
+  o.target = target.url();
+  o.variables = test::seed_variables();
+  o.today = "2026-06-01";
+  o.waivers = {{"*commsoperation*", "enum", "server bug 123", "2026-06-01"},
+               {"*longrunning*", "", "was fixed", "2026-05-31"},
+               {"nothing/*", "", "rotten", ""},
+               {"*managedappoperation*", "status", "passes anyway", ""}};
+  std::vector<verdict> heard;
+  run_result r = run_fixtures(set, o, [&](const case_result& c, std::size_t, std::size_t) {
+    if (c.fixture_id.find("commsoperation") != std::string::npos) heard.push_back(c.outcome);
+  });
+  const case_result& comms = find_case(r, "create_commsoperation_from_");
+  EXPECT_EQ(comms.outcome, verdict::waived) << describe(comms);
+  ASSERT_TRUE(comms.waived_by.has_value());
+  EXPECT_EQ(comms.waived_by->reason, "server bug 123");
+  EXPECT_NE(comms.first_failure(), nullptr) << "the failure itself is kept";
+  EXPECT_TRUE(comms.response.has_value()) << "and its evidence";
+  EXPECT_EQ(heard, std::vector<verdict>{verdict::waived}) << "progress hears the waived verdict";
+  EXPECT_EQ(find_case(r, "create_longrunningoperation_from_").outcome, verdict::failed)
+      << "an expired waiver no longer applies";
+  run_summary s = r.summary();
+  EXPECT_EQ(s.waived, 1u);
+  EXPECT_EQ(s.failed, 1u);
+  EXPECT_NE(property_of(r, "waivers.expired").find("*longrunning* until 2026-05-31: was fixed"), std::string::npos)
+      << property_of(r, "waivers.expired");
+  const std::string unused = property_of(r, "waivers.unused");
+  EXPECT_NE(unused.find("nothing/*: rotten"), std::string::npos) << unused;
+  EXPECT_NE(unused.find("*managedappoperation* [status]: passes anyway"), std::string::npos) << unused;
+  EXPECT_EQ(unused.find("commsoperation"), std::string::npos) << unused;
+  ASSERT_EQ(r.warnings.size(), 3u);
+  EXPECT_EQ(r.warnings[0], "waiver expired on 2026-05-31 and no longer applies: *longrunning* until 2026-05-31: was fixed");
+  const std::string json = report::json_report(r);
+  EXPECT_NE(json.find(R"("outcome":"waived")"), std::string::npos);
+  EXPECT_NE(json.find(R"("waiver":{"fixture":"*commsoperation*","reason":"server bug 123","check":"enum","until":"2026-06-01"})"),
+            std::string::npos) << json;
+  EXPECT_NE(json.find(R"("waived":1)"), std::string::npos);
+  const std::string junit = report::junit_xml(r);
+  EXPECT_NE(junit.find(R"x(<skipped message="waived: server bug 123 (until 2026-06-01)">)x"), std::string::npos) << junit;
+}
+
+// A waiver covers only what it names: a failure of another check leaves the case failed and the waiver unused.
+TEST(Waivers, WaiverOfAnotherCheckOrStageDoesNotApply) {
+  fixture_set set = test::seed_set();
+  reference_target target(set, mock::options{{{mock::fault_kind::bad_enum, "*commsoperation*"}}});
+  options o;
+  o.target = target.url();
+  o.variables = test::seed_variables();
+  o.waivers = {{"*commsoperation*", "status", "wrong check", ""}};
+  run_result r = run_fixtures(set, o);
+  EXPECT_EQ(find_case(r, "create_commsoperation_from_").outcome, verdict::failed);
+  EXPECT_NE(property_of(r, "waivers.unused").find("wrong check"), std::string::npos);
+
+  // An error is covered by its stage.
+  std::string url;
+  {
+    loopback gone([](const http_request&) { return transport::server_reply{}; });
+    url = gone.url();
+  }
+  fixture_set one;
+  one.fixtures = {test::seed_003()};
+  options e;
+  e.target = url;
+  e.waivers = {{"*longrunning*", "timeout", "not this", ""}};
+  EXPECT_EQ(run_fixtures(one, e).cases[0].outcome, verdict::error);
+  e.waivers = {{"*longrunning*", "connect", "lab network", ""}};
+  run_result waived = run_fixtures(one, e);
+  EXPECT_EQ(waived.cases[0].outcome, verdict::waived);
+  EXPECT_NE(report::json_report(waived).find(R"("stage":"connect")"), std::string::npos);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "check/check.hpp"
+#include "model/exchange.hpp"
 #include "model/fixture.hpp"
 #include "model/result.hpp"
 
@@ -33,12 +34,19 @@ struct options {
   header_list headers;                      // added to every request, replacing documented ones of that name
   std::vector<std::string> secret_headers;  // header names whose values are redacted (beyond the defaults)
   std::string bearer_token;                 // sent as Authorization: Bearer <token>; never reported
+  std::string bearer_env;  // the environment variable the token came from: curl lines say "$<bearer_env>"
+  // Keep request and response excerpts of every case for the progress callback (-v), not only the response
+  // of failed and errored cases; the run drops them again once the callback has seen a case that passed.
+  bool keep_exchanges = false;
   std::size_t concurrency = 8;
   std::string concurrency_note;  // why it is lower than asked ("lowered from 1024 to fit ..."), if it is
   std::chrono::milliseconds timeout{30000};
   std::chrono::milliseconds connect_timeout{10000};
   std::size_t max_body = 16 * 1024 * 1024;
   int retries = 0;
+  // Run a failed or errored case again up to this many times (whatever its method: a rerun is the case
+  // again); passing on a rerun makes it passed and flaky. Cases that could not be sent (placeholders) are not.
+  int rerun_failures = 0;
   // Resend requests other than GET/HEAD/OPTIONS/TRACE even when the server may have received them.
   bool retry_unsafe = false;
   double rate = 0;  // requests started per second across the run; 0 = unlimited
@@ -52,7 +60,15 @@ struct options {
   bool strict_properties = false;
   std::vector<std::string> include;  // globs on fixture ids; empty = all
   std::vector<std::string> exclude;
+  // --shard K/N: only fixtures whose id hashes to shard K of N (1-based; shard_count 1 = all), so N CI jobs
+  // split the fixtures between them, each fixture in exactly one, the same one in every run.
+  std::size_t shard_index = 1, shard_count = 1;
   std::map<std::string, fixture_override, std::less<>> overrides;  // by fixture id
+  // Known failures: a failed or errored case whose every failed check (or whose error) a live waiver covers
+  // is waived. Expired waivers are not applied and are said (run property waivers.expired, a warning); so
+  // are waivers that covered nothing (waivers.unused).
+  std::vector<waiver> waivers;
+  std::string today;  // "YYYY-MM-DD" the waivers are judged on; "" = today (UTC)
   bool fill_placeholders = false;  // unbound placeholders get generated values instead of an error
   // Cancellation (cli wires SIGINT/SIGTERM to it): asked while the run goes on; once it names a reason
   // ("SIGTERM"), no new request is sent, exchanges in flight get stop_grace to finish, every case still
@@ -120,7 +136,36 @@ class redactor {
   std::vector<std::string> secret_headers_;
 };
 
-// Whether the include/exclude globs keep this fixture id in the run.
+// Evidence of an exchange (see case_result::response). Secret header values become "***" and every other
+// string goes through the redactor before the body is cut to message_excerpt::body_limit bytes.
+message_excerpt response_excerpt(const http_response& response, const redactor& redact);
+message_excerpt request_excerpt(std::string_view method, std::string_view url, const header_list& headers,
+                                std::string_view body, const redactor& redact);
+// `s` as one POSIX shell word: as it is when it holds only safe characters, else in single quotes.
+std::string shell_quote(std::string_view s);
+// A curl command sending the same request: `curl -i -X POST 'URL' -H 'Name: value' --data-raw 'body'`.
+// Secret headers become environment variable references (in double quotes so the shell expands them): the
+// bearer token as "Authorization: Bearer $<opts.bearer_env>", any other as "$CONFORM_SECRET_<NAME>" (the
+// header name upper-cased, other characters than letters and digits as '_'); everything else is redacted.
+std::string curl_command(std::string_view method, std::string_view url, const header_list& headers,
+                         std::string_view body, const options& opts, const redactor& redact);
+// "Ocp-Apim-Subscription-Key" -> "CONFORM_SECRET_OCP_APIM_SUBSCRIPTION_KEY"
+std::string secret_env_name(std::string_view header_name);
+
+// Whether a waiver applies on `today` ("YYYY-MM-DD"): it has no end, or it ends today or later.
+bool waiver_live(const waiver& w, std::string_view today);
+// "YYYY-MM-DD" with a real month and day.
+bool valid_date(std::string_view date);
+// "*commsoperation* [enum] until 2026-12-31: server bug 123"
+std::string describe(const waiver& w);
+
+// The shard (1..count) a fixture id falls in: FNV-1a (64 bit) of the id's bytes modulo count, plus one. Stable
+// across runs, machines and conform versions that keep this function.
+std::size_t shard_of(std::string_view fixture_id, std::size_t count);
+// "K/N" -> {K, N} with 1 <= K <= N <= 65536; std::invalid_argument naming what is wrong otherwise.
+std::pair<std::size_t, std::size_t> parse_shard(std::string_view spec);
+
+// Whether the include/exclude globs (and the shard) keep this fixture id in the run.
 bool selected(std::string_view fixture_id, const options& opts);
 
 using progress_fn = std::function<void(const case_result&, std::size_t done, std::size_t total)>;
@@ -141,6 +186,7 @@ inline constexpr setting_range concurrency_range{"concurrency", 1, 1024, ""};
 inline constexpr setting_range timeout_range{"timeout", 1, 86'400'000, "ms"};  // a day
 inline constexpr setting_range connect_timeout_range{"connect_timeout", 1, 86'400'000, "ms"};
 inline constexpr setting_range retries_range{"retries", 0, 20, ""};
+inline constexpr setting_range rerun_failures_range{"rerun_failures", 0, 20, ""};
 // "--connect-timeout must be between 1 and 86400000 ms, got 0": `as` names the setting where it was given.
 std::string out_of_range_message(const setting_range& r, std::string_view as, long long got);
 
@@ -163,6 +209,7 @@ struct suite {
   std::optional<std::size_t> concurrency, max_body;
   std::optional<long long> timeout_ms, connect_timeout_ms;
   std::optional<int> retries;
+  std::optional<int> rerun_failures;
   std::optional<bool> retry_unsafe;
   std::optional<double> rate;
   std::optional<std::string> cacert;
@@ -172,6 +219,8 @@ struct suite {
   // "metadata": "[VERSION=]PATH_OR_URL" or a list of them; a relative path is resolved against the suite
   // file's directory.
   std::vector<std::string> metadata;
+  // "waivers": [{"fixture": "glob", "check": "enum", "reason": "...", "until": "YYYY-MM-DD"}]
+  std::vector<waiver> waivers;
 };
 // Throws std::invalid_argument with a one-line reason (file, what is wrong) for unreadable or invalid suites.
 suite parse_suite(std::string_view text, const std::filesystem::path& base_dir,

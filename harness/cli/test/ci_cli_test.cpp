@@ -1,0 +1,551 @@
+// Issue 13 through the built binary: evidence of failures, reruns of flaky cases, waivers, baselines.
+// Servers are scripted in-process (transport::http_server on 127.0.0.1) so a test decides what each request
+// gets; reports are parsed as JSON and validated with xmllint against the Jenkins and Surefire schemas.
+#include "conform_process.hpp"
+#include "transport/server.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using conform::test::conform_bin;
+using conform::test::read_file;
+
+const fs::path schemas = fs::path(CONFORM_SOURCE_DIR) / "harness" / "report" / "test" / "schemas";
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+struct result {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+// `env conform ARGS`, stdout and stderr together.
+result conform(const std::string& args, const std::string& env = "") {
+  result r;
+  FILE* p = popen((env + " " + quote(conform_bin) + " " + args + " 2>&1").c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.output.append(buf, n);
+  int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+fs::path temp_dir(const std::string& name) {
+  fs::path d = fs::temp_directory_path() / ("conform-ci-" + name + "-" + std::to_string(getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+// xmllint's diagnostics for `file` against `xsd` ("" when valid; xmllint is a test dependency).
+std::string schema_errors(const fs::path& xsd, const fs::path& file) {
+  FILE* p = popen(("xmllint --noout --schema " + quote(xsd.string()) + " " + quote(file.string()) + " 2>&1").c_str(),
+                  "r");
+  if (p == nullptr) return "xmllint could not be started";
+  std::string out;
+  char buf[4096];
+  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  int status = pclose(p);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "" : out + "\n" + read_file(file);
+}
+
+// A page of documented GETs /v1.0/<name> answered 200 {"id": "<name>"}; fixture ids "<page>/get_<name>".
+fs::path page_of_gets(const fs::path& dir, const std::string& page, const std::vector<std::string>& names) {
+  std::string text = "# " + page + "\n";
+  for (const std::string& n : names)
+    text += "\n<!-- { \"blockType\": \"request\", \"name\": \"get_" + n +
+            "\" } -->\n```http\nGET https://graph.microsoft.com/v1.0/" + n +
+            "\n```\n\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\n"
+            "Content-Type: application/json\n\n{\"id\": \"" + n + "\"}\n```\n";
+  fs::path file = dir / (page + ".md");
+  std::ofstream(file) << text;
+  return file;
+}
+
+conform::http_response answer(int status, std::string body) {
+  conform::http_response res;
+  res.status = status;
+  res.reason = status == 200 ? "OK" : "Not OK";
+  res.headers = {{"Content-Type", "application/json"}};
+  res.body = std::move(body);
+  return res;
+}
+
+// A server on 127.0.0.1 whose script says what the n-th request (from 1) for a path gets.
+class scripted_server {
+ public:
+  using script = std::function<conform::http_response(const std::string& path, int nth)>;
+  explicit scripted_server(script s) : script_(std::move(s)) {
+    conform::transport::server_options so;
+    server_ = std::make_unique<conform::transport::http_server>(so, [this](const conform::http_request& req) {
+      int nth;
+      {
+        std::lock_guard lock(mutex_);
+        nth = ++seen_[req.target];
+      }
+      return conform::transport::server_reply{script_(req.target, nth), false, {}};
+    });
+    std::error_code ec;
+    server_->start(ec);
+    EXPECT_FALSE(ec) << ec.message();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+  int requests(const std::string& path) {
+    std::lock_guard lock(mutex_);
+    return seen_[path];
+  }
+
+ private:
+  script script_;
+  std::mutex mutex_;
+  std::map<std::string, int> seen_;
+  std::unique_ptr<conform::transport::http_server> server_;
+};
+
+const json::object* find_case(const json::value& report, const std::string& id) {
+  for (const auto& c : report.at("cases").as_array())
+    if (c.at("id").as_string() == id) return &c.as_object();
+  ADD_FAILURE() << "no case " << id;
+  return nullptr;
+}
+
+// ---- Evidence ----
+
+TEST(CiEvidence, VerboseRunShowsExchangesAndReportsKeepTheFailingResponse) {
+  fs::path dir = temp_dir("evidence");
+  fs::path page = page_of_gets(dir, "things", {"good", "bad"});
+  scripted_server server([](const std::string& path, int) {
+    if (path == "/v1.0/bad") return answer(404, R"({"error":{"code":"itemNotFound","message":"no such thing"}})");
+    return answer(200, R"({"id":"good"})");
+  });
+  result r = conform("run " + quote(page.string()) + " --target " + server.url() +
+                         " -v --bearer-env CONFORM_CI_TOKEN --json " + quote((dir / "r.json").string()) +
+                         " --junit " + quote((dir / "j.xml").string()) + " --junit-surefire " +
+                         quote((dir / "sf").string()),
+                     "CONFORM_CI_TOKEN=tok-ci-777");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(r.output.find("tok-ci-777"), std::string::npos);
+  // -v: request and response of every case, the passing one too.
+  EXPECT_NE(r.output.find("  > GET " + server.url() + "/v1.0/good"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("  > Authorization: ***"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("  < 200 OK"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("  < 404 Not OK"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("itemNotFound"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("  curl: curl -i "), std::string::npos) << r.output;
+
+  json::value report = json::parse(read_file(dir / "r.json"));
+  const json::object* bad = find_case(report, "things/get_bad");
+  ASSERT_NE(bad, nullptr);
+  ASSERT_TRUE(bad->contains("response"));
+  EXPECT_EQ(bad->at("response").at("status").as_int64(), 404);
+  EXPECT_NE(std::string(bad->at("response").at("body").as_string()).find("itemNotFound"), std::string::npos);
+  EXPECT_FALSE(bad->at("response").at("truncated").as_bool());
+  const std::string curl(bad->at("curl").as_string());
+  EXPECT_NE(curl.find("-H \"Authorization: Bearer $CONFORM_CI_TOKEN\""), std::string::npos) << curl;
+  const json::object* good = find_case(report, "things/get_good");
+  ASSERT_NE(good, nullptr);
+  EXPECT_FALSE(good->contains("response")) << "only failed and errored cases keep evidence";
+  EXPECT_FALSE(good->contains("curl"));
+
+  const std::string junit = read_file(dir / "j.xml");
+  EXPECT_NE(junit.find("itemNotFound"), std::string::npos);
+  EXPECT_NE(junit.find("curl: curl -i"), std::string::npos);
+  EXPECT_EQ(schema_errors(schemas / "jenkins-junit-10.xsd", dir / "j.xml"), "");
+  EXPECT_EQ(schema_errors(schemas / "surefire-test-report-3.0.xsd", dir / "sf" / "TEST-things.xml"), "");
+
+  // The curl line, run by a shell with the token in the environment, gets the same answer.
+  FILE* p = popen(("export CONFORM_CI_TOKEN=tok-ci-777; " + curl + " -s 2>&1").c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string answer_again;
+  char buf[4096];
+  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) answer_again.append(buf, n);
+  pclose(p);
+  EXPECT_NE(answer_again.find("itemNotFound"), std::string::npos) << answer_again;
+  EXPECT_EQ(server.requests("/v1.0/bad"), 2);
+  fs::remove_all(dir);
+}
+
+TEST(CiEvidence, ConnectErrorNamesMethodAndUrl) {
+  fs::path dir = temp_dir("connect");
+  fs::path page = page_of_gets(dir, "things", {"gone"});
+  std::string url;
+  {
+    scripted_server server([](const std::string&, int) { return answer(200, "{}"); });
+    url = server.url();
+  }  // stopped: nothing listens there now
+  result r = conform("run " + quote(page.string()) + " --target " + url + " --json " +
+                     quote((dir / "r.json").string()));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("connect: GET " + url + "/v1.0/gone: "), std::string::npos) << r.output;
+  json::value report = json::parse(read_file(dir / "r.json"));
+  const json::object* gone = find_case(report, "things/get_gone");
+  ASSERT_NE(gone, nullptr);
+  EXPECT_NE(std::string(gone->at("curl").as_string()).find(url + "/v1.0/gone"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+// ---- Reruns ----
+
+TEST(CiRerun, FlakyPassIsMarkedAndSurefireFilesCarryEveryRun) {
+  fs::path dir = temp_dir("rerun");
+  fs::path page = page_of_gets(dir, "things", {"flaky", "broken", "fine"});
+  scripted_server server([](const std::string& path, int nth) {
+    if (path == "/v1.0/broken") return answer(500, "{}");
+    if (path == "/v1.0/flaky" && nth == 1) return answer(503, "{}");
+    return answer(200, R"({"id":"x"})");
+  });
+  result r = conform("run " + quote(page.string()) + " --target " + server.url() +
+                     " --rerun-failures 2 --json " + quote((dir / "r.json").string()) + " --junit " +
+                     quote((dir / "j.xml").string()) + " --junit-surefire " + quote((dir / "sf").string()));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(server.requests("/v1.0/flaky"), 2);
+  EXPECT_EQ(server.requests("/v1.0/broken"), 3);
+  EXPECT_EQ(server.requests("/v1.0/fine"), 1);
+  EXPECT_NE(r.output.find("PASS things/get_flaky"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("(flaky: passed on run 2 of 2)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("(failed on all 3 runs)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Flaky (passed on a rerun): 1"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("2 passed, 1 failed, 0 errors, 0 skipped"), std::string::npos) << r.output;
+
+  json::value report = json::parse(read_file(dir / "r.json"));
+  const json::object* flaky = find_case(report, "things/get_flaky");
+  ASSERT_NE(flaky, nullptr);
+  EXPECT_EQ(flaky->at("outcome").as_string(), "passed");
+  EXPECT_TRUE(flaky->at("flaky").as_bool());
+  ASSERT_EQ(flaky->at("attempts_detail").as_array().size(), 2u);
+  EXPECT_EQ(flaky->at("attempts_detail").as_array()[0].at("outcome").as_string(), "failed");
+  EXPECT_EQ(flaky->at("attempts_detail").as_array()[0].at("status").as_int64(), 503);
+  EXPECT_EQ(flaky->at("attempts_detail").as_array()[1].at("outcome").as_string(), "passed");
+  const json::object* broken = find_case(report, "things/get_broken");
+  ASSERT_NE(broken, nullptr);
+  EXPECT_FALSE(broken->at("flaky").as_bool());
+  EXPECT_EQ(broken->at("attempts_detail").as_array().size(), 3u);
+  const json::object* fine = find_case(report, "things/get_fine");
+  ASSERT_NE(fine, nullptr);
+  EXPECT_FALSE(fine->contains("attempts_detail"));
+
+  const std::string surefire = read_file(dir / "sf" / "TEST-things.xml");
+  EXPECT_NE(surefire.find("<flakyFailure type=\"status\""), std::string::npos) << surefire;
+  EXPECT_NE(surefire.find("<rerunFailure type=\"status\""), std::string::npos) << surefire;
+  EXPECT_EQ(schema_errors(schemas / "surefire-test-report-3.0.xsd", dir / "sf" / "TEST-things.xml"), "");
+  EXPECT_EQ(schema_errors(schemas / "jenkins-junit-10.xsd", dir / "j.xml"), "");
+  fs::remove_all(dir);
+}
+
+TEST(CiRerun, SuiteKeyReranAndOutOfRangeIsAUsageError) {
+  fs::path dir = temp_dir("rerun-suite");
+  fs::path page = page_of_gets(dir, "things", {"flaky"});
+  scripted_server server([](const std::string&, int nth) { return answer(nth == 1 ? 500 : 200, R"({"id":"x"})"); });
+  std::ofstream(dir / "s.json") << R"({"paths": ["things.md"], "rerun_failures": 1, "target": ")" + server.url() +
+                                       R"("})";
+  result r = conform("run --suite " + quote((dir / "s.json").string()));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("(flaky: passed on run 2 of 2)"), std::string::npos) << r.output;
+  result bad = conform("run " + quote(page.string()) + " --rerun-failures 21");
+  EXPECT_EQ(bad.exit_code, 3) << bad.output;
+  EXPECT_NE(bad.output.find("--rerun-failures must be between 0 and 20, got 21"), std::string::npos) << bad.output;
+  fs::remove_all(dir);
+}
+
+// ---- Waivers ----
+
+std::string property(const json::value& report, const std::string& name) {
+  for (const auto& p : report.at("properties").as_array())
+    if (p.at("name").as_string() == name) return std::string(p.at("value").as_string());
+  return "";
+}
+
+TEST(CiWaivers, WaivedFailureDoesNotFailTheRunExpiredAndUnusedWaiversAreSaid) {
+  fs::path dir = temp_dir("waivers");
+  page_of_gets(dir, "things", {"known", "fine"});
+  scripted_server server([](const std::string& path, int) {
+    return path == "/v1.0/known" ? answer(500, R"({"error":"known bug"})") : answer(200, R"({"id":"x"})");
+  });
+  auto suite = [&](const std::string& known_until) {
+    std::ofstream(dir / "s.json") << R"({"paths": ["things.md"], "target": ")" + server.url() + R"(",
+      "waivers": [
+        {"fixture": "things/get_known", "check": "status", "reason": "bug 42", "until": ")" + known_until + R"("},
+        {"fixture": "things/get_fine", "reason": "was flaky", "until": "2000-01-01"},
+        {"fixture": "nothing/*", "reason": "rotten"}]})";
+  };
+  suite("2999-12-31");
+  result r = conform("run --suite " + quote((dir / "s.json").string()) + " --json " +
+                     quote((dir / "r.json").string()) + " --junit " + quote((dir / "j.xml").string()) +
+                     " --junit-surefire " + quote((dir / "sf").string()));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("WAIVED things/get_known"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("  waived: bug 42 (until 2999-12-31)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("1 passed, 0 failed, 0 errors, 0 skipped, 1 waived"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("conform: waiver expired on 2000-01-01 and no longer applies: things/get_fine"),
+            std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("conform: waiver matched no failure: nothing/*: rotten"), std::string::npos) << r.output;
+
+  json::value report = json::parse(read_file(dir / "r.json"));
+  const json::object* known = find_case(report, "things/get_known");
+  ASSERT_NE(known, nullptr);
+  EXPECT_EQ(known->at("outcome").as_string(), "waived");
+  EXPECT_EQ(known->at("waiver").at("reason").as_string(), "bug 42");
+  EXPECT_EQ(report.at("summary").at("waived").as_int64(), 1);
+  EXPECT_NE(property(report, "waivers.expired").find("things/get_fine until 2000-01-01"), std::string::npos);
+  EXPECT_NE(property(report, "waivers.unused").find("nothing/*"), std::string::npos);
+  const std::string junit = read_file(dir / "j.xml");
+  EXPECT_NE(junit.find(R"x(<skipped message="waived: bug 42 (until 2999-12-31)">)x"), std::string::npos) << junit;
+  EXPECT_EQ(schema_errors(schemas / "jenkins-junit-10.xsd", dir / "j.xml"), "");
+  EXPECT_EQ(schema_errors(schemas / "surefire-test-report-3.0.xsd", dir / "sf" / "TEST-things.xml"), "");
+
+  // Once the waiver has expired the failure fails the run again, and says why.
+  suite("2000-01-02");
+  result expired = conform("run --suite " + quote((dir / "s.json").string()));
+  EXPECT_EQ(expired.exit_code, 1) << expired.output;
+  EXPECT_NE(expired.output.find("FAIL things/get_known"), std::string::npos) << expired.output;
+  EXPECT_NE(expired.output.find("waiver expired on 2000-01-02 and no longer applies: things/get_known [status]"),
+            std::string::npos) << expired.output;
+  fs::remove_all(dir);
+}
+
+// ---- Diff and baseline ----
+
+TEST(CiDiff, DiffOfTwoNightsAndARunAgainstABaseline) {
+  fs::path dir = temp_dir("diff");
+  fs::path page = page_of_gets(dir, "things", {"steady", "broke", "mended", "still"});
+  std::atomic<int> night{1};
+  scripted_server server([&](const std::string& path, int) {
+    const bool second = night.load() == 2;
+    const std::string ok = R"({"id":"x"})";
+    if (path == "/v1.0/still") return answer(500, ok);
+    if (path == "/v1.0/broke") return answer(second ? 404 : 200, ok);
+    if (path == "/v1.0/mended") return answer(second ? 200 : 503, ok);
+    return answer(200, ok);
+  });
+  const std::string run = "run " + quote(page.string()) + " --target " + server.url() + " --json ";
+  EXPECT_EQ(conform(run + quote((dir / "old.json").string())).exit_code, 1);
+  night = 2;
+  EXPECT_EQ(conform(run + quote((dir / "new.json").string())).exit_code, 1);
+
+  result d = conform("diff " + quote((dir / "old.json").string()) + " " + quote((dir / "new.json").string()) +
+                     " --json " + quote((dir / "diff.json").string()));
+  EXPECT_EQ(d.exit_code, 1) << "a new failure: " << d.output;
+  EXPECT_NE(d.output.find("New failures (1):\n  things/get_broke  passed -> failed: [status] "), std::string::npos)
+      << d.output;
+  EXPECT_NE(d.output.find("Fixed (1):\n  things/get_mended  failed -> passed"), std::string::npos) << d.output;
+  EXPECT_NE(d.output.find("Still failing (1):\n  things/get_still"), std::string::npos) << d.output;
+  EXPECT_NE(d.output.find("1 new failures, 1 fixed, 1 still failing, 0 new, 0 removed"), std::string::npos);
+  json::value dj = json::parse(read_file(dir / "diff.json"));
+  EXPECT_EQ(dj.at("new_failures").as_array()[0].at("id").as_string(), "things/get_broke");
+  EXPECT_EQ(conform("diff " + quote((dir / "new.json").string()) + " " + quote((dir / "new.json").string())).exit_code, 0);
+  result unreadable = conform("diff " + quote((dir / "nope.json").string()) + " " + quote((dir / "new.json").string()));
+  EXPECT_EQ(unreadable.exit_code, 2) << unreadable.output;
+  EXPECT_NE(unreadable.output.find("nope.json: cannot read the report"), std::string::npos) << unreadable.output;
+
+  // Against the first night: get_still fails in both (known), get_broke is new -> exit 1.
+  result b = conform(run + quote((dir / "b.json").string()) + " --baseline " + quote((dir / "old.json").string()));
+  EXPECT_EQ(b.exit_code, 1) << b.output;
+  EXPECT_NE(b.output.find("1 new failures, 1 known (failing in the baseline too), 1 fixed"), std::string::npos)
+      << b.output;
+  EXPECT_NE(b.output.find("Known failures (1):\n  things/get_still  failed"), std::string::npos) << b.output;
+  // Against the second night nothing is new: the failures are known and the run passes.
+  result known = conform(run + quote((dir / "k.json").string()) + " --baseline " + quote((dir / "new.json").string()));
+  EXPECT_EQ(known.exit_code, 0) << known.output;
+  json::value kj = json::parse(read_file(dir / "k.json"));
+  EXPECT_NE(property(kj, "baseline").find("0 new failures, 2 known"), std::string::npos) << property(kj, "baseline");
+  // A baseline that cannot be read stops the run before anything is sent.
+  const int before = server.requests("/v1.0/steady");
+  std::ofstream(dir / "bad.json") << "{\"cases\": 3}";
+  result bad = conform(run + quote((dir / "x.json").string()) + " --baseline " + quote((dir / "bad.json").string()));
+  EXPECT_EQ(bad.exit_code, 3) << bad.output;
+  EXPECT_NE(bad.output.find("--baseline "), std::string::npos) << bad.output;
+  EXPECT_EQ(server.requests("/v1.0/steady"), before);
+  fs::remove_all(dir);
+}
+
+// ---- Shards and green without testing ----
+
+std::vector<std::string> case_ids(const fs::path& json_report) {
+  std::vector<std::string> ids;
+  const json::value report = json::parse(read_file(json_report));  // kept: the loop walks into it
+  for (const auto& c : report.at("cases").as_array())
+    ids.emplace_back(c.at("id").as_string());
+  return ids;
+}
+
+TEST(CiShard, ShardsSplitTheFixturesStablyAndTogetherRunThemAll) {
+  fs::path dir = temp_dir("shard");
+  std::vector<std::string> names;
+  for (int i = 0; i < 24; ++i) names.push_back("item" + std::to_string(i));
+  fs::path page = page_of_gets(dir, "items", names);
+  scripted_server server([](const std::string&, int) { return answer(200, R"({"id":"x"})"); });
+  const std::string run = "run " + quote(page.string()) + " --target " + server.url();
+  std::vector<std::string> all;
+  for (int k = 1; k <= 3; ++k) {
+    const fs::path out = dir / ("s" + std::to_string(k) + ".json");
+    result r = conform(run + " --shard " + std::to_string(k) + "/3 --json " + quote(out.string()));
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    std::vector<std::string> ids = case_ids(out);
+    EXPECT_FALSE(ids.empty()) << "shard " << k;
+    all.insert(all.end(), ids.begin(), ids.end());
+    EXPECT_EQ(property(json::parse(read_file(out)), "shard"), std::to_string(k) + "/3");
+    // The same shard again selects the same fixtures.
+    const fs::path again = dir / ("again" + std::to_string(k) + ".json");
+    EXPECT_EQ(conform(run + " --shard " + std::to_string(k) + "/3 --json " + quote(again.string())).exit_code, 0);
+    EXPECT_EQ(case_ids(again), ids);
+  }
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(std::adjacent_find(all.begin(), all.end()), all.end()) << "a fixture ran in two shards";
+  EXPECT_EQ(all.size(), names.size()) << "every fixture ran in one shard";
+  for (int i = 0; i < 24; ++i) EXPECT_EQ(server.requests("/v1.0/item" + std::to_string(i)), 2);
+
+  result bad = conform(run + " --shard 4/3");
+  EXPECT_EQ(bad.exit_code, 3) << bad.output;
+  EXPECT_NE(bad.output.find("--shard K/N needs 1 <= K <= N"), std::string::npos) << bad.output;
+  fs::remove_all(dir);
+}
+
+TEST(CiGuard, FiltersThatSelectNothingFailAndTheEmbeddedServerSaysSoFirst) {
+  fs::path dir = temp_dir("guard");
+  fs::path page = page_of_gets(dir, "things", {"one"});
+  scripted_server server([](const std::string&, int) { return answer(200, R"({"id":"x"})"); });
+  result none = conform("run " + quote(page.string()) + " --target " + server.url() + " --filter 'nothing/*' --json " +
+                        quote((dir / "r.json").string()));
+  EXPECT_EQ(none.exit_code, 3) << none.output;
+  EXPECT_NE(none.output.find("no fixture selected: --filter/--exclude kept none of the 1 fixture(s) found"),
+            std::string::npos) << none.output;
+  EXPECT_EQ(server.requests("/v1.0/one"), 0);
+  EXPECT_FALSE(fs::exists(dir / "r.json"));
+
+  result embedded = conform("run " + quote(page.string()));
+  EXPECT_EQ(embedded.exit_code, 0) << embedded.output;
+  EXPECT_EQ(embedded.output.rfind("conform: no --target: replaying against the embedded reference server", 0), 0u)
+      << embedded.output;
+  result real = conform("run " + quote(page.string()) + " --target " + server.url());
+  EXPECT_EQ(real.output.find("embedded reference server"), std::string::npos) << real.output;
+  fs::remove_all(dir);
+}
+
+// ---- Merge ----
+
+// A report's cases without what differs between runs by nature (durations).
+json::array cases_without_times(const fs::path& report) {
+  json::value v = json::parse(read_file(report));
+  json::array cases = v.at("cases").as_array();
+  for (auto& c : cases) {
+    c.as_object().erase("seconds");
+    if (auto* runs = c.as_object().if_contains("attempts_detail"))
+      for (auto& r : runs->as_array()) r.as_object().erase("seconds");
+  }
+  return cases;
+}
+
+TEST(CiMerge, MergedShardsEqualTheUnshardedRun) {
+  fs::path dir = temp_dir("merge");
+  for (const char* page : {"alpha", "beta", "gamma"}) {
+    std::vector<std::string> names;
+    for (int i = 0; i < 8; ++i) names.push_back(std::string(page) + std::to_string(i));
+    page_of_gets(dir, page, names);
+  }
+  // Fixed answers per path: some fail, one errors (404 with a body over --max-body), the rest pass.
+  scripted_server server([](const std::string& path, int) {
+    if (path.find("3") != std::string::npos) return answer(500, R"({"error":"three"})");
+    if (path.find("5") != std::string::npos) return answer(404, std::string(300, 'x'));
+    return answer(200, R"({"id":"x"})");
+  });
+  const std::string run = "run " + quote(dir.string()) + " --target " + server.url() + " --max-body 200 --json ";
+  EXPECT_EQ(conform(run + quote((dir / "all.json").string())).exit_code, 2);
+  std::string shards;
+  for (int k = 1; k <= 3; ++k) {
+    const fs::path out = dir / ("shard" + std::to_string(k) + ".json");
+    conform(run + quote(out.string()) + " --shard " + std::to_string(k) + "/3");
+    shards += " " + quote(out.string());
+  }
+  result m = conform("merge" + shards + " --json " + quote((dir / "merged.json").string()) + " --junit " +
+                     quote((dir / "merged.xml").string()));
+  EXPECT_EQ(m.exit_code, 2) << "as the unsharded run: " << m.output;
+  EXPECT_NE(m.output.find("Merged 3 reports: 24 cases"), std::string::npos) << m.output;
+  EXPECT_EQ(cases_without_times(dir / "merged.json"), cases_without_times(dir / "all.json"));
+  json::value merged = json::parse(read_file(dir / "merged.json"));
+  EXPECT_EQ(merged.at("summary"), json::parse(read_file(dir / "all.json")).at("summary"));
+  EXPECT_EQ(property(merged, "merged"), "3 reports");
+  EXPECT_EQ(property(merged, "shard"), "");
+  EXPECT_EQ(schema_errors(schemas / "jenkins-junit-10.xsd", dir / "merged.xml"), "");
+
+  result overlap = conform("merge" + shards + " " + quote((dir / "shard1.json").string()));
+  EXPECT_EQ(overlap.exit_code, 3) << overlap.output;
+  EXPECT_NE(overlap.output.find(" is in both "), std::string::npos) << overlap.output;
+  result unreadable = conform("merge " + quote((dir / "none.json").string()));
+  EXPECT_EQ(unreadable.exit_code, 3) << unreadable.output;
+  fs::remove_all(dir);
+}
+
+// The whole Graph v1.0 corpus against `conform serve` built from it, with faults so there are failures to
+// merge: four shards merged equal the unsharded run, case for case.
+TEST(CiMerge, CorpusShardsMergedEqualTheUnshardedRunAgainstConformServe) {
+  const fs::path corpus = fs::path(CONFORM_SHARED_DIR) / "corpus" / "graph-docs-v1.0";
+  if (!fs::exists(corpus)) GTEST_SKIP() << "corpus not found at " << corpus;
+  conform::test::serve_process serve({"serve", corpus.string(), "--port", "0", "--quiet", "--fault",
+                                      "status@*user*", "--fault", "bad-enum@*group*"});
+  ASSERT_FALSE(serve.url().empty());
+  fs::path dir = temp_dir("corpus-merge");
+  const std::string run = "run " + quote(corpus.string()) + " --target " + serve.url() +
+                          " --fill-placeholders --concurrency 8 --json ";
+  result all = conform(run + quote((dir / "all.json").string()));
+  EXPECT_EQ(all.exit_code, 1) << all.output.substr(0, 2000);
+  std::string shards;
+  for (int k = 1; k <= 4; ++k) {
+    const fs::path out = dir / ("shard" + std::to_string(k) + ".json");
+    conform(run + quote(out.string()) + " --shard " + std::to_string(k) + "/4");
+    shards += " " + quote(out.string());
+  }
+  result m = conform("merge" + shards + " --json " + quote((dir / "merged.json").string()));
+  EXPECT_EQ(m.exit_code, 1) << m.output;
+  // What a case found; substituted timestamps (and so bodies and curl lines) are the time of each run.
+  auto verdicts = [](const fs::path& report) {
+    json::array out;
+    for (const auto& c : cases_without_times(report)) {
+      const json::object& o = c.as_object();
+      json::array checks;
+      for (const auto& k : o.at("checks").as_array())
+        checks.push_back({k.at("check"), k.at("outcome"), k.at("pointer")});
+      out.push_back({o.at("id"), o.at("outcome"), o.at("status"), o.at("position"), std::move(checks)});
+    }
+    return out;
+  };
+  const json::array expected = verdicts(dir / "all.json");
+  const json::array got = verdicts(dir / "merged.json");
+  EXPECT_GE(expected.size(), 2400u);
+  ASSERT_EQ(got.size(), expected.size());
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < got.size() && differ < 5; ++i)
+    if (got[i] != expected[i]) {
+      ++differ;
+      ADD_FAILURE() << "case " << i << ": " << json::serialize(got[i]).substr(0, 300) << "\nvs "
+                    << json::serialize(expected[i]).substr(0, 300);
+    }
+  json::value a = json::parse(read_file(dir / "all.json"));
+  EXPECT_EQ(json::parse(read_file(dir / "merged.json")).at("summary"), a.at("summary"));
+  EXPECT_GT(a.at("summary").at("failed").to_number<std::size_t>(), 0u);
+  fs::remove_all(dir);
+}
+
+}  // namespace
