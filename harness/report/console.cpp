@@ -178,9 +178,36 @@ void console_reporter::finish(const run_result& run) {
     for (const auto& c : run.cases)
       if (c.flaky) out_ << "  " << clean(c.fixture_id) << location(c) << '\n';
   }
+  list_failures(run);
   out_ << "Ran " << run.cases.size() << " case" << (run.cases.size() == 1 ? "" : "s") << " in "
        << seconds(run.seconds) << '\n';
   out_ << summary_line(run.summary()) << '\n' << std::flush;
+}
+
+// The failed and errored cases again, one line each, above the totals: a nightly run's 151 failures had
+// scrolled away by the time anyone read the summary. At most max_listed, then how many more.
+void console_reporter::list_failures(const run_result& run) {
+  constexpr std::size_t max_listed = 100;
+  std::size_t failing = 0;
+  for (const auto& c : run.cases) failing += c.outcome == verdict::failed || c.outcome == verdict::error;
+  if (failing == 0) return;
+  out_ << "Failures and errors (" << failing << "):\n";
+  std::size_t shown = 0;
+  for (const auto& c : run.cases) {
+    if (c.outcome != verdict::failed && c.outcome != verdict::error) continue;
+    if (shown++ == max_listed) {
+      out_ << "  ... and " << failing - max_listed << " more (all of them are in the reports)\n";
+      break;
+    }
+    out_ << "  " << label(c.outcome) << ' ' << clean(c.fixture_id) << location(c) << ": ";
+    if (c.outcome == verdict::error) {
+      out_ << clean(stage_name(c.error)) << '\n';
+    } else if (const check_result* k = c.first_failure()) {
+      out_ << '[' << to_string(k->check) << "] " << clean(k->message) << '\n';
+    } else {
+      out_ << "failed\n";
+    }
+  }
 }
 
 }  // namespace conform::report

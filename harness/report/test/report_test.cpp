@@ -263,6 +263,39 @@ TEST(ConsoleReporter, PlainModeEndsWithSummaryLine) {
   EXPECT_NE(text.find("connect: connection refused"), std::string::npos);
 }
 
+TEST(ConsoleReporter, FailuresAreListedAgainAboveTheTotalsAtMostAHundred) {
+  run_result run;
+  for (int i = 0; i < 130; ++i) {
+    case_result c;
+    c.fixture_id = "page/case-" + std::to_string(i);
+    c.file = "api/page.md";
+    c.line = static_cast<std::size_t>(10 + i);
+    c.outcome = verdict::failed;
+    c.checks.push_back({check_id::status, check_outcome::failed, "", "200", "500", "expected status 200, got 500"});
+    run.cases.push_back(std::move(c));
+  }
+  case_result ok;
+  ok.fixture_id = "page/fine";
+  run.cases.push_back(ok);
+  std::ostringstream out;
+  console_reporter r(out, false, false);
+  r.finish(run);
+  const std::string text = out.str();
+  const std::size_t list = text.find("Failures and errors (130):\n");
+  ASSERT_NE(list, std::string::npos) << text;
+  EXPECT_NE(text.find("  FAIL page/case-0 (api/page.md:10): [status] expected status 200, got 500\n"), std::string::npos);
+  EXPECT_NE(text.find("page/case-99 "), std::string::npos);
+  EXPECT_EQ(text.find("page/case-100 "), std::string::npos);
+  EXPECT_NE(text.find("  ... and 30 more (all of them are in the reports)\n"), std::string::npos);
+  EXPECT_EQ(text.find("page/fine"), std::string::npos);
+  EXPECT_LT(list, text.find("Ran 131 cases"));
+
+  std::ostringstream clean;
+  console_reporter quiet(clean, false, false);
+  quiet.finish(run_result{{ok}, {}, "", 0.0});
+  EXPECT_EQ(clean.str().find("Failures"), std::string::npos);
+}
+
 TEST(ConsoleReporter, TerminalModeRewritesProgressLine) {
   auto run = sample_run();
   std::ostringstream out;

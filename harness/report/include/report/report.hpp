@@ -84,11 +84,12 @@ class console_reporter {
   console_reporter(std::ostream& out, bool terminal, bool verbose);
   void on_case(const case_result& c, std::size_t done, std::size_t total);
   // Ends with the line "N passed, N failed, N errors, N skipped", after "Interrupted: ..." when the run has an
-  // `interrupted` property.
+  // `interrupted` property, and after a list of the failed and errored cases (one line each, at most 100).
   void finish(const run_result& run);
 
  private:
   void print_details(const case_result& c);
+  void list_failures(const run_result& run);
 
   std::ostream& out_;
   bool terminal_;
