@@ -215,13 +215,6 @@ struct walker {
                         [&](const std::string& e) { return e == "*" || iequals(e, p->name); });
   }
 
-  // Failures from `from` on came from property p's contract: say which.
-  void stamp(std::size_t from, const property& p) {
-    if (p.source.empty()) return;
-    for (std::size_t i = from; i < out.size(); ++i)
-      if (out[i].contract.empty() && out[i].outcome == check_outcome::failed) out[i].contract = contract_of(p);
-  }
-
   void fail(check_id id, const std::string& pointer, std::string expected, const json::value& actual,
             std::string message) {
     if (!budget.take(id, check_outcome::failed)) return;
@@ -330,7 +323,7 @@ struct walker {
         const json::value* d = doc != nullptr ? find_key(*doc, p.name) : nullptr;
         const std::size_t from = out.size();
         typed(*a, p.type, &p.enum_values, p.nullable, d, pointer_child(pointer, p.name), depth);
-        stamp(from, p);
+        attribute_failures(out, from, p);
       }
     };
     if (scope.table != nullptr) each(*scope.table, nullptr);

@@ -160,12 +160,9 @@ struct comparer {
     }
   }
 
+  // The one lookup order of the contract: exact name, then ignoring case.
   static const conform::property* find(const type_def& t, std::string_view name) {
-    for (const conform::property& p : t.properties)
-      if (p.name == name) return &p;
-    for (const conform::property& p : t.properties)
-      if (iequals(p.name, name)) return &p;
-    return nullptr;
+    return property_scope{nullptr, &t}.find(name);
   }
 };
 

@@ -505,6 +505,12 @@ std::string pointer_child(std::string_view pointer, std::size_t index) {
   return out;
 }
 
+void attribute_failures(std::vector<check_result>& out, std::size_t from, const property& p) {
+  if (p.source.empty()) return;
+  for (std::size_t i = from; i < out.size(); ++i)
+    if (out[i].contract.empty() && out[i].outcome == check_outcome::failed) out[i].contract = contract_of(p);
+}
+
 bool listed_nullable(const std::vector<std::string>* names, std::string_view pointer) {
   if (names == nullptr) return false;
   std::string_view name = pointer;
@@ -612,9 +618,7 @@ void validate_members(const json::object& v, const property_scope& scope, const 
       const std::size_t from = out.size();
       validate_typed(*a, p.type, &p.enum_values, p.nullable, set, pointer_child(pointer, p.name), opts, depth,
                      out);
-      if (!p.source.empty())
-        for (std::size_t i = from; i < out.size(); ++i)
-          if (out[i].contract.empty() && out[i].outcome == check_outcome::failed) out[i].contract = contract_of(p);
+      attribute_failures(out, from, p);
     }
   };
   if (scope.table != nullptr) each(*scope.table, nullptr);

@@ -116,6 +116,10 @@ struct validate_options {
   bool ieee754_compatible = false;
 };
 
+// Names the contract (contract_of(p)) on the failures appended to `out` from index `from` on that have none:
+// they came from checking a value against property p.
+void attribute_failures(std::vector<check_result>& out, std::size_t from, const property& p);
+
 // Whether a page lists the property at `pointer` as nullable.
 bool listed_nullable(const std::vector<std::string>* names, std::string_view pointer);
 
