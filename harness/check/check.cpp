@@ -238,7 +238,8 @@ struct walker {
   void typed(const json::value& v, std::string_view type, const std::vector<std::string>* members,
              bool nullable, const json::value* doc, const std::string& pointer, std::size_t depth) {
     if (depth > opts.max_depth) return;
-    if (doc == nullptr || (v.is_null() && !doc->is_null())) return by_contract(v, type, members, nullable, pointer, depth);
+    if (doc == nullptr || (v.is_null() && !doc->is_null()))
+      return by_contract(v, type, members, nullable, pointer, depth);
     if (v.is_null()) return;  // the example itself shows null here
     const type_ref t = read_type(type);
     if (t.collection) {
@@ -306,7 +307,8 @@ struct walker {
       if (doc.get_array().empty()) return;
       const json::value& shared = shapes.any(doc.get_array());
       const auto& arr = v.get_array();
-      for (std::size_t i = 0; i < arr.size(); ++i) inferred(arr[i], shared, pointer_child(pointer, i), depth + 1);
+      for (std::size_t i = 0; i < arr.size(); ++i)
+        inferred(arr[i], shared, pointer_child(pointer, i), depth + 1);
     }
   }
 
@@ -374,8 +376,8 @@ void required_walk(const fixture& f, const json::object& actual, const json::obj
         continue;
       }
       if (kv.value().is_object() && a->is_object()) {
-        required_walk(f, a->get_object(), &kv.value().get_object(), scope_of(w.set, *a, prop), p, depth + 1, w,
-                      out);
+        required_walk(f, a->get_object(), &kv.value().get_object(), scope_of(w.set, *a, prop), p, depth + 1,
+                      w, out);
       } else if (kv.value().is_array() && a->is_array() && !kv.value().get_array().empty()) {
         const json::value& shared = w.shapes.shared(kv.value().get_array());
         if (!shared.is_object()) continue;
@@ -394,7 +396,8 @@ void required_walk(const fixture& f, const json::object& actual, const json::obj
       if (exempt(f, prop.name, p) || find_key(actual, prop.name) != nullptr) continue;
       if (w.budget.take(check_id::required_property, check_outcome::failed))
         out.push_back({check_id::required_property, check_outcome::failed, p, "present", "missing",
-                       "required property " + p + " (from the property table) is missing", contract_of(prop)});
+                       "required property " + p + " (from the property table) is missing",
+                       contract_of(prop)});
     }
 }
 
@@ -430,7 +433,8 @@ void unexpected_walk(walker& w, const json::object& actual, const json::object* 
       const json::object* cdoc = (d != nullptr && d->is_object()) ? &d->get_object() : nullptr;
       property_scope cscope = scope_of(w.set, a, prop);
       if (cscope.empty()) cscope = w.example_scope(d, a);
-      if (cdoc != nullptr || !cscope.empty()) unexpected_walk(w, a.get_object(), cdoc, cscope, p, depth + 1, found);
+      if (cdoc != nullptr || !cscope.empty())
+        unexpected_walk(w, a.get_object(), cdoc, cscope, p, depth + 1, found);
     } else if (a.is_array()) {
       const json::value* merged = d != nullptr && d->is_array() ? &w.shapes.any(d->get_array()) : nullptr;
       const json::object* cdoc = merged != nullptr && merged->is_object() && !merged->get_object().empty()
@@ -489,7 +493,9 @@ struct documented_body {
       any_item = any_shape(doc_value->get_array(), max_depth);
     }
   }
-  bool items_typed(const fixture& f) const { return collection || collection_type || f.response.is_collection; }
+  bool items_typed(const fixture& f) const {
+    return collection || collection_type || f.response.is_collection;
+  }
   const json::object* item() const {
     if (!collection) return doc_obj;
     return shared_item.is_object() ? &shared_item.get_object() : nullptr;
@@ -534,7 +540,8 @@ void check_content_type(const http_response& r, std::vector<check_result>& out) 
 }
 
 // json: the body parses (within the depth limit); when it does not, the checks that read it are skipped.
-std::optional<json::value> check_json(const http_response& r, const options& opts, std::vector<check_result>& out) {
+std::optional<json::value> check_json(const http_response& r, const options& opts,
+                                      std::vector<check_result>& out) {
   json::parse_options popts;
   popts.max_depth = opts.max_depth;
   boost::system::error_code ec;
@@ -588,8 +595,8 @@ void check_odata_context(const fixture& f, const json::object& actual, const opt
   const check_outcome o = opts.strict_properties ? check_outcome::failed : check_outcome::note;
   if (budget.take(check_id::odata_type, o))
     out.push_back({check_id::odata_type, o, "/@odata.context", expected, shorten(text),
-                   "@odata.context " + shorten(text) + " does not name " + expected + ", which $metadata says " +
-                       std::string(last_segment(f.request.url)) + " returns"});
+                   "@odata.context " + shorten(text) + " does not name " + expected +
+                       ", which $metadata says " + std::string(last_segment(f.request.url)) + " returns"});
 }
 
 // Intune's pages document one entity wrapped as {"value": {...}}: the entity is the object inside, in the
@@ -621,7 +628,8 @@ void check_odata_type(const fixture& f, const fixture_set& contract, const docum
       if (derived_shown.empty() && !same_type(t->get_string(), declared)) derived_shown = t->get_string();
     }
   };
-  const bool items = b.items_typed(f) || (f.resolved && f.resolved->collection && f.resolved->kind == "collection");
+  const bool items =
+      b.items_typed(f) || (f.resolved && f.resolved->collection && f.resolved->kind == "collection");
   if (b.doc_value != nullptr && b.doc_value->is_array() && items)
     for (const json::value& item : b.doc_value->get_array()) note_shown(item);
   else if (b.doc_value != nullptr && b.doc_value->is_object())
@@ -653,8 +661,8 @@ void check_odata_type(const fixture& f, const fixture_set& contract, const docum
     const bool known = t->is_string() && (documented.contains_same_type(t->get_string()) ||
                                           derives_from(contract, t->get_string(), declared));
     if (!known && budget.take(check_id::odata_type, check_outcome::failed))
-      out.push_back({check_id::odata_type, check_outcome::failed, pointer_child(base, "@odata.type"), declared,
-                     compact(*t),
+      out.push_back({check_id::odata_type, check_outcome::failed, pointer_child(base, "@odata.type"),
+                     declared, compact(*t),
                      "@odata.type " + compact(*t) + " names neither the declared type " + declared +
                          " nor a type derived from it"});
   };
@@ -728,7 +736,8 @@ property_scope instance_scope(const fixture_set& contract, const property_scope&
   const json::value* t = find_key(instance, "@odata.type");
   if (t == nullptr || !t->is_string()) return declared_scope;
   const type_def* own = documented_type(contract, std::string_view(t->get_string()));
-  if (own == nullptr || (!declared.empty() && !derives_from(contract, std::string_view(t->get_string()), declared)))
+  if (own == nullptr ||
+      (!declared.empty() && !derives_from(contract, std::string_view(t->get_string()), declared)))
     return declared_scope;
   return property_scope{declared_scope.table, own};
 }
@@ -818,8 +827,8 @@ void check_body(const fixture& f, const fixture_set& contract, const json::value
 
 }  // namespace
 
-std::vector<check_result> check_response(const fixture& f, const fixture_set& contract, const http_response& r,
-                                         const options& opts) {
+std::vector<check_result> check_response(const fixture& f, const fixture_set& contract,
+                                         const http_response& r, const options& opts) {
   std::vector<check_result> out;
   out.reserve(8);  // one result per check in the usual case
   if (!check_status(f, r, out)) return out;

@@ -44,7 +44,8 @@ void setup_merge(CLI::App& app, int& exit_status);
 
 std::string conform_version();
 
-// The cases of a JSON report file; std::invalid_argument naming the file when it cannot be read or is not one.
+// The cases of a JSON report file; std::invalid_argument naming the file when it cannot be read or is not
+// one.
 std::vector<report::reported_case> read_report_cases(const std::string& path);
 
 // Pages named or found under a directory that could not be read (unreadable-file, file-too-large), printed on

@@ -1,5 +1,6 @@
 // conform diff OLD.json NEW.json [--json FILE]: what changed between two runs' JSON reports.
-// Exit codes: 0 no new failures, 1 new failures, 2 usage or a report that cannot be read, 4 --json not written.
+// Exit codes: 0 no new failures, 1 new failures, 2 usage or a report that cannot be read, 4 --json not
+// written.
 #include "commands.hpp"
 #include "report/diff.hpp"
 #include "report/report.hpp"
@@ -71,7 +72,8 @@ struct merge_options {
 // conform merge A.json B.json ...: shard reports as one run's reports; exit as `run` would for that run
 // (0 passed, 1 a failure, 2 an error), 3 for a report that cannot be read, 4 when a report is not written.
 int merge_command(const merge_options& o) {
-  for (const auto& [flag, path] : {std::pair<const char*, const std::string*>{"--json", &o.json}, {"--junit", &o.junit}}) {
+  for (const auto& [flag, path] :
+       {std::pair<const char*, const std::string*>{"--json", &o.json}, {"--junit", &o.junit}}) {
     if (path->empty()) continue;
     std::error_code ec;
     report::check_report_path(*path, ec);
@@ -109,7 +111,8 @@ int merge_command(const merge_options& o) {
   write("--junit", o.junit, report::junit_xml(merged));
   const run_summary s = merged.summary();
   std::cout << "Merged " << runs.size() << " reports: " << merged.cases.size() << " cases\n"
-            << report::summary_line(s) << '\n' << std::flush;
+            << report::summary_line(s) << '\n'
+            << std::flush;
   if (!written) return report_failed;
   if (s.errors > 0) return errors;
   if (s.failed > 0) return failures;
@@ -120,7 +123,8 @@ int merge_command(const merge_options& o) {
 
 void setup_merge(CLI::App& app, int& exit_status) {
   auto opts = std::make_shared<merge_options>();
-  auto* sub = app.add_subcommand("merge", "Combine shard JSON reports (run --shard K/N) into one run's reports");
+  auto* sub =
+      app.add_subcommand("merge", "Combine shard JSON reports (run --shard K/N) into one run's reports");
   sub->add_option("reports", opts->reports, "JSON reports (--json) of the shards")->required();
   sub->add_option("--json", opts->json, "Write the merged JSON report here");
   sub->add_option("--junit", opts->junit, "Write the merged JUnit XML report (<testsuites>) here");

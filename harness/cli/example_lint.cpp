@@ -132,8 +132,8 @@ std::map<std::string, std::size_t, std::less<>> pointer_lines(std::string_view p
   return out;
 }
 
-std::size_t line_of_pointer(const std::map<std::string, std::size_t, std::less<>>& lines, std::string_view pointer,
-                            std::size_t body_line) {
+std::size_t line_of_pointer(const std::map<std::string, std::size_t, std::less<>>& lines,
+                            std::string_view pointer, std::size_t body_line) {
   for (;;) {
     if (auto it = lines.find(pointer); it != lines.end()) return it->second;
     if (pointer.empty()) return body_line;
@@ -166,8 +166,8 @@ struct value_walk {
 void find_placeholders(const json::value& v, std::string_view key, const property* p, value_walk& w,
                        const std::string& pointer, std::size_t depth);
 
-void placeholders_in(const json::object& o, const property_scope& scope, value_walk& w, const std::string& pointer,
-                     std::size_t depth) {
+void placeholders_in(const json::object& o, const property_scope& scope, value_walk& w,
+                     const std::string& pointer, std::size_t depth) {
   for (const auto& kv : o) {
     if (kv.key().find('@') != json::string_view::npos) continue;  // annotations
     find_placeholders(kv.value(), kv.key(), scope.find(kv.key()), w, pointer_child(pointer, kv.key()), depth);
@@ -232,18 +232,20 @@ std::vector<example_finding> example_findings(const fixture& f, const fixture_se
   auto placeholders = [&](const json::value& body, const property_scope& scope, bool request) {
     value_walk found = body_placeholders(body, scope, contract);
     for (const std::string& p : found.placeholders)
-      out.push_back({"example-placeholder-value", severity::note, p, placeholder_message(body, p, request), request});
+      out.push_back(
+          {"example-placeholder-value", severity::note, p, placeholder_message(body, p, request), request});
     // A request may send null to clear a property; a response's null is a value the contract rules out.
     if (!request)
       for (const auto& [p, prop] : found.nulls)
         if (!listed_nullable(&f.nullable_properties, p)) {
           check_result c;
           c.contract = contract_of(*prop);
-          out.push_back({"example-nullable", severity::warning, p,
-                         with_contract("response example: " + (p.empty() ? std::string("/") : p) +
-                                           " is null but its contract says it is not nullable (" + prop->type + ")",
-                                       c),
-                         false});
+          out.push_back(
+              {"example-nullable", severity::warning, p,
+               with_contract("response example: " + (p.empty() ? std::string("/") : p) +
+                                 " is null but its contract says it is not nullable (" + prop->type + ")",
+                             c),
+               false});
         }
     return std::set<std::string>(found.placeholders.begin(), found.placeholders.end());
   };
@@ -252,8 +254,10 @@ std::vector<example_finding> example_findings(const fixture& f, const fixture_se
     const std::set<std::string> ph = placeholders(body, request_scope(f, contract, body), true);
     for (const check_result& c : check::check_documented_request(f, contract, opts)) {
       if (c.outcome != check_outcome::failed || ph.contains(c.pointer)) continue;
-      const std::string code = c.check == check_id::enum_value ? "example-request-enum" : "example-request-type";
-      out.push_back({code, severity::warning, c.pointer, with_contract("request example: " + c.message, c), true});
+      const std::string code =
+          c.check == check_id::enum_value ? "example-request-enum" : "example-request-type";
+      out.push_back(
+          {code, severity::warning, c.pointer, with_contract("request example: " + c.message, c), true});
     }
   }
   // Error responses follow the error format, not the page's tables.
@@ -280,14 +284,16 @@ std::vector<example_finding> example_findings(const fixture& f, const fixture_se
         default:
           continue;
       }
-      out.push_back({code, severity::warning, c.pointer, with_contract("response example: " + c.message, c), false});
+      out.push_back(
+          {code, severity::warning, c.pointer, with_contract("response example: " + c.message, c), false});
     }
   }
   return out;
 }
 
 void place_findings(const fixture& f, const std::vector<example_finding>& findings,
-                    std::map<std::string, std::string, std::less<>>& page_text, std::vector<diagnostic>& out) {
+                    std::map<std::string, std::string, std::less<>>& page_text,
+                    std::vector<diagnostic>& out) {
   if (findings.empty()) return;
   auto it = page_text.find(f.file);
   if (it == page_text.end()) {

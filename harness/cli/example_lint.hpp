@@ -20,8 +20,8 @@ namespace conform::cli {
 std::map<std::string, std::size_t, std::less<>> pointer_lines(std::string_view page, std::size_t body_line);
 // The line of `pointer`, else of its nearest ancestor found (a missing property: the object lacking it), else
 // `body_line`.
-std::size_t line_of_pointer(const std::map<std::string, std::size_t, std::less<>>& lines, std::string_view pointer,
-                            std::size_t body_line);
+std::size_t line_of_pointer(const std::map<std::string, std::size_t, std::less<>>& lines,
+                            std::string_view pointer, std::size_t body_line);
 
 // How a check result on a documented example reads as a diagnostic.
 struct example_finding {
@@ -40,8 +40,8 @@ std::vector<example_finding> example_findings(const fixture& f, const fixture_se
 // again, only those with findings, to place them). Appended to `out`.
 void lint_examples(const fixture_set& set, std::vector<diagnostic>& out);
 
-// Places findings of one fixture (e.g. the reference server's repairs) as diagnostics; `page_text` cache keyed
-// by file, filled as needed.
+// Places findings of one fixture (e.g. the reference server's repairs) as diagnostics; `page_text` cache
+// keyed by file, filled as needed.
 void place_findings(const fixture& f, const std::vector<example_finding>& findings,
                     std::map<std::string, std::string, std::less<>>& page_text, std::vector<diagnostic>& out);
 

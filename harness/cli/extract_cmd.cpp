@@ -1,8 +1,8 @@
 // conform extract PATH... [-o FILE]: doc pages -> {"fixtures": [...], "diagnostics": [...]}.
 #include "commands.hpp"
 #include "example_lint.hpp"
-#include "lint_format.hpp"
 #include "extract/extract.hpp"
+#include "lint_format.hpp"
 #include "metadata.hpp"
 #include "report/report.hpp"
 #include "signals.hpp"
@@ -106,12 +106,14 @@ struct lint_options {
 void setup_lint(CLI::App& app, int& exit_status) {
   auto opts = std::make_shared<lint_options>();
   auto* sub = app.add_subcommand("lint", "Check documentation pages; print diagnostics compiler-style");
-  sub->add_option("paths", opts->paths, "Doc pages (any extension) or directories (walked for *.md)")->required();
+  sub->add_option("paths", opts->paths, "Doc pages (any extension) or directories (walked for *.md)")
+      ->required();
   sub->add_option("--metadata", opts->metadata,
                   "Also compare the docs with CSDL $metadata: [VERSION=]PATH_OR_URL (repeatable); "
                   "disagreements are csdl-* warnings")
       ->allow_extra_args(false);
-  sub->add_option("--format", opts->format, "text (file:line: severity: code: message), json or sarif (2.1.0)")
+  sub->add_option("--format", opts->format,
+                  "text (file:line: severity: code: message), json or sarif (2.1.0)")
       ->check(CLI::IsMember({"text", "json", "sarif"}));
   sub->add_option("--ignore", opts->selection.ignore, "Drop diagnostics of this code (repeatable)")
       ->allow_extra_args(false);
@@ -135,7 +137,8 @@ void setup_lint(CLI::App& app, int& exit_status) {
                        return a.file != b.file ? a.file < b.file : a.line < b.line;
                      });
     // A page that could not be read fails the command (2) whatever the selection drops.
-    const bool unread = std::any_of(extracted.diagnostics.begin(), extracted.diagnostics.end(), is_unread_page);
+    const bool unread =
+        std::any_of(extracted.diagnostics.begin(), extracted.diagnostics.end(), is_unread_page);
     select_diagnostics(extracted.diagnostics, opts->selection);
     const fixture_set& set = keep_until_exit(std::move(extracted));
     const std::vector<diagnostic>& ds = set.diagnostics;
@@ -155,13 +158,14 @@ void setup_lint(CLI::App& app, int& exit_status) {
       out = to_sarif(ds, old);
     } else {
       for (const auto& d : ds)
-        out += d.file + ":" + std::to_string(d.line) + ": " + std::string(to_string(d.level)) + ": " + d.code +
-               ": " + d.message + "\n";
+        out += d.file + ":" + std::to_string(d.line) + ": " + std::string(to_string(d.level)) + ": " +
+               d.code + ": " + d.message + "\n";
       std::size_t runnable = 0;
       for (const auto& f : set.fixtures) runnable += f.runnable;
-      out += std::to_string(set.files_read) + " files, " + std::to_string(set.fixtures.size()) + " fixtures (" +
-             std::to_string(runnable) + " runnable), " + std::to_string(errors) + " errors, " +
-             std::to_string(warnings) + " warnings" + (notes > 0 ? ", " + std::to_string(notes) + " notes" : "") +
+      out += std::to_string(set.files_read) + " files, " + std::to_string(set.fixtures.size()) +
+             " fixtures (" + std::to_string(runnable) + " runnable), " + std::to_string(errors) +
+             " errors, " + std::to_string(warnings) + " warnings" +
+             (notes > 0 ? ", " + std::to_string(notes) + " notes" : "") +
              (opts->baseline.empty() ? std::string()
                                      : " (" + std::to_string(in_baseline) + " in the baseline, " +
                                            std::to_string(new_errors) + " new errors)") +

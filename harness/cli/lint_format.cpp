@@ -44,14 +44,15 @@ std::string to_uri(std::string_view path) {
   return out;
 }
 
-// A message as the baseline compares it: line numbers inside it (the contract's "user.md:42") masked, since an
-// edit above a table moves them as it moves the diagnostic's own line.
+// A message as the baseline compares it: line numbers inside it (the contract's "user.md:42") masked, since
+// an edit above a table moves them as it moves the diagnostic's own line.
 std::string without_lines(std::string_view message) {
   std::string out;
   out.reserve(message.size());
   for (std::size_t i = 0; i < message.size(); ++i) {
     out += message[i];
-    if (message[i] == ':' && i + 1 < message.size() && std::isdigit(static_cast<unsigned char>(message[i + 1]))) {
+    if (message[i] == ':' && i + 1 < message.size() &&
+        std::isdigit(static_cast<unsigned char>(message[i + 1]))) {
       out += '#';
       while (i + 1 < message.size() && std::isdigit(static_cast<unsigned char>(message[i + 1]))) ++i;
     }

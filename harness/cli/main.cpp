@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
   setup_diff(app, status);
   setup_merge(app, status);
 
-  // run/serve/merge report usage trouble as 3 (1 and 2 mean failures and errors there); extract/lint/diff as 2.
+  // run/serve/merge report usage trouble as 3 (1 and 2 mean failures and errors there); extract/lint/diff
+  // as 2.
   auto usage_code = [&] {
     for (const char* name : {"run", "serve", "merge"})
       if (app.got_subcommand(name)) return int{usage_run};

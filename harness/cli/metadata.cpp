@@ -59,16 +59,17 @@ std::vector<std::string> load_metadata(fixture_set& set, const std::vector<std::
     parsed.push_back(std::move(m));
   }
   // Versioned documents first: one for every version then leaves their fixtures alone.
-  std::stable_sort(parsed.begin(), parsed.end(), [](const run::metadata_spec& a, const run::metadata_spec& b) {
-    return !a.version.empty() && b.version.empty();
-  });
+  std::stable_sort(parsed.begin(), parsed.end(),
+                   [](const run::metadata_spec& a, const run::metadata_spec& b) {
+                     return !a.version.empty() && b.version.empty();
+                   });
   std::vector<std::string> shown;
   for (const run::metadata_spec& m : parsed) {
     const std::string text = m.is_url() ? fetch_text(m.location, fetch) : std::string();
     csdl::parse_result pr = m.is_url() ? csdl::parse(text, m.location) : csdl::load(m.location);
     if (!pr.doc)
-      throw usage_error("--metadata " + m.location + (pr.error_line ? ":" + std::to_string(pr.error_line) : "") +
-                        ": " + pr.error);
+      throw usage_error("--metadata " + m.location +
+                        (pr.error_line ? ":" + std::to_string(pr.error_line) : "") + ": " + pr.error);
     const std::size_t before = diagnostics.size();
     const csdl::apply_summary sum = csdl::apply_metadata(set, *pr.doc, m.version, diagnostics);
     err << "conform: $metadata " << m.location << " (" << (m.version.empty() ? "every version" : m.version)

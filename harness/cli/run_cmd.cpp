@@ -2,8 +2,8 @@
 // Settings come from the suite file, then the environment (CONFORM_VAR_*), then flags: the later one wins.
 #include "commands.hpp"
 #include "embedded_server.hpp"
-#include "metadata.hpp"
 #include "extract/extract.hpp"
+#include "metadata.hpp"
 #include "report/diff.hpp"
 #include "report/report.hpp"
 #include "run/run.hpp"
@@ -19,9 +19,9 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <tuple>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 
 extern char** environ;
 
@@ -242,7 +242,8 @@ bool write_reports(const run_result& r, const report_paths& p) {
 // A signal's code (130, 143) says first that the run is not whole; then a report that could not be written
 // wins over the verdicts: CI would read a missing or stale file instead.
 // With a baseline, only cases failing now that did not fail in it count (`known`: ids failing in it).
-int exit_code_of(const run_result& r, bool reports_written, const std::set<std::string, std::less<>>* known = nullptr) {
+int exit_code_of(const run_result& r, bool reports_written,
+                 const std::set<std::string, std::less<>>* known = nullptr) {
   if (int code = interrupt_exit_code()) return code;
   if (!reports_written) return report_failed;
   std::size_t failed = 0, errored = 0;
@@ -314,9 +315,9 @@ int run_command(const run_cmd_options& cli) {
   // Green without testing: filters (or a shard) that keep nothing would pass having checked nothing.
   if (std::none_of(set.fixtures.begin(), set.fixtures.end(),
                    [&](const fixture& f) { return run::selected(f.id, o); }))
-    throw usage_error("no fixture selected: --filter/--exclude" + std::string(o.shard_count > 1 ? "/--shard" : "") +
-                      " kept none of the " + std::to_string(set.fixtures.size()) +
-                      " fixture(s) found, so nothing would be tested");
+    throw usage_error("no fixture selected: --filter/--exclude" +
+                      std::string(o.shard_count > 1 ? "/--shard" : "") + " kept none of the " +
+                      std::to_string(set.fixtures.size()) + " fixture(s) found, so nothing would be tested");
   if (!o.metadata.empty()) {
     metadata_fetch fetch{o.cacert, o.insecure, o.headers, o.bearer_token};
     o.metadata = load_metadata(set, o.metadata, fetch, std::cerr, set.diagnostics);
@@ -337,9 +338,10 @@ int run_command(const run_cmd_options& cli) {
     std::unique_ptr<embedded_server> embedded;
     if (o.target.empty()) {
       // Said first, so a green run is not read as a server's: the reference server answers what the docs say.
-      std::cout << "conform: no --target: replaying against the embedded reference server built from these docs "
-                   "(this checks the docs and conform, not your server)\n"
-                << std::flush;
+      std::cout
+          << "conform: no --target: replaying against the embedded reference server built from these docs "
+             "(this checks the docs and conform, not your server)\n"
+          << std::flush;
       embedded = std::make_unique<embedded_server>(set, mock::options{});
       o.target = embedded->base_url();
       o.target_name = "embedded reference server";
@@ -387,8 +389,9 @@ void setup_run(CLI::App& app, int& exit_status) {
   sub->add_option("--junit-surefire", opts->junit_surefire,
                   "Write one Surefire TEST-<page>.xml per page into DIR");
   opts->json_opt = sub->add_option("--json", opts->json, "Write a JSON report here");
-  sub->add_option("--baseline", opts->baseline,
-                  "An earlier run's JSON report: exit 1 (2) only for cases failing (erroring) that did not fail in it");
+  sub->add_option(
+      "--baseline", opts->baseline,
+      "An earlier run's JSON report: exit 1 (2) only for cases failing (erroring) that did not fail in it");
   opts->concurrency_opt = sub->add_option("--concurrency", opts->concurrency,
                                           with_range("Requests in flight", run::concurrency_range));
   sub->add_option("--shard", opts->shard,
@@ -405,19 +408,19 @@ void setup_run(CLI::App& app, int& exit_status) {
   opts->retries_opt =
       sub->add_option("--retries", opts->retries,
                       with_range("Retries on connection faults and 429/502/503/504", run::retries_range));
-  opts->rerun_opt = sub->add_option(
-      "--rerun-failures", opts->rerun_failures,
-      with_range("Run a failed or errored case again up to N times; a pass then is flaky", run::rerun_failures_range));
+  opts->rerun_opt =
+      sub->add_option("--rerun-failures", opts->rerun_failures,
+                      with_range("Run a failed or errored case again up to N times; a pass then is flaky",
+                                 run::rerun_failures_range));
   sub->add_flag("--retry-unsafe", opts->retry_unsafe,
                 "Also resend POST/PATCH/PUT/DELETE/... the server may have received (may apply them twice)");
   opts->rate_opt = sub->add_option("--rate", opts->rate, "Requests per second across the run (0 = unlimited)")
                        ->check(CLI::Range(0.0, 1000000.0));
   opts->cacert_opt = sub->add_option("--cacert", opts->cacert, "Extra CA certificates (PEM file)");
   sub->add_flag("--insecure", opts->insecure, "Do not verify TLS certificates (loudly reported)");
-  opts->odata_opt =
-      sub->add_option("--odata-type", opts->odata_type,
-                      "@odata.type check: odata (OData's rule, default)|required|if-present")
-          ->check(CLI::IsMember({"odata", "required", "if-present"}));
+  opts->odata_opt = sub->add_option("--odata-type", opts->odata_type,
+                                    "@odata.type check: odata (OData's rule, default)|required|if-present")
+                        ->check(CLI::IsMember({"odata", "required", "if-present"}));
   sub->add_option("--metadata", opts->metadata,
                   "CSDL $metadata as a second contract: [VERSION=]PATH_OR_URL (repeatable)")
       ->allow_extra_args(false);

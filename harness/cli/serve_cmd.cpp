@@ -2,20 +2,20 @@
 // over documented examples, for trying a client or the runner against something that answers as documented.
 #include "commands.hpp"
 #include "example_lint.hpp"
-#include "metadata.hpp"
-#include "serve_log.hpp"
 #include "extract/extract.hpp"
+#include "metadata.hpp"
 #include "mock/reference_server.hpp"
 #include "run/run.hpp"
+#include "serve_log.hpp"
 #include "transport/server.hpp"
 
+#include <unistd.h>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
 #include <map>
 #include <memory>
-#include <unistd.h>
 #include <stdexcept>
 
 namespace conform::cli {
@@ -48,19 +48,21 @@ std::size_t say_repairs(const fixture_set& set, std::ostream& err) {
     std::vector<example_finding> findings;
     for (mock::repair& r : mock::documented_repairs(f, set)) {
       const severity level = r.code == "example-placeholder-value" ? severity::note : severity::warning;
-      findings.push_back({std::move(r.code), level, std::move(r.pointer), "served repaired: " + r.message, false});
+      findings.push_back(
+          {std::move(r.code), level, std::move(r.pointer), "served repaired: " + r.message, false});
     }
     place_findings(f, findings, pages, said);
   }
   std::string out;
   for (const diagnostic& d : said)
-    out += d.file + ":" + std::to_string(d.line) + ": " + std::string(to_string(d.level)) + ": " + d.code + ": " +
-           d.message + "\n";
+    out += d.file + ":" + std::to_string(d.line) + ": " + std::string(to_string(d.level)) + ": " + d.code +
+           ": " + d.message + "\n";
   if (!said.empty())
     out += "conform serve: " + std::to_string(said.size()) +
            " repair(s) of documented responses (above); --verbatim serves them as written\n";
-  out += "conform serve: answers to successful POST, PATCH and PUT requests carry the fields the client sent "
-         "(not with --verbatim)\n";
+  out +=
+      "conform serve: answers to successful POST, PATCH and PUT requests carry the fields the client sent "
+      "(not with --verbatim)\n";
   err << out << std::flush;
   return said.size();
 }
@@ -166,9 +168,10 @@ void setup_serve(CLI::App& app, int& exit_status) {
   // 1 thread answers more requests per CPU-second than 2); more threads help only with spare cores.
   sub->add_option("--threads", opts->threads, "Event-loop threads (default 1)")->check(CLI::Range(1, 256));
   sub->add_flag("-q,--quiet", opts->quiet, "No line per exchange");
-  sub->add_flag("--verbatim", opts->verbatim,
-                "Serve documented responses exactly as written: no placeholder filled, no value repaired, nothing "
-                "added or echoed (without it, each repair is said on stderr at start)");
+  sub->add_flag(
+      "--verbatim", opts->verbatim,
+      "Serve documented responses exactly as written: no placeholder filled, no value repaired, nothing "
+      "added or echoed (without it, each repair is said on stderr at start)");
   sub->add_option("--metadata", opts->metadata,
                   "CSDL $metadata typing the answers: [VERSION=]PATH_OR_URL (repeatable)")
       ->allow_extra_args(false);

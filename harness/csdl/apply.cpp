@@ -58,7 +58,8 @@ bool compatible(const document& doc, std::string_view docs_type, const std::stri
   if (iequals(simple_type_name(c.element), "json") || istarts_with(d.element, "untyped") ||
       icontains_json(d.element))
     return true;  // "Untyped JSON object" and microsoft.graph.Json both mean any JSON
-  if (d.kind == value_kind::unknown && c.kind == value_kind::string && doc.find_structured(d.element) == nullptr)
+  if (d.kind == value_kind::unknown && c.kind == value_kind::string &&
+      doc.find_structured(d.element) == nullptr)
     return true;  // "Url", an enum the property's strings come from: strings on the wire either way
   if (d.kind != value_kind::unknown) {
     if (c.kind == value_kind::unknown) return c_enum && d.kind == value_kind::string;
@@ -114,7 +115,8 @@ struct comparer {
 
   // Compares a documented property with the CSDL's (converted) one, says where they differ, then makes the
   // documented one read as the CSDL does. Returns the lines said, for the fixture's notes.
-  void reconcile(conform::property& p, const conform::property& c, const std::string& owner, std::vector<std::string>* notes) {
+  void reconcile(conform::property& p, const conform::property& c, const std::string& owner,
+                 std::vector<std::string>* notes) {
     const std::string file = p.source;
     const std::size_t line = p.line;
     auto say = [&](const char* code, std::string message) {
@@ -122,18 +124,18 @@ struct comparer {
       if (!file.empty()) said.add(file, line, code, std::move(message));
     };
     if (p.name != c.name)
-      say("csdl-name-case", "the docs spell " + owner + " property \"" + p.name + "\"; the CSDL and the wire say \"" +
-                                c.name + "\"");
+      say("csdl-name-case", "the docs spell " + owner + " property \"" + p.name +
+                                "\"; the CSDL and the wire say \"" + c.name + "\"");
     if (!compatible(doc, p.type, c.type))
-      say("csdl-type-mismatch", "the docs type " + owner + "." + c.name + " as " + p.type + "; the CSDL says " +
-                                    c.type + " (" + c.source + ")");
+      say("csdl-type-mismatch", "the docs type " + owner + "." + c.name + " as " + p.type +
+                                    "; the CSDL says " + c.type + " (" + c.source + ")");
     if (!c.enum_values.empty() && !p.enum_values.empty())
       if (member_diff d = diff_members(p.enum_values, c.enum_values); !d.empty())
         say("csdl-enum-mismatch", "the docs list " + owner + "." + c.name + " member(s) " + describe(d) +
                                       " of the CSDL's " + std::string(read_type(c.type).element) + " (" +
                                       members_text(c.enum_values) + ")");
     // The CSDL decides; the docs' members stay where the CSDL says only "a string".
-    std::vector<std::string> members = !c.enum_values.empty() ? c.enum_values
+    std::vector<std::string> members = !c.enum_values.empty()   ? c.enum_values
                                        : is_string_type(c.type) ? std::move(p.enum_values)
                                                                 : std::vector<std::string>{};
     const bool required = p.required;
@@ -219,8 +221,8 @@ std::shared_ptr<fixture_set> build_contract(const fixture_set& set, const docume
       const auto& [key, docs_type] = it->second;
       if (member_diff d = diff_members(docs_type->members, t.members); !d.empty())
         said.add(docs_type->file, docs_type->line, "csdl-enum-mismatch",
-                 "the docs list " + e.name + " member(s) " + describe(d) + " of the CSDL's " + e.qualified + " (" +
-                     members_text(t.members) + ")");
+                 "the docs list " + e.name + " member(s) " + describe(d) + " of the CSDL's " + e.qualified +
+                     " (" + members_text(t.members) + ")");
       simple = key;
       keyed = true;
     }
@@ -256,8 +258,8 @@ apply_summary apply_metadata(fixture_set& set, const document& doc, std::string_
     if (!applies(f, version, set)) continue;
     ++summary.fixtures;
     const resolution r = resolve(doc, f.request.url);
-    f.resolved = resolved_resource{std::string(to_string(r.kind)), r.type, r.is_collection, r.entity_set,
-                                   r.reason};
+    f.resolved =
+        resolved_resource{std::string(to_string(r.kind)), r.type, r.is_collection, r.entity_set, r.reason};
     if (r.kind == resource_kind::unresolved) {
       ++summary.unresolved;
       f.contract_notes.push_back("the URL does not resolve against $metadata (" + r.reason +
@@ -269,15 +271,17 @@ apply_summary apply_metadata(fixture_set& set, const document& doc, std::string_
 
     // The type the example is an instance of: the docs' when it is the URL's or derives from it (more
     // specific), else the URL's.
-    const structured_type* url_type =
-        r.kind == resource_kind::entity || r.kind == resource_kind::collection || r.kind == resource_kind::complex
-            ? doc.find_structured(r.type)
-            : nullptr;
+    const structured_type* url_type = r.kind == resource_kind::entity ||
+                                              r.kind == resource_kind::collection ||
+                                              r.kind == resource_kind::complex
+                                          ? doc.find_structured(r.type)
+                                          : nullptr;
     const structured_type* instance = url_type;
     const std::string docs_name(read_type(f.response.odata_type).element);
     if (!docs_name.empty()) {
       const structured_type* named = doc.find_structured(docs_name);
-      if (named == nullptr && doc.find_enum(docs_name) == nullptr && read_type(docs_name).kind == value_kind::unknown) {
+      if (named == nullptr && doc.find_enum(docs_name) == nullptr &&
+          read_type(docs_name).kind == value_kind::unknown) {
         std::string m = "the docs name the response type " + docs_name + ", which the CSDL does not define";
         f.contract_notes.push_back(m);
         said.add(f.file, f.response.line, "csdl-unknown-type", std::move(m));

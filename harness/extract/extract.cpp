@@ -265,7 +265,7 @@ struct page_walker {
   std::string last_heading;
   bool in_template_section = false;
   bool under_request_heading = false;  // see code_block
-  bool tab_heading = false;  // the heading being read is a tab marker, "# [HTTP](#tab/http)"
+  bool tab_heading = false;            // the heading being read is a tab marker, "# [HTTP](#tab/http)"
   bool in_code = false, in_html = false, in_table = false, in_cell = false;
   code_block code;
   std::string html;
@@ -425,10 +425,11 @@ struct page_walker {
         if (w.in_table && w.tbl.rows.size() == 1 && !w.tbl.skip)
           // Most tables (permissions, methods, headers, ...) say nothing about types: once the header shows
           // that, their cells are not collected (a tenth of the corpus's extraction time went into them).
-          w.tbl.skip = !is_property_table(w.tbl.rows.front()) &&
-                       (w.tbl.rows.front().empty() ||
-                        !(iequals(trim(w.tbl.rows.front()[0]), "Member") ||
-                          (iequals(trim(w.tbl.rows.front()[0]), "Value") && iends_with(w.tbl.heading, " values"))));
+          w.tbl.skip =
+              !is_property_table(w.tbl.rows.front()) &&
+              (w.tbl.rows.front().empty() ||
+               !(iequals(trim(w.tbl.rows.front()[0]), "Member") ||
+                 (iequals(trim(w.tbl.rows.front()[0]), "Value") && iends_with(w.tbl.heading, " values"))));
         if (w.in_table && !w.tbl.skip) {
           w.tbl.rows.emplace_back();
           if (w.tbl.rows.size() > 1)
@@ -512,7 +513,8 @@ struct page_walker {
     w.mark_span(type);
     if (w.heading_level > 0 && type == MD_SPAN_A) {
       const MD_ATTRIBUTE& href = static_cast<MD_SPAN_A_DETAIL*>(detail)->href;
-      if (href.text != nullptr && std::string_view(href.text, href.size).starts_with("#tab/")) w.tab_heading = true;
+      if (href.text != nullptr && std::string_view(href.text, href.size).starts_with("#tab/"))
+        w.tab_heading = true;
     }
     if (w.base_at == base_read::phrase) {
       if (type == MD_SPAN_A) {
@@ -687,8 +689,8 @@ std::vector<std::string> listed_members(std::string_view list) {
 }
 
 // `rest` starts at "Possible values ...": the members follow its colon, or its " are " or " is ".
-// The list ends with its sentence: a '.' outside a code span (members may hold dots: `microsoft.graph.x`). What
-// follows is prose ("Supports `$filter` (`eq`, `ne`, `NOT`, `in`)"), not members.
+// The list ends with its sentence: a '.' outside a code span (members may hold dots: `microsoft.graph.x`).
+// What follows is prose ("Supports `$filter` (`eq`, `ne`, `NOT`, `in`)"), not members.
 std::string_view first_sentence(std::string_view s) {
   bool in_code = false;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -1100,8 +1102,8 @@ page_examples collect_examples(page_walker& w) {
     }
     // Templates: blocks of the "## HTTP request" section; blocks under a level-3+ "HTTP request" heading that
     // are not annotated as examples and show relative URLs or several request lines (a page's example
-    // section may head its one absolute example URL so); unannotated blocks listing several request lines (one
-    // per route, a URL template with [optional] parts), which no single response answers.
+    // section may head its one absolute example URL so); unannotated blocks listing several request lines
+    // (one per route, a URL template with [optional] parts), which no single response answers.
     const bool several = hb.kind == block_kind::request && request_lines(b.text) > 1;
     if (b.in_template_section ||
         (b.under_request_heading && !annotated && (several || url_host(hb.url).empty())) ||
@@ -1320,7 +1322,8 @@ std::string look_alike_host(std::string_view url) {
     joined += "." + std::string(seg);
   }
   for (std::string_view candidate : {host, std::string_view(joined)})
-    if (iequals(candidate, api) || edit_distance(candidate, api, 2) <= 2) return std::string(candidate == host ? host : joined);
+    if (iequals(candidate, api) || edit_distance(candidate, api, 2) <= 2)
+      return std::string(candidate == host ? host : joined);
   return {};
 }
 
@@ -1661,7 +1664,8 @@ void check_url_versions(fixture_set& set) {
       whose = "the page's other examples";
     } else if (set_agrees) {  // one version on the page, or a tie
       expected = set_version;
-      whose = std::to_string(set_count) + " of the documentation set's " + std::to_string(named) + " example URLs";
+      whose = std::to_string(set_count) + " of the documentation set's " + std::to_string(named) +
+              " example URLs";
     }
     if (!expected.empty() && v != expected)
       set.diagnostics.push_back({f.file, f.line, severity::warning, "url-version-mismatch",

@@ -220,8 +220,8 @@ std::string guid_from(const void* ctx) {
 // A strict server's 400s: a body the docs show as JSON that is not JSON, or values their contract rejects.
 bool refuse_request(const fixture& f, const fixture_set& set, const std::optional<json::value>& body,
                     reply& refusal) {
-  std::string problem =
-      documents_json_body(f) && !body ? std::string("The request body must be JSON.") : validate_request(f, set, body);
+  std::string problem = documents_json_body(f) && !body ? std::string("The request body must be JSON.")
+                                                        : validate_request(f, set, body);
   if (problem.empty()) return false;
   refusal = odata_error(400, "BadRequest", std::move(problem));
   refusal.fixture_id = f.id;
@@ -235,8 +235,8 @@ header_list apply_json_faults(const std::vector<fault_kind>& active, const detai
   header_list out;
   for (fault_kind k : active) {
     if (!detail::is_json_fault(k)) continue;
-    out.push_back({std::string(fault_header),
-                   doc ? detail::apply_json_fault(k, fin, *doc) : std::string(to_string(k)) + " (not applicable)"});
+    out.push_back({std::string(fault_header), doc ? detail::apply_json_fault(k, fin, *doc)
+                                                  : std::string(to_string(k)) + " (not applicable)"});
   }
   return out;
 }
@@ -245,7 +245,8 @@ void set_body(http_response& res, const fixture& f, const std::optional<json::va
   if (doc) {
     res.body = json::serialize(*doc);
     const header* ct = find_header(res.headers, "Content-Type");
-    if (ct == nullptr || !is_json_media_type(ct->value)) set_header(res.headers, "Content-Type", "application/json");
+    if (ct == nullptr || !is_json_media_type(ct->value))
+      set_header(res.headers, "Content-Type", "application/json");
     return;
   }
   res.body = f.response.body;
@@ -320,7 +321,6 @@ std::optional<fault> parse_fault(std::string_view spec) {
   return f;
 }
 
-
 reference_server::reference_server(const fixture_set& fixtures, options opts)
     : fixtures_(fixtures), opts_(std::move(opts)) {
   std::unordered_map<std::string, std::size_t> by_key;  // route key -> index in routes_
@@ -364,8 +364,9 @@ reply reference_server::handle(const http_request& req) const {
   }
 }
 
-// The fixture that answers: the one the runner names (X-Conform-Fixture), else the best documented match on the
-// most specific route. Nullptr with `refusal` set (404, or 405 with Allow) when no documented route takes it.
+// The fixture that answers: the one the runner names (X-Conform-Fixture), else the best documented match on
+// the most specific route. Nullptr with `refusal` set (404, or 405 with Allow) when no documented route takes
+// it.
 const fixture* reference_server::choose(const http_request& req, const std::optional<json::value>& body,
                                         reply& refusal) const {
   std::string_view path = detail::url_path(req.target, false);
@@ -375,7 +376,8 @@ const fixture* reference_server::choose(const http_request& req, const std::opti
   // Matching routes in routes_ order, most specific first.
   std::vector<std::size_t> on_path = index_->find(segments);
   if (on_path.empty()) {
-    refusal = odata_error(404, "ResourceNotFound", "No documented route matches '" + std::string(path) + "'.");
+    refusal =
+        odata_error(404, "ResourceNotFound", "No documented route matches '" + std::string(path) + "'.");
     return nullptr;
   }
   std::vector<const route*> with_method;

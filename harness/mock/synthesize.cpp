@@ -39,7 +39,8 @@ std::optional<json::value> real_value(std::string_view text, std::string_view ke
   if (p != nullptr && !p->enum_values.empty()) return json::value(p->enum_values.front());
   // The table's type wins, except that a plain "String" column says less than "String (timestamp)".
   value_kind kind = p != nullptr ? read_type(p->type).kind : value_kind::unknown;
-  if (p == nullptr || kind == value_kind::string || read_type(p->type).element.empty()) kind = read_type(ph).kind;
+  if (p == nullptr || kind == value_kind::string || read_type(p->type).element.empty())
+    kind = read_type(ph).kind;
   if (kind == value_kind::string && iequals(key, "id")) kind = value_kind::guid;
   return sample_value(kind, samples(env));
 }
@@ -121,8 +122,8 @@ void fix_odata_type(json::object& o, const synth_env& env, const std::string& po
   if (!s.empty() && s.front() != '#') {
     if (env.repairs != nullptr) {
       const std::string at = pointer_child(pointer, "@odata.type");
-      said(env, "example-odata-type", at, at + " \"" + std::string(s) + "\" lacks its '#'; served as \"#" +
-                                               std::string(s) + "\"");
+      said(env, "example-odata-type", at,
+           at + " \"" + std::string(s) + "\" lacks its '#'; served as \"#" + std::string(s) + "\"");
     }
     s.insert(std::size_t{0}, 1, '#');
   }
@@ -130,7 +131,8 @@ void fix_odata_type(json::object& o, const synth_env& env, const std::string& po
 
 // "TextBox" where the docs list "textBox": a real server spells its members one way, the documented way (flag
 // enums "a,b" member by member).
-void documented_spelling(json::value& v, const property& p, const synth_env& env, const std::string& pointer) {
+void documented_spelling(json::value& v, const property& p, const synth_env& env,
+                         const std::string& pointer) {
   if (!v.is_string() || p.enum_values.empty()) return;
   std::string_view s = v.get_string();
   std::string out;
@@ -156,7 +158,8 @@ void documented_spelling(json::value& v, const property& p, const synth_env& env
   if (changed) {
     if (env.repairs != nullptr)
       said(env, "example-enum", pointer,
-           pointer + " " + shown(v) + " differs from the documented member in case; served as \"" + out + "\"");
+           pointer + " " + shown(v) + " differs from the documented member in case; served as \"" + out +
+               "\"");
     v = json::value(out);
   }
 }
@@ -197,16 +200,12 @@ void synthesize_member(std::string_view key, json::value& v, const property* p, 
 
 }  // namespace
 
-
-
 bool is_annotation(std::string_view key) {
   return key.find('@') != std::string_view::npos;
 }
 
-
-
-
-void synthesize(json::value& v, const property_scope& scope, const synth_env& env, const std::string& pointer) {
+void synthesize(json::value& v, const property_scope& scope, const synth_env& env,
+                const std::string& pointer) {
   if (!v.is_object()) return;
   json::object& o = v.get_object();
   fix_odata_type(o, env, pointer);

@@ -23,19 +23,32 @@ std::string_view strip_edm(std::string_view type) {
 // Canonical names (placeholder_type's answers) and the spellings type columns use.
 value_kind kind_of_word(std::string_view t) {
   static const std::pair<std::string_view, value_kind> kinds[] = {
-      {"String", value_kind::string},         {"Binary", value_kind::binary},
-      {"Stream", value_kind::string},         {"Int16", value_kind::number},
-      {"Int32", value_kind::number},          {"Int64", value_kind::number},
-      {"Double", value_kind::number},         {"Single", value_kind::number},
-      {"Decimal", value_kind::number},        {"Byte", value_kind::number},
-      {"SByte", value_kind::number},          {"Int", value_kind::number},
-      {"Integer", value_kind::number},        {"Long", value_kind::number},
-      {"Float", value_kind::number},          {"Number", value_kind::number},
-      {"Boolean", value_kind::boolean},       {"Bool", value_kind::boolean},
-      {"Guid", value_kind::guid},             {"Date", value_kind::date},
-      {"DateTimeOffset", value_kind::timestamp}, {"DateTime", value_kind::timestamp},
-      {"Timestamp", value_kind::timestamp},   {"Duration", value_kind::duration},
-      {"TimeOfDay", value_kind::time_of_day}, {"Json", value_kind::any},
+      {"String", value_kind::string},
+      {"Binary", value_kind::binary},
+      {"Stream", value_kind::string},
+      {"Int16", value_kind::number},
+      {"Int32", value_kind::number},
+      {"Int64", value_kind::number},
+      {"Double", value_kind::number},
+      {"Single", value_kind::number},
+      {"Decimal", value_kind::number},
+      {"Byte", value_kind::number},
+      {"SByte", value_kind::number},
+      {"Int", value_kind::number},
+      {"Integer", value_kind::number},
+      {"Long", value_kind::number},
+      {"Float", value_kind::number},
+      {"Number", value_kind::number},
+      {"Boolean", value_kind::boolean},
+      {"Bool", value_kind::boolean},
+      {"Guid", value_kind::guid},
+      {"Date", value_kind::date},
+      {"DateTimeOffset", value_kind::timestamp},
+      {"DateTime", value_kind::timestamp},
+      {"Timestamp", value_kind::timestamp},
+      {"Duration", value_kind::duration},
+      {"TimeOfDay", value_kind::time_of_day},
+      {"Json", value_kind::any},
       {"Untyped", value_kind::any},  // Edm.Untyped / Graph's Json: any JSON value
   };
   for (const auto& [n, k] : kinds)
@@ -49,7 +62,8 @@ value_kind kind_of_name(std::string_view element) {
   if (value_kind k = kind_of_word(t); k != value_kind::unknown) return k;
   // Graph's CSDL declares microsoft.graph.Json, an empty complex type standing for any JSON value.
   if (iends_with(t, ".json")) return value_kind::any;
-  if (t.find('(') != std::string_view::npos) return kind_of_word(placeholder_type(t));  // "String (timestamp)"
+  if (t.find('(') != std::string_view::npos)
+    return kind_of_word(placeholder_type(t));  // "String (timestamp)"
   return value_kind::unknown;
 }
 
@@ -241,7 +255,8 @@ bool is_guid(std::string_view s) {
 
 bool is_time_of_day(std::string_view s) {
   int h = 0, m = 0, sec = 0;
-  if (s.size() < 5 || !digits(s, 0, 2, h) || s[2] != ':' || !digits(s, 3, 2, m) || h > 23 || m > 59) return false;
+  if (s.size() < 5 || !digits(s, 0, 2, h) || s[2] != ':' || !digits(s, 3, 2, m) || h > 23 || m > 59)
+    return false;
   if (s.size() == 5) return true;
   if (s[5] != ':' || !digits(s, 6, 2, sec) || sec > 59) return false;
   if (s.size() == 8) return true;
@@ -342,13 +357,26 @@ std::string placeholder_type(std::string_view s) {
     return "String";  // identifier, url, binary, etag, hex... are all strings on the wire
   }
   static const std::pair<std::string_view, std::string_view> names[] = {
-      {"int16", "Int16"},         {"int32", "Int32"},     {"int64", "Int64"},
-      {"int", "Int32"},           {"integer", "Int32"},   {"double", "Double"},
-      {"single", "Single"},       {"decimal", "Decimal"}, {"number", "Double"},
-      {"byte", "Byte"},           {"boolean", "Boolean"}, {"bool", "Boolean"},
-      {"guid", "Guid"},           {"date", "Date"},       {"datetimeoffset", "DateTimeOffset"},
-      {"timestamp", "DateTimeOffset"}, {"duration", "Duration"}, {"binary", "Binary"},
-      {"stream", "Stream"},       {"timeofday", "TimeOfDay"},
+      {"int16", "Int16"},
+      {"int32", "Int32"},
+      {"int64", "Int64"},
+      {"int", "Int32"},
+      {"integer", "Int32"},
+      {"double", "Double"},
+      {"single", "Single"},
+      {"decimal", "Decimal"},
+      {"number", "Double"},
+      {"byte", "Byte"},
+      {"boolean", "Boolean"},
+      {"bool", "Boolean"},
+      {"guid", "Guid"},
+      {"date", "Date"},
+      {"datetimeoffset", "DateTimeOffset"},
+      {"timestamp", "DateTimeOffset"},
+      {"duration", "Duration"},
+      {"binary", "Binary"},
+      {"stream", "Stream"},
+      {"timeofday", "TimeOfDay"},
   };
   for (const auto& [key, name] : names)
     if (b == key) return std::string(name);
@@ -409,7 +437,8 @@ const type_def* documented_type(const fixture_set& set, std::string_view name) {
 property_scope scope_of(const fixture_set& set, const json::value& v, const property* declared) {
   property_scope s;
   s.type = odata_type_of(set, v);
-  if (s.type == nullptr && declared != nullptr) s.type = documented_type(set, read_type(declared->type).element);
+  if (s.type == nullptr && declared != nullptr)
+    s.type = documented_type(set, read_type(declared->type).element);
   return s;
 }
 
@@ -419,7 +448,8 @@ property_scope response_scope(const fixture& f, const fixture_set& set, const js
   if (s.table->empty()) s.table = nullptr;
   s.type = documented_type(set, read_type(f.response.odata_type).element);
   // With $metadata: the type the URL returns, when the docs name none.
-  if (s.type == nullptr && f.resolved && !f.resolved->type.empty()) s.type = documented_type(set, f.resolved->type);
+  if (s.type == nullptr && f.resolved && !f.resolved->type.empty())
+    s.type = documented_type(set, f.resolved->type);
   if (s.type == nullptr) s.type = odata_type_of(set, body);
   return s;
 }
@@ -522,14 +552,15 @@ bool listed_nullable(const std::vector<std::string>* names, std::string_view poi
   return false;
 }
 
-void validate_value(const json::value& v, const property& p, const fixture_set& set, const std::string& pointer,
-                    const validate_options& opts, std::vector<check_result>& out) {
+void validate_value(const json::value& v, const property& p, const fixture_set& set,
+                    const std::string& pointer, const validate_options& opts,
+                    std::vector<check_result>& out) {
   validate_typed(v, p.type, &p.enum_values, p.nullable, set, pointer, opts, 0, out);
 }
 
 void validate_typed(const json::value& v, std::string_view type, const std::vector<std::string>* members,
-                    bool nullable, const fixture_set& set, const std::string& pointer, const validate_options& opts,
-                    std::size_t depth, std::vector<check_result>& out) {
+                    bool nullable, const fixture_set& set, const std::string& pointer,
+                    const validate_options& opts, std::size_t depth, std::vector<check_result>& out) {
   if (depth > opts.max_depth) return;
   if (v.is_null()) {
     if (opts.null_always_valid || nullable || listed_nullable(opts.nullable_names, pointer)) return;
@@ -580,8 +611,8 @@ void validate_typed(const json::value& v, std::string_view type, const std::vect
     if (v.get_string().find(',') != json::string::npos)
       if (const type_def* e = set.find_type(t.element); e != nullptr && e->from_metadata && !e->flags) {
         if (keep(opts, check_id::enum_value))
-          out.push_back({check_id::enum_value, check_outcome::failed, pointer, "one member of " + std::string(type),
-                         compact(v),
+          out.push_back({check_id::enum_value, check_outcome::failed, pointer,
+                         "one member of " + std::string(type), compact(v),
                          pointer + " combines members, but " + std::string(type) + " is not a flags enum"});
         return;
       }
@@ -595,8 +626,8 @@ void validate_typed(const json::value& v, std::string_view type, const std::vect
       return;
     }
     const type_def* own = odata_type_of(set, v);
-    validate_members(v.get_object(), property_scope{nullptr, own != nullptr ? own : declared}, set, pointer, opts,
-                     depth + 1, out);
+    validate_members(v.get_object(), property_scope{nullptr, own != nullptr ? own : declared}, set, pointer,
+                     opts, depth + 1, out);
     return;
   }
   if ((opts.unresolved == nullptr || opts.unresolved->insert(to_lower(type)).second) &&
@@ -628,7 +659,8 @@ void validate_members(const json::object& v, const property_scope& scope, const 
 std::optional<json::value> sample_value(value_kind kind, const sample_env& env) {
   switch (kind) {
     case value_kind::number:
-      return json::value(std::int64_t{0});  // an integer is a valid Double too, and serialises as "0" not "0E0"
+      return json::value(
+          std::int64_t{0});  // an integer is a valid Double too, and serialises as "0" not "0E0"
     case value_kind::boolean:
       return json::value(false);
     case value_kind::timestamp:

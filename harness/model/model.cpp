@@ -125,7 +125,8 @@ const type_def* fixture_set::find_type(std::string_view name) const {
     if (auto it = types.find(to_lower(n)); it != types.end()) return &it->second;
     for (const auto& [alias, name_space] : namespace_aliases)
       if (n.size() > alias.size() + 1 && n[alias.size()] == '.' && istarts_with(n, alias))
-        if (auto it = types.find(to_lower(name_space + std::string(n.substr(alias.size())))); it != types.end())
+        if (auto it = types.find(to_lower(name_space + std::string(n.substr(alias.size()))));
+            it != types.end())
           return &it->second;
   }
   auto it = types.find(simple_type_name(name));

@@ -64,17 +64,18 @@ void console_reporter::print_details(const case_result& c) {
   out_ << label(c.outcome) << ' ' << clean(c.fixture_id) << location(c) << ' ' << seconds(c.seconds);
   if (c.passed_after_retry) out_ << " (passed after " << c.attempts << " attempts)";
   if (c.flaky)
-    out_ << " (flaky: passed on run " << c.attempts_detail.size() << " of " << c.attempts_detail.size() << ")";
+    out_ << " (flaky: passed on run " << c.attempts_detail.size() << " of " << c.attempts_detail.size()
+         << ")";
   else if (!c.attempts_detail.empty())
-    out_ << " (" << (c.outcome == verdict::error ? "errored" : "failed") << " on all " << c.attempts_detail.size()
-         << " runs)";
+    out_ << " (" << (c.outcome == verdict::error ? "errored" : "failed") << " on all "
+         << c.attempts_detail.size() << " runs)";
   out_ << '\n';
   // Each run of a rerun case that did not pass, so a flaky pass still shows what went wrong.
   for (std::size_t n = 0; n < c.attempts_detail.size(); ++n) {
     const attempt_record& a = c.attempts_detail[n];
     if (a.outcome == verdict::passed) continue;
-    out_ << "  run " << (n + 1) << ": " << label(a.outcome) << " [" << clean(a.type) << "] " << clean(a.message)
-         << '\n';
+    out_ << "  run " << (n + 1) << ": " << label(a.outcome) << " [" << clean(a.type) << "] "
+         << clean(a.message) << '\n';
   }
   if (c.outcome == verdict::failed || verbose_) {
     if (!c.method.empty() && c.outcome != verdict::passed)
@@ -109,13 +110,15 @@ void console_reporter::print_details(const case_result& c) {
     };
     if (c.request) {
       out_ << "  > " << clean(c.request->method) << ' ' << clean(c.request->url) << '\n';
-      for (const header& h : c.request->headers) out_ << "  > " << clean(h.name) << ": " << clean(h.value) << '\n';
+      for (const header& h : c.request->headers)
+        out_ << "  > " << clean(h.name) << ": " << clean(h.value) << '\n';
       body('>', *c.request);
     }
     if (c.response) {
-      out_ << "  < " << c.response->status << (c.response->reason.empty() ? "" : " ") << clean(c.response->reason)
-           << '\n';
-      for (const header& h : c.response->headers) out_ << "  < " << clean(h.name) << ": " << clean(h.value) << '\n';
+      out_ << "  < " << c.response->status << (c.response->reason.empty() ? "" : " ")
+           << clean(c.response->reason) << '\n';
+      for (const header& h : c.response->headers)
+        out_ << "  < " << clean(h.name) << ": " << clean(h.value) << '\n';
       body('<', *c.response);
     }
     if (!c.curl.empty()) out_ << "  curl: " << clean(c.curl) << '\n';

@@ -17,7 +17,8 @@ namespace {
 
 std::string message_of(const case_result& c) {
   if (c.outcome == verdict::error || (c.outcome == verdict::waived && c.error)) return c.error_message;
-  if (const check_result* k = c.first_failure()) return "[" + std::string(to_string(k->check)) + "] " + k->message;
+  if (const check_result* k = c.first_failure())
+    return "[" + std::string(to_string(k->check)) + "] " + k->message;
   return "";
 }
 
@@ -33,7 +34,8 @@ std::vector<reported_case> read_json_report(std::string_view text) {
   json::value doc = json::parse(text, ec);
   if (ec) throw std::invalid_argument("not JSON: " + ec.message());
   const json::value* cases = doc.is_object() ? doc.get_object().if_contains("cases") : nullptr;
-  if (cases == nullptr || !cases->is_array()) throw std::invalid_argument("not a conform JSON report (no \"cases\" array)");
+  if (cases == nullptr || !cases->is_array())
+    throw std::invalid_argument("not a conform JSON report (no \"cases\" array)");
   std::vector<reported_case> out;
   for (const json::value& v : cases->get_array()) {
     if (!v.is_object()) throw std::invalid_argument("not a conform JSON report (a case is not an object)");
@@ -63,7 +65,8 @@ std::vector<reported_case> reported_cases(const run_result& run) {
   return out;
 }
 
-report_diff diff_reports(const std::vector<reported_case>& old_cases, const std::vector<reported_case>& new_cases) {
+report_diff diff_reports(const std::vector<reported_case>& old_cases,
+                         const std::vector<reported_case>& new_cases) {
   std::unordered_map<std::string_view, const reported_case*> old_by_id, new_by_id;
   for (const reported_case& c : old_cases) old_by_id.emplace(c.id, &c);
   for (const reported_case& c : new_cases) new_by_id.emplace(c.id, &c);
@@ -125,9 +128,9 @@ std::string diff_text(const report_diff& d) {
       out += "\n";
     }
   }
-  out += std::to_string(d.new_failures.size()) + " new failures, " + std::to_string(d.fixed.size()) + " fixed, " +
-         std::to_string(d.still_failing.size()) + " still failing, " + std::to_string(d.added.size()) + " new, " +
-         std::to_string(d.removed.size()) + " removed\n";
+  out += std::to_string(d.new_failures.size()) + " new failures, " + std::to_string(d.fixed.size()) +
+         " fixed, " + std::to_string(d.still_failing.size()) + " still failing, " +
+         std::to_string(d.added.size()) + " new, " + std::to_string(d.removed.size()) + " removed\n";
   return out;
 }
 
@@ -193,7 +196,8 @@ check_id check_of(const std::string& s) {
 }
 
 check_outcome check_outcome_of(const std::string& s) {
-  for (check_outcome o : {check_outcome::passed, check_outcome::failed, check_outcome::skipped, check_outcome::note})
+  for (check_outcome o :
+       {check_outcome::passed, check_outcome::failed, check_outcome::skipped, check_outcome::note})
     if (s == to_string(o)) return o;
   not_a_report("unknown check outcome \"" + s + "\"");
 }
@@ -218,7 +222,8 @@ message_excerpt excerpt_of(const json::object& o) {
   e.reason = string_at(o, "reason");
   if (const json::array* headers = array_at(o, "headers"))
     for (const json::value& h : *headers)
-      if (h.is_object()) e.headers.push_back({string_at(h.get_object(), "name"), string_at(h.get_object(), "value")});
+      if (h.is_object())
+        e.headers.push_back({string_at(h.get_object(), "name"), string_at(h.get_object(), "value")});
   e.body = string_at(o, "body");
   e.truncated = bool_at(o, "truncated");
   e.body_bytes = count_at(o, "body_bytes");
@@ -245,8 +250,9 @@ case_result case_of(const json::object& o) {
     for (const json::value& v : *runs) {
       if (!v.is_object()) continue;
       const json::object& r = v.get_object();
-      c.attempts_detail.push_back({verdict_of(string_at(r, "outcome")), static_cast<int>(number_at(r, "status")),
-                                   number_at(r, "seconds"), string_at(r, "type"), string_at(r, "message"), ""});
+      c.attempts_detail.push_back({verdict_of(string_at(r, "outcome")),
+                                   static_cast<int>(number_at(r, "status")), number_at(r, "seconds"),
+                                   string_at(r, "type"), string_at(r, "message"), ""});
     }
   if (const json::object* e = object_at(o, "error")) {
     c.error = stage_of(string_at(*e, "stage"));
@@ -255,7 +261,8 @@ case_result case_of(const json::object& o) {
   }
   c.skip_reason = string_at(o, "skip_reason");
   if (const json::object* w = object_at(o, "waiver"))
-    c.waived_by = waiver{string_at(*w, "fixture"), string_at(*w, "check"), string_at(*w, "reason"), string_at(*w, "until")};
+    c.waived_by = waiver{string_at(*w, "fixture"), string_at(*w, "check"), string_at(*w, "reason"),
+                         string_at(*w, "until")};
   c.passed_checks = count_at(o, "passed_checks");
   c.substitutions = strings_at(o, "substitutions");
   c.notes = strings_at(o, "notes");
@@ -287,7 +294,8 @@ run_result read_run(std::string_view text) {
   run.seconds = number_at(root, "seconds");
   if (const json::array* props = array_at(root, "properties"))
     for (const json::value& p : *props)
-      if (p.is_object()) run.properties.emplace_back(string_at(p.get_object(), "name"), string_at(p.get_object(), "value"));
+      if (p.is_object())
+        run.properties.emplace_back(string_at(p.get_object(), "name"), string_at(p.get_object(), "value"));
   for (const json::value& v : *cases) {
     if (!v.is_object()) not_a_report("a case is not an object");
     run.cases.push_back(case_of(v.get_object()));
@@ -300,13 +308,14 @@ run_result merge_runs(const std::vector<run_result>& runs, const std::vector<std
   std::unordered_map<std::string, std::size_t> seen;  // fixture id -> report index
   for (std::size_t n = 0; n < runs.size(); ++n) {
     const run_result& r = runs[n];
-    if (!r.started_at.empty() && (out.started_at.empty() || r.started_at < out.started_at)) out.started_at = r.started_at;
+    if (!r.started_at.empty() && (out.started_at.empty() || r.started_at < out.started_at))
+      out.started_at = r.started_at;
     out.seconds += r.seconds;
     for (const case_result& c : r.cases) {
       auto [at, fresh] = seen.emplace(c.fixture_id, n);
       if (!fresh)
-        throw std::invalid_argument("fixture " + c.fixture_id + " is in both " + names[at->second] + " and " + names[n] +
-                                    " (shards of different N, or the same report twice?)");
+        throw std::invalid_argument("fixture " + c.fixture_id + " is in both " + names[at->second] + " and " +
+                                    names[n] + " (shards of different N, or the same report twice?)");
       out.cases.push_back(c);
     }
   }

@@ -130,7 +130,8 @@ std::string system_out(const case_result& c) {
   for (std::size_t n = 0; n < c.attempts_detail.size(); ++n) {
     const attempt_record& a = c.attempts_detail[n];
     text += "run " + std::to_string(n + 1) + " of " + std::to_string(c.attempts_detail.size()) + ": " +
-            std::string(to_string(a.outcome)) + (a.type.empty() ? "" : " [" + a.type + "] " + a.message) + "\n";
+            std::string(to_string(a.outcome)) + (a.type.empty() ? "" : " [" + a.type + "] " + a.message) +
+            "\n";
   }
   if (c.flaky) text += "flaky: passed on a rerun\n";
   if (!c.curl.empty()) text += "curl: " + c.curl + "\n";
@@ -143,11 +144,11 @@ std::string system_out(const case_result& c) {
 std::string rerun_element(std::string_view name, const attempt_record& a) {
   return "      <" + std::string(name) + attr("type", a.type.empty() ? "failed" : a.type) +
          attr("message", short_text(a.message)) + "><stackTrace>" +
-         xml_cdata(a.details.empty() ? a.message : a.details) + "</stackTrace></" +
-         std::string(name) + ">\n";
+         xml_cdata(a.details.empty() ? a.message : a.details) + "</stackTrace></" + std::string(name) + ">\n";
 }
 
-// The runs after the first, of one outcome, as `name` elements; for a flaky case, every run that did not pass.
+// The runs after the first, of one outcome, as `name` elements; for a flaky case, every run that did not
+// pass.
 std::string rerun_elements(const case_result& c, verdict which, std::string_view name) {
   std::string out;
   for (std::size_t n = c.flaky ? 0 : 1; n < c.attempts_detail.size(); ++n)
@@ -179,8 +180,12 @@ void write_case(std::string& out, const case_result& c) {
   body += rerun_failures + flaky_failures;
   if (c.outcome == verdict::waived) {
     // A known failure: skipped for CI, with what failed and the waiver in the message.
-    std::string why = c.waived_by ? c.waived_by->reason + (c.waived_by->until.empty() ? "" : " (until " + c.waived_by->until + ")") : "";
-    std::string text = c.error ? "fixture " + c.fixture_id + "\n" + std::string(stage_name(c.error)) + ": " + c.error_message + "\n"
+    std::string why =
+        c.waived_by
+            ? c.waived_by->reason + (c.waived_by->until.empty() ? "" : " (until " + c.waived_by->until + ")")
+            : "";
+    std::string text = c.error ? "fixture " + c.fixture_id + "\n" + std::string(stage_name(c.error)) + ": " +
+                                     c.error_message + "\n"
                                : failure_text(c);
     body += "      <skipped" + attr("message", "waived: " + why) + ">" + xml_cdata(text) + "</skipped>\n";
   } else if (c.outcome == verdict::skipped) {

@@ -354,12 +354,8 @@ void check_report_path(const fs::path& path, std::error_code& ec) {
 std::string json_report(const run_result& run) {
   run_summary s = run.summary();
   json::object root;
-  root["summary"] = {{"total", run.cases.size()},
-                     {"passed", s.passed},
-                     {"failed", s.failed},
-                     {"errors", s.errors},
-                     {"skipped", s.skipped},
-                     {"waived", s.waived}};
+  root["summary"] = {{"total", run.cases.size()}, {"passed", s.passed},   {"failed", s.failed},
+                     {"errors", s.errors},        {"skipped", s.skipped}, {"waived", s.waived}};
   root["started_at"] = js(run.started_at);
   root["seconds"] = run.seconds;
   json::array props;
@@ -387,10 +383,8 @@ std::string json_report(const run_result& run) {
       json::array runs;
       for (std::size_t n = 0; n < c.attempts_detail.size(); ++n) {
         const attempt_record& a = c.attempts_detail[n];
-        json::object run_json{{"run", n + 1},
-                              {"outcome", to_string(a.outcome)},
-                              {"status", a.status},
-                              {"seconds", a.seconds}};
+        json::object run_json{
+            {"run", n + 1}, {"outcome", to_string(a.outcome)}, {"status", a.status}, {"seconds", a.seconds}};
         if (!a.type.empty()) run_json["type"] = js(a.type);
         if (!a.message.empty()) run_json["message"] = js(a.message);
         runs.push_back(std::move(run_json));
@@ -399,8 +393,10 @@ std::string json_report(const run_result& run) {
     }
     if (c.outcome == verdict::error || (c.outcome == verdict::waived && c.error)) {
       json::object e{{"stage", js(stage_name(c.error))}, {"message", js(c.error_message)}};
-      if (c.cause) e["cause"] = js(c.cause.message());  // what the system said, e.g. "Connection refused"
-      else if (!c.cause_text.empty()) e["cause"] = js(c.cause_text);
+      if (c.cause)
+        e["cause"] = js(c.cause.message());  // what the system said, e.g. "Connection refused"
+      else if (!c.cause_text.empty())
+        e["cause"] = js(c.cause_text);
       o["error"] = std::move(e);
     }
     if (c.outcome == verdict::skipped) o["skip_reason"] = js(c.skip_reason);
@@ -415,12 +411,9 @@ std::string json_report(const run_result& run) {
     for (const auto& x : c.substitutions) subs.push_back(js(x));
     for (const auto& x : c.notes) notes.push_back(js(x));
     for (const auto& k : c.checks) {
-      json::object check{{"check", to_string(k.check)},
-                         {"outcome", to_string(k.outcome)},
-                         {"pointer", js(k.pointer)},
-                         {"expected", js(k.expected)},
-                         {"actual", js(k.actual)},
-                         {"message", js(k.message)}};
+      json::object check{{"check", to_string(k.check)}, {"outcome", to_string(k.outcome)},
+                         {"pointer", js(k.pointer)},    {"expected", js(k.expected)},
+                         {"actual", js(k.actual)},      {"message", js(k.message)}};
       // Where the expectation comes from, when a contract (not the example) says it: "user.md:42" or
       // "microsoft.graph.user.accountEnabled: Edm.Boolean".
       if (!k.contract.empty()) check["contract"] = js(k.contract);

@@ -31,7 +31,8 @@ void keep_body(std::string_view body, const redactor& redact, message_excerpt& e
 }
 
 bool shell_safe(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("_@%+=:,./-").find(c) != std::string_view::npos;
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+         std::string_view("_@%+=:,./-").find(c) != std::string_view::npos;
 }
 
 // A header name fit to stand inside double quotes as it is.

@@ -147,8 +147,8 @@ resource_path read_resource_path(std::string_view url) {
       p.segments.push_back({std::string(seg), path_segment::kind::item, std::string(seg)});
     } else if (after_name && is_literal_key(seg)) {
       p.segments.push_back({std::string(seg), path_segment::kind::item, ""});
-    } else if (seg.front() == '$' || seg.find('(') != std::string_view::npos || istarts_with(seg, "microsoft.") ||
-               istarts_with(seg, "graph.")) {
+    } else if (seg.front() == '$' || seg.find('(') != std::string_view::npos ||
+               istarts_with(seg, "microsoft.") || istarts_with(seg, "graph.")) {
       p.segments.push_back({std::string(seg), path_segment::kind::other, ""});
     } else {
       p.segments.push_back({std::string(seg), path_segment::kind::name, ""});
@@ -281,13 +281,16 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
     // POST /groups all belong to /groups/*).
     std::size_t names = 0;
     while (names < s.path.segments.size() && s.path.segments[names].what == path_segment::kind::name) ++names;
-    const std::string chain = depth > 0 ? s.path.item_keys.front() : generalized(s.path.segments, names) + "/*";
+    const std::string chain =
+        depth > 0 ? s.path.item_keys.front() : generalized(s.path.segments, names) + "/*";
     const bool own = depth == 0 || (depth == 1 && (s.path.ends_with_item() || s.role == step_role::action));
     // The nested collection: its key's, or the names after the first key ("/groups/*/members" for
     // members/$ref, members/$count and members/microsoft.graph.user).
     std::size_t after = depth > 0 ? s.path.item_at.front() + 1 : 0;
     while (after < s.path.segments.size() && s.path.segments[after].what == path_segment::kind::name) ++after;
-    const std::string nested = own ? std::string() : depth > 1 ? s.path.item_keys[1] : generalized(s.path.segments, after) + "/*";
+    const std::string nested = own         ? std::string()
+                               : depth > 1 ? s.path.item_keys[1]
+                                           : generalized(s.path.segments, after) + "/*";
     keys[k].chain = chain_order.try_emplace(chain, chain_order.size()).first->second;
     keys[k].top_phase = own ? phase_of(s.role) : nested_phase;
     keys[k].nested = own ? 0 : nested_order.try_emplace(nested, nested_order.size()).first->second;
@@ -320,7 +323,8 @@ std::string plan_text(const fixture_set& set, const plan& p) {
       if (b.from == binding::source::variable) out += " " + b.variable;
       if (b.from == binding::source::capture || b.from == binding::source::discovery)
         out += " " + b.pointer + " of " + set.fixtures[b.producer].id;
-      if (b.from == binding::source::literal) out += b.documented.front() == '{' ? " (unbound)" : " (as documented)";
+      if (b.from == binding::source::literal)
+        out += b.documented.front() == '{' ? " (unbound)" : " (as documented)";
       out += "\n";
     }
   }

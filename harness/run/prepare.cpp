@@ -8,10 +8,10 @@
 #include <cctype>
 #include <chrono>
 #include <cstdint>
-#include <stdexcept>
-#include <utility>
 #include <cstdio>
 #include <ctime>
+#include <stdexcept>
+#include <utility>
 
 namespace conform::run {
 
@@ -64,12 +64,6 @@ bool is_doc_placeholder(std::string_view s) {
   return ends_with("-value") || ends_with(" value") || istarts_with(s, "@odata.type") ||
          s.find(" | ") != std::string_view::npos;
 }
-
-
-
-
-
-
 
 struct body_walker {
   const fixture_set& set;
@@ -250,7 +244,8 @@ std::string rewrite_url(std::string_view documented, std::string_view base, std:
   // documented version segment is not repeated ("/v1.0/v1.0/users" reached nothing).
   if (std::size_t scheme = base.find("://"); scheme != std::string_view::npos) {
     std::size_t path = base.find('/', scheme + 3);
-    std::string_view last = path == std::string_view::npos ? std::string_view() : base.substr(base.rfind('/') + 1);
+    std::string_view last =
+        path == std::string_view::npos ? std::string_view() : base.substr(base.rfind('/') + 1);
     std::string_view doc = first_segment(rest);
     if (!last.empty() && is_version_segment(last) && is_version_segment(doc) && iequals(last, doc))
       rest.erase(0, 1 + doc.size());
@@ -426,12 +421,14 @@ std::size_t shard_of(std::string_view fixture_id, std::size_t count) {
 std::pair<std::size_t, std::size_t> parse_shard(std::string_view spec) {
   auto number = [&](std::string_view s) -> std::size_t {
     if (s.empty() || s.size() > 5 || s.find_first_not_of("0123456789") != std::string_view::npos)
-      throw std::invalid_argument("--shard expects K/N (shard K of N, 1 <= K <= N), got \"" + std::string(spec) + "\"");
+      throw std::invalid_argument("--shard expects K/N (shard K of N, 1 <= K <= N), got \"" +
+                                  std::string(spec) + "\"");
     return static_cast<std::size_t>(std::stoul(std::string(s)));
   };
   const auto slash = spec.find('/');
   if (slash == std::string_view::npos)
-    throw std::invalid_argument("--shard expects K/N (shard K of N, 1 <= K <= N), got \"" + std::string(spec) + "\"");
+    throw std::invalid_argument("--shard expects K/N (shard K of N, 1 <= K <= N), got \"" +
+                                std::string(spec) + "\"");
   const std::size_t k = number(spec.substr(0, slash)), n = number(spec.substr(slash + 1));
   if (n < 1 || n > 65536 || k < 1 || k > n)
     throw std::invalid_argument("--shard K/N needs 1 <= K <= N <= 65536, got " + std::string(spec));
@@ -440,9 +437,9 @@ std::pair<std::size_t, std::size_t> parse_shard(std::string_view spec) {
 
 bool selected(std::string_view fixture_id, const options& opts) {
   if (opts.shard_count > 1 && shard_of(fixture_id, opts.shard_count) != opts.shard_index) return false;
-  bool in = opts.include.empty() ||
-            std::any_of(opts.include.begin(), opts.include.end(),
-                        [&](const std::string& g) { return glob_match(g, fixture_id); });
+  bool in =
+      opts.include.empty() || std::any_of(opts.include.begin(), opts.include.end(),
+                                          [&](const std::string& g) { return glob_match(g, fixture_id); });
   return in && std::none_of(opts.exclude.begin(), opts.exclude.end(),
                             [&](const std::string& g) { return glob_match(g, fixture_id); });
 }

@@ -135,7 +135,7 @@ std::optional<case_result> settled_without_server(const fixture& f, const option
 // placeholder) are finished as errors here and nothing is sent for them.
 struct outgoing {
   std::vector<transport::outgoing_request> requests;
-  std::vector<std::size_t> case_of;                   // request index -> case index
+  std::vector<std::size_t> case_of;                     // request index -> case index
   std::vector<std::vector<std::string>> substitutions;  // request index -> what was substituted
 };
 
@@ -267,8 +267,9 @@ attempt_record record_of(const case_result& c) {
     constexpr std::size_t most = 16 * 1024;  // each failed check is already cut; a run's text is bounded too
     for (const check_result& k : c.checks) {
       if (k.outcome != check_outcome::failed || a.details.size() > most) continue;
-      a.details += "[" + std::string(to_string(k.check)) + "] " + (k.pointer.empty() ? "(response)" : k.pointer) +
-                   ": " + k.message + "\n  expected: " + k.expected + "\n  actual:   " + k.actual + "\n";
+      a.details += "[" + std::string(to_string(k.check)) + "] " +
+                   (k.pointer.empty() ? "(response)" : k.pointer) + ": " + k.message +
+                   "\n  expected: " + k.expected + "\n  actual:   " + k.actual + "\n";
     }
   }
   return a;
@@ -312,7 +313,8 @@ std::vector<std::pair<std::string, std::string>> run_properties(const options& o
   if (opts.shard_count > 1)
     p.emplace_back("shard", std::to_string(opts.shard_index) + "/" + std::to_string(opts.shard_count));
   if (opts.insecure) p.emplace_back("insecure", "true: TLS certificates and host names were NOT verified");
-  if (opts.fill_placeholders) p.emplace_back("fill-placeholders", "true: unbound placeholders got generated values");
+  if (opts.fill_placeholders)
+    p.emplace_back("fill-placeholders", "true: unbound placeholders got generated values");
   p.emplace_back("concurrency",
                  std::to_string(std::max<std::size_t>(1, opts.concurrency)) +
                      (opts.concurrency_note.empty() ? "" : " (" + opts.concurrency_note + ")"));
@@ -339,7 +341,8 @@ std::vector<std::pair<std::string, std::string>> run_properties(const options& o
 }  // namespace
 
 run_result run_fixtures(const fixture_set& set, const options& opts, const progress_fn& progress) {
-  if (opts.target.empty()) throw std::runtime_error("no target: give the base URL of the server to replay against");
+  if (opts.target.empty())
+    throw std::runtime_error("no target: give the base URL of the server to replay against");
   const auto steady_start = std::chrono::steady_clock::now();
   run_result out;
   out.started_at = iso_utc(std::chrono::system_clock::now());
@@ -382,8 +385,7 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
       return c;
     };
     auto rerun_wanted = [&](const case_result& c) {
-      return opts.rerun_failures > 0 &&
-             (c.outcome == verdict::failed || c.outcome == verdict::error);
+      return opts.rerun_failures > 0 && (c.outcome == verdict::failed || c.outcome == verdict::error);
     };
     // Failed and errored cases wait for their reruns before the progress callback hears of them.
     std::vector<held_case> held;

@@ -169,15 +169,17 @@ suite parse_suite(std::string_view text, const std::filesystem::path& base_dir, 
       if (!s.odata_type) r.fail("\"odata_type\" must be \"odata\", \"required\" or \"if-present\"");
     } else if (key == "metadata") {
       // One document or a list: "v1.0=graph.csdl", "https://host/beta/$metadata".
-      for (const std::string& spec : v.is_string() ? std::vector<std::string>{std::string(v.get_string())}
-                                                   : r.strings(v, key)) {
+      for (const std::string& spec :
+           v.is_string() ? std::vector<std::string>{std::string(v.get_string())} : r.strings(v, key)) {
         metadata_spec ms = parse_metadata_spec(spec);
-        if (ms.location.empty()) r.fail("\"metadata\" entries are [VERSION=]PATH_OR_URL, got \"" + spec + "\"");
+        if (ms.location.empty())
+          r.fail("\"metadata\" entries are [VERSION=]PATH_OR_URL, got \"" + spec + "\"");
         if (!ms.is_url()) ms.location = r.path(ms.location);
         s.metadata.push_back(ms.version.empty() ? ms.location : ms.version + "=" + ms.location);
       }
     } else if (key == "waivers") {
-      if (!v.is_array()) r.fail("\"waivers\" must be an array of {\"fixture\", \"check\", \"reason\", \"until\"}");
+      if (!v.is_array())
+        r.fail("\"waivers\" must be an array of {\"fixture\", \"check\", \"reason\", \"until\"}");
       for (const json::value& e : v.get_array()) {
         waiver w;
         for (const auto& f : r.object(e, "waivers[]")) {
@@ -195,11 +197,13 @@ suite parse_suite(std::string_view text, const std::filesystem::path& base_dir, 
         if (w.fixture.empty()) r.fail("a waiver needs \"fixture\" (a glob on fixture ids)");
         if (w.reason.empty()) r.fail("the waiver for \"" + w.fixture + "\" needs a \"reason\"");
         if (!w.until.empty() && !valid_date(w.until))
-          r.fail("the waiver for \"" + w.fixture + "\": \"until\" must be a date YYYY-MM-DD, got \"" + w.until + "\"");
+          r.fail("the waiver for \"" + w.fixture + "\": \"until\" must be a date YYYY-MM-DD, got \"" +
+                 w.until + "\"");
         if (!w.check.empty() && !known_waiver_check(w.check))
-          r.fail("the waiver for \"" + w.fixture + "\": unknown check \"" + w.check +
-                 "\" (a check such as status, content-type, json, odata-type, required-property, property-type, "
-                 "enum, unexpected-property, or an error stage such as connect, timeout)");
+          r.fail(
+              "the waiver for \"" + w.fixture + "\": unknown check \"" + w.check +
+              "\" (a check such as status, content-type, json, odata-type, required-property, property-type, "
+              "enum, unexpected-property, or an error stage such as connect, timeout)");
         s.waivers.push_back(std::move(w));
       }
     } else if (key == "junit") {

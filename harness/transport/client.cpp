@@ -280,15 +280,14 @@ asio::awaitable<std::unique_ptr<connection>> open(run_state& st, const target& t
       co_return nullptr;
     }
     if (tls_ec) {
-      fail(r, run_error::tls, "TLS handshake with " + t.where() + " failed: " + tls_failure(*conn->secure, tls_ec),
-           tls_ec);
+      fail(r, run_error::tls,
+           "TLS handshake with " + t.where() + " failed: " + tls_failure(*conn->secure, tls_ec), tls_ec);
       co_return nullptr;
     }
   }
   low.expires_never();  // from here on the run's watchdog times each exchange
   co_return conn;
 }
-
 
 // A server may send a few interim responses before the final one; one that sends them until the timeout
 // gets a read error sooner.
@@ -419,11 +418,13 @@ asio::awaitable<void> attempt(run_state& st, const target& t, const std::string&
       co_return;
     }
     if (out.ec == http::error::partial_message) {
-      fail(r, run_error::read, "connection to " + t.where() + " closed in the middle of the response", out.ec);
+      fail(r, run_error::read, "connection to " + t.where() + " closed in the middle of the response",
+           out.ec);
       co_return;
     }
     if (out.ec) {
-      fail(r, run_error::read, "cannot read the response from " + t.where() + ": " + out.ec.message(), out.ec);
+      fail(r, run_error::read, "cannot read the response from " + t.where() + ": " + out.ec.message(),
+           out.ec);
       co_return;
     }
     r.ok = true;
@@ -725,6 +726,5 @@ void http_client::run(const std::vector<outgoing_request>& requests,
   }
   ioc.run();
 }
-
 
 }  // namespace conform::transport

@@ -6,9 +6,9 @@
 namespace conform::transport {
 
 namespace asio = boost::asio;
+using boost::system::error_code;
 using detail::response_header_limit;
 using detail::response_reader;
-using boost::system::error_code;
 namespace http = boost::beast::http;
 
 std::error_code parse_response(std::string_view bytes, std::size_t max_body, http_response& out) {

@@ -459,7 +459,8 @@ fixture device_fixture(std::string url = "https://graph.microsoft.com/v1.0/devic
   f.request.method = "GET";
   f.request.url = std::move(url);
   f.response.status = 200;
-  f.response.json = json::parse(R"j({"id": "1", "displayName": "Laptop", "registeredOwners": [{"id": "u1"}]})j");
+  f.response.json =
+      json::parse(R"j({"id": "1", "displayName": "Laptop", "registeredOwners": [{"id": "u1"}]})j");
   f.resolved = resolved_resource{"entity", "microsoft.graph.device", false, "devices", ""};
   return f;
 }
@@ -486,8 +487,9 @@ TEST(CheckResponse, NavigationPropertiesAreOwedOnlyUnderExpand) {
   auto rs = check_response(device_fixture(), device_contract(), respond(plain, 200));
   EXPECT_TRUE(failures(rs).empty()) << dump(rs);
   // Asked for: owed, and checked as its type.
-  auto f = failures(check_response(device_fixture("https://graph.microsoft.com/v1.0/devices/1?$expand=registeredOwners($select=id)"),
-                                   device_contract(), respond(plain, 200)));
+  auto f = failures(check_response(
+      device_fixture("https://graph.microsoft.com/v1.0/devices/1?$expand=registeredOwners($select=id)"),
+      device_contract(), respond(plain, 200)));
   ASSERT_EQ(f.size(), 1u) << dump(f);
   EXPECT_EQ(f[0].check, check_id::required_property);
   EXPECT_EQ(f[0].pointer, "/registeredOwners");
@@ -523,8 +525,9 @@ TEST(CheckResponse, OpenTypesMayCarryUndeclaredProperties) {
 TEST(CheckResponse, OdataContextThatNamesAnotherSetIsANote) {
   fixture f = device_fixture();
   f.response.json = json::parse(R"j({"id": "1"})j");
-  auto good = check_response(f, device_contract(),
-                             respond(R"j({"@odata.context": "https://h/v1.0/$metadata#devices/$entity", "id": "1"})j", 200));
+  auto good = check_response(
+      f, device_contract(),
+      respond(R"j({"@odata.context": "https://h/v1.0/$metadata#devices/$entity", "id": "1"})j", 200));
   EXPECT_EQ(count(good, check_id::odata_type, check_outcome::note), 0u) << dump(good);
   const char* other = R"j({"@odata.context": "https://h/v1.0/$metadata#users/$entity", "id": "1"})j";
   auto rs = check_response(f, device_contract(), respond(other, 200));

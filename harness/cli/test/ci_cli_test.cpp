@@ -62,8 +62,9 @@ fs::path temp_dir(const std::string& name) {
 
 // xmllint's diagnostics for `file` against `xsd` ("" when valid; xmllint is a test dependency).
 std::string schema_errors(const fs::path& xsd, const fs::path& file) {
-  FILE* p = popen(("xmllint --noout --schema " + quote(xsd.string()) + " " + quote(file.string()) + " 2>&1").c_str(),
-                  "r");
+  FILE* p = popen(
+      ("xmllint --noout --schema " + quote(xsd.string()) + " " + quote(file.string()) + " 2>&1").c_str(),
+      "r");
   if (p == nullptr) return "xmllint could not be started";
   std::string out;
   char buf[4096];
@@ -79,7 +80,8 @@ fs::path page_of_gets(const fs::path& dir, const std::string& page, const std::v
     text += "\n<!-- { \"blockType\": \"request\", \"name\": \"get_" + n +
             "\" } -->\n```http\nGET https://graph.microsoft.com/v1.0/" + n +
             "\n```\n\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\n"
-            "Content-Type: application/json\n\n{\"id\": \"" + n + "\"}\n```\n";
+            "Content-Type: application/json\n\n{\"id\": \"" +
+            n + "\"}\n```\n";
   fs::path file = dir / (page + ".md");
   std::ofstream(file) << text;
   return file;
@@ -138,7 +140,8 @@ TEST(CiEvidence, VerboseRunShowsExchangesAndReportsKeepTheFailingResponse) {
   fs::path dir = temp_dir("evidence");
   fs::path page = page_of_gets(dir, "things", {"good", "bad"});
   scripted_server server([](const std::string& path, int) {
-    if (path == "/v1.0/bad") return answer(404, R"({"error":{"code":"itemNotFound","message":"no such thing"}})");
+    if (path == "/v1.0/bad")
+      return answer(404, R"({"error":{"code":"itemNotFound","message":"no such thing"}})");
     return answer(200, R"({"id":"good"})");
   });
   result r = conform("run " + quote(page.string()) + " --target " + server.url() +
@@ -258,15 +261,17 @@ TEST(CiRerun, FlakyPassIsMarkedAndSurefireFilesCarryEveryRun) {
 TEST(CiRerun, SuiteKeyReranAndOutOfRangeIsAUsageError) {
   fs::path dir = temp_dir("rerun-suite");
   fs::path page = page_of_gets(dir, "things", {"flaky"});
-  scripted_server server([](const std::string&, int nth) { return answer(nth == 1 ? 500 : 200, R"({"id":"x"})"); });
-  std::ofstream(dir / "s.json") << R"({"paths": ["things.md"], "rerun_failures": 1, "target": ")" + server.url() +
-                                       R"("})";
+  scripted_server server(
+      [](const std::string&, int nth) { return answer(nth == 1 ? 500 : 200, R"({"id":"x"})"); });
+  std::ofstream(dir / "s.json") << R"({"paths": ["things.md"], "rerun_failures": 1, "target": ")" +
+                                       server.url() + R"("})";
   result r = conform("run --suite " + quote((dir / "s.json").string()));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("(flaky: passed on run 2 of 2)"), std::string::npos) << r.output;
   result bad = conform("run " + quote(page.string()) + " --rerun-failures 21");
   EXPECT_EQ(bad.exit_code, 3) << bad.output;
-  EXPECT_NE(bad.output.find("--rerun-failures must be between 0 and 20, got 21"), std::string::npos) << bad.output;
+  EXPECT_NE(bad.output.find("--rerun-failures must be between 0 and 20, got 21"), std::string::npos)
+      << bad.output;
   fs::remove_all(dir);
 }
 
@@ -287,7 +292,8 @@ TEST(CiWaivers, WaivedFailureDoesNotFailTheRunExpiredAndUnusedWaiversAreSaid) {
   auto suite = [&](const std::string& known_until) {
     std::ofstream(dir / "s.json") << R"({"paths": ["things.md"], "target": ")" + server.url() + R"(",
       "waivers": [
-        {"fixture": "things/get_known", "check": "status", "reason": "bug 42", "until": ")" + known_until + R"("},
+        {"fixture": "things/get_known", "check": "status", "reason": "bug 42", "until": ")" +
+                                         known_until + R"("},
         {"fixture": "things/get_fine", "reason": "was flaky", "until": "2000-01-01"},
         {"fixture": "nothing/*", "reason": "rotten"}]})";
   };
@@ -298,10 +304,13 @@ TEST(CiWaivers, WaivedFailureDoesNotFailTheRunExpiredAndUnusedWaiversAreSaid) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("WAIVED things/get_known"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("  waived: bug 42 (until 2999-12-31)"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("1 passed, 0 failed, 0 errors, 0 skipped, 1 waived"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("1 passed, 0 failed, 0 errors, 0 skipped, 1 waived"), std::string::npos)
+      << r.output;
   EXPECT_NE(r.output.find("conform: waiver expired on 2000-01-01 and no longer applies: things/get_fine"),
-            std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("conform: waiver matched no failure: nothing/*: rotten"), std::string::npos) << r.output;
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("conform: waiver matched no failure: nothing/*: rotten"), std::string::npos)
+      << r.output;
 
   json::value report = json::parse(read_file(dir / "r.json"));
   const json::object* known = find_case(report, "things/get_known");
@@ -312,7 +321,8 @@ TEST(CiWaivers, WaivedFailureDoesNotFailTheRunExpiredAndUnusedWaiversAreSaid) {
   EXPECT_NE(property(report, "waivers.expired").find("things/get_fine until 2000-01-01"), std::string::npos);
   EXPECT_NE(property(report, "waivers.unused").find("nothing/*"), std::string::npos);
   const std::string junit = read_file(dir / "j.xml");
-  EXPECT_NE(junit.find(R"x(<skipped message="waived: bug 42 (until 2999-12-31)">)x"), std::string::npos) << junit;
+  EXPECT_NE(junit.find(R"x(<skipped message="waived: bug 42 (until 2999-12-31)">)x"), std::string::npos)
+      << junit;
   EXPECT_EQ(schema_errors(schemas / "jenkins-junit-10.xsd", dir / "j.xml"), "");
   EXPECT_EQ(schema_errors(schemas / "surefire-test-report-3.0.xsd", dir / "sf" / "TEST-things.xml"), "");
 
@@ -321,8 +331,10 @@ TEST(CiWaivers, WaivedFailureDoesNotFailTheRunExpiredAndUnusedWaiversAreSaid) {
   result expired = conform("run --suite " + quote((dir / "s.json").string()));
   EXPECT_EQ(expired.exit_code, 1) << expired.output;
   EXPECT_NE(expired.output.find("FAIL things/get_known"), std::string::npos) << expired.output;
-  EXPECT_NE(expired.output.find("waiver expired on 2000-01-02 and no longer applies: things/get_known [status]"),
-            std::string::npos) << expired.output;
+  EXPECT_NE(
+      expired.output.find("waiver expired on 2000-01-02 and no longer applies: things/get_known [status]"),
+      std::string::npos)
+      << expired.output;
   fs::remove_all(dir);
 }
 
@@ -348,33 +360,44 @@ TEST(CiDiff, DiffOfTwoNightsAndARunAgainstABaseline) {
   result d = conform("diff " + quote((dir / "old.json").string()) + " " + quote((dir / "new.json").string()) +
                      " --json " + quote((dir / "diff.json").string()));
   EXPECT_EQ(d.exit_code, 1) << "a new failure: " << d.output;
-  EXPECT_NE(d.output.find("New failures (1):\n  things/get_broke  passed -> failed: [status] "), std::string::npos)
+  EXPECT_NE(d.output.find("New failures (1):\n  things/get_broke  passed -> failed: [status] "),
+            std::string::npos)
       << d.output;
-  EXPECT_NE(d.output.find("Fixed (1):\n  things/get_mended  failed -> passed"), std::string::npos) << d.output;
+  EXPECT_NE(d.output.find("Fixed (1):\n  things/get_mended  failed -> passed"), std::string::npos)
+      << d.output;
   EXPECT_NE(d.output.find("Still failing (1):\n  things/get_still"), std::string::npos) << d.output;
   EXPECT_NE(d.output.find("1 new failures, 1 fixed, 1 still failing, 0 new, 0 removed"), std::string::npos);
   json::value dj = json::parse(read_file(dir / "diff.json"));
   EXPECT_EQ(dj.at("new_failures").as_array()[0].at("id").as_string(), "things/get_broke");
-  EXPECT_EQ(conform("diff " + quote((dir / "new.json").string()) + " " + quote((dir / "new.json").string())).exit_code, 0);
-  result unreadable = conform("diff " + quote((dir / "nope.json").string()) + " " + quote((dir / "new.json").string()));
+  EXPECT_EQ(conform("diff " + quote((dir / "new.json").string()) + " " + quote((dir / "new.json").string()))
+                .exit_code,
+            0);
+  result unreadable =
+      conform("diff " + quote((dir / "nope.json").string()) + " " + quote((dir / "new.json").string()));
   EXPECT_EQ(unreadable.exit_code, 2) << unreadable.output;
-  EXPECT_NE(unreadable.output.find("nope.json: cannot read the report"), std::string::npos) << unreadable.output;
+  EXPECT_NE(unreadable.output.find("nope.json: cannot read the report"), std::string::npos)
+      << unreadable.output;
 
   // Against the first night: get_still fails in both (known), get_broke is new -> exit 1.
-  result b = conform(run + quote((dir / "b.json").string()) + " --baseline " + quote((dir / "old.json").string()));
+  result b =
+      conform(run + quote((dir / "b.json").string()) + " --baseline " + quote((dir / "old.json").string()));
   EXPECT_EQ(b.exit_code, 1) << b.output;
-  EXPECT_NE(b.output.find("1 new failures, 1 known (failing in the baseline too), 1 fixed"), std::string::npos)
+  EXPECT_NE(b.output.find("1 new failures, 1 known (failing in the baseline too), 1 fixed"),
+            std::string::npos)
       << b.output;
   EXPECT_NE(b.output.find("Known failures (1):\n  things/get_still  failed"), std::string::npos) << b.output;
   // Against the second night nothing is new: the failures are known and the run passes.
-  result known = conform(run + quote((dir / "k.json").string()) + " --baseline " + quote((dir / "new.json").string()));
+  result known =
+      conform(run + quote((dir / "k.json").string()) + " --baseline " + quote((dir / "new.json").string()));
   EXPECT_EQ(known.exit_code, 0) << known.output;
   json::value kj = json::parse(read_file(dir / "k.json"));
-  EXPECT_NE(property(kj, "baseline").find("0 new failures, 2 known"), std::string::npos) << property(kj, "baseline");
+  EXPECT_NE(property(kj, "baseline").find("0 new failures, 2 known"), std::string::npos)
+      << property(kj, "baseline");
   // A baseline that cannot be read stops the run before anything is sent.
   const int before = server.requests("/v1.0/steady");
   std::ofstream(dir / "bad.json") << "{\"cases\": 3}";
-  result bad = conform(run + quote((dir / "x.json").string()) + " --baseline " + quote((dir / "bad.json").string()));
+  result bad =
+      conform(run + quote((dir / "x.json").string()) + " --baseline " + quote((dir / "bad.json").string()));
   EXPECT_EQ(bad.exit_code, 3) << bad.output;
   EXPECT_NE(bad.output.find("--baseline "), std::string::npos) << bad.output;
   EXPECT_EQ(server.requests("/v1.0/steady"), before);
@@ -386,8 +409,7 @@ TEST(CiDiff, DiffOfTwoNightsAndARunAgainstABaseline) {
 std::vector<std::string> case_ids(const fs::path& json_report) {
   std::vector<std::string> ids;
   const json::value report = json::parse(read_file(json_report));  // kept: the loop walks into it
-  for (const auto& c : report.at("cases").as_array())
-    ids.emplace_back(c.at("id").as_string());
+  for (const auto& c : report.at("cases").as_array()) ids.emplace_back(c.at("id").as_string());
   return ids;
 }
 
@@ -409,7 +431,8 @@ TEST(CiShard, ShardsSplitTheFixturesStablyAndTogetherRunThemAll) {
     EXPECT_EQ(property(json::parse(read_file(out)), "shard"), std::to_string(k) + "/3");
     // The same shard again selects the same fixtures.
     const fs::path again = dir / ("again" + std::to_string(k) + ".json");
-    EXPECT_EQ(conform(run + " --shard " + std::to_string(k) + "/3 --json " + quote(again.string())).exit_code, 0);
+    EXPECT_EQ(conform(run + " --shard " + std::to_string(k) + "/3 --json " + quote(again.string())).exit_code,
+              0);
     EXPECT_EQ(case_ids(again), ids);
   }
   std::sort(all.begin(), all.end());
@@ -427,17 +450,19 @@ TEST(CiGuard, FiltersThatSelectNothingFailAndTheEmbeddedServerSaysSoFirst) {
   fs::path dir = temp_dir("guard");
   fs::path page = page_of_gets(dir, "things", {"one"});
   scripted_server server([](const std::string&, int) { return answer(200, R"({"id":"x"})"); });
-  result none = conform("run " + quote(page.string()) + " --target " + server.url() + " --filter 'nothing/*' --json " +
-                        quote((dir / "r.json").string()));
+  result none = conform("run " + quote(page.string()) + " --target " + server.url() +
+                        " --filter 'nothing/*' --json " + quote((dir / "r.json").string()));
   EXPECT_EQ(none.exit_code, 3) << none.output;
   EXPECT_NE(none.output.find("no fixture selected: --filter/--exclude kept none of the 1 fixture(s) found"),
-            std::string::npos) << none.output;
+            std::string::npos)
+      << none.output;
   EXPECT_EQ(server.requests("/v1.0/one"), 0);
   EXPECT_FALSE(fs::exists(dir / "r.json"));
 
   result embedded = conform("run " + quote(page.string()));
   EXPECT_EQ(embedded.exit_code, 0) << embedded.output;
-  EXPECT_EQ(embedded.output.rfind("conform: no --target: replaying against the embedded reference server", 0), 0u)
+  EXPECT_EQ(embedded.output.rfind("conform: no --target: replaying against the embedded reference server", 0),
+            0u)
       << embedded.output;
   result real = conform("run " + quote(page.string()) + " --target " + server.url());
   EXPECT_EQ(real.output.find("embedded reference server"), std::string::npos) << real.output;
@@ -471,7 +496,8 @@ TEST(CiMerge, MergedShardsEqualTheUnshardedRun) {
     if (path.find("5") != std::string::npos) return answer(404, std::string(300, 'x'));
     return answer(200, R"({"id":"x"})");
   });
-  const std::string run = "run " + quote(dir.string()) + " --target " + server.url() + " --max-body 200 --json ";
+  const std::string run =
+      "run " + quote(dir.string()) + " --target " + server.url() + " --max-body 200 --json ";
   EXPECT_EQ(conform(run + quote((dir / "all.json").string())).exit_code, 2);
   std::string shards;
   for (int k = 1; k <= 3; ++k) {

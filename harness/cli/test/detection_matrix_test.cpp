@@ -61,17 +61,17 @@ TEST(DetectionMatrix, EveryFaultIsCaughtByTheRightCheck) {
     serve_process server(args);
     ASSERT_FALSE(server.url().empty()) << "conform serve did not start for fault " << fault;
     const fs::path json = tmp / (fault + ".json"), junit = tmp / (fault + ".xml");
-    std::string cmd = conform_bin + " run " + source_dir + "/fixtures --suite " + source_dir +
-                      "/suites/seeds.json --target " + server.url() +
-                      " --timeout 3000 --max-body 1048576 --json " + json.string() + " --junit " +
-                      junit.string() +
-                      // The server builds each 17 MiB huge body on its only thread: eight in flight left the
-                      // fourth answer queued behind three others, past --timeout on a loaded machine.
-                      (fault == "huge-body" ? " --concurrency 1" : "") +
-                      // Leaving out @odata.type of the declared type is OData's minimal metadata, legal under
-                      // the default (odata) mode; `required` is the mode that holds a server to the docs' type.
-                      (fault == "no-odata-type" ? " --odata-type required" : "") + " > " +
-                      (tmp / (fault + ".log")).string() + " 2>&1";
+    std::string cmd =
+        conform_bin + " run " + source_dir + "/fixtures --suite " + source_dir +
+        "/suites/seeds.json --target " + server.url() + " --timeout 3000 --max-body 1048576 --json " +
+        json.string() + " --junit " + junit.string() +
+        // The server builds each 17 MiB huge body on its only thread: eight in flight left the
+        // fourth answer queued behind three others, past --timeout on a loaded machine.
+        (fault == "huge-body" ? " --concurrency 1" : "") +
+        // Leaving out @odata.type of the declared type is OData's minimal metadata, legal under
+        // the default (odata) mode; `required` is the mode that holds a server to the docs' type.
+        (fault == "no-odata-type" ? " --odata-type required" : "") + " > " +
+        (tmp / (fault + ".log")).string() + " 2>&1";
     int code = run_command(cmd);
     ASSERT_TRUE(fs::exists(json)) << cmd << "\n" << read_file(tmp / (fault + ".log"));
     auto doc = boost::json::parse(read_file(json)).as_object();

@@ -1,9 +1,9 @@
-// `conform lint` on real Graph pages (harness/cli/test/data/lint/, copied unchanged from the v1.0 corpus with a
-// line of origin): documented examples held to their own contract, each contradiction at its value's line.
+// `conform lint` on real Graph pages (harness/cli/test/data/lint/, copied unchanged from the v1.0 corpus with
+// a line of origin): documented examples held to their own contract, each contradiction at its value's line.
 #include "conform_process.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -102,7 +102,8 @@ TEST(ExampleLint, RequestAndResponseEnumsAgainstThePageTable) {
   EXPECT_EQ(req[0].line, 69);
   EXPECT_EQ(req[0].severity, "warning");
   EXPECT_NE(req[0].message.find("/status"), std::string::npos);
-  EXPECT_NE(req[0].message.find("call-updaterecordingstatus.md:45"), std::string::npos) << "names the table row";
+  EXPECT_NE(req[0].message.find("call-updaterecordingstatus.md:45"), std::string::npos)
+      << "names the table row";
   const auto resp = with_code(all, "example-enum");
   ASSERT_EQ(resp.size(), 1u) << out.text;
   EXPECT_EQ(resp[0].line, 111);
@@ -138,8 +139,9 @@ TEST(ExampleLint, OdataTypeAtEachItem) {
   std::vector<std::string> lines;
   std::istringstream in(page);
   for (std::string l; std::getline(in, l);) lines.push_back(l);
-  for (const auto& d : found) EXPECT_EQ(lines.at(static_cast<std::size_t>(d.line - 1)).find('{') != std::string::npos, true)
-      << "line " << d.line << " opens the item lacking @odata.type";
+  for (const auto& d : found)
+    EXPECT_EQ(lines.at(static_cast<std::size_t>(d.line - 1)).find('{') != std::string::npos, true)
+        << "line " << d.line << " opens the item lacking @odata.type";
 }
 
 // riskyuser-get.md shows "Boolean", "String (timestamp)" and "String" as values: notes, not warnings, and the
@@ -162,7 +164,8 @@ TEST(ExampleLint, PlaceholdersAreNotes) {
 // truncated, so leaving sharedShift out is fine; the same example marked complete, with userId also dropped,
 // lacks sharedShift and userId, said at the line of the object lacking them.
 TEST(ExampleLint, MissingRequiredPropertyOnlyInCompleteExamples) {
-  const auto clean = parse(lint({(data_dir / "shift-get.md").string(), (data_dir / "shift.md").string()}).text);
+  const auto clean =
+      parse(lint({(data_dir / "shift-get.md").string(), (data_dir / "shift.md").string()}).text);
   EXPECT_TRUE(with_code(clean, "example-missing-property").empty());
 
   const fs::path dir = temp_dir("missing");
@@ -178,8 +181,9 @@ TEST(ExampleLint, MissingRequiredPropertyOnlyInCompleteExamples) {
     EXPECT_EQ(d.file, "shift-get.md");
     EXPECT_EQ(d.line, 102) << "the body's opening brace";
   }
-  EXPECT_NE(missing[0].message.find("/sharedShift") == std::string::npos ? missing[1].message.find("/sharedShift")
-                                                                        : 0,
+  EXPECT_NE(missing[0].message.find("/sharedShift") == std::string::npos
+                ? missing[1].message.find("/sharedShift")
+                : 0,
             std::string::npos);
   fs::remove_all(dir);
 }
@@ -193,7 +197,8 @@ TEST(ExampleLint, NullWhereTheTableSaysNotNullable) {
          "## Properties\n\n"
          "| Property | Type | Description |\n"
          "|:---|:---|:---|\n"
-         "|usageLocation|String|A two letter country code (ISO standard 3166). Required for users that will be "
+         "|usageLocation|String|A two letter country code (ISO standard 3166). Required for users that will "
+         "be "
          "assigned licenses due to legal requirement to check for availability of services in countries.  "
          "Examples include: `US`, `JP`, and `GB`. Not nullable.|\n"
          "|officeLocation|String|The office location in the user's place of business.|\n\n"
@@ -210,7 +215,8 @@ TEST(ExampleLint, NullWhereTheTableSaysNotNullable) {
   fs::remove_all(dir);
 }
 
-// `conform serve` with its stderr in `err_file` (what it says at start is written before its first stdout line).
+// `conform serve` with its stderr in `err_file` (what it says at start is written before its first stdout
+// line).
 struct serve_with_stderr {
   std::unique_ptr<conform_process> process;
   serve_with_stderr(const std::vector<std::string>& args, const fs::path& err_file) {
@@ -264,8 +270,8 @@ TEST(ServeRepairs, SaidAtStartAndVerbatimServesTheDocsAsWritten) {
   fs::remove_all(dir);
 }
 
-// --format json: {"diagnostics": [{"file","line","column","severity","code","message"}]}, the same diagnostics
-// the text shows.
+// --format json: {"diagnostics": [{"file","line","column","severity","code","message"}]}, the same
+// diagnostics the text shows.
 TEST(LintFormat, JsonHoldsTheSameDiagnostics) {
   const fs::path page = data_dir / "call-updaterecordingstatus.md";
   const auto text = parse(lint({page.string()}).text);
@@ -292,20 +298,22 @@ bool have_jsonschema() {
   return std::system("python3 -c 'import jsonschema' >/dev/null 2>&1") == 0;
 }
 
-// SARIF 2.1.0, validated against the OASIS schema (../shared/schemas) with python3-jsonschema: errors, warnings
-// and notes, a baseline's states, a page named by a relative path with a space in it.
+// SARIF 2.1.0, validated against the OASIS schema (../shared/schemas) with python3-jsonschema: errors,
+// warnings and notes, a baseline's states, a page named by a relative path with a space in it.
 TEST(LintFormat, SarifValidatesAgainstTheSchema) {
   const fs::path schema = fs::path(CONFORM_SHARED_DIR) / "schemas" / "sarif-schema-2.1.0.json";
-  if (!fs::exists(schema) || !have_jsonschema()) GTEST_SKIP() << "needs " << schema << " and python3-jsonschema";
+  if (!fs::exists(schema) || !have_jsonschema())
+    GTEST_SKIP() << "needs " << schema << " and python3-jsonschema";
   const fs::path dir = temp_dir("sarif");
   fs::copy_file(data_dir / "riskyuser-get.md", dir / "risky user.md");
   fs::copy_file(data_dir / "call-updaterecordingstatus.md", dir / "call.md");
   ASSERT_EQ(run_command("cd " + quote(dir.string()) + " && " + quote(conform_bin) +
                         " lint call.md --format json >baseline.json 2>/dev/null"),
             0);
-  const std::string cmd = "cd " + quote(dir.string()) + " && " + quote(conform_bin) +
-                          " lint 'risky user.md' call.md --error example-enum --format sarif --baseline baseline.json"
-                          " >out.sarif 2>/dev/null";
+  const std::string cmd =
+      "cd " + quote(dir.string()) + " && " + quote(conform_bin) +
+      " lint 'risky user.md' call.md --error example-enum --format sarif --baseline baseline.json"
+      " >out.sarif 2>/dev/null";
   EXPECT_EQ(run_command(cmd), 0) << "the only error is in the baseline";
   const std::string sarif = read_text(dir / "out.sarif");
   const auto doc = boost::json::parse(sarif);
@@ -315,8 +323,13 @@ TEST(LintFormat, SarifValidatesAgainstTheSchema) {
   for (const auto& r : results) {
     levels.insert(std::string(r.at("level").as_string()));
     states.insert(std::string(r.at("baselineState").as_string()));
-    uris.insert(std::string(r.at("locations").as_array().at(0).at("physicalLocation").at("artifactLocation")
-                                .at("uri").as_string()));
+    uris.insert(std::string(r.at("locations")
+                                .as_array()
+                                .at(0)
+                                .at("physicalLocation")
+                                .at("artifactLocation")
+                                .at("uri")
+                                .as_string()));
   }
   EXPECT_EQ(levels, (std::set<std::string>{"error", "warning", "note"}));
   EXPECT_EQ(states, (std::set<std::string>{"new", "unchanged"}));
@@ -330,10 +343,12 @@ TEST(LintFormat, SarifValidatesAgainstTheSchema) {
   std::string broken = sarif;
   replace_once(broken, "\"message\":{\"text\":", "\"massage\":{\"text\":");
   std::ofstream(dir / "broken.sarif") << broken;
-  EXPECT_NE(run_command("python3 -c 'import json,sys,jsonschema; jsonschema.Draft4Validator(json.load(open(sys.argv[1])))"
-                        ".validate(json.load(open(sys.argv[2])))' " +
-                        quote(schema.string()) + " " + quote((dir / "broken.sarif").string()) + " 2>/dev/null"),
-            0);
+  EXPECT_NE(
+      run_command(
+          "python3 -c 'import json,sys,jsonschema; jsonschema.Draft4Validator(json.load(open(sys.argv[1])))"
+          ".validate(json.load(open(sys.argv[2])))' " +
+          quote(schema.string()) + " " + quote((dir / "broken.sarif").string()) + " 2>/dev/null"),
+      0);
   fs::remove_all(dir);
 }
 
@@ -348,7 +363,8 @@ TEST(LintFormat, IgnoreErrorWarning) {
   const auto e = with_code(parse(raised.text), "example-enum");
   ASSERT_EQ(e.size(), 1u);
   EXPECT_EQ(e[0].severity, "error");
-  const auto notes = lint({(data_dir / "riskyuser-get.md").string(), "--warning", "example-placeholder-value"});
+  const auto notes =
+      lint({(data_dir / "riskyuser-get.md").string(), "--warning", "example-placeholder-value"});
   for (const auto& d : parse(notes.text)) EXPECT_EQ(d.severity, "warning");
   EXPECT_EQ(lint({page.string(), "--format", "yaml"}).exit_code, 2);
 }
@@ -365,12 +381,14 @@ TEST(LintFormat, BaselineOnlyNewDiagnosticsDecide) {
   std::string text = read_text(page);
   text.insert(0, "\n\n\n");  // every line moves
   std::ofstream(page, std::ios::trunc) << text;
-  const auto again = lint({page.string(), "--error", "example-enum", "--baseline", (dir / "baseline.json").string()});
+  const auto again =
+      lint({page.string(), "--error", "example-enum", "--baseline", (dir / "baseline.json").string()});
   EXPECT_EQ(again.exit_code, 0) << again.text;
   EXPECT_NE(again.text.find("(2 in the baseline, 0 new errors)"), std::string::npos) << again.text;
   replace_once(text, "\"status\": \"completed\"", "\"status\": \"Running\"");  // a new contradiction
   std::ofstream(page, std::ios::trunc) << text;
-  EXPECT_EQ(lint({page.string(), "--error", "example-enum", "--baseline", (dir / "baseline.json").string()}).exit_code,
+  EXPECT_EQ(lint({page.string(), "--error", "example-enum", "--baseline", (dir / "baseline.json").string()})
+                .exit_code,
             1);
   EXPECT_EQ(lint({page.string(), "--baseline", (dir / "nothing.json").string()}).exit_code, 2);
   fs::remove_all(dir);
@@ -390,7 +408,8 @@ TEST(FalseAlarms, AlternateResponsesAreNotUnpaired) {
 }
 
 // reportroot-getonedriveusagefilecounts.md documents a 302 and the 200 the redirect leads to (annotated
-// "ignored" there); the same 200 without the annotation is one exchange with the 302, not an unpaired response.
+// "ignored" there); the same 200 without the annotation is one exchange with the 302, not an unpaired
+// response.
 TEST(FalseAlarms, TheResponseARedirectLeadsToIsNotUnpaired) {
   const fs::path dir = temp_dir("redirect");
   std::string page = read_text(data_dir / "reportroot-getonedriveusagefilecounts.md");
@@ -407,31 +426,32 @@ TEST(FalseAlarms, CallbacksToOtherHostsAreNotUnpairedRequests) {
   EXPECT_TRUE(codes_of("call-answer.md", "unpaired-request").empty());
   const fs::path dir = temp_dir("callback");
   std::string page = read_text(data_dir / "call-answer.md");
-  replace_once(page, "POST https://bot.contoso.com/api/calls", "POST https://graph.microsoft.com/v1.0/communications/calls");
+  replace_once(page, "POST https://bot.contoso.com/api/calls",
+               "POST https://graph.microsoft.com/v1.0/communications/calls");
   std::ofstream(dir / "call-answer.md") << page;
   EXPECT_EQ(with_code(parse(lint({(dir / "call-answer.md").string()}).text), "unpaired-request").size(), 1u);
   fs::remove_all(dir);
 }
 
-// drive-get.md has a "### HTTP request" heading in each of its sections (under SDK tabs, "# [HTTP](#tab/http)"),
-// holding request templates; page-get.md lists a URL template over two lines
+// drive-get.md has a "### HTTP request" heading in each of its sections (under SDK tabs, "#
+// [HTTP](#tab/http)"), holding request templates; page-get.md lists a URL template over two lines
 // ("GET /me/onenote/pages/{id}/content[?includeIDs=true]" and "$value[...]"). Templates, not examples.
 TEST(FalseAlarms, RequestTemplatesAreNotUnpairedRequests) {
   EXPECT_TRUE(codes_of("drive-get.md", "unpaired-request").empty());
   for (const auto& d : codes_of("page-get.md", "unpaired-request")) EXPECT_NE(d.line, 29);
 }
 
-// todotask-delta.md heads its one example request with "### HTTP Request" (absolute URL, annotated "ignored"):
-// still the example its response answers.
+// todotask-delta.md heads its one example request with "### HTTP Request" (absolute URL, annotated
+// "ignored"): still the example its response answers.
 TEST(FalseAlarms, AnExampleUnderAnHttpRequestHeadingStaysAnExample) {
   const auto out = lint({(data_dir / "todotask-delta.md").string()});
   EXPECT_NE(out.text.find("1 fixtures (1 runnable)"), std::string::npos) << out.text;
   EXPECT_TRUE(with_code(parse(out.text), "unpaired-response").empty());
 }
 
-// channel-get-members.md, a page of the v1.0 docs, shows its example as /beta/: in the documentation set where
-// nearly every example URL names v1.0 (the corpus: 9 in 10 or more), that is a url-version-mismatch at the
-// request line; the v1.0 examples are not.
+// channel-get-members.md, a page of the v1.0 docs, shows its example as /beta/: in the documentation set
+// where nearly every example URL names v1.0 (the corpus: 9 in 10 or more), that is a url-version-mismatch at
+// the request line; the v1.0 examples are not.
 TEST(UrlChecks, VersionDifferingFromTheDocumentationSets) {
   const fs::path corpus = fs::path(CONFORM_SHARED_DIR) / "corpus" / "graph-docs-v1.0";
   if (!fs::exists(corpus)) GTEST_SKIP() << "corpus not found at " << corpus;
@@ -449,33 +469,39 @@ TEST(UrlChecks, VersionDifferingFromTheDocumentationSets) {
 // one): the page's own majority decides, whatever the set.
 TEST(UrlChecks, VersionDifferingFromThePages) {
   const fs::path dir = temp_dir("version");
-  std::ofstream(dir / "mixed.md") << read_text(data_dir / "contact-update.md") << read_text(data_dir / "shift-get.md")
+  std::ofstream(dir / "mixed.md") << read_text(data_dir / "contact-update.md")
+                                  << read_text(data_dir / "shift-get.md")
                                   << read_text(data_dir / "channel-get-members.md");
   const auto found = with_code(parse(lint({(dir / "mixed.md").string()}).text), "url-version-mismatch");
   ASSERT_EQ(found.size(), 1u);
   const std::string before = read_text(data_dir / "contact-update.md") + read_text(data_dir / "shift-get.md");
   EXPECT_EQ(found[0].line, static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 63)
       << "channel-get-members' request line";
-  EXPECT_NE(found[0].message.find("the page's other examples name v1.0"), std::string::npos) << found[0].message;
+  EXPECT_NE(found[0].message.find("the page's other examples name v1.0"), std::string::npos)
+      << found[0].message;
   fs::remove_all(dir);
 }
 
-// contact-update.md's request with the host mistyped as Graph docs have it ("https://graph/microsoft.com/...",
-// a '/' for a '.') or misspelt: look-alike-host at the request line; Graph's own host and unrelated hosts are
-// not.
+// contact-update.md's request with the host mistyped as Graph docs have it
+// ("https://graph/microsoft.com/...", a '/' for a '.') or misspelt: look-alike-host at the request line;
+// Graph's own host and unrelated hosts are not.
 TEST(UrlChecks, LookAlikeHosts) {
   const fs::path dir = temp_dir("host");
   const std::string page = read_text(data_dir / "contact-update.md");
-  for (const std::string host : {"https://graph/microsoft.com", "https://graph.microsft.com", "https://Graph.Microsoft.con"}) {
+  for (const std::string host :
+       {"https://graph/microsoft.com", "https://graph.microsft.com", "https://Graph.Microsoft.con"}) {
     std::string bent = page;
-    replace_once(bent, "PATCH https://graph.microsoft.com/v1.0/me/contacts/{id}", "PATCH " + host + "/v1.0/me/contacts/{id}");
+    replace_once(bent, "PATCH https://graph.microsoft.com/v1.0/me/contacts/{id}",
+                 "PATCH " + host + "/v1.0/me/contacts/{id}");
     std::ofstream(dir / "contact-update.md", std::ios::trunc) << bent;
     const auto found = with_code(parse(lint({(dir / "contact-update.md").string()}).text), "look-alike-host");
     ASSERT_EQ(found.size(), 1u) << host;
     EXPECT_EQ(found[0].line, 101);
   }
-  EXPECT_TRUE(with_code(parse(lint({(data_dir / "contact-update.md").string()}).text), "look-alike-host").empty());
-  EXPECT_TRUE(with_code(parse(lint({(data_dir / "call-answer.md").string()}).text), "look-alike-host").empty())
+  EXPECT_TRUE(
+      with_code(parse(lint({(data_dir / "contact-update.md").string()}).text), "look-alike-host").empty());
+  EXPECT_TRUE(
+      with_code(parse(lint({(data_dir / "call-answer.md").string()}).text), "look-alike-host").empty())
       << "bot.contoso.com is another host, not a look-alike";
   fs::remove_all(dir);
 }

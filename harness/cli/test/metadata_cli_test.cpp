@@ -105,7 +105,9 @@ class metadata_server {
     EXPECT_FALSE(ec) << ec.message();
   }
   ~metadata_server() { server_->stop(); }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/v1.0/$metadata"; }
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(server_->port()) + "/v1.0/$metadata";
+  }
   std::string authorization() {
     std::lock_guard lock(m_);
     return authorization_;

@@ -38,7 +38,8 @@ int answered(int port, int requests) {
     while (!whole) {
       if (auto end = buf.find("\r\n\r\n"); end != std::string::npos) {
         auto cl = buf.find("Content-Length: ");
-        std::size_t length = cl != std::string::npos && cl < end ? std::strtoul(buf.c_str() + cl + 16, nullptr, 10) : 0;
+        std::size_t length =
+            cl != std::string::npos && cl < end ? std::strtoul(buf.c_str() + cl + 16, nullptr, 10) : 0;
         if (buf.size() >= end + 4 + length) {
           buf.erase(0, end + 4 + length);
           whole = true;

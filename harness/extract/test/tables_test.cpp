@@ -51,8 +51,8 @@ TEST(Tables, ValueDescriptionTableUnderAnEnumHeadingIsAnEnum) {
   const fixture_set set = read({(data / "resources" / "lobbyBypassSettings.md").string()});
   const type_def* e = set.find_type("lobbyBypassScope");
   ASSERT_NE(e, nullptr);
-  EXPECT_EQ(e->members, (std::vector<std::string>{"organizer", "organization", "organizationAndFederated", "everyone",
-                                                  "unknownFutureValue"}));
+  EXPECT_EQ(e->members, (std::vector<std::string>{"organizer", "organization", "organizationAndFederated",
+                                                  "everyone", "unknownFutureValue"}));
 }
 
 }  // namespace

@@ -127,7 +127,6 @@ TEST(ValidateValue, NullAlwaysValidIsForRequests) {
   EXPECT_TRUE(failures(lenient).empty()) << dump(lenient);
 }
 
-
 TEST(Types, PlaceholderType) {
   const std::pair<const char*, const char*> cases[] = {
       {"String", "String"},
@@ -195,7 +194,6 @@ TEST(Types, PointerTokenEscapes) {
   EXPECT_EQ(pointer_token("@odata.type"), "@odata.type");
 }
 
-
 TEST(Types, ReadTypeNamesOneKindForEveryModule) {
   struct row {
     const char* type;
@@ -226,7 +224,7 @@ TEST(PropertyScope, TableBeforeTypeExactBeforeCase) {
   std::vector<property> table{{"id", "String", {}, false, false}, {"name", "String", {}, false, false}};
   property_scope s{&table, &t};
   ASSERT_NE(s.find("id"), nullptr);
-  EXPECT_EQ(s.find("id")->type, "String");  // the page's own table documents this example
+  EXPECT_EQ(s.find("id")->type, "String");    // the page's own table documents this example
   EXPECT_EQ(s.find("Name")->type, "String");  // the table's "name" differs only in case, but comes first
   property_scope type_only{nullptr, &t};
   EXPECT_EQ(type_only.find("name")->type, "Int32");
@@ -238,7 +236,8 @@ TEST(PropertyScope, AValuesOwnODataTypeWinsOverTheDeclaredType) {
   set.types["directoryobject"] = type_def{"directoryObject", {{"id", "String", {}, false, false}}, "", 0, {}};
   set.types["user"] = type_def{"user", {{"displayName", "String", {}, false, false}}, "", 0, {}};
   property member{"member", "microsoft.graph.directoryObject", {}, false, false};
-  EXPECT_EQ(scope_of(set, json::parse(R"({"@odata.type":"#microsoft.graph.user"})"), &member).type->name, "user");
+  EXPECT_EQ(scope_of(set, json::parse(R"({"@odata.type":"#microsoft.graph.user"})"), &member).type->name,
+            "user");
   EXPECT_EQ(scope_of(set, json::parse(R"({"id":"1"})"), &member).type->name, "directoryObject");
   EXPECT_TRUE(scope_of(set, json::parse(R"({"@odata.type":"#microsoft.graph.unknown"})"), nullptr).empty());
 }
@@ -261,7 +260,8 @@ TEST(SampleValue, EveryPrimitiveKindGetsAValueItsOwnCheckAccepts) {
 namespace conform {
 namespace {
 
-std::vector<check_result> validate(const char* json_text, const char* type, const validate_options& opts = {}) {
+std::vector<check_result> validate(const char* json_text, const char* type,
+                                   const validate_options& opts = {}) {
   property p{"x", type};
   p.nullable = true;
   std::vector<check_result> out;
@@ -285,7 +285,7 @@ TEST(Types, OdataWireForms) {
   EXPECT_FALSE(is_duration("01:00:00"));
   EXPECT_TRUE(is_base64url("AAAA"));
   EXPECT_TRUE(is_base64url("SGVsbG8_-w"));  // base64url, unpadded
-  EXPECT_TRUE(is_base64url("SGVsbG8=")); // base64, padded
+  EXPECT_TRUE(is_base64url("SGVsbG8="));    // base64, padded
   EXPECT_TRUE(is_base64url(""));
   EXPECT_FALSE(is_base64url("Adfsdfsdfsdfw=="));  // 13 characters before the padding: no bytes make that
   EXPECT_FALSE(is_base64url("not base64!"));

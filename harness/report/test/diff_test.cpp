@@ -40,14 +40,16 @@ std::vector<std::string> ids(const std::vector<case_change>& v) {
 
 // Both sides go through json_report and back, as `conform diff` reads them.
 TEST(ReportDiff, SortsCasesIntoWhatChanged) {
-  run_result old_run = run_of({make("a", verdict::failed), make("b", verdict::passed), make("c", verdict::error),
-                               make("d", verdict::failed), make("gone", verdict::failed),
-                               make("w", verdict::waived), make("s", verdict::failed)});
-  run_result new_run = run_of({make("a", verdict::passed), make("b", verdict::failed), make("c", verdict::failed),
-                               make("d", verdict::error), make("fresh", verdict::error),
-                               make("fresh_ok", verdict::passed), make("w", verdict::failed),
-                               make("s", verdict::skipped)});
-  report_diff d = diff_reports(read_json_report(json_report(old_run)), read_json_report(json_report(new_run)));
+  run_result old_run =
+      run_of({make("a", verdict::failed), make("b", verdict::passed), make("c", verdict::error),
+              make("d", verdict::failed), make("gone", verdict::failed), make("w", verdict::waived),
+              make("s", verdict::failed)});
+  run_result new_run =
+      run_of({make("a", verdict::passed), make("b", verdict::failed), make("c", verdict::failed),
+              make("d", verdict::error), make("fresh", verdict::error), make("fresh_ok", verdict::passed),
+              make("w", verdict::failed), make("s", verdict::skipped)});
+  report_diff d =
+      diff_reports(read_json_report(json_report(old_run)), read_json_report(json_report(new_run)));
   EXPECT_EQ(ids(d.new_failures), (std::vector<std::string>{"b", "fresh", "w"}));
   EXPECT_EQ(ids(d.fixed), std::vector<std::string>{"a"});
   EXPECT_EQ(ids(d.still_failing), (std::vector<std::string>{"c", "d"}));
@@ -65,9 +67,11 @@ TEST(ReportDiff, SortsCasesIntoWhatChanged) {
 
   const std::string text = diff_text(d);
   EXPECT_NE(text.find("New failures (3):\n  b  passed -> failed: [status] expected status 200, got 500\n"),
-            std::string::npos) << text;
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("Removed fixtures (1):\n  gone  failed -> -"), std::string::npos) << text;
-  EXPECT_NE(text.find("3 new failures, 1 fixed, 2 still failing, 2 new, 1 removed\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("3 new failures, 1 fixed, 2 still failing, 2 new, 1 removed\n"), std::string::npos)
+      << text;
 
   boost::json::value j = boost::json::parse(diff_json(d));
   EXPECT_EQ(j.at("summary").at("new_failures").to_number<std::size_t>(), 3u);
@@ -83,12 +87,14 @@ TEST(ReportDiff, NothingChangedIsAllEmpty) {
   EXPECT_TRUE(d.new_failures.empty());
   EXPECT_TRUE(d.fixed.empty());
   EXPECT_EQ(ids(d.still_failing), std::vector<std::string>{"a"});
-  EXPECT_EQ(diff_text(d), "Still failing (1):\n  a  failed -> failed: [status] expected status 200, got 500\n"
-                          "0 new failures, 0 fixed, 1 still failing, 0 new, 0 removed\n");
+  EXPECT_EQ(diff_text(d),
+            "Still failing (1):\n  a  failed -> failed: [status] expected status 200, got 500\n"
+            "0 new failures, 0 fixed, 1 still failing, 0 new, 0 removed\n");
 }
 
 TEST(ReportDiff, WhatIsNotAReportIsRejectedWithAReason) {
-  for (const char* bad : {"", "{", "[]", R"({"cases": {}})", R"({"cases": [1]})", R"({"cases": [{"id": "a"}]})"})
+  for (const char* bad :
+       {"", "{", "[]", R"({"cases": {}})", R"({"cases": [1]})", R"({"cases": [{"id": "a"}]})"})
     EXPECT_THROW(read_json_report(bad), std::invalid_argument) << bad;
   try {
     read_json_report(R"({"summary": {}})");

@@ -146,8 +146,9 @@ run_result golden_run() {
   request.url = failed.url;
   request.headers = {{"Authorization", "***"}, {"X-Conform-Fixture", failed.fixture_id}};
   failed.request = request;
-  failed.curl = "curl -i 'http://127.0.0.1:8080/v1.0/users/1?$select=status,resultInfo' -H \"Authorization: "
-                "Bearer $TOKEN\" -H 'X-Note: it'\\''s ]]> <&>'";
+  failed.curl =
+      "curl -i 'http://127.0.0.1:8080/v1.0/users/1?$select=status,resultInfo' -H \"Authorization: "
+      "Bearer $TOKEN\" -H 'X-Note: it'\\''s ]]> <&>'";
   run.cases.push_back(failed);
 
   // Status first, as Hurl does: when it fails, the body checks are skipped and say so.
@@ -213,10 +214,12 @@ run_result golden_run() {
   stubborn.status = 500;
   stubborn.seconds = 0.3;
   stubborn.attempts = 1;
-  stubborn.checks = {{check_id::status, check_outcome::failed, "", "201", "500", "expected status 201, got 500"}};
+  stubborn.checks = {
+      {check_id::status, check_outcome::failed, "", "201", "500", "expected status 201, got 500"}};
   stubborn.attempts_detail = {
       {verdict::failed, 500, 0.1, "status", "expected status 201, got 500", "[status] (response): ...\n"},
-      {verdict::error, 0, 0.1, "timeout", "POST http://127.0.0.1:8080/v1.0/operations: no response", "timeout\n"},
+      {verdict::error, 0, 0.1, "timeout", "POST http://127.0.0.1:8080/v1.0/operations: no response",
+       "timeout\n"},
       {verdict::failed, 502, 0.1, "status", "expected status 201, got 502", "[status] (response): 502\n"}};
   stubborn.curl = "curl -i -X POST http://127.0.0.1:8080/v1.0/operations";
   run.cases.push_back(stubborn);
@@ -229,7 +232,8 @@ run_result golden_run() {
   waived.status = 200;
   waived.seconds = 0.002;
   waived.attempts = 1;
-  waived.checks = {{check_id::enum_value, check_outcome::failed, "/state", "one of a, b", "\"c\"", "value c is not a documented member"}};
+  waived.checks = {{check_id::enum_value, check_outcome::failed, "/state", "one of a, b", "\"c\"",
+                    "value c is not a documented member"}};
   waived.waived_by = waiver{"get-user/*", "enum", "server bug 123 " + hostile, "2026-12-31"};
   run.cases.push_back(waived);
   return run;
@@ -455,11 +459,13 @@ TEST(JsonReport, MergedShardsAreInFileAndLineOrderAndOverlapsAreRefused) {
   for (std::size_t i = 1; i < m.cases.size(); ++i) {
     const case_result& x = m.cases[i - 1];
     const case_result& y = m.cases[i];
-    EXPECT_TRUE(x.file < y.file || (x.file == y.file && x.line <= y.line)) << x.fixture_id << " before " << y.fixture_id;
+    EXPECT_TRUE(x.file < y.file || (x.file == y.file && x.line <= y.line))
+        << x.fixture_id << " before " << y.fixture_id;
   }
   EXPECT_EQ(m.seconds, 3);
   EXPECT_EQ(m.started_at, "2026-01-02T03:04:05Z");
-  EXPECT_EQ(m.properties, (std::vector<std::pair<std::string, std::string>>{{"target", "t"}, {"merged", "2 reports"}}));
+  EXPECT_EQ(m.properties,
+            (std::vector<std::pair<std::string, std::string>>{{"target", "t"}, {"merged", "2 reports"}}));
   try {
     merge_runs({a, b, a}, {"a.json", "b.json", "again.json"});
     ADD_FAILURE() << "an overlap was merged";

@@ -271,7 +271,8 @@ TEST(ConsoleReporter, FailuresAreListedAgainAboveTheTotalsAtMostAHundred) {
     c.file = "api/page.md";
     c.line = static_cast<std::size_t>(10 + i);
     c.outcome = verdict::failed;
-    c.checks.push_back({check_id::status, check_outcome::failed, "", "200", "500", "expected status 200, got 500"});
+    c.checks.push_back(
+        {check_id::status, check_outcome::failed, "", "200", "500", "expected status 200, got 500"});
     run.cases.push_back(std::move(c));
   }
   case_result ok;
@@ -283,7 +284,8 @@ TEST(ConsoleReporter, FailuresAreListedAgainAboveTheTotalsAtMostAHundred) {
   const std::string text = out.str();
   const std::size_t list = text.find("Failures and errors (130):\n");
   ASSERT_NE(list, std::string::npos) << text;
-  EXPECT_NE(text.find("  FAIL page/case-0 (api/page.md:10): [status] expected status 200, got 500\n"), std::string::npos);
+  EXPECT_NE(text.find("  FAIL page/case-0 (api/page.md:10): [status] expected status 200, got 500\n"),
+            std::string::npos);
   EXPECT_NE(text.find("page/case-99 "), std::string::npos);
   EXPECT_EQ(text.find("page/case-100 "), std::string::npos);
   EXPECT_NE(text.find("  ... and 30 more (all of them are in the reports)\n"), std::string::npos);

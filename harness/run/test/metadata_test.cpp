@@ -1,7 +1,7 @@
 // $metadata as a second contract, end to end: Graph-style pages extracted, the real Graph CSDL (an excerpt
-// copied verbatim, harness/csdl/test/data) applied, and a run against a scripted OData server on loopback that
-// answers as OData allows (minimal metadata: no @odata.type for the declared type, navigation properties only
-// under $expand, names as the CSDL spells them), then deviates one way at a time.
+// copied verbatim, harness/csdl/test/data) applied, and a run against a scripted OData server on loopback
+// that answers as OData allows (minimal metadata: no @odata.type for the declared type, navigation properties
+// only under $expand, names as the CSDL spells them), then deviates one way at a time.
 #include "csdl/apply.hpp"
 #include "csdl/csdl.hpp"
 #include "extract/extract.hpp"
@@ -200,13 +200,15 @@ struct odata_service {
     if (t == "/v1.0/devices/000-111") {
       if (d == "status") r.status = 404;
       r.body = std::string(R"({"@odata.context":"https://h/v1.0/$metadata#devices/$entity",)") +
-               (d == "wrong-odata-type" ? R"("@odata.type":"#microsoft.graph.user",)" : "") + R"("id":"000-111",)" +
-               (d == "missing-property" ? "" : R"("displayName":"Laptop",)") +
+               (d == "wrong-odata-type" ? R"("@odata.type":"#microsoft.graph.user",)" : "") +
+               R"("id":"000-111",)" + (d == "missing-property" ? "" : R"("displayName":"Laptop",)") +
                R"("accountEnabled":true,"manufacturer":"Contoso","model":"X1","deviceVersion":)" +
                (d == "wrong-type" ? R"("two")" : "2") + "}";
     } else if (t.starts_with("/v1.0/devices/000-111?")) {
       r.body = std::string(R"({"id":"000-111","displayName":"Laptop")") +
-               (d == "expand-missing" ? "" : R"(,"registeredOwners":[{"@odata.type":"#microsoft.graph.user","id":"u1"}])") +
+               (d == "expand-missing"
+                    ? ""
+                    : R"(,"registeredOwners":[{"@odata.type":"#microsoft.graph.user","id":"u1"}])") +
                "}";
     } else if (t == "/v1.0/groups") {
       r.body = std::string(R"({"value":[{"id":"g1","displayName":"Sales","accessType":)") +
@@ -214,15 +216,17 @@ struct odata_service {
                R"(,"licenseProcessingState":{"state":"Success"}}]})";
     } else if (t == "/v1.0/users/u1/memberOf") {
       // The alias and no '#' are legal spellings of a type name.
-      const std::string second = d == "unrelated-odata-type" ? R"("@odata.type":"#microsoft.graph.deviceConfiguration",)"
-                                  : d == "missing-derived-odata-type" ? ""
-                                                                      : R"("@odata.type":"graph.device",)";
-      r.body = R"({"value":[{"@odata.type":"#microsoft.graph.group","id":"g1","displayName":"Sales"},{)" + second +
-               R"("id":"d1","displayName":"Laptop"}]})";
+      const std::string second = d == "unrelated-odata-type"
+                                     ? R"("@odata.type":"#microsoft.graph.deviceConfiguration",)"
+                                 : d == "missing-derived-odata-type" ? ""
+                                                                     : R"("@odata.type":"graph.device",)";
+      r.body = R"({"value":[{"@odata.type":"#microsoft.graph.group","id":"g1","displayName":"Sales"},{)" +
+               second + R"("id":"d1","displayName":"Laptop"}]})";
     } else if (t == "/v1.0/deviceManagement/deviceConfigurations/c1") {
       r.body = std::string("{") +
-               (d == "abstract-without-odata-type" ? ""
-                                                   : R"("@odata.type":"#microsoft.graph.windows10GeneralConfiguration",)") +
+               (d == "abstract-without-odata-type"
+                    ? ""
+                    : R"("@odata.type":"#microsoft.graph.windows10GeneralConfiguration",)") +
                R"("id":"c1","displayName":"Baseline"})";
     } else {
       r.status = 404;
@@ -264,7 +268,8 @@ class MetadataRun : public ::testing::Test {
 std::string failures_of(const case_result& c) {
   std::string s;
   for (const check_result& k : c.checks)
-    if (k.outcome == check_outcome::failed) s += std::string(to_string(k.check)) + " " + k.pointer + ": " + k.message + "\n";
+    if (k.outcome == check_outcome::failed)
+      s += std::string(to_string(k.check)) + " " + k.pointer + ": " + k.message + "\n";
   return s;
 }
 
@@ -292,7 +297,8 @@ TEST_F(MetadataRun, DocsOnlyFalseAlarmsAreGoneWithMetadata) {
   for (const case_result& c : r.cases)
     EXPECT_EQ(c.outcome, verdict::passed) << c.fixture_id << "\n" << failures_of(c) << c.error_message;
   bool case_noted = false;
-  for (const std::string& n : case_of(r, "get_device").notes) case_noted |= n.find("\"manufacturer\"") != n.npos;
+  for (const std::string& n : case_of(r, "get_device").notes)
+    case_noted |= n.find("\"manufacturer\"") != n.npos;
   EXPECT_TRUE(case_noted);
 }
 
@@ -305,7 +311,8 @@ struct deviation {
 
 class Deviation : public MetadataRun, public ::testing::WithParamInterface<deviation> {};
 
-// Every deviation is caught with the CSDL as it is without (where the docs alone can tell), by the same check.
+// Every deviation is caught with the CSDL as it is without (where the docs alone can tell), by the same
+// check.
 TEST_P(Deviation, IsStillCaughtWithMetadata) {
   const deviation& d = GetParam();
   const run_result r = run(with_metadata(), d.name);
@@ -319,19 +326,17 @@ TEST_P(Deviation, IsStillCaughtWithMetadata) {
 
 INSTANTIATE_TEST_SUITE_P(
     Graph, Deviation,
-    ::testing::Values(deviation{"status", "get_device", check_id::status, ""},
-                      deviation{"missing-property", "get_device", check_id::required_property, "/displayName"},
-                      deviation{"wrong-type", "get_device", check_id::property_type, "/deviceVersion"},
-                      deviation{"wrong-odata-type", "get_device", check_id::odata_type, "/@odata.type"},
-                      deviation{"wrong-enum", "list_groups", check_id::enum_value, "/value/0/accessType"},
-                      deviation{"unrelated-odata-type", "user_memberof", check_id::odata_type,
-                                "/value/1/@odata.type"},
-                      deviation{"missing-derived-odata-type", "user_memberof", check_id::odata_type,
-                                "/value/1/@odata.type"},
-                      deviation{"abstract-without-odata-type", "get_configuration", check_id::odata_type,
-                                "/@odata.type"},
-                      deviation{"expand-missing", "get_device_expand", check_id::required_property,
-                                "/registeredOwners"}),
+    ::testing::Values(
+        deviation{"status", "get_device", check_id::status, ""},
+        deviation{"missing-property", "get_device", check_id::required_property, "/displayName"},
+        deviation{"wrong-type", "get_device", check_id::property_type, "/deviceVersion"},
+        deviation{"wrong-odata-type", "get_device", check_id::odata_type, "/@odata.type"},
+        deviation{"wrong-enum", "list_groups", check_id::enum_value, "/value/0/accessType"},
+        deviation{"unrelated-odata-type", "user_memberof", check_id::odata_type, "/value/1/@odata.type"},
+        deviation{"missing-derived-odata-type", "user_memberof", check_id::odata_type,
+                  "/value/1/@odata.type"},
+        deviation{"abstract-without-odata-type", "get_configuration", check_id::odata_type, "/@odata.type"},
+        deviation{"expand-missing", "get_device_expand", check_id::required_property, "/registeredOwners"}),
     [](const ::testing::TestParamInfo<deviation>& p) {
       std::string n = p.param.name;
       for (char& ch : n)

@@ -19,7 +19,10 @@ const fs::path api = fs::path(CONFORM_SHARED_DIR) / "corpus" / "graph-docs-v1.0"
 std::string shape(const resource_path& p) {
   std::string s;
   for (const path_segment& seg : p.segments)
-    s += "/" + seg.text + (seg.what == path_segment::kind::item ? "[item]" : seg.what == path_segment::kind::other ? "[op]" : "");
+    s += "/" + seg.text +
+         (seg.what == path_segment::kind::item    ? "[item]"
+          : seg.what == path_segment::kind::other ? "[op]"
+                                                  : "");
   return s;
 }
 
@@ -31,7 +34,8 @@ TEST(ResourcePath, ReadsKeysInEveryDocumentedForm) {
   EXPECT_EQ(shape(read_resource_path("/groups/b320ee12-b1cd-4cca-b648-a437be61c5cd?$select=id")),
             "/groups/b320ee12-b1cd-4cca-b648-a437be61c5cd[item]");
   EXPECT_EQ(shape(read_resource_path("/domains/contoso.com")), "/domains/contoso.com");  // no digit: a name
-  EXPECT_EQ(shape(read_resource_path("/users/a@contoso.com/messages")), "/users/a@contoso.com[item]/messages");
+  EXPECT_EQ(shape(read_resource_path("/users/a@contoso.com/messages")),
+            "/users/a@contoso.com[item]/messages");
   EXPECT_EQ(shape(read_resource_path("/me/messages/delta()")), "/me/messages/delta()[op]");
   EXPECT_EQ(shape(read_resource_path("/groups/{id}/microsoft.graph.group")),
             "/groups/{id}[item]/microsoft.graph.group[op]");

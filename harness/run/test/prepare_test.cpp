@@ -45,7 +45,8 @@ TEST(RewriteUrl, Table) {
        "https://host/api/v1.0/users/x"},
       {"/users/x", "https://host/v1.0", "v1.0", "https://host/v1.0/users/x"},
       {"https://graph.microsoft.com/v1.0", "https://host/v1.0", "v1.0", "https://host/v1.0/"},
-      {"https://graph.microsoft.com/beta/users/x", "https://host/v1.0", "beta", "https://host/v1.0/beta/users/x"},
+      {"https://graph.microsoft.com/beta/users/x", "https://host/v1.0", "beta",
+       "https://host/v1.0/beta/users/x"},
   };
   for (const auto& c : cases)
     EXPECT_EQ(rewrite_url(c.documented, c.base, c.version), c.expected) << c.documented << " + " << c.base;
@@ -345,7 +346,8 @@ TEST(Suite, ReadsRerunFailuresInItsRange) {
   EXPECT_EQ(parse_suite(R"({"rerun_failures": 3})", "/", "s.json").rerun_failures, 3);
   EXPECT_EQ(parse_suite(R"({"rerun-failures": 0})", "/", "s.json").rerun_failures, 0);
   EXPECT_FALSE(parse_suite("{}", "/", "s.json").rerun_failures.has_value());
-  for (const char* bad : {R"({"rerun_failures": 21})", R"({"rerun_failures": -1})", R"({"rerun_failures": "2"})"})
+  for (const char* bad :
+       {R"({"rerun_failures": 21})", R"({"rerun_failures": -1})", R"({"rerun_failures": "2"})"})
     EXPECT_THROW(parse_suite(bad, "/", "s.json"), std::invalid_argument) << bad;
   options o;
   o.rerun_failures = 21;
@@ -369,13 +371,13 @@ TEST(Suite, ReadsWaiversAndRejectsBadOnes) {
   EXPECT_EQ(s.waivers[0].reason, "bug 12");
   EXPECT_EQ(s.waivers[0].until, "2026-12-31");
   EXPECT_EQ(s.waivers[1].until, "");
-  for (const char* bad : {R"({"waivers": {}})", R"({"waivers": [{"reason": "r"}]})",
-                          R"({"waivers": [{"fixture": "a"}]})",
-                          R"({"waivers": [{"fixture": "a", "reason": "r", "until": "2026-13-01"}]})",
-                          R"({"waivers": [{"fixture": "a", "reason": "r", "until": "2027-02-29"}]})",
-                          R"({"waivers": [{"fixture": "a", "reason": "r", "until": "31.12.2026"}]})",
-                          R"({"waivers": [{"fixture": "a", "reason": "r", "check": "enums"}]})",
-                          R"({"waivers": [{"fixture": "a", "reason": "r", "owner": "me"}]})"})
+  for (const char* bad :
+       {R"({"waivers": {}})", R"({"waivers": [{"reason": "r"}]})", R"({"waivers": [{"fixture": "a"}]})",
+        R"({"waivers": [{"fixture": "a", "reason": "r", "until": "2026-13-01"}]})",
+        R"({"waivers": [{"fixture": "a", "reason": "r", "until": "2027-02-29"}]})",
+        R"({"waivers": [{"fixture": "a", "reason": "r", "until": "31.12.2026"}]})",
+        R"({"waivers": [{"fixture": "a", "reason": "r", "check": "enums"}]})",
+        R"({"waivers": [{"fixture": "a", "reason": "r", "owner": "me"}]})"})
     EXPECT_THROW(parse_suite(bad, "/", "s.json"), std::invalid_argument) << bad;
 }
 
@@ -389,7 +391,8 @@ TEST(Waiver, LiveUntilTheEndOfItsDay) {
 
 TEST(Shard, EveryFixtureFallsInExactlyOneShardTheSameEveryTime) {
   std::vector<std::string> ids;
-  for (int i = 0; i < 1000; ++i) ids.push_back("page-" + std::to_string(i % 37) + "/get_" + std::to_string(i));
+  for (int i = 0; i < 1000; ++i)
+    ids.push_back("page-" + std::to_string(i % 37) + "/get_" + std::to_string(i));
   for (std::size_t n : {1u, 2u, 3u, 7u, 64u}) {
     std::vector<std::size_t> per_shard(n + 1);
     for (const std::string& id : ids) {
@@ -438,10 +441,10 @@ TEST(Suite, RejectsTyposAndBadValuesNamingTheFile) {
 // A suite's numbers get the command line's ranges, checked before they are narrowed to the option's type:
 // "connect_timeout": 9223372036854775807 overflowed every deadline, 4294967297 retries wrapped to 1.
 TEST(Suite, NumbersOutsideTheCommandLinesRangesAreRejectedNamingTheFileAndRange) {
-  for (const char* bad : {R"({"connect_timeout": 9223372036854775807})", R"({"connect_timeout": 0})",
-                          R"({"timeout": 86400001})", R"({"retries": 21})", R"({"retries": 4294967297})",
-                          R"({"concurrency": 1025})", R"({"concurrency": 18446744073709551615})",
-                          R"({"retries": -1})"}) {
+  for (const char* bad :
+       {R"({"connect_timeout": 9223372036854775807})", R"({"connect_timeout": 0})",
+        R"({"timeout": 86400001})", R"({"retries": 21})", R"({"retries": 4294967297})",
+        R"({"concurrency": 1025})", R"({"concurrency": 18446744073709551615})", R"({"retries": -1})"}) {
     try {
       parse_suite(bad, "/", "s.json");
       ADD_FAILURE() << bad << " was accepted";
@@ -457,8 +460,8 @@ TEST(Suite, NumbersOutsideTheCommandLinesRangesAreRejectedNamingTheFileAndRange)
     EXPECT_STREQ(e.what(),
                  "s.json: \"connect_timeout\" must be between 1 and 86400000 ms, got 9223372036854775807");
   }
-  suite edge = parse_suite(R"({"connect_timeout": 86400000, "timeout": 1, "retries": 20, "concurrency": 1024})",
-                           "/", "s.json");
+  suite edge = parse_suite(
+      R"({"connect_timeout": 86400000, "timeout": 1, "retries": 20, "concurrency": 1024})", "/", "s.json");
   EXPECT_EQ(edge.connect_timeout_ms, 86400000);
   EXPECT_EQ(edge.retries, 20);
   EXPECT_EQ(edge.concurrency, 1024u);

@@ -9,10 +9,10 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
-#include <mutex>
-#include <optional>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -66,8 +66,7 @@ const case_result& find_case(const run_result& r, std::string_view id_part) {
 
 std::string describe(const case_result& c) {
   std::string s = c.fixture_id + " " + std::string(to_string(c.outcome)) + " " +
-                  std::string(stage_name(c.error)) + " " +
-                  c.error_message + " " + c.skip_reason;
+                  std::string(stage_name(c.error)) + " " + c.error_message + " " + c.skip_reason;
   for (const auto& k : c.checks)
     if (k.outcome == check_outcome::failed)
       s += " [" + std::string(to_string(k.check)) + " " + k.message + "]";
@@ -450,11 +449,13 @@ TEST(RunnerStop, InFlightExchangeGetsTheGraceThenTheRunEnds) {
 }  // namespace
 }  // namespace conform::run
 
-// Evidence: the response of failed and errored cases, a curl line that sends the request again, -v's exchanges.
+// Evidence: the response of failed and errored cases, a curl line that sends the request again, -v's
+// exchanges.
 namespace conform::run {
 namespace {
 
-http_response answer(int status, std::string body, header_list headers = {{"Content-Type", "application/json"}}) {
+http_response answer(int status, std::string body,
+                     header_list headers = {{"Content-Type", "application/json"}}) {
   http_response res;
   res.status = status;
   res.reason = status == 404 ? "Not Found" : "Whatever";
@@ -476,10 +477,12 @@ TEST(Evidence, FailedCaseKeepsTheResponseRedactedBeforeItsBodyIsCut) {
   body.append(10000 - body.size() - 3, 'y');
   body += "\"}}";
   loopback server([&](const http_request&) {
-    return transport::server_reply{
-        answer(404, body, {{"Content-Type", "application/json"}, {"Set-Cookie", "session=s3ss10n"},
-                           {"X-Request-Id", "r-1"}}),
-        false, {}};
+    return transport::server_reply{answer(404, body,
+                                          {{"Content-Type", "application/json"},
+                                           {"Set-Cookie", "session=s3ss10n"},
+                                           {"X-Request-Id", "r-1"}}),
+                                   false,
+                                   {}};
   });
   fixture_set set;
   set.fixtures = {test::seed_003()};
@@ -522,7 +525,8 @@ TEST(Evidence, FailedCaseKeepsTheResponseRedactedBeforeItsBodyIsCut) {
   EXPECT_NE(junit.find("(body cut: first "), std::string::npos);
 }
 
-// The curl line of a failed case, run by a shell with the secrets in the environment, sends what the run sent.
+// The curl line of a failed case, run by a shell with the secrets in the environment, sends what the run
+// sent.
 TEST(Evidence, CurlLineSendsTheSameRequestAgain) {
   if (std::system("command -v curl >/dev/null 2>&1") != 0) GTEST_SKIP() << "curl is not installed";
   std::mutex m;
@@ -562,8 +566,8 @@ TEST(Evidence, CurlLineSendsTheSameRequestAgain) {
   EXPECT_EQ(again.target, first.target);
   EXPECT_EQ(again.body, first.body);
   EXPECT_FALSE(first.body.empty());
-  for (std::string_view name : {"Authorization", "api-key", "X-Weird.Key_1", "X-Note", "Content-Type",
-                                "X-Conform-Fixture"}) {
+  for (std::string_view name :
+       {"Authorization", "api-key", "X-Weird.Key_1", "X-Note", "Content-Type", "X-Conform-Fixture"}) {
     const header* a = find_header(first.headers, name);
     const header* b = find_header(again.headers, name);
     ASSERT_NE(a, nullptr) << name;
@@ -682,17 +686,20 @@ TEST(Rerun, FlakyCasePassesOnARerunAndKeepsEveryRun) {
   EXPECT_EQ(c.attempts_detail[0].outcome, verdict::failed);
   EXPECT_EQ(c.attempts_detail[0].status, 500);
   EXPECT_EQ(c.attempts_detail[0].type, "status");
-  EXPECT_NE(c.attempts_detail[0].details.find("expected: 201"), std::string::npos) << c.attempts_detail[0].details;
+  EXPECT_NE(c.attempts_detail[0].details.find("expected: 201"), std::string::npos)
+      << c.attempts_detail[0].details;
   EXPECT_EQ(c.attempts_detail[1].outcome, verdict::error);
   EXPECT_EQ(c.attempts_detail[1].type, "read");
   EXPECT_EQ(c.attempts_detail[2].outcome, verdict::passed);
   EXPECT_FALSE(c.response.has_value()) << "a pass keeps no evidence";
-  EXPECT_EQ(progress, std::vector<std::string>{"passed"}) << "progress hears of the case once, with its verdict";
+  EXPECT_EQ(progress, std::vector<std::string>{"passed"})
+      << "progress hears of the case once, with its verdict";
   EXPECT_EQ(r.summary().passed, 1u);
   EXPECT_EQ(property_of(r, "rerun-failures"), "3");
   const std::string json = report::json_report(r);
   EXPECT_NE(json.find(R"("flaky":true)"), std::string::npos);
-  EXPECT_NE(json.find(R"("attempts_detail":[{"run":1,"outcome":"failed","status":500)"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("attempts_detail":[{"run":1,"outcome":"failed","status":500)"), std::string::npos)
+      << json;
   const std::string junit = report::junit_xml(r);
   EXPECT_NE(junit.find("<flakyFailure type=\"status\""), std::string::npos) << junit;
   EXPECT_NE(junit.find("<flakyError type=\"read\""), std::string::npos) << junit;
@@ -705,7 +712,8 @@ TEST(Rerun, CaseFailingEveryTimeKeepsItsFirstFailureAndEveryRun) {
   std::atomic<int> requests{0};
   loopback server([&](const http_request&) {
     int n = ++requests;
-    return transport::server_reply{answer(n == 1 ? 500 : 503, "{\"run\":" + std::to_string(n) + "}"), false, {}};
+    return transport::server_reply{
+        answer(n == 1 ? 500 : 503, "{\"run\":" + std::to_string(n) + "}"), false, {}};
   });
   options o;
   o.target = server.url();
@@ -724,7 +732,8 @@ TEST(Rerun, CaseFailingEveryTimeKeepsItsFirstFailureAndEveryRun) {
   EXPECT_EQ(c.attempts_detail[2].status, 503);
   const std::string junit = report::junit_xml(r);
   std::size_t reruns = 0;
-  for (std::size_t at = junit.find("<rerunFailure"); at != std::string::npos; at = junit.find("<rerunFailure", at + 1))
+  for (std::size_t at = junit.find("<rerunFailure"); at != std::string::npos;
+       at = junit.find("<rerunFailure", at + 1))
     ++reruns;
   EXPECT_EQ(reruns, 2u) << junit;
   EXPECT_NE(junit.find("<failure type=\"status\""), std::string::npos);
@@ -787,24 +796,32 @@ TEST(Waivers, LiveWaiverWaivesAFailureExpiredAndUnusedOnesAreSaid) {
   run_summary s = r.summary();
   EXPECT_EQ(s.waived, 1u);
   EXPECT_EQ(s.failed, 1u);
-  EXPECT_NE(property_of(r, "waivers.expired").find("*longrunning* until 2026-05-31: was fixed"), std::string::npos)
+  EXPECT_NE(property_of(r, "waivers.expired").find("*longrunning* until 2026-05-31: was fixed"),
+            std::string::npos)
       << property_of(r, "waivers.expired");
   const std::string unused = property_of(r, "waivers.unused");
   EXPECT_NE(unused.find("nothing/*: rotten"), std::string::npos) << unused;
   EXPECT_NE(unused.find("*managedappoperation* [status]: passes anyway"), std::string::npos) << unused;
   EXPECT_EQ(unused.find("commsoperation"), std::string::npos) << unused;
   ASSERT_EQ(r.warnings.size(), 3u);
-  EXPECT_EQ(r.warnings[0], "waiver expired on 2026-05-31 and no longer applies: *longrunning* until 2026-05-31: was fixed");
+  EXPECT_EQ(r.warnings[0],
+            "waiver expired on 2026-05-31 and no longer applies: *longrunning* until 2026-05-31: was fixed");
   const std::string json = report::json_report(r);
   EXPECT_NE(json.find(R"("outcome":"waived")"), std::string::npos);
-  EXPECT_NE(json.find(R"("waiver":{"fixture":"*commsoperation*","reason":"server bug 123","check":"enum","until":"2026-06-01"})"),
-            std::string::npos) << json;
+  EXPECT_NE(
+      json.find(
+          R"("waiver":{"fixture":"*commsoperation*","reason":"server bug 123","check":"enum","until":"2026-06-01"})"),
+      std::string::npos)
+      << json;
   EXPECT_NE(json.find(R"("waived":1)"), std::string::npos);
   const std::string junit = report::junit_xml(r);
-  EXPECT_NE(junit.find(R"x(<skipped message="waived: server bug 123 (until 2026-06-01)">)x"), std::string::npos) << junit;
+  EXPECT_NE(junit.find(R"x(<skipped message="waived: server bug 123 (until 2026-06-01)">)x"),
+            std::string::npos)
+      << junit;
 }
 
-// A waiver covers only what it names: a failure of another check leaves the case failed and the waiver unused.
+// A waiver covers only what it names: a failure of another check leaves the case failed and the waiver
+// unused.
 TEST(Waivers, WaiverOfAnotherCheckOrStageDoesNotApply) {
   fixture_set set = test::seed_set();
   reference_target target(set, mock::options{{{mock::fault_kind::bad_enum, "*commsoperation*"}}});

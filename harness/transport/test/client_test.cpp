@@ -657,7 +657,8 @@ TEST(ParseResponse, ReadsWhatTheWireParserReads) {
   EXPECT_EQ(r.status, 201);
   EXPECT_EQ(r.body, "{}");
   ASSERT_EQ(r.headers.size(), 2u);
-  EXPECT_FALSE(parse_response("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 1024, r));
+  EXPECT_FALSE(
+      parse_response("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 1024, r));
   EXPECT_EQ(r.body, "abc");
   EXPECT_TRUE(parse_response("HTTP/1.1 2x0 OK\r\n\r\n", 1024, r));
   EXPECT_TRUE(parse_response("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789", 4, r));

@@ -1,9 +1,11 @@
 // conform::model contract — what a documented type means, in one place for check, run, mock and extract.
 //   input : property{name="status", type="Collection(Edm.Int32)"}, value [1, "2"]
 //   output: read_type(...) == {element="Edm.Int32", collection=true, kind=number};
-//           validate_value(...) -> [check_result{property-type, failed, pointer="/status/1", expected="Int32"}]
+//           validate_value(...) -> [check_result{property-type, failed, pointer="/status/1",
+//           expected="Int32"}]
 // The docs are the first source of types (property tables, resource pages, enum pages: fixture_set::types); a
-// second source (the CSDL) plugs in behind fixture_set::find_type and property_scope, so nothing else changes.
+// second source (the CSDL) plugs in behind fixture_set::find_type and property_scope, so nothing else
+// changes.
 #pragma once
 
 #include "model/fixture.hpp"
@@ -24,19 +26,31 @@ namespace conform {
 // What a value of a documented primitive type looks like on the wire. `unknown` is everything that is not a
 // primitive: a complex type, an enum type, an undocumented name.
 enum class value_kind {
-  unknown, string, number, boolean, timestamp, date, time_of_day, duration, guid, binary, any
+  unknown,
+  string,
+  number,
+  boolean,
+  timestamp,
+  date,
+  time_of_day,
+  duration,
+  guid,
+  binary,
+  any
 };
 std::string_view to_string(value_kind k);  // "string", "number", "boolean", "timestamp", ...
 
 // A documented type name read once.
 struct type_ref {
-  std::string_view element;  // without "Collection(...)" and surrounding space: "Edm.Int32", "microsoft.graph.user"
-  std::string_view name;     // element without an "Edm." prefix: "Int32" (what messages show)
+  std::string_view
+      element;  // without "Collection(...)" and surrounding space: "Edm.Int32", "microsoft.graph.user"
+  std::string_view name;  // element without an "Edm." prefix: "Int32" (what messages show)
   bool collection = false;
   value_kind kind = value_kind::unknown;  // of the element
 };
-// "Collection(Edm.Int32)" -> {"Edm.Int32", "Int32", true, number}; "String" -> {"String", "String", false, string};
-// "DateTimeOffset" -> timestamp; "Json"/"Untyped" -> any; case and "Edm." ignored. `documented` must outlive it.
+// "Collection(Edm.Int32)" -> {"Edm.Int32", "Int32", true, number}; "String" -> {"String", "String", false,
+// string}; "DateTimeOffset" -> timestamp; "Json"/"Untyped" -> any; case and "Edm." ignored. `documented` must
+// outlive it.
 type_ref read_type(std::string_view documented);
 
 // Wire forms.
@@ -49,13 +63,14 @@ bool is_base64url(std::string_view s);    // Edm.Binary: base64url (or base64), 
 // Whether `v` has the JSON shape of `kind` (unknown and any accept everything).
 bool matches(const boost::json::value& v, value_kind kind);
 
-// Documented placeholder values such as "String", "String (timestamp)", "Int32", "Boolean": the type they name
+// Documented placeholder values such as "String", "String (timestamp)", "Int32", "Boolean": the type they
+// name
 // ("DateTimeOffset"), or "" when the string is a real value.
 std::string placeholder_type(std::string_view s);
 
 // One comma-separated part of a (flag) enum value against the documented members.
 struct member_match {
-  std::string_view part;               // trimmed
+  std::string_view part;                // trimmed
   const std::string* member = nullptr;  // the documented member, exact or differing only in case; null: none
   bool exact = false;
 };
@@ -109,7 +124,7 @@ struct validate_options {
   std::size_t max_depth = 64;      // hostile nesting must not exhaust the stack
   // Names or pointers a page lists as nullable beside its table ("nullable_properties" of a fixture).
   const std::vector<std::string>* nullable_names = nullptr;
-  std::size_t* enums_seen = nullptr;         // counts enum values compared, when set
+  std::size_t* enums_seen = nullptr;            // counts enum values compared, when set
   std::set<std::string>* unresolved = nullptr;  // undocumented type names already noted (each noted once)
   result_budget* budget = nullptr;              // failures and notes kept per check (all when null)
   // The response's Content-Type says IEEE754Compatible=true: Int64 and Decimal values come as strings.
@@ -123,15 +138,16 @@ void attribute_failures(std::vector<check_result>& out, std::size_t from, const 
 // Whether a page lists the property at `pointer` as nullable.
 bool listed_nullable(const std::vector<std::string>* names, std::string_view pointer);
 
-// A value against the contract of the property holding it: nullability, Collection(...), primitive shape, enum
-// members, and the members of a documented complex type, recursively. Failures (property-type, enum) and notes
-// (enum case, undocumented type) are appended with JSON pointers below `pointer`.
+// A value against the contract of the property holding it: nullability, Collection(...), primitive shape,
+// enum members, and the members of a documented complex type, recursively. Failures (property-type, enum) and
+// notes (enum case, undocumented type) are appended with JSON pointers below `pointer`.
 void validate_value(const boost::json::value& v, const property& p, const fixture_set& set,
                     const std::string& pointer, const validate_options& opts, std::vector<check_result>& out);
 // The same for a value whose declared type is `type` with `members` (e.g. one item of a collection).
-void validate_typed(const boost::json::value& v, std::string_view type, const std::vector<std::string>* members,
-                    bool nullable, const fixture_set& set, const std::string& pointer,
-                    const validate_options& opts, std::size_t depth, std::vector<check_result>& out);
+void validate_typed(const boost::json::value& v, std::string_view type,
+                    const std::vector<std::string>* members, bool nullable, const fixture_set& set,
+                    const std::string& pointer, const validate_options& opts, std::size_t depth,
+                    std::vector<check_result>& out);
 // Every documented member of `v` present in the object (absence is not this function's business).
 void validate_members(const boost::json::object& v, const property_scope& scope, const fixture_set& set,
                       const std::string& pointer, const validate_options& opts, std::size_t depth,
@@ -140,7 +156,7 @@ void validate_members(const boost::json::object& v, const property_scope& scope,
 // A valid value of a primitive kind, for a server answering or a request being sent: 0, false, `now` (and
 // its date and time of day), "PT1H", a fresh GUID; nullopt for strings, unknown and any.
 struct sample_env {
-  std::string now;                       // "2026-11-25T11:00:00Z"
+  std::string now;  // "2026-11-25T11:00:00Z"
   std::function<std::string()> new_guid;
 };
 std::optional<boost::json::value> sample_value(value_kind kind, const sample_env& env);

@@ -47,7 +47,7 @@ struct property {
   bool required = false;
   bool nullable = false;
   bool not_nullable = false;  // the docs say so ("Not nullable.") rather than only not saying "Nullable"
-  bool navigation = false;  // a CSDL navigation property: OData returns it only under $expand
+  bool navigation = false;    // a CSDL navigation property: OData returns it only under $expand
   // Where the contract says so, for messages: the doc file of a table row (with `line`), or for a property
   // from $metadata its CSDL reading, "microsoft.graph.user.accountEnabled: Edm.Boolean" (line in the CSDL).
   std::string source;
@@ -69,7 +69,7 @@ struct type_def {
   std::string qualified;  // "microsoft.graph.user" when $metadata says; "" for a docs-only type
   bool abstract = false;  // no instance is of this type itself: it names a derived one (CSDL Abstract)
   bool open = false;      // instances may carry properties no one declared (CSDL OpenType)
-  bool flags = true;      // an enum value may combine members "a,b"; false for a CSDL EnumType without IsFlags
+  bool flags = true;  // an enum value may combine members "a,b"; false for a CSDL EnumType without IsFlags
   bool from_metadata = false;
 };
 
@@ -103,7 +103,7 @@ struct response_example {
   bool is_collection = false;
   std::string
       odata_type;  // without '#', e.g. "microsoft.graph.user"; may be "Collection(microsoft.graph.user)"
-  std::size_t line = 0;  // line of the status line
+  std::size_t line = 0;       // line of the status line
   std::size_t body_line = 0;  // line of the body's first line (0: no body)
 };
 

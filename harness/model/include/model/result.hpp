@@ -70,8 +70,8 @@ class result_budget {
 // waived: failed or errored, but every failure is a known one a live waiver names (it does not fail the run).
 enum class verdict { passed, failed, error, skipped, waived };
 
-// A known failure (suite "waivers"): fixture ids matching `fixture` (a glob) may fail `check` (a check id such
-// as "status", or an error stage such as "timeout"; "" = any) until the end of `until` (YYYY-MM-DD, UTC;
+// A known failure (suite "waivers"): fixture ids matching `fixture` (a glob) may fail `check` (a check id
+// such as "status", or an error stage such as "timeout"; "" = any) until the end of `until` (YYYY-MM-DD, UTC;
 // "" = no end).
 struct waiver {
   std::string fixture;
@@ -85,12 +85,12 @@ struct waiver {
 // start of a secret behind.
 struct message_excerpt {
   static constexpr std::size_t body_limit = 4096;  // bytes of the body kept
-  int status = 0;       // a response's status; 0 for a request
-  std::string reason;   // a response's reason phrase
-  std::string method;   // a request's method
-  std::string url;      // a request's URL
-  header_list headers;  // every header, values of secret ones as "***"
-  std::string body;     // the first body_limit bytes (cut back to a UTF-8 character boundary)
+  int status = 0;                                  // a response's status; 0 for a request
+  std::string reason;                              // a response's reason phrase
+  std::string method;                              // a request's method
+  std::string url;                                 // a request's URL
+  header_list headers;                             // every header, values of secret ones as "***"
+  std::string body;  // the first body_limit bytes (cut back to a UTF-8 character boundary)
   bool truncated = false;
   std::size_t body_bytes = 0;  // size of the whole body
 };
@@ -99,7 +99,7 @@ std::string_view to_string(verdict v);
 // One run of a case that was run again (--rerun-failures), as the reports show it.
 struct attempt_record {
   verdict outcome = verdict::passed;
-  int status = 0;       // status received, 0 when none
+  int status = 0;  // status received, 0 when none
   double seconds = 0;
   std::string type;     // the first failed check ("status") or the error's stage ("connect"); "" when passed
   std::string message;  // its one-line message
@@ -118,12 +118,12 @@ struct case_result {
   verdict outcome = verdict::passed;
   std::vector<check_result> checks;  // failed, skipped and note results (passed ones are only counted, below)
   std::size_t passed_checks = 0;     // checks that passed; their results are dropped to keep large runs small
-  std::error_code error;       // for verdict::error: a run_error (its stage_name goes into reports)
-  std::error_code cause;       // what the system or the TLS library said underneath, when anything
-  std::string cause_text;      // the same as text only, for a case read back from a JSON report (merge)
-  std::string error_message;  // for verdict::error: readable, names what was tried
-  std::string skip_reason;    // for verdict::skipped
-  int status = 0;             // status received, 0 when none
+  std::error_code error;             // for verdict::error: a run_error (its stage_name goes into reports)
+  std::error_code cause;             // what the system or the TLS library said underneath, when anything
+  std::string cause_text;            // the same as text only, for a case read back from a JSON report (merge)
+  std::string error_message;         // for verdict::error: readable, names what was tried
+  std::string skip_reason;           // for verdict::skipped
+  int status = 0;                    // status received, 0 when none
   double seconds = 0.0;
   int attempts = 0;
   bool passed_after_retry = false;

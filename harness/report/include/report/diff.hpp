@@ -42,17 +42,20 @@ struct report_diff {
   std::vector<case_change> removed;        // in OLD only
 };
 
-report_diff diff_reports(const std::vector<reported_case>& old_cases, const std::vector<reported_case>& new_cases);
+report_diff diff_reports(const std::vector<reported_case>& old_cases,
+                         const std::vector<reported_case>& new_cases);
 
 // A whole JSON report read back into a run (for merging shards): every field json_report writes; an error's
 // cause comes back as text (case_result::cause_text). Throws std::invalid_argument like read_json_report.
 run_result read_run(std::string_view text);
 // Shard reports as one run: cases in (position, file, line, id) order, position being the fixture's place in
-// the set every shard extracted from the same paths, so the order is an unsharded run's; started_at the earliest, seconds summed; properties of the first without "shard", plus
-// "merged" naming how many reports. Throws std::invalid_argument when a fixture id is in two reports.
+// the set every shard extracted from the same paths, so the order is an unsharded run's; started_at the
+// earliest, seconds summed; properties of the first without "shard", plus "merged" naming how many reports.
+// Throws std::invalid_argument when a fixture id is in two reports.
 run_result merge_runs(const std::vector<run_result>& runs, const std::vector<std::string>& names);
 
-// For people: one section per non-empty list, then "N new failures, N fixed, N still failing, N new, N removed".
+// For people: one section per non-empty list, then "N new failures, N fixed, N still failing, N new, N
+// removed".
 std::string diff_text(const report_diff& d);
 // {"summary":{"new_failures":N,...},"new_failures":[{"id","old","new","message"}],...}
 std::string diff_json(const report_diff& d);

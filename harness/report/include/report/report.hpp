@@ -83,8 +83,8 @@ class console_reporter {
  public:
   console_reporter(std::ostream& out, bool terminal, bool verbose);
   void on_case(const case_result& c, std::size_t done, std::size_t total);
-  // Ends with the line "N passed, N failed, N errors, N skipped", after "Interrupted: ..." when the run has an
-  // `interrupted` property, and after a list of the failed and errored cases (one line each, at most 100).
+  // Ends with the line "N passed, N failed, N errors, N skipped", after "Interrupted: ..." when the run has
+  // an `interrupted` property, and after a list of the failed and errored cases (one line each, at most 100).
   void finish(const run_result& run);
 
  private:

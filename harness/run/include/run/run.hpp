@@ -29,7 +29,8 @@ struct fixture_override {
 
 struct options {
   std::string target;  // base URL replacing the documented scheme+host (required)
-  std::string target_name;  // how reports name the target when it is not the URL ("embedded reference server")
+  std::string
+      target_name;  // how reports name the target when it is not the URL ("embedded reference server")
   std::map<std::string, std::string, std::less<>> variables;  // placeholder name -> value
   header_list headers;                      // added to every request, replacing documented ones of that name
   std::vector<std::string> secret_headers;  // header names whose values are redacted (beyond the defaults)
@@ -45,7 +46,8 @@ struct options {
   std::size_t max_body = 16 * 1024 * 1024;
   int retries = 0;
   // Run a failed or errored case again up to this many times (whatever its method: a rerun is the case
-  // again); passing on a rerun makes it passed and flaky. Cases that could not be sent (placeholders) are not.
+  // again); passing on a rerun makes it passed and flaky. Cases that could not be sent (placeholders) are
+  // not.
   int rerun_failures = 0;
   // Resend requests other than GET/HEAD/OPTIONS/TRACE even when the server may have received them.
   bool retry_unsafe = false;
@@ -68,7 +70,7 @@ struct options {
   // is waived. Expired waivers are not applied and are said (run property waivers.expired, a warning); so
   // are waivers that covered nothing (waivers.unused).
   std::vector<waiver> waivers;
-  std::string today;  // "YYYY-MM-DD" the waivers are judged on; "" = today (UTC)
+  std::string today;               // "YYYY-MM-DD" the waivers are judged on; "" = today (UTC)
   bool fill_placeholders = false;  // unbound placeholders get generated values instead of an error
   // Cancellation (cli wires SIGINT/SIGTERM to it): asked while the run goes on; once it names a reason
   // ("SIGTERM"), no new request is sent, exchanges in flight get stop_grace to finish, every case still
@@ -159,8 +161,8 @@ bool valid_date(std::string_view date);
 // "*commsoperation* [enum] until 2026-12-31: server bug 123"
 std::string describe(const waiver& w);
 
-// The shard (1..count) a fixture id falls in: FNV-1a (64 bit) of the id's bytes modulo count, plus one. Stable
-// across runs, machines and conform versions that keep this function.
+// The shard (1..count) a fixture id falls in: FNV-1a (64 bit) of the id's bytes modulo count, plus one.
+// Stable across runs, machines and conform versions that keep this function.
 std::size_t shard_of(std::string_view fixture_id, std::size_t count);
 // "K/N" -> {K, N} with 1 <= K <= N <= 65536; std::invalid_argument naming what is wrong otherwise.
 std::pair<std::size_t, std::size_t> parse_shard(std::string_view spec);
@@ -231,8 +233,9 @@ suite load_suite(const std::filesystem::path& file);
 std::optional<check::odata_type_mode> parse_odata_type_mode(std::string_view s);
 std::string_view to_string(check::odata_type_mode m);
 
-// "[VERSION=]PATH_OR_URL": "v1.0=graph.csdl" -> {"v1.0", "graph.csdl"}; "https://h/v1.0/$metadata" -> {"", it}.
-// A '=' ends the version only when what precedes it has no '/', '\\', ':' or '?' (a path or URL may hold '=').
+// "[VERSION=]PATH_OR_URL": "v1.0=graph.csdl" -> {"v1.0", "graph.csdl"}; "https://h/v1.0/$metadata" -> {"",
+// it}. A '=' ends the version only when what precedes it has no '/', '\\', ':' or '?' (a path or URL may hold
+// '=').
 struct metadata_spec {
   std::string version;   // "" = every version
   std::string location;  // a file path or an http(s) URL

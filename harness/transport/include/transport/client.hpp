@@ -29,14 +29,14 @@ struct client_options {
   // Retries resend a request the server may have received (written, then a fault or an answer) only for
   // GET, HEAD, OPTIONS and TRACE; other methods only when nothing was sent, unless this is set.
   bool retry_unsafe = false;
-  std::chrono::milliseconds backoff{100};            // exponential: backoff * 2^attempt
+  std::chrono::milliseconds backoff{100};  // exponential: backoff * 2^attempt
   // Stop hook (a run interrupted by a signal): asked before each request or retry and on every watchdog tick.
   // Once true, nothing new is sent; what is still in flight after stop_grace is given up: run() returns
   // without calling on_done for it.
   std::function<bool()> stop_requested;
   std::chrono::milliseconds stop_grace{2000};
-  std::chrono::milliseconds max_backoff{10000};      // cap on each wait
-  std::chrono::milliseconds retry_budget{60000};     // all waits between one request's attempts
+  std::chrono::milliseconds max_backoff{10000};   // cap on each wait
+  std::chrono::milliseconds retry_budget{60000};  // all waits between one request's attempts
   double rate = 0;  // requests started per second across the run, evenly spaced; 0 = unlimited
 };
 
@@ -87,8 +87,9 @@ class http_client {
   client_options opts_;
 };
 
-// The client's HTTP/1.1 response parser on bytes in memory (for the fuzz target and tests): the first message,
-// with the same header and body limits as on the wire. Never throws; a malformed message is an error.
+// The client's HTTP/1.1 response parser on bytes in memory (for the fuzz target and tests): the first
+// message, with the same header and body limits as on the wire. Never throws; a malformed message is an
+// error.
 std::error_code parse_response(std::string_view bytes, std::size_t max_body, http_response& out);
 
 }  // namespace conform::transport
