@@ -48,6 +48,8 @@ struct run_cmd_options {
   std::string odata_type = "odata";
   std::vector<std::string> metadata;
   bool insecure = false, strict_enums = false, strict_properties = false, fill = false, verbose = false;
+  bool plan = false, read_only = false, keep_created = false;
+  std::vector<std::string> methods;
   // Which flags were given, so a suite's value survives an absent flag.
   CLI::Option *target_opt = nullptr, *bearer_opt = nullptr, *concurrency_opt = nullptr,
               *timeout_opt = nullptr, *connect_timeout_opt = nullptr, *max_body_opt = nullptr,
@@ -153,6 +155,22 @@ run::options merge(const run_cmd_options& cli, const run::suite& s, std::vector<
   }
   o.overrides = s.overrides;
   o.waivers = s.waivers;
+  o.scopes = s.scopes;
+  o.captures = s.captures;
+  o.read_only = cli.read_only || s.read_only.value_or(false);
+  o.keep_created = cli.keep_created || s.keep_created.value_or(false);
+  o.methods = s.methods;
+  if (!cli.methods.empty()) {
+    o.methods.clear();
+    for (const std::string& list : cli.methods)  // "GET,POST" or repeated
+      for (std::size_t start = 0; start <= list.size();) {
+        std::size_t comma = std::min(list.find(',', start), list.size());
+        std::string m = list.substr(start, comma - start);
+        for (char& c : m) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (!m.empty()) o.methods.push_back(std::move(m));
+        start = comma + 1;
+      }
+  }
   junit = cli.junit_opt->count() ? cli.junit : s.junit.value_or("");
   json = cli.json_opt->count() ? cli.json : s.json.value_or("");
   return o;
@@ -271,6 +289,45 @@ void print_baseline(const std::string& path, const report::report_diff& d, std::
   out << std::flush;
 }
 
+// --plan: what the run would do, and nothing sent. With --json the plan is written there as JSON.
+int print_plan(const fixture_set& set, const run::options& o, const std::string& json) {
+  const run::run_plan p = run::plan_run(set, o);
+  std::cout << run::plan_text(set, p) << std::flush;
+  if (json.empty()) return ok;
+  std::error_code ec;
+  report::write_file_atomic(json, run::plan_json(set, p), ec);
+  if (!ec) return ok;
+  std::cerr << "conform: cannot write the plan to " << json << ": " << ec.message() << '\n';
+  return report_failed;
+}
+
+bool loopback_target(std::string_view url) {
+  std::string_view rest = url.substr(url.find("://") == std::string_view::npos ? 0 : url.find("://") + 3);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (auto at = rest.rfind('@'); at != std::string_view::npos) rest = rest.substr(at + 1);
+  if (rest.starts_with("[::1]")) return true;
+  rest = rest.substr(0, rest.find(':'));
+  return rest.starts_with("127.") || iequals(rest, "localhost") || iequals(rest, "::1");
+}
+
+// Before writes reach a server that is not on this machine (production, a shared tenant): how many, by
+// method.
+void warn_about_writes(const fixture_set& set, const run::options& o) {
+  if (o.target.empty() || loopback_target(o.target)) return;
+  const auto writes = run::plan_writes(set, run::plan_run(set, o));
+  if (writes.empty()) return;
+  std::string list;
+  std::size_t total = 0;
+  for (const auto& [method, n] : writes) {
+    list += (list.empty() ? "" : ", ") + std::to_string(n) + " " + method;
+    total += n;
+  }
+  std::cerr << "conform: this run sends " << total << " write request" << (total == 1 ? "" : "s") << " ("
+            << list << ") to " << o.target
+            << (o.keep_created ? "" : ", then deletes what it created and did not delete")
+            << "; --read-only sends only GET and HEAD, --plan shows the plan without sending anything\n";
+}
+
 int run_command(const run_cmd_options& cli) {
   // From the start: a signal while pages are read still leaves reports (of nothing run) in place of old ones.
   catch_interrupts();
@@ -313,8 +370,7 @@ int run_command(const run_cmd_options& cli) {
     throw usage_error("no request/response examples found in " + std::to_string(set.files_read) +
                       " file(s) (directories are searched for *.md)");
   // Green without testing: filters (or a shard) that keep nothing would pass having checked nothing.
-  if (std::none_of(set.fixtures.begin(), set.fixtures.end(),
-                   [&](const fixture& f) { return run::selected(f.id, o); }))
+  if (run::plan_run(set, o).chosen.empty())
     throw usage_error("no fixture selected: --filter/--exclude" +
                       std::string(o.shard_count > 1 ? "/--shard" : "") + " kept none of the " +
                       std::to_string(set.fixtures.size()) + " fixture(s) found, so nothing would be tested");
@@ -330,6 +386,9 @@ int run_command(const run_cmd_options& cli) {
   if (o.insecure)
     std::cerr << "conform: WARNING: --insecure: TLS certificates and host names are NOT verified; "
                  "anyone on the path can answer for the server\n";
+
+  if (cli.plan) return print_plan(set, o, reports.json);
+  warn_about_writes(set, o);
 
   report::console_reporter console(std::cout, isatty(fileno(stdout)) != 0, cli.verbose);
   run_result r;
@@ -427,6 +486,14 @@ void setup_run(CLI::App& app, int& exit_status) {
   sub->add_flag("--strict-enums", opts->strict_enums, "Compare enum members case-sensitively");
   sub->add_flag("--strict-properties", opts->strict_properties, "Undocumented properties fail");
   sub->add_flag("--fill-placeholders", opts->fill, "Generate values for unbound placeholders");
+  sub->add_flag("--plan", opts->plan,
+                "Print the run plan (order, where each id comes from, what is skipped) and send nothing; "
+                "with --json FILE, write it there as JSON");
+  sub->add_flag("--read-only", opts->read_only, "Send only GET and HEAD; skip the rest with that reason");
+  sub->add_option("--methods", opts->methods, "Send only these methods: GET,POST,... (the rest are skipped)")
+      ->allow_extra_args(false);
+  sub->add_flag("--keep-created", opts->keep_created,
+                "Keep the resources the run created and did not delete (default: deleted at the end)");
   sub->add_flag("-v,--verbose", opts->verbose,
                 "Every case with its request and response (redacted), check notes and doc diagnostics");
   sub->callback([opts, &exit_status] { exit_status = run_command(*opts); });

@@ -2,6 +2,10 @@
 // Linear in the fixtures (one pass to read paths, one to index producers, one sort).
 #include "run/plan.hpp"
 
+#include "run/run.hpp"
+
+#include <boost/json.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <tuple>
@@ -57,14 +61,15 @@ bool is_literal_key(std::string_view s) {
   });
 }
 
-std::string unquote(std::string_view s) {
+std::string_view unquote(std::string_view s) {
   s = trim(s);
   if (s.size() >= 2 && s.front() == '\'' && s.back() == '\'') s = s.substr(1, s.size() - 2);
-  return std::string(s);
+  return s;
 }
 
 // "users('x')" -> "users" + key "x"; "users(id='x')" too; "delta()" or "range(address='A1')" is an operation.
-bool split_key(std::string_view seg, std::string_view& name, std::string& key) {
+// The key is a view into `seg` (so its place in the URL is known).
+bool split_key(std::string_view seg, std::string_view& name, std::string_view& key) {
   const std::size_t open = seg.find('(');
   if (open == std::string_view::npos || open == 0 || seg.back() != ')') return false;
   std::string_view inside = seg.substr(open + 1, seg.size() - open - 2);
@@ -73,10 +78,10 @@ bool split_key(std::string_view seg, std::string_view& name, std::string& key) {
     if (!iequals(trim(inside.substr(0, eq)), "id")) return false;
     inside = inside.substr(eq + 1);
   }
-  std::string k = unquote(inside);
-  if (!is_placeholder(k) && inside.front() != '\'' && !is_literal_key(k)) return false;
+  const std::string_view k = unquote(inside);
+  if (!is_placeholder(k) && trim(inside).front() != '\'' && !is_literal_key(k)) return false;
   name = seg.substr(0, open);
-  key = std::move(k);
+  key = k;
   return true;
 }
 
@@ -136,17 +141,19 @@ constexpr std::size_t nested_phase = 3;
 
 resource_path read_resource_path(std::string_view url) {
   resource_path p;
+  auto offset = [&](std::string_view v) { return static_cast<std::size_t>(v.data() - url.data()); };
   for (std::string_view seg : split_path(url)) {
     const bool after_name = !p.segments.empty() && p.segments.back().what == path_segment::kind::name;
-    std::string_view name;
-    std::string key;
+    std::string_view name, key;
     if (split_key(seg, name, key)) {
       p.segments.push_back({std::string(name), path_segment::kind::name, ""});
-      p.segments.push_back({key, path_segment::kind::item, is_placeholder(key) ? key : ""});
+      p.segments.push_back({std::string(key), path_segment::kind::item,
+                            is_placeholder(key) ? std::string(key) : "", offset(key), key.size()});
     } else if (after_name && is_placeholder(seg)) {
-      p.segments.push_back({std::string(seg), path_segment::kind::item, std::string(seg)});
+      p.segments.push_back(
+          {std::string(seg), path_segment::kind::item, std::string(seg), offset(seg), seg.size()});
     } else if (after_name && is_literal_key(seg)) {
-      p.segments.push_back({std::string(seg), path_segment::kind::item, ""});
+      p.segments.push_back({std::string(seg), path_segment::kind::item, "", offset(seg), seg.size()});
     } else if (seg.front() == '$' || seg.find('(') != std::string_view::npos ||
                istarts_with(seg, "microsoft.") || istarts_with(seg, "graph.")) {
       p.segments.push_back({std::string(seg), path_segment::kind::other, ""});
@@ -214,8 +221,37 @@ step_role role_of(const fixture& f, const resource_path& p) {
   return step_role::other;
 }
 
+namespace {
+
+// Whether the fixture's request (URL, header values, body) holds a placeholder one of whose names is `name`;
+// its text when it does.
+std::optional<std::string> uses_placeholder(const fixture& f, std::string_view name) {
+  auto in = [&](std::string_view text) -> std::optional<std::string> {
+    if (text.find(name) == std::string_view::npos) return std::nullopt;  // most texts: no scan
+    for (const placeholder& ph : find_placeholders(text))
+      if (std::find(ph.names.begin(), ph.names.end(), name) != ph.names.end()) return ph.text;
+    return std::nullopt;
+  };
+  if (auto t = in(f.request.url)) return t;
+  for (const header& h : f.request.headers)
+    if (auto t = in(h.value)) return t;
+  if (f.request.json) return in(boost::json::serialize(*f.request.json));
+  return in(f.request.body);
+}
+
+}  // namespace
+
 plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
                const std::map<std::string, std::string, std::less<>>& variables) {
+  plan_inputs in;
+  in.bound = [&variables](std::size_t, std::string_view name) { return variables.contains(name); };
+  return make_plan(set, selected, in);
+}
+
+plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected, const plan_inputs& in) {
+  auto bound = [&](std::size_t fixture, std::string_view name) {
+    return in.bound && in.bound(fixture, name);
+  };
   plan out;
   out.steps.reserve(selected.size());
   for (std::size_t i : selected) {
@@ -233,21 +269,56 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
     if (s.role == step_role::create) creates.try_emplace(s.path.key + "/*", k);
     if (s.role == step_role::list && !s.path.ends_with_item()) lists.try_emplace(s.path.key + "/*", k);
   }
+  // Explicit captures: the first selected fixture each `from` matches produces its name.
+  std::vector<std::optional<std::size_t>> capture_producer(in.captures.size());
+  for (std::size_t c = 0; c < in.captures.size(); ++c)
+    for (std::size_t i : selected)
+      if (glob_match(in.captures[c].from, set.fixtures[i].id)) {
+        capture_producer[c] = i;
+        break;
+      }
+  auto depend = [](step& s, std::size_t producer) {
+    if (std::find(s.depends_on.begin(), s.depends_on.end(), producer) == s.depends_on.end())
+      s.depends_on.push_back(producer);
+  };
 
   for (step& s : out.steps) {
+    const fixture& f = set.fixtures[s.fixture];
+    // Names an explicit capture binds for this fixture (they win over inference, variables over them).
+    std::vector<std::string> captured;
+    for (std::size_t c = 0; c < in.captures.size(); ++c) {
+      const capture_rule& rule = in.captures[c];
+      if (!capture_producer[c] || *capture_producer[c] == s.fixture || bound(s.fixture, rule.as)) continue;
+      auto text = uses_placeholder(f, rule.as);
+      if (!text) continue;
+      binding b;
+      b.segment = binding::no_segment;
+      b.documented = *text;
+      b.from = binding::source::capture;
+      b.variable = rule.as;
+      b.producer = *capture_producer[c];
+      b.pointer = rule.pointer;
+      depend(s, b.producer);
+      s.bindings.push_back(std::move(b));
+      captured.push_back(rule.as);
+    }
     for (std::size_t n = 0; n < s.path.item_at.size(); ++n) {
       const path_segment& seg = s.path.segments[s.path.item_at[n]];
       binding b;
       b.segment = s.path.item_at[n];
       b.documented = seg.text;
+      bool explicit_capture = false;
       if (!seg.placeholder.empty()) {
-        for (const std::string& name : names_of(seg.placeholder))
-          if (variables.contains(name)) {
+        for (const std::string& name : names_of(seg.placeholder)) {
+          if (bound(s.fixture, name)) {
             b.from = binding::source::variable;
             b.variable = name;
             break;
           }
+          if (std::find(captured.begin(), captured.end(), name) != captured.end()) explicit_capture = true;
+        }
       }
+      if (explicit_capture && b.from != binding::source::variable) continue;  // bound by name already
       if (b.from != binding::source::variable) {
         const std::string& key = s.path.item_keys[n];
         if (auto c = creates.find(key); c != creates.end() && out.steps[c->second].fixture != s.fixture) {
@@ -260,9 +331,7 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
           b.pointer = "/value/0/id";
         }
       }
-      if (b.from == binding::source::capture || b.from == binding::source::discovery)
-        if (std::find(s.depends_on.begin(), s.depends_on.end(), b.producer) == s.depends_on.end())
-          s.depends_on.push_back(b.producer);
+      if (b.from == binding::source::capture || b.from == binding::source::discovery) depend(s, b.producer);
       s.bindings.push_back(std::move(b));
     }
   }
@@ -299,6 +368,7 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
   }
   std::vector<std::size_t> order(out.steps.size());
   for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  auto group_of = [&](const sort_key& x) { return std::tie(x.chain, x.top_phase, x.nested, x.nested_phase); };
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     const sort_key &x = keys[a], &y = keys[b];
     return std::tie(x.chain, x.top_phase, x.nested, x.nested_phase, x.original) <
@@ -308,7 +378,90 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
   sorted.reserve(out.steps.size());
   for (std::size_t k : order) sorted.push_back(std::move(out.steps[k]));
   out.steps = std::move(sorted);
+
+  // Groups and what each waits for. Within a resource: its own phases one after another; each nested
+  // collection's phases one after another, all nested collections side by side once the resource's own
+  // reads are done; the resource's actions, updates and delete after all of them.
+  std::size_t chain = std::string::npos, lane = std::string::npos;
+  std::optional<std::size_t> last_own;
+  std::vector<std::size_t> lane_ends;  // the last group of each nested collection not yet waited for
+  for (std::size_t k = 0; k < out.steps.size(); ++k) {
+    const sort_key& key = keys[order[k]];
+    if (k > 0 && group_of(key) == group_of(keys[order[k - 1]])) {
+      out.steps[k].group = out.groups.size() - 1;
+      ++out.groups.back().end;
+      continue;
+    }
+    if (key.chain != chain) {
+      chain = key.chain;
+      lane = std::string::npos;
+      last_own.reset();
+      lane_ends.clear();
+    }
+    step_group g;
+    g.first = k;
+    g.end = k + 1;
+    const std::size_t index = out.groups.size();
+    if (key.top_phase == nested_phase) {
+      if (key.nested == lane) {
+        g.after.push_back(lane_ends.back());
+        lane_ends.back() = index;
+      } else {
+        if (last_own) g.after.push_back(*last_own);
+        lane = key.nested;
+        lane_ends.push_back(index);
+      }
+    } else {
+      if (last_own) g.after.push_back(*last_own);
+      if (key.top_phase > nested_phase) {
+        g.after.insert(g.after.end(), lane_ends.begin(), lane_ends.end());
+        lane_ends.clear();
+      }
+      last_own = index;
+    }
+    out.steps[k].group = index;
+    out.groups.push_back(std::move(g));
+  }
+
+  // A producer planned after its consumer in the same resource's chain would wait for it (through the
+  // groups): that key stays as documented. A producer in another chain is simply waited for by the step
+  // itself.
+  std::unordered_map<std::size_t, std::size_t> position;  // fixture -> step
+  for (std::size_t k = 0; k < out.steps.size(); ++k) position.emplace(out.steps[k].fixture, k);
+  for (std::size_t k = 0; k < out.steps.size(); ++k) {
+    step& s = out.steps[k];
+    for (binding& b : s.bindings) {
+      if (b.from != binding::source::capture && b.from != binding::source::discovery) continue;
+      const auto at = position.find(b.producer);
+      if (at != position.end() && at->second != k &&
+          (at->second < k || keys[order[at->second]].chain != keys[order[k]].chain))
+        continue;
+      b.from = binding::source::literal;
+      b.pointer.clear();
+    }
+    std::erase_if(s.depends_on, [&](std::size_t producer) {
+      return std::none_of(s.bindings.begin(), s.bindings.end(), [&](const binding& b) {
+        return b.producer == producer &&
+               (b.from == binding::source::capture || b.from == binding::source::discovery);
+      });
+    });
+  }
   return out;
+}
+
+std::string bind_url(std::string_view documented, const step& s, const std::vector<std::string>& values) {
+  std::string url(documented);
+  // From the last key to the first, so earlier positions stay valid.
+  for (std::size_t n = s.bindings.size(); n-- > 0;) {
+    const binding& b = s.bindings[n];
+    if (n >= values.size() || values[n].empty() || b.segment == binding::no_segment ||
+        b.segment >= s.path.segments.size())
+      continue;
+    const path_segment& seg = s.path.segments[b.segment];
+    if (seg.at == std::string::npos || seg.at + seg.length > url.size()) continue;
+    url.replace(seg.at, seg.length, values[n]);
+  }
+  return url;
 }
 
 std::string plan_text(const fixture_set& set, const plan& p) {

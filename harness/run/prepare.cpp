@@ -405,6 +405,7 @@ prepared_request prepare_request(const fixture& f, const fixture_set& set, const
     out.error = "unbound placeholder" + std::string(unbound.size() > 1 ? "s " : " ") + list +
                 ": bind with --var " + first_name + "=VALUE, a suite \"variables\" entry or CONFORM_VAR_" +
                 first_name + " (or --fill-placeholders)";
+    out.unbound = std::move(unbound);
   }
   return out;
 }

@@ -5,13 +5,20 @@
 #include "check/check.hpp"
 #include "transport/client.hpp"
 
+#include <boost/json.hpp>
+
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <deque>
+#include <functional>
 #include <memory>
+#include <queue>
 #include <stdexcept>
 #include <system_error>
+#include <unordered_map>
 
 namespace conform::run {
 
@@ -131,41 +138,6 @@ std::optional<case_result> settled_without_server(const fixture& f, const option
   return std::nullopt;
 }
 
-// The requests to send, each with the case it answers for; cases whose request cannot be built (an unbound
-// placeholder) are finished as errors here and nothing is sent for them.
-struct outgoing {
-  std::vector<transport::outgoing_request> requests;
-  std::vector<std::size_t> case_of;                     // request index -> case index
-  std::vector<std::vector<std::string>> substitutions;  // request index -> what was substituted
-};
-
-outgoing prepare_all(const std::vector<const fixture*>& chosen, const std::vector<std::size_t>& to_send,
-                     const fixture_set& set, const options& opts, case_book& book) {
-  outgoing o;
-  o.requests.reserve(to_send.size());
-  o.case_of.reserve(to_send.size());
-  o.substitutions.reserve(to_send.size());
-  for (std::size_t i : to_send) {
-    const fixture& f = *chosen[i];
-    prepared_request p = prepare_request(f, set.contract_for(f), opts, opts.target);
-    if (!p.error.empty()) {
-      case_result c = base_case(f);
-      c.method = p.method;
-      c.url = p.url;
-      c.outcome = verdict::error;
-      c.error = run_error::placeholder;
-      c.error_message = std::move(p.error);
-      c.substitutions = std::move(p.substitutions);
-      book.finish(i, std::move(c));
-      continue;
-    }
-    o.case_of.push_back(i);
-    o.substitutions.push_back(std::move(p.substitutions));
-    o.requests.push_back({std::move(p.method), std::move(p.url), std::move(p.headers), std::move(p.body)});
-  }
-  return o;
-}
-
 transport::client_options client_options_of(const options& opts) {
   transport::client_options co;
   co.concurrency = std::max<std::size_t>(1, opts.concurrency);
@@ -275,15 +247,6 @@ attempt_record record_of(const case_result& c) {
   return a;
 }
 
-// A case held for a rerun: its first run, the request to send again, every run so far.
-struct held_case {
-  std::size_t case_index = 0;
-  std::size_t request = 0;  // index into the run's prepared requests
-  case_result first;
-  double seconds = 0;  // all runs together
-  bool settled = false;
-};
-
 // How often the server throttled the run (429/503) and how long the client waited for it.
 struct throttling {
   int responses = 0;
@@ -340,93 +303,743 @@ std::vector<std::pair<std::string, std::string>> run_properties(const options& o
 
 }  // namespace
 
-run_result run_fixtures(const fixture_set& set, const options& opts, const progress_fn& progress) {
-  if (opts.target.empty())
+namespace {
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string method_of(const fixture& f) {
+  return f.request.method.empty() ? "GET" : upper(f.request.method);
+}
+
+bool is_read_method(std::string_view m) {
+  return m == "GET" || m == "HEAD";
+}
+
+void put_header(header_list& headers, const header& h) {
+  for (header& mine : headers)
+    if (iequals(mine.name, h.name)) {
+      mine.value = h.value;
+      return;
+    }
+  headers.push_back(h);
+}
+
+// Whether a variable of this name is bound for this fixture: by a scope or by the run (case-insensitive as
+// bind_placeholders is).
+bool has_variable(const std::map<std::string, std::string, std::less<>>& vars, std::string_view name) {
+  if (vars.contains(name)) return true;
+  return std::any_of(vars.begin(), vars.end(), [&](const auto& kv) { return iequals(kv.first, name); });
+}
+
+// Why a planned fixture is not sent (suite skip, a scope's skip, --read-only, --methods), or "".
+std::string not_sent_reason(const fixture& f, const options& opts) {
+  if (auto c = settled_without_server(f, opts)) return c->skip_reason;
+  for (auto s = opts.scopes.rbegin(); s != opts.scopes.rend(); ++s)
+    if (s->skip && scope_matches(*s, f)) return "skipped by suite scope: " + *s->skip;
+  const std::string method = method_of(f);
+  if (opts.read_only && !is_read_method(method))
+    return "not sent: --read-only sends only GET and HEAD, not " + method;
+  if (!opts.methods.empty() &&
+      std::find(opts.methods.begin(), opts.methods.end(), method) == opts.methods.end())
+    return "not sent: --methods " + join(opts.methods) + " leaves out " + method;
+  return "";
+}
+
+// The fixtures' dependency components (a consumer with its producers), each named by its first fixture's
+// id: --shard keeps a component in one shard.
+std::unordered_map<std::size_t, std::string> component_roots(const fixture_set& set, const plan& p) {
+  std::unordered_map<std::size_t, std::size_t> parent;
+  std::function<std::size_t(std::size_t)> find = [&](std::size_t x) {
+    auto it = parent.find(x);
+    if (it == parent.end() || it->second == x) return x;
+    return it->second = find(it->second);
+  };
+  for (const step& s : p.steps) {
+    parent.try_emplace(s.fixture, s.fixture);
+    for (std::size_t producer : s.depends_on) {
+      parent.try_emplace(producer, producer);
+      const std::size_t a = find(s.fixture), b = find(producer);
+      if (a != b) parent[std::max(a, b)] = std::min(a, b);
+    }
+  }
+  std::unordered_map<std::size_t, std::string> roots;
+  for (const step& s : p.steps) roots[s.fixture] = set.fixtures[find(s.fixture)].id;
+  return roots;
+}
+
+}  // namespace
+
+bool scope_matches(const scope& s, const fixture& f) {
+  if (std::none_of(s.match.begin(), s.match.end(), [&](const std::string& g) { return glob_match(g, f.id); }))
+    return false;
+  if (s.methods.empty()) return true;
+  const std::string m = method_of(f);
+  return std::any_of(s.methods.begin(), s.methods.end(), [&](const std::string& x) { return iequals(x, m); });
+}
+
+run_plan plan_run(const fixture_set& set, const options& opts) {
+  run_plan rp;
+  options unsharded = opts;
+  unsharded.shard_index = unsharded.shard_count = 1;
+  std::vector<std::size_t> to_plan;
+  std::vector<bool> scope_used(opts.scopes.size());
+  for (std::size_t i = 0; i < set.fixtures.size(); ++i) {
+    const fixture& f = set.fixtures[i];
+    if (!selected(f.id, unsharded)) continue;
+    rp.chosen.push_back(i);
+    for (std::size_t n = 0; n < opts.scopes.size(); ++n)
+      if (!scope_used[n] && scope_matches(opts.scopes[n], f)) scope_used[n] = true;
+    if (std::string why = not_sent_reason(f, opts); !why.empty())
+      rp.skipped.emplace_back(i, std::move(why));
+    else
+      to_plan.push_back(i);
+  }
+  plan_inputs in;
+  in.captures = opts.captures;
+  in.bound = [&](std::size_t fixture, std::string_view name) {
+    if (has_variable(opts.variables, name)) return true;
+    return std::any_of(opts.scopes.begin(), opts.scopes.end(), [&](const scope& s) {
+      return has_variable(s.variables, name) && scope_matches(s, set.fixtures[fixture]);
+    });
+  };
+  rp.steps = make_plan(set, to_plan, in);
+
+  if (opts.shard_count > 1) {
+    // A fixture goes to the shard of its dependency component's first fixture, so a consumer runs where its
+    // producer does; a fixture on its own (most) to the shard of its own id, as selected() says.
+    const auto roots = component_roots(set, rp.steps);
+    auto in_shard = [&](std::size_t i) {
+      auto r = roots.find(i);
+      const std::string& id = r != roots.end() ? r->second : set.fixtures[i].id;
+      return shard_of(id, opts.shard_count) == opts.shard_index;
+    };
+    std::erase_if(rp.chosen, [&](std::size_t i) { return !in_shard(i); });
+    std::erase_if(rp.skipped, [&](const auto& s) { return !in_shard(s.first); });
+    std::erase_if(to_plan, [&](std::size_t i) { return !in_shard(i); });
+    rp.steps = make_plan(set, to_plan, in);
+  }
+
+  for (std::size_t n = 0; n < opts.scopes.size(); ++n)
+    if (!scope_used[n])
+      rp.warnings.push_back(
+          "suite scope " + std::to_string(n + 1) + " (match " + join(opts.scopes[n].match) +
+          (opts.scopes[n].methods.empty() ? "" : ", methods " + join(opts.scopes[n].methods)) +
+          ") matches no fixture");
+  for (const auto& [id, o] : opts.overrides)
+    if (std::none_of(set.fixtures.begin(), set.fixtures.end(), [&](const fixture& f) { return f.id == id; }))
+      rp.warnings.push_back("suite override for \"" + id + "\" matches no fixture");
+  return rp;
+}
+
+std::map<std::string, std::size_t> plan_writes(const fixture_set& set, const run_plan& p) {
+  std::map<std::string, std::size_t> writes;
+  for (const step& s : p.steps.steps) {
+    const std::string m = method_of(set.fixtures[s.fixture]);
+    if (!is_read_method(m) && m != "OPTIONS") ++writes[m];
+  }
+  return writes;
+}
+
+std::string plan_text(const fixture_set& set, const run_plan& p) {
+  std::string out = plan_text(set, p.steps);
+  if (!p.skipped.empty()) {
+    out += "not sent (" + std::to_string(p.skipped.size()) + "):\n";
+    for (const auto& [i, why] : p.skipped) out += "  " + set.fixtures[i].id + ": " + why + "\n";
+  }
+  for (const std::string& w : p.warnings) out += "warning: " + w + "\n";
+  return out;
+}
+
+std::string plan_json(const fixture_set& set, const run_plan& p) {
+  namespace json = boost::json;
+  json::object root;
+  json::array steps;
+  for (std::size_t n = 0; n < p.steps.steps.size(); ++n) {
+    const step& s = p.steps.steps[n];
+    const fixture& f = set.fixtures[s.fixture];
+    json::object o;
+    o["step"] = n + 1;
+    o["fixture"] = f.id;
+    o["file"] = f.file;
+    o["line"] = f.request.line != 0 ? f.request.line : f.line;
+    o["method"] = method_of(f);
+    o["url"] = f.request.url;
+    o["role"] = to_string(s.role);
+    o["group"] = s.group;
+    json::array after;
+    for (std::size_t g : p.steps.groups[s.group].after) after.push_back(g);
+    o["after_groups"] = std::move(after);
+    json::array bindings;
+    for (const binding& b : s.bindings) {
+      json::object jb;
+      jb["documented"] = b.documented;
+      jb["from"] = to_string(b.from);
+      if (b.from == binding::source::variable || b.segment == binding::no_segment)
+        jb["variable"] = b.variable;
+      if (b.from == binding::source::capture || b.from == binding::source::discovery) {
+        jb["producer"] = set.fixtures[b.producer].id;
+        jb["pointer"] = b.pointer;
+      }
+      if (b.from == binding::source::literal)
+        jb["unbound"] = !b.documented.empty() && b.documented.front() == '{';
+      bindings.push_back(std::move(jb));
+    }
+    o["bindings"] = std::move(bindings);
+    json::array deps;
+    for (std::size_t d : s.depends_on) deps.push_back(json::string(set.fixtures[d].id));
+    o["depends_on"] = std::move(deps);
+    steps.push_back(std::move(o));
+  }
+  root["steps"] = std::move(steps);
+  json::array skipped;
+  for (const auto& [i, why] : p.skipped)
+    skipped.push_back(json::object{{"fixture", set.fixtures[i].id}, {"reason", why}});
+  root["skipped"] = std::move(skipped);
+  json::object writes;
+  for (const auto& [m, n] : plan_writes(set, p)) writes[m] = n;
+  root["writes"] = std::move(writes);
+  json::array warnings;
+  for (const std::string& w : p.warnings) warnings.push_back(json::string(w));
+  root["warnings"] = std::move(warnings);
+  return json::serialize(root) + "\n";
+}
+
+namespace {
+
+bool success(int status) {
+  return status >= 200 && status < 300;
+}
+
+// The URL without its query: where a created item lives, and what a DELETE names.
+std::string_view without_query(std::string_view url) {
+  return url.substr(0, url.find('?'));
+}
+
+// Executes a run plan over the transport: a step is sent once its group may start and its producers have
+// answered; a producer's answer gives its consumers their keys; a step whose producer produced nothing is
+// skipped with the reason; reruns go straight back into the queue; a DELETE is followed by a GET that must
+// not find the item; what the run created and did not delete is deleted at the end, newest first.
+class plan_runner final : public transport::request_source {
+ public:
+  plan_runner(const fixture_set& set, const options& opts, const run_plan& rp, case_book& book,
+              const redactor& redact, throttling& throttled)
+      : set_(set),
+        opts_(opts),
+        plan_(rp.steps),
+        book_(book),
+        redact_(redact),
+        throttled_(throttled),
+        checks_(check_options_of(opts)),
+        scratch_(opts) {
+    for (std::size_t c = 0; c < rp.chosen.size(); ++c) case_of_.emplace(rp.chosen[c], c);
+    steps_.resize(plan_.steps.size());
+    groups_.resize(plan_.groups.size());
+    for (std::size_t k = 0; k < plan_.steps.size(); ++k) step_of_.emplace(plan_.steps[k].fixture, k);
+    for (std::size_t g = 0; g < plan_.groups.size(); ++g) {
+      groups_[g].left = plan_.groups[g].end - plan_.groups[g].first;
+      groups_[g].waiting_on = plan_.groups[g].after.size();
+      for (std::size_t a : plan_.groups[g].after) groups_[a].then.push_back(g);
+    }
+    for (std::size_t k = 0; k < plan_.steps.size(); ++k)
+      for (std::size_t producer : plan_.steps[k].depends_on)
+        if (auto p = step_of_.find(producer); p != step_of_.end()) {
+          ++steps_[k].producers_left;
+          steps_[p->second].consumers.push_back(k);
+        }
+  }
+
+  void start() {
+    for (std::size_t g = 0; g < groups_.size(); ++g)
+      if (groups_[g].waiting_on == 0) open_group(g);
+    settle();
+    if (done_ == steps_.size()) start_cleanup();
+  }
+
+  const transport::outgoing_request* next(std::size_t& id) override {
+    if (ready_.empty() && in_flight_ == 0 && done_ < steps_.size()) break_cycle();
+    if (ready_.empty()) return nullptr;
+    id = ready_.top();
+    ready_.pop();
+    ++in_flight_;
+    if (id < steps_.size()) return &steps_[id].request;
+    return &extras_[id - steps_.size()].request;
+  }
+  bool uses_tls() const override { return istarts_with(opts_.target, "https:"); }
+  std::size_t most_at_once() const override { return std::max<std::size_t>(1, steps_.size()); }
+
+  void done(std::size_t id, transport::exchange_result&& x) {
+    --in_flight_;
+    throttled_.add(x);
+    if (id < steps_.size())
+      step_answered(id, x);
+    else
+      extra_answered(id - steps_.size(), x);
+    settle();
+    if (done_ == steps_.size() && !cleanup_started_) start_cleanup();
+  }
+
+  // After the client returns (all done, or stopped): cases held for a rerun or a check keep what they have;
+  // created resources not deleted are said to be left behind.
+  void finish(run_result& out, bool stopped) {
+    for (std::size_t k = 0; k < steps_.size(); ++k) {
+      step_state& s = steps_[k];
+      if (s.at == state::done || !s.held) continue;
+      if (s.runs > 0 && s.held->attempts_detail.size() > 1) s.held->seconds = s.seconds;
+      if (s.after_delete)
+        s.held->notes.push_back("not checked that the item is gone: the run was interrupted");
+      book_.finish(case_index(k), std::move(*s.held));
+      s.at = state::done;
+    }
+    for (created_resource& c : created_)
+      if (c.fate.empty()) {
+        c.left_behind = true;
+        c.fate = stopped ? "left behind: the run was interrupted" : "left behind";
+      }
+    out.created = std::move(created_);
+    if (!unbound_.empty()) {
+      std::vector<std::pair<std::string, std::size_t>> names(unbound_.begin(), unbound_.end());
+      std::stable_sort(names.begin(), names.end(),
+                       [](const auto& a, const auto& b) { return a.second > b.second; });
+      std::string list;
+      for (const auto& [name, n] : names)
+        list += (list.empty() ? "" : ", ") + name + " (" + std::to_string(n) +
+                (n == 1 ? " fixture)" : " fixtures)");
+      out.warnings.push_back("unbound placeholders: " + list +
+                             "; bind them with --var NAME=VALUE, suite \"variables\" or \"scopes\", or a "
+                             "suite \"captures\" entry");
+      unbound_list_ = list;
+    }
+  }
+
+ private:
+  enum class state { waiting, ready, sent, done };
+  struct step_state {
+    state at = state::waiting;
+    std::size_t producers_left = 0;
+    std::vector<std::size_t> consumers;  // steps that need this one's answer
+    transport::outgoing_request request;
+    std::vector<std::string> substitutions;
+    std::optional<boost::json::value> answer;  // a producer's 2xx body
+    std::string no_value;  // a producer that produced nothing: why ("failed (status 500)")
+    int runs = 0;
+    double seconds = 0;
+    std::optional<case_result>
+        held;  // the first run, while reruns go on; a DELETE's case until its GET is back
+    bool after_delete = false;
+  };
+  struct group_state {
+    std::size_t left = 0, waiting_on = 0;
+    std::vector<std::size_t> then;
+    bool open = false;
+  };
+  struct extra {
+    enum class kind { after_delete, cleanup } what;
+    std::size_t index = 0;  // the step (after_delete) or created_ entry (cleanup)
+    transport::outgoing_request request;
+  };
+
+  std::size_t case_index(std::size_t k) const { return case_of_.at(plan_.steps[k].fixture); }
+  const fixture& fixture_of(std::size_t k) const { return set_.fixtures[plan_.steps[k].fixture]; }
+
+  void open_group(std::size_t g) {
+    groups_[g].open = true;
+    for (std::size_t k = plan_.groups[g].first; k < plan_.groups[g].end; ++k)
+      if (steps_[k].producers_left == 0) prepare(k);
+  }
+
+  // The value a binding takes from its producer's answer, or "" with `why` set.
+  std::string value_of(const binding& b, std::string& why) const {
+    const auto p = step_of_.find(b.producer);
+    const std::string& pid = set_.fixtures[b.producer].id;
+    if (p == step_of_.end()) return why = "depends on " + pid + ", which is not in this run", "";
+    const step_state& producer = steps_[p->second];
+    if (!producer.answer) return why = "depends on " + pid + ", which " + producer.no_value, "";
+    boost::system::error_code ec;
+    const boost::json::value* v = producer.answer->find_pointer(b.pointer, ec);
+    if (v == nullptr) {
+      if (b.from == binding::source::discovery)
+        return why = "depends on " + pid + ", which found no item", "";
+      return why = "depends on " + pid + ", whose answer has no " + b.pointer, "";
+    }
+    if (v->is_string() && !v->get_string().empty()) return std::string(v->get_string());
+    if (v->is_int64()) return std::to_string(v->get_int64());
+    if (v->is_uint64()) return std::to_string(v->get_uint64());
+    return why = "depends on " + pid + ", whose " + b.pointer + " is not a string or number", "";
+  }
+
+  // A step whose producers have answered: bind what they produced, build the request, queue it (or settle
+  // the case now: skipped when a producer produced nothing, an error when a placeholder stays unbound).
+  void prepare(std::size_t k) {
+    step_state& s = steps_[k];
+    const step& st = plan_.steps[k];
+    const fixture& f = fixture_of(k);
+    std::vector<std::string> values(st.bindings.size());
+    std::map<std::string, std::string, std::less<>> captured;
+    for (std::size_t n = 0; n < st.bindings.size(); ++n) {
+      const binding& b = st.bindings[n];
+      if (b.from != binding::source::capture && b.from != binding::source::discovery) continue;
+      std::string why;
+      values[n] = value_of(b, why);
+      if (values[n].empty()) return skip(k, why);
+      if (b.segment == binding::no_segment) {
+        captured[b.variable] = values[n];
+      } else {
+        for (const placeholder& ph : find_placeholders(b.documented))
+          for (const std::string& name : ph.names) captured[name] = values[n];
+      }
+    }
+    // A scope's variables and headers, then what was captured, over the run's.
+    bool scoped = false;
+    for (const scope& sc : opts_.scopes)
+      if ((!sc.variables.empty() || !sc.headers.empty()) && scope_matches(sc, f)) scoped = true;
+    const options* o = &opts_;
+    if (scoped || !captured.empty()) {
+      scratch_.variables = opts_.variables;
+      scratch_.headers = opts_.headers;
+      for (const scope& sc : opts_.scopes) {
+        if (!scope_matches(sc, f)) continue;
+        for (const auto& [name, value] : sc.variables) scratch_.variables[name] = value;
+        for (const header& h : sc.headers) put_header(scratch_.headers, h);
+      }
+      for (auto& [name, value] : captured) scratch_.variables[name] = value;
+      o = &scratch_;
+    }
+    prepared_request p;
+    if (std::any_of(values.begin(), values.end(), [](const std::string& v) { return !v.empty(); })) {
+      fixture bound = f;
+      bound.request.url = bind_url(f.request.url, st, values);
+      p = prepare_request(bound, set_.contract_for(f), *o, opts_.target);
+      for (std::size_t n = 0; n < st.bindings.size(); ++n)
+        if (!values[n].empty() && st.bindings[n].segment != binding::no_segment)
+          p.substitutions.push_back("url: " + st.bindings[n].documented + " -> " + values[n] + " (" +
+                                    std::string(to_string(st.bindings[n].from)) + " " +
+                                    st.bindings[n].pointer + " of " +
+                                    set_.fixtures[st.bindings[n].producer].id + ")");
+    } else {
+      p = prepare_request(f, set_.contract_for(f), *o, opts_.target);
+    }
+    if (!p.error.empty()) {
+      for (const std::string& u : p.unbound) ++unbound_[u];
+      case_result c = base_case(f);
+      c.method = p.method;
+      c.url = p.url;
+      c.outcome = verdict::error;
+      c.error = run_error::placeholder;
+      c.error_message = std::move(p.error);
+      c.substitutions = std::move(p.substitutions);
+      return settle_case(k, std::move(c));
+    }
+    s.substitutions = std::move(p.substitutions);
+    s.request = {std::move(p.method), std::move(p.url), std::move(p.headers), std::move(p.body)};
+    s.at = state::ready;
+    ready_.push(k);
+  }
+
+  void skip(std::size_t k, std::string why) {
+    case_result c = base_case(fixture_of(k));
+    c.outcome = verdict::skipped;
+    c.skip_reason = std::move(why);
+    settle_case(k, std::move(c));
+  }
+
+  // Request k's exchange as its case's verdict, with its evidence.
+  case_result case_of_exchange(std::size_t k, transport::exchange_result& x) {
+    const transport::outgoing_request& sent = steps_[k].request;
+    const fixture& f = fixture_of(k);
+    case_result c = base_case(f);
+    c.method = sent.method;
+    c.url = sent.url;
+    c.substitutions = steps_[k].substitutions;
+    judge(c, f, set_, opts_, checks_, x);
+    const bool bad = c.outcome == verdict::failed || c.outcome == verdict::error;
+    if (bad) c.curl = curl_command(c.method, c.url, sent.headers, sent.body, opts_, redact_);
+    if (opts_.keep_exchanges) c.request = request_excerpt(c.method, c.url, sent.headers, sent.body, redact_);
+    if (x.ok && (bad || opts_.keep_exchanges)) c.response = response_excerpt(x.response, redact_);
+    return c;
+  }
+
+  // A create's 2xx answer naming an id: the item now exists (whatever the checks say), to be deleted later.
+  void note_created(std::size_t k, const boost::json::value* body) {
+    if (plan_.steps[k].role != step_role::create || body == nullptr || !body->is_object()) return;
+    const auto* id = body->get_object().if_contains("id");
+    if (id == nullptr || !id->is_string() || id->get_string().empty()) return;
+    const auto& segs = plan_.steps[k].path.segments;
+    if (!segs.empty() && segs.back().text == "$ref") return;  // a relation, gone with its parent
+    created_resource c;
+    c.fixture_id = fixture_of(k).id;
+    c.url =
+        std::string(without_query(steps_[k].request.url)) + "/" + encode_url(std::string(id->get_string()));
+    created_.push_back(std::move(c));
+    created_headers_.push_back(steps_[k].request.headers);
+  }
+
+  void step_answered(std::size_t k, transport::exchange_result& x) {
+    step_state& s = steps_[k];
+    case_result c = case_of_exchange(k, x);
+    ++s.runs;
+    s.seconds += c.seconds;
+    std::optional<boost::json::value> body;
+    if (x.ok && success(x.response.status) &&
+        (plan_.steps[k].role == step_role::create || !s.consumers.empty())) {
+      boost::system::error_code ec;
+      boost::json::value v = boost::json::parse(x.response.body, ec);
+      if (!ec) body = std::move(v);
+    }
+    note_created(k, body ? &*body : nullptr);
+    const bool bad = c.outcome == verdict::failed || c.outcome == verdict::error;
+    if (bad && s.runs <= opts_.rerun_failures && !stopping()) {
+      // Run again at once (a consumer waits for the producer's final answer).
+      if (!s.held) {
+        s.held = std::move(c);
+        s.held->attempts_detail.push_back(record_of(*s.held));
+      } else {
+        s.held->attempts_detail.push_back(record_of(c));
+      }
+      ready_.push(k);
+      return;
+    }
+    if (s.held) {  // this was a rerun
+      s.held->attempts_detail.push_back(record_of(c));
+      if (c.outcome == verdict::passed) {
+        c.flaky = true;
+        c.attempts_detail = std::move(s.held->attempts_detail);
+      } else {
+        c = std::move(*s.held);
+      }
+      c.seconds = s.seconds;
+      s.held.reset();
+    }
+    // What consumers get: the answer of a producer that answered 2xx, whatever else it failed.
+    if (!s.consumers.empty()) {
+      if (body) {
+        s.answer = std::move(body);
+      } else {
+        s.no_value = !x.ok ? "failed (" + std::string(stage_name(x.error)) + ")"
+                     : !success(x.response.status)
+                         ? "failed (status " + std::to_string(x.response.status) + ")"
+                         : "failed (its answer is not JSON)";
+      }
+    }
+    if (plan_.steps[k].role == step_role::remove && x.ok && success(x.response.status)) {
+      const std::string_view gone = without_query(s.request.url);
+      for (created_resource& cr : created_)
+        if (cr.fate.empty() && cr.url == gone) cr.fate = "deleted by " + fixture_of(k).id;
+      if (plan_.steps[k].path.ends_with_item()) {
+        // The DELETE's case waits for a GET of the item, which must not find it.
+        extra e{extra::kind::after_delete, k, {"GET", std::string(gone), s.request.headers, ""}};
+        std::erase_if(e.request.headers, [](const header& h) { return iequals(h.name, "Content-Type"); });
+        s.held = std::move(c);
+        s.after_delete = true;
+        extras_.push_back(std::move(e));
+        ready_.push(steps_.size() + extras_.size() - 1);
+        return;
+      }
+    }
+    settle_case(k, std::move(c));
+  }
+
+  void extra_answered(std::size_t e, transport::exchange_result& x) {
+    extra& ex = extras_[e];
+    if (ex.what == extra::kind::cleanup) {
+      created_resource& c = created_[ex.index];
+      if (x.ok && (success(x.response.status) || x.response.status == 404 || x.response.status == 410)) {
+        c.fate = "cleaned up (" + std::to_string(x.response.status) + ")";
+      } else {
+        c.left_behind = true;
+        c.fate = x.ok ? "cleanup failed: DELETE answered " + std::to_string(x.response.status)
+                      : "cleanup failed: " + redact_(x.error_message);
+      }
+      return next_cleanup();
+    }
+    step_state& s = steps_[ex.index];
+    case_result c = std::move(*s.held);
+    s.held.reset();
+    s.after_delete = false;
+    if (!x.ok) {
+      c.notes.push_back("GET " + ex.request.url + " after the DELETE got no answer: " + x.error_message);
+    } else if (success(x.response.status)) {
+      check_result k;
+      k.check = check_id::status;
+      k.outcome = check_outcome::failed;
+      k.expected = "404 or 410 from GET after the DELETE";
+      k.actual = std::to_string(x.response.status);
+      k.message = "GET " + ex.request.url + " after the DELETE answered " +
+                  std::to_string(x.response.status) + ": the item is still there";
+      c.checks.insert(c.checks.begin(), std::move(k));
+      if (c.outcome == verdict::passed) {
+        c.outcome = verdict::failed;
+        c.curl = curl_command("GET", ex.request.url, ex.request.headers, "", opts_, redact_);
+        c.response = response_excerpt(x.response, redact_);
+      }
+      for (created_resource& cr : created_)
+        if (cr.url == without_query(ex.request.url) && !cr.fate.empty() && cr.fate.starts_with("deleted by"))
+          cr.fate.clear();  // still there: cleanup tries again
+    } else {
+      ++c.passed_checks;
+      c.notes.push_back("GET after the DELETE answered " + std::to_string(x.response.status));
+    }
+    settle_case(ex.index, std::move(c));
+  }
+
+  // Case k has its verdict: record it, then let what waited for it go on (settle() does, iteratively).
+  void settle_case(std::size_t k, case_result&& c) {
+    book_.finish(case_index(k), std::move(c));
+    steps_[k].at = state::done;
+    settled_.push_back(k);
+  }
+
+  void settle() {
+    while (!settled_.empty()) {
+      const std::size_t k = settled_.back();
+      settled_.pop_back();
+      ++done_;
+      for (std::size_t consumer : steps_[k].consumers)
+        if (--steps_[consumer].producers_left == 0 && groups_[plan_.steps[consumer].group].open &&
+            steps_[consumer].at == state::waiting)
+          prepare(consumer);
+      group_state& g = groups_[plan_.steps[k].group];
+      if (--g.left == 0)
+        for (std::size_t next : g.then)
+          if (--groups_[next].waiting_on == 0) open_group(next);
+    }
+  }
+
+  // Nothing ready, nothing in flight, steps still waiting: their dependencies form a cycle (explicit captures
+  // across resources can); the first waiting step is skipped so the rest can go on.
+  void break_cycle() {
+    for (std::size_t k = 0; k < steps_.size() && ready_.empty(); ++k) {
+      if (steps_[k].at != state::waiting) continue;
+      skip(k, "not run: its dependencies form a cycle");
+      settle();
+    }
+    if (done_ == steps_.size() && !cleanup_started_) start_cleanup();
+  }
+
+  void start_cleanup() {
+    cleanup_started_ = true;
+    const bool may_delete =
+        !opts_.read_only && (opts_.methods.empty() || std::find(opts_.methods.begin(), opts_.methods.end(),
+                                                                "DELETE") != opts_.methods.end());
+    for (std::size_t n = created_.size(); n-- > 0;) {
+      created_resource& c = created_[n];
+      if (!c.fate.empty()) continue;
+      if (opts_.keep_created) {
+        c.fate = "kept (--keep-created)";
+        c.left_behind = true;
+      } else if (!may_delete) {
+        c.fate = "kept: the run may not send DELETE (--methods)";
+        c.left_behind = true;
+      } else {
+        cleanup_.push_back(n);
+      }
+    }
+    next_cleanup();
+  }
+
+  // One at a time, newest first: a nested item goes before the resource it is in.
+  void next_cleanup() {
+    if (cleanup_next_ >= cleanup_.size() || stopping()) return;
+    const std::size_t n = cleanup_[cleanup_next_++];
+    extra e{extra::kind::cleanup, n, {"DELETE", created_[n].url, created_headers_[n], ""}};
+    std::erase_if(e.request.headers, [](const header& h) { return iequals(h.name, "Content-Type"); });
+    extras_.push_back(std::move(e));
+    ready_.push(steps_.size() + extras_.size() - 1);
+  }
+
+  bool stopping() const { return opts_.stop_reason && !opts_.stop_reason().empty(); }
+
+  const fixture_set& set_;
+  const options& opts_;
+  const plan& plan_;
+  case_book& book_;
+  const redactor& redact_;
+  throttling& throttled_;
+  const check::options checks_;
+  options scratch_;  // the run's options with one step's scope and captured variables
+  std::unordered_map<std::size_t, std::size_t> case_of_, step_of_;  // fixture -> case, fixture -> step
+  std::vector<step_state> steps_;
+  std::vector<group_state> groups_;
+  std::deque<extra> extras_;
+  std::priority_queue<std::size_t, std::vector<std::size_t>, std::greater<>> ready_;  // plan order first
+  std::vector<std::size_t> settled_;
+  std::size_t done_ = 0, in_flight_ = 0;
+  std::vector<created_resource> created_;
+  std::vector<header_list> created_headers_;  // the create's request headers (auth), for its cleanup
+  std::vector<std::size_t> cleanup_;
+  std::size_t cleanup_next_ = 0;
+  bool cleanup_started_ = false;
+  std::map<std::string, std::size_t> unbound_;  // placeholder -> fixtures that needed it
+  std::string unbound_list_;
+
+ public:
+  // "{id} (546 fixtures), {callId} (12 fixtures)" once finish() has run; "" when every placeholder was bound.
+  const std::string& unbound_list() const { return unbound_list_; }
+};
+
+}  // namespace
+
+run_result run_fixtures(const fixture_set& set, const options& given, const progress_fn& progress) {
+  if (given.target.empty())
     throw std::runtime_error("no target: give the base URL of the server to replay against");
   const auto steady_start = std::chrono::steady_clock::now();
   run_result out;
   out.started_at = iso_utc(std::chrono::system_clock::now());
+  const run_plan rp = plan_run(set, given);
+  // A scope's expected status is an override of the fixtures it matches (an explicit override wins).
+  options opts = given;
+  for (std::size_t i : rp.chosen)
+    for (auto sc = given.scopes.rbegin(); sc != given.scopes.rend(); ++sc)
+      if (sc->status && scope_matches(*sc, set.fixtures[i])) {
+        fixture_override& o = opts.overrides[set.fixtures[i].id];
+        if (!o.status) o.status = sc->status;
+        break;
+      }
   const redactor redact(opts);
 
-  std::vector<const fixture*> chosen;
-  for (const fixture& f : set.fixtures)
-    if (selected(f.id, opts)) chosen.push_back(&f);
-  out.cases.resize(chosen.size());
+  out.cases.resize(rp.chosen.size());
   const std::string today = opts.today.empty() ? today_utc() : opts.today;
   waiver_book waivers(opts.waivers, today);
   case_book book{out, redact, progress, waivers};
-
-  std::vector<std::size_t> to_send;
-  for (std::size_t i = 0; i < chosen.size(); ++i) {
-    if (auto c = settled_without_server(*chosen[i], opts))
-      book.finish(i, std::move(*c));
-    else
-      to_send.push_back(i);
+  std::unordered_map<std::size_t, std::size_t> case_of;
+  for (std::size_t c = 0; c < rp.chosen.size(); ++c) case_of.emplace(rp.chosen[c], c);
+  for (const auto& [i, why] : rp.skipped) {
+    case_result c = base_case(set.fixtures[i]);
+    c.outcome = verdict::skipped;
+    c.skip_reason = why;
+    book.finish(case_of.at(i), std::move(c));
   }
 
-  outgoing o = prepare_all(chosen, to_send, set, opts, book);
   throttling throttled;
-  if (!o.requests.empty() && stop_reason(opts).empty()) {
-    const check::options checks = check_options_of(opts);
+  plan_runner runner(set, opts, rp, book, redact, throttled);
+  if (stop_reason(opts).empty()) {
+    runner.start();
     transport::http_client client(client_options_of(opts));
-    // Request r's exchange as case i's verdict, with its evidence.
-    auto case_of_exchange = [&](std::size_t r, transport::exchange_result& x) {
-      const std::size_t i = o.case_of[r];
-      const transport::outgoing_request& sent = o.requests[r];
-      case_result c = base_case(*chosen[i]);
-      c.method = sent.method;
-      c.url = sent.url;
-      c.substitutions = o.substitutions[r];
-      judge(c, *chosen[i], set, opts, checks, x);
-      const bool bad = c.outcome == verdict::failed || c.outcome == verdict::error;
-      if (bad) c.curl = curl_command(c.method, c.url, sent.headers, sent.body, opts, redact);
-      if (opts.keep_exchanges) c.request = request_excerpt(c.method, c.url, sent.headers, sent.body, redact);
-      if (x.ok && (bad || opts.keep_exchanges)) c.response = response_excerpt(x.response, redact);
-      return c;
-    };
-    auto rerun_wanted = [&](const case_result& c) {
-      return opts.rerun_failures > 0 && (c.outcome == verdict::failed || c.outcome == verdict::error);
-    };
-    // Failed and errored cases wait for their reruns before the progress callback hears of them.
-    std::vector<held_case> held;
-    client.run(o.requests, [&](std::size_t r, transport::exchange_result&& x) {
-      throttled.add(x);
-      case_result c = case_of_exchange(r, x);
-      if (!rerun_wanted(c)) return book.finish(o.case_of[r], std::move(c));
-      held_case h{o.case_of[r], r, std::move(c), 0, false};
-      h.seconds = h.first.seconds;
-      h.first.attempts_detail.push_back(record_of(h.first));
-      held.push_back(std::move(h));
-    });
-    for (int round = 1; round <= opts.rerun_failures && !held.empty() && stop_reason(opts).empty(); ++round) {
-      std::vector<transport::outgoing_request> again;
-      again.reserve(held.size());
-      for (const held_case& h : held) again.push_back(o.requests[h.request]);
-      client.run(again, [&](std::size_t k, transport::exchange_result&& x) {
-        throttled.add(x);
-        held_case& h = held[k];
-        case_result c = case_of_exchange(h.request, x);
-        h.seconds += c.seconds;
-        h.first.attempts_detail.push_back(record_of(c));
-        if (c.outcome != verdict::passed) return;
-        c.flaky = true;
-        c.seconds = h.seconds;
-        c.attempts_detail = std::move(h.first.attempts_detail);
-        h.settled = true;
-        book.finish(h.case_index, std::move(c));
-      });
-      std::erase_if(held, [](const held_case& h) { return h.settled; });
-    }
-    // Failed every time (or the run was stopped): the first run's results stand, with every run listed.
-    for (held_case& h : held) {
-      h.first.seconds = h.seconds;
-      book.finish(h.case_index, std::move(h.first));
-    }
+    client.run(runner,
+               [&](std::size_t id, transport::exchange_result&& x) { runner.done(id, std::move(x)); });
   }
+  runner.finish(out, !stop_reason(opts).empty());
 
-  for (std::size_t i = 0; i < chosen.size(); ++i)
-    out.cases[i].position = static_cast<std::size_t>(chosen[i] - set.fixtures.data());
+  for (std::size_t c = 0; c < rp.chosen.size(); ++c) out.cases[c].position = rp.chosen[c];
   out.properties = run_properties(opts, throttled, redact);
+  if (!runner.unbound_list().empty()) out.properties.emplace_back("unbound", redact(runner.unbound_list()));
+  if (!out.created.empty()) {
+    std::size_t left = 0;
+    for (created_resource& c : out.created) {
+      c.url = redact(c.url);
+      left += c.left_behind;
+    }
+    out.properties.emplace_back("created", std::to_string(out.created.size()) + " resources, " +
+                                               std::to_string(out.created.size() - left) + " deleted, " +
+                                               std::to_string(left) + " left");
+    if (left > 0)
+      out.warnings.push_back(std::to_string(left) + " resource" + (left == 1 ? "" : "s") +
+                             " the run created still exist" + (left == 1 ? "s" : "") + " (see \"created\")");
+  }
+  for (const std::string& w : rp.warnings) out.warnings.push_back(w);
   // Waivers that no longer apply, or covered nothing, are said so lists do not rot.
   std::string expired, unused;
   for (std::size_t n = 0; n < opts.waivers.size(); ++n) {
@@ -442,6 +1055,8 @@ run_result run_fixtures(const fixture_set& set, const options& opts, const progr
   if (!expired.empty()) out.properties.emplace_back("waivers.expired", redact(expired));
   if (!unused.empty()) out.properties.emplace_back("waivers.unused", redact(unused));
   for (std::string& w : out.warnings) w = redact(w);
+  std::vector<const fixture*> chosen;
+  for (std::size_t i : rp.chosen) chosen.push_back(&set.fixtures[i]);
   if (std::string_view reason = stop_reason(opts); !reason.empty()) settle_interrupted(chosen, book, reason);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - steady_start).count();
   return out;

@@ -5,6 +5,7 @@
 #include <boost/json/parse_options.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <fstream>
 #include <limits>
@@ -71,6 +72,14 @@ bool known_waiver_check(std::string_view name) {
   return false;
 }
 
+// A variable's value: numbers are convenient for ids; they bind as their text.
+std::string scalar_text(const reader& r, const json::value& v, std::string_view name) {
+  if (v.is_string()) return std::string(v.get_string());
+  if (v.is_int64()) return std::to_string(v.get_int64());
+  if (v.is_uint64()) return std::to_string(v.get_uint64());
+  r.fail("variable \"" + std::string(name) + "\" must be a string");
+}
+
 // Suites are written by hand: accept both "connect_timeout" and "connect-timeout".
 std::string normalize_key(std::string_view key) {
   std::string k(key);
@@ -100,14 +109,7 @@ suite parse_suite(std::string_view text, const std::filesystem::path& base_dir, 
       s.target = r.string(v, key);
     } else if (key == "variables" || key == "vars") {
       for (const auto& e : r.object(v, key)) {
-        // Numbers are convenient for ids; they bind as their text.
-        if (e.value().is_string())
-          s.variables[std::string(e.key())] = std::string(e.value().get_string());
-        else if (e.value().is_int64() || e.value().is_uint64())
-          s.variables[std::string(e.key())] = e.value().is_int64() ? std::to_string(e.value().get_int64())
-                                                                   : std::to_string(e.value().get_uint64());
-        else
-          r.fail("variable \"" + std::string(e.key()) + "\" must be a string");
+        s.variables[std::string(e.key())] = scalar_text(r, e.value(), e.key());
       }
     } else if (key == "headers") {
       for (const auto& e : r.object(v, key))
@@ -205,6 +207,70 @@ suite parse_suite(std::string_view text, const std::filesystem::path& base_dir, 
               "\" (a check such as status, content-type, json, odata-type, required-property, property-type, "
               "enum, unexpected-property, or an error stage such as connect, timeout)");
         s.waivers.push_back(std::move(w));
+      }
+    } else if (key == "scopes") {
+      if (!v.is_array())
+        r.fail(
+            "\"scopes\" must be an array of {\"match\", \"methods\", \"variables\", \"headers\", "
+            "\"status\", \"skip\"}");
+      for (const json::value& e : v.get_array()) {
+        scope sc;
+        for (const auto& f : r.object(e, "scopes[]")) {
+          const std::string field = normalize_key(f.key());
+          if (field == "match") {
+            sc.match = f.value().is_string() ? std::vector<std::string>{std::string(f.value().get_string())}
+                                             : r.strings(f.value(), "match");
+          } else if (field == "methods") {
+            for (std::string method : r.strings(f.value(), "methods")) {
+              for (char& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+              sc.methods.push_back(std::move(method));
+            }
+          } else if (field == "variables" || field == "vars") {
+            for (const auto& kv : r.object(f.value(), "scopes[].variables"))
+              sc.variables[std::string(kv.key())] = scalar_text(r, kv.value(), kv.key());
+          } else if (field == "headers") {
+            for (const auto& kv : r.object(f.value(), "scopes[].headers"))
+              sc.headers.push_back({std::string(kv.key()), r.string(kv.value(), "headers")});
+          } else if (field == "status") {
+            sc.status = static_cast<int>(r.integer(f.value(), "status", 100));
+          } else if (field == "skip") {
+            sc.skip = r.string(f.value(), "skip");
+          } else {
+            r.fail("unknown scope field \"" + std::string(f.key()) +
+                   "\" (match, methods, variables, headers, status, skip)");
+          }
+        }
+        if (sc.match.empty()) r.fail("a scope needs \"match\" (fixture-id globs)");
+        s.scopes.push_back(std::move(sc));
+      }
+    } else if (key == "captures") {
+      if (!v.is_array()) r.fail("\"captures\" must be an array of {\"from\", \"pointer\", \"as\"}");
+      for (const json::value& e : v.get_array()) {
+        capture_rule c;
+        for (const auto& f : r.object(e, "captures[]")) {
+          if (f.key() == "from")
+            c.from = r.string(f.value(), "from");
+          else if (f.key() == "pointer")
+            c.pointer = r.string(f.value(), "pointer");
+          else if (f.key() == "as")
+            c.as = r.string(f.value(), "as");
+          else
+            r.fail("unknown capture field \"" + std::string(f.key()) + "\" (from, pointer, as)");
+        }
+        if (c.from.empty() || c.as.empty()) r.fail("a capture needs \"from\" (a fixture-id glob) and \"as\"");
+        if (c.pointer.empty()) c.pointer = "/id";
+        if (c.pointer.front() != '/')
+          r.fail("the capture \"" + c.as + "\": \"pointer\" must be a JSON pointer such as \"/id\"");
+        s.captures.push_back(std::move(c));
+      }
+    } else if (key == "read_only") {
+      s.read_only = r.boolean(v, key);
+    } else if (key == "keep_created") {
+      s.keep_created = r.boolean(v, key);
+    } else if (key == "methods") {
+      for (std::string method : r.strings(v, key)) {
+        for (char& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        s.methods.push_back(std::move(method));
       }
     } else if (key == "junit") {
       s.junit = r.path(r.string(v, key));

@@ -113,10 +113,13 @@ struct connection {
 
 struct run_state {
   const client_options& opts;
-  const std::vector<outgoing_request>& requests;
+  request_source& source;
   const std::function<void(std::size_t, exchange_result&&)>& on_done;
   ssl::context* tls_context;  // null when no request is https
-  std::size_t next = 0;
+  // Workers with nothing ready wait on this timer (never expiring); an exchange that ends, or a stop,
+  // cancels it so they ask the source again.
+  std::optional<asio::steady_timer> ready;
+  std::size_t busy = 0;                                                  // exchanges in flight
   std::map<std::string, std::vector<std::unique_ptr<connection>>> idle;  // keep-alive pool per target key
   // Exchange timeouts: one timer for the whole run checks the in-flight connections' deadlines every tick,
   // instead of Beast arming and cancelling a timer around every read and write of every exchange.
@@ -163,7 +166,10 @@ asio::awaitable<void> watchdog(run_state& st, asio::io_context& ioc) {
     const auto now = steady::now();
     // Workers start nothing new once stopping; exchanges still going after the grace are given up whole
     // (stopping the loop; destroying it closes their connections), wherever they are: connect, TLS, backoff.
-    if (!give_up_at && stopping(st)) give_up_at = now + st.opts.stop_grace;
+    if (!give_up_at && stopping(st)) {
+      give_up_at = now + st.opts.stop_grace;
+      st.ready->cancel();  // idle workers leave
+    }
     if (give_up_at && now >= *give_up_at) {
       ioc.stop();
       co_return;
@@ -601,13 +607,45 @@ asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& 
 
 asio::awaitable<void> worker(run_state& st) {
   std::string wire;  // request bytes, reused: no allocation once it has grown
-  while (st.next < st.requests.size() && !stopping(st)) {
-    const std::size_t index = st.next++;
-    exchange_result r = co_await perform(st, st.requests[index], wire);
-    st.on_done(index, std::move(r));
+  while (!stopping(st)) {
+    std::size_t id = 0;
+    const outgoing_request* req = st.source.next(id);
+    if (req == nullptr) {
+      // Nothing ready: the run is over when nothing is in flight either (only an answer makes more ready).
+      if (st.busy == 0) break;
+      co_await st.ready->async_wait(use_tuple);
+      continue;
+    }
+    ++st.busy;
+    exchange_result r = co_await perform(st, *req, wire);
+    --st.busy;
+    st.on_done(id, std::move(r));
+    st.ready->cancel();  // what this answer made ready is for any idle worker
   }
+  st.ready->cancel();  // a worker leaving may leave the others with nothing to wait for
   if (--st.workers_left == 0) st.watchdog->cancel();
 }
+
+// The plain list of requests as a source: every one ready from the start, in order.
+class list_source final : public request_source {
+ public:
+  explicit list_source(const std::vector<outgoing_request>& requests) : requests_(requests) {}
+  const outgoing_request* next(std::size_t& id) override {
+    if (next_ >= requests_.size()) return nullptr;
+    id = next_++;
+    return &requests_[id];
+  }
+  bool uses_tls() const override {
+    return std::any_of(requests_.begin(), requests_.end(), [](const auto& q) {
+      return q.url.size() >= 6 && iequals(std::string_view(q.url).substr(0, 6), "https:");
+    });
+  }
+  std::size_t most_at_once() const override { return requests_.size(); }
+
+ private:
+  const std::vector<outgoing_request>& requests_;
+  std::size_t next_ = 0;
+};
 
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -684,13 +722,16 @@ http_client::~http_client() = default;
 
 void http_client::run(const std::vector<outgoing_request>& requests,
                       const std::function<void(std::size_t, exchange_result&&)>& on_done) {
+  list_source source(requests);
+  run(source, on_done);
+}
+
+void http_client::run(request_source& source,
+                      const std::function<void(std::size_t, exchange_result&&)>& on_done) {
   // Setting up OpenSSL (library init, configuration, trust store) costs more CPU than a thousand plain
   // exchanges on loopback, so it happens only when some URL is https or a CA file was named (which must
   // still be checked: a bad file is a configuration mistake whatever the targets).
-  const bool any_tls =
-      !opts_.cacert.empty() || std::any_of(requests.begin(), requests.end(), [](const auto& q) {
-        return q.url.size() >= 6 && iequals(std::string_view(q.url).substr(0, 6), "https:");
-      });
+  const bool any_tls = !opts_.cacert.empty() || source.uses_tls();
   std::optional<ssl::context> tls_context;
   if (any_tls) {
     tls_context.emplace(ssl::context::tls_client);
@@ -709,10 +750,11 @@ void http_client::run(const std::vector<outgoing_request>& requests,
   }
 
   asio::io_context ioc;
-  run_state st{opts_, requests, on_done, tls_context ? &*tls_context : nullptr, 0, {}, {}, {}, 0, {}, {}};
-  const std::size_t workers = std::min(std::max<std::size_t>(opts_.concurrency, 1), requests.size());
+  run_state st{opts_, source, on_done, tls_context ? &*tls_context : nullptr, {}, 0, {}, {}, {}, 0, {}, {}};
+  const std::size_t workers = std::min(std::max<std::size_t>(opts_.concurrency, 1), source.most_at_once());
   st.workers_left = workers;
   st.watchdog.emplace(ioc);
+  st.ready.emplace(ioc, steady::time_point::max());
   st.in_flight.reserve(workers);
   if (workers > 0)
     asio::co_spawn(ioc, watchdog(st, ioc), [](std::exception_ptr e) {

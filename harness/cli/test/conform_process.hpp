@@ -145,4 +145,31 @@ inline std::string read_file(const fs::path& p) {
   return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
+// `s` as one POSIX shell word (single-quoted).
+inline std::string shell_word(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+struct command_result {
+  int exit_code = -1;
+  std::string output;  // stdout, and stderr too when `with_stderr`
+};
+
+// `env conform ARGS` through the shell (ARGS already quoted), waiting for it to end.
+inline command_result run_conform(const std::string& args, const std::string& env = "",
+                                  bool with_stderr = true) {
+  command_result r;
+  FILE* p = popen(
+      (env + " " + shell_word(conform_bin) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null")).c_str(),
+      "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.output.append(buf, n);
+  const int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
 }  // namespace conform::test

@@ -71,7 +71,7 @@ std::vector<std::size_t> all(const fixture_set& set) {
 TEST(Plan, GroupPagesRunCreateFirstDeleteLastAndUseTheCreatedId) {
   if (!fs::exists(api)) GTEST_SKIP() << "no corpus at " << api;
   const fixture_set set = group_family();
-  const plan p = make_plan(set, all(set), {});
+  const plan p = make_plan(set, all(set), plan_inputs{});
   std::cout << plan_text(set, p);  // shown in the test log: the whole plan when an expectation fails
   ASSERT_GE(p.steps.size(), 7u);
   std::vector<std::string> roles;
@@ -125,7 +125,7 @@ TEST(Plan, WithoutACreateAListDiscoversAnExistingItemAndVariablesWin) {
   fixture_set set;
   std::vector<std::string> missing;
   extract::extract_paths({(api / "group-get.md").string(), (api / "group-list.md").string()}, set, missing);
-  const plan p = make_plan(set, all(set), {});
+  const plan p = make_plan(set, all(set), plan_inputs{});
   ASSERT_FALSE(p.steps.empty());
   EXPECT_EQ(p.steps.front().role, step_role::list);  // the list runs first: it finds the group the reads need
   bool discovered = false;

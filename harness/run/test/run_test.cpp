@@ -133,6 +133,7 @@ TEST(Runner, ReplaysAgainstAnExplicitTarget) {
   options o;
   o.target = server.url() + "/";
   o.variables = test::seed_variables();
+  o.keep_created = true;  // the seeds create; this counts the replayed requests only
   run_result r = run_fixtures(set, o);
   EXPECT_EQ(r.summary().passed, 4u);
   EXPECT_EQ(seen.load(), 4);
@@ -432,7 +433,8 @@ TEST(RunnerStop, InFlightExchangeGetsTheGraceThenTheRunEnds) {
   o.stop_grace = std::chrono::milliseconds(200);
   o.stop_reason = [&] { return stop ? std::string_view("SIGINT") : std::string_view(); };
   const auto started = std::chrono::steady_clock::now();
-  run_result r = run_fixtures(gets({"fast", "slow", "fast", "fast"}), o,
+  // Four resources (the plan keeps their order): the first two go out together.
+  run_result r = run_fixtures(gets({"fast", "slow", "fast2", "fast3"}), o,
                               [&](const case_result&, std::size_t, std::size_t) { stop = true; });
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(30))
       << "waited for the slow answer";
@@ -673,6 +675,7 @@ TEST(Rerun, FlakyCasePassesOnARerunAndKeepsEveryRun) {
   options o;
   o.target = server.url();
   o.rerun_failures = 3;
+  o.keep_created = true;  // no cleanup DELETE of what the passing run created: requests counts the runs
   std::vector<std::string> progress;
   run_result r = run_fixtures(set, o, [&](const case_result& c, std::size_t, std::size_t) {
     progress.push_back(std::string(to_string(c.outcome)));

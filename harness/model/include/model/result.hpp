@@ -150,6 +150,16 @@ struct run_summary {
   std::size_t passed = 0, failed = 0, errors = 0, skipped = 0, waived = 0;
 };
 
+// A resource the run created (a create step's answer named its id), and what became of it.
+struct created_resource {
+  std::string fixture_id;  // the fixture whose request created it
+  std::string url;         // the item's URL (redacted)
+  // "deleted by <fixture id>", "cleaned up (204)", "kept (--keep-created)", "cleanup failed: ...",
+  // "left behind: the run was interrupted"
+  std::string fate;
+  bool left_behind = false;  // still exists as far as the run knows
+};
+
 struct run_result {
   std::vector<case_result> cases;
   std::vector<std::pair<std::string, std::string>> properties;  // target, conform version, filters, ...
@@ -157,6 +167,7 @@ struct run_result {
   double seconds = 0.0;
   // What the run has to say besides the cases, one line each, for stderr ("waiver ... expired on ...").
   std::vector<std::string> warnings;
+  std::vector<created_resource> created;  // what the run created, in that order, and what became of it
 
   run_summary summary() const;
 };

@@ -14,6 +14,7 @@
 #include "model/fixture.hpp"
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,6 +29,10 @@ struct path_segment {
   std::string text;        // as documented: "groups", "{id}", "b320ee12-...", "$ref", "microsoft.graph.group"
   kind what = kind::name;  // name: a collection, navigation, singleton or operation; item: a key
   std::string placeholder;  // the placeholder text when the key is one ("{id}", "{group-id}"), else ""
+  // Where the key's text is in the documented URL (quotes of "users('x')" excluded), so a captured value can
+  // take its place; npos for other segments.
+  std::size_t at = std::string::npos;
+  std::size_t length = 0;
 };
 
 // A documented URL read as a resource path: the version segment and the query are dropped, key syntax is
@@ -50,12 +55,22 @@ enum class step_role { create, read, list, action, update, remove, other };
 std::string_view to_string(step_role r);  // "create", "read", "list", "action", "update", "delete", "other"
 step_role role_of(const fixture& f, const resource_path& p);
 
-// Where the value of one key position comes from.
+// An explicit capture (suite "captures"), for what inference cannot see: the value at `pointer` of the
+// response of the first fixture whose id matches `from` binds the placeholder named `as` in every fixture
+// that uses it (URL, headers or body).
+struct capture_rule {
+  std::string from;     // fixture-id glob
+  std::string pointer;  // JSON pointer into the response body: "/id"
+  std::string as;       // placeholder name: "groupId" binds {groupId}
+};
+
+// Where the value of one key position (or, for an explicit capture, one placeholder name) comes from.
 struct binding {
-  std::size_t segment = 0;  // in the fixture's resource path
+  static constexpr std::size_t no_segment = std::string::npos;
+  std::size_t segment = 0;  // in the fixture's resource path; no_segment: the placeholder `variable` anywhere
   std::string documented;   // "{id}" or the documented literal id
   enum class source { variable, capture, discovery, literal } from = source::literal;
-  std::string variable;      // source::variable: the bound name
+  std::string variable;      // source::variable: the bound name; an explicit capture: the name it binds
   std::size_t producer = 0;  // capture/discovery: index of the producing fixture in fixture_set::fixtures
   std::string pointer;       // capture: "/id"; discovery: "/value/0/id"
 };
@@ -67,17 +82,40 @@ struct step {
   resource_path path;
   std::vector<binding> bindings;
   std::vector<std::size_t> depends_on;  // producers this step needs (skipped when one failed)
+  std::size_t group = 0;                // index into plan::groups
+};
+
+// Steps that may run at the same time: one phase (create, reads, ...) of one resource, or of one nested
+// collection under it. A group starts once every group it comes `after` has finished, so independent
+// resources run concurrently and one resource's steps keep their order.
+struct step_group {
+  std::size_t first = 0, end = 0;  // steps [first, end)
+  std::vector<std::size_t> after;  // groups that must finish first
 };
 
 struct plan {
   std::vector<step> steps;  // in the order to send
+  std::vector<step_group> groups;
 };
 
-// Orders and chains `selected` (indexes into set.fixtures). `variables` are explicit bindings (--var, suite):
-// they always win over a capture. Chains are by top-level resource ("/groups/*"); steps of one chain keep
-// their relative order, chains keep the order of their first fixture.
+struct plan_inputs {
+  // Whether a variable of this name is bound for this fixture (--var, suite variables, a scope's): explicit
+  // bindings always win over captures. Null: none is.
+  std::function<bool(std::size_t fixture, std::string_view name)> bound;
+  std::vector<capture_rule> captures;
+};
+
+// Orders and chains `selected` (indexes into set.fixtures). Chains are by top-level resource ("/groups/*");
+// steps of one chain keep their relative order, chains keep the order of their first fixture. A producer is
+// always planned before its consumers (a key whose only producer would come later stays as documented).
+plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected, const plan_inputs& in);
+// The same with one set of variables for every fixture.
 plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
                const std::map<std::string, std::string, std::less<>>& variables);
+
+// The fixture's documented URL with each key position bound by a capture or discovery replaced by its value
+// (`values[n]` for `bindings[n]`; an empty value leaves that key as documented).
+std::string bind_url(std::string_view documented, const step& s, const std::vector<std::string>& values);
 
 // The plan for people (`conform run --plan`): one line per step, then where each key's value comes from.
 //   "3. GET /v1.0/groups/{id}  read  group-get/get_group

@@ -8,6 +8,7 @@
 #include "model/exchange.hpp"
 #include "model/fixture.hpp"
 #include "model/result.hpp"
+#include "run/plan.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -26,6 +27,20 @@ struct fixture_override {
   std::optional<int> status;        // expected status instead of the documented one
   std::optional<std::string> skip;  // skip the fixture, with this reason
 };
+
+// Settings for the fixtures a suite scope matches (suite "scopes"): `{id}` can mean a group on group pages
+// and a device on device pages, a header can go with PATCH only. Later scopes win over earlier ones, and a
+// scope's variables over the run's.
+struct scope {
+  std::vector<std::string> match;    // fixture-id globs (any)
+  std::vector<std::string> methods;  // only requests with one of these methods; empty = any
+  std::map<std::string, std::string, std::less<>> variables;
+  header_list headers;
+  std::optional<int> status;
+  std::optional<std::string> skip;
+};
+// Whether a scope applies to this fixture.
+bool scope_matches(const scope& s, const fixture& f);
 
 struct options {
   std::string target;  // base URL replacing the documented scheme+host (required)
@@ -72,6 +87,12 @@ struct options {
   std::vector<waiver> waivers;
   std::string today;               // "YYYY-MM-DD" the waivers are judged on; "" = today (UTC)
   bool fill_placeholders = false;  // unbound placeholders get generated values instead of an error
+  std::vector<scope> scopes;
+  std::vector<capture_rule> captures;  // explicit captures, beyond what the plan infers
+  bool read_only = false;              // only GET and HEAD are sent; the rest are skipped with that reason
+  std::vector<std::string> methods;    // only these methods are sent (upper case); empty = all
+  bool keep_created =
+      false;  // resources the run created and did not delete are kept (else deleted at the end)
   // Cancellation (cli wires SIGINT/SIGTERM to it): asked while the run goes on; once it names a reason
   // ("SIGTERM"), no new request is sent, exchanges in flight get stop_grace to finish, every case still
   // without a verdict is skipped "not run: interrupted by <reason>" (so totals stay honest), and the run
@@ -88,6 +109,7 @@ struct prepared_request {
   std::string body;
   std::vector<std::string> substitutions;  // "what: old -> new" for every value replaced
   std::string error;                       // non-empty: unbound placeholder, nothing may be sent
+  std::vector<std::string> unbound;        // the unbound placeholders, as documented ("{id}")
 };
 
 // "https://graph.microsoft.com/v1.0/users/x" + "http://h:1/graph" -> "http://h:1/graph/v1.0/users/x";
@@ -170,6 +192,23 @@ std::pair<std::size_t, std::size_t> parse_shard(std::string_view spec);
 // Whether the include/exclude globs (and the shard) keep this fixture id in the run.
 bool selected(std::string_view fixture_id, const options& opts);
 
+// What a run will do, decided before anything is sent (`conform run --plan` prints it): the fixtures to send,
+// ordered and chained, and those that will not be sent, each with its reason.
+struct run_plan {
+  std::vector<std::size_t> chosen;  // fixtures the filters select (indexes into set.fixtures, in order)
+  plan steps;                       // the ones to send
+  std::vector<std::pair<std::size_t, std::string>> skipped;  // fixture index, why it is not sent
+  std::vector<std::string> warnings;  // suite scopes and overrides that match no fixture
+};
+run_plan plan_run(const fixture_set& set, const options& opts);
+// The plan for people: the steps in order with where each key's value comes from, then what is skipped.
+std::string plan_text(const fixture_set& set, const run_plan& p);
+// The same as JSON: {"steps": [{"step", "fixture", "method", "url", "role", "group", "after", "bindings"}],
+// "skipped": [{"fixture", "reason"}], "writes": {"POST": n, ...}, "warnings": [...]}.
+std::string plan_json(const fixture_set& set, const run_plan& p);
+// How many requests of each method other than GET/HEAD/OPTIONS the plan will send.
+std::map<std::string, std::size_t> plan_writes(const fixture_set& set, const run_plan& p);
+
 using progress_fn = std::function<void(const case_result&, std::size_t done, std::size_t total)>;
 
 // Replays every selected fixture and checks the answers. Cases come back in fixture order; progress is called
@@ -223,6 +262,10 @@ struct suite {
   std::vector<std::string> metadata;
   // "waivers": [{"fixture": "glob", "check": "enum", "reason": "...", "until": "YYYY-MM-DD"}]
   std::vector<waiver> waivers;
+  std::vector<scope> scopes;
+  std::vector<capture_rule> captures;
+  std::optional<bool> read_only, keep_created;
+  std::vector<std::string> methods;
 };
 // Throws std::invalid_argument with a one-line reason (file, what is wrong) for unreadable or invalid suites.
 suite parse_suite(std::string_view text, const std::filesystem::path& base_dir,

@@ -68,6 +68,21 @@ struct exchange_result {
 std::optional<std::chrono::milliseconds> retry_after_delay(std::string_view value,
                                                            std::chrono::system_clock::time_point now);
 
+// Requests that become ready while a run goes on: a run plan's consumer is ready only once its producer has
+// answered. The client asks for the next ready request whenever a worker is free, and asks again after every
+// exchange (on_done may have made requests ready); it stops once nothing is ready and nothing is in flight.
+class request_source {
+ public:
+  virtual ~request_source() = default;
+  // The next request ready to send and the id on_done will name it by, or nullptr when none is ready now.
+  // The request must stay valid until on_done(id) is called for it.
+  virtual const outgoing_request* next(std::size_t& id) = 0;
+  // Whether some request may use TLS (an OpenSSL context is set up only then).
+  virtual bool uses_tls() const = 0;
+  // At most how many requests may be in flight at once, however many workers the client has.
+  virtual std::size_t most_at_once() const = 0;
+};
+
 class http_client {
  public:
   explicit http_client(client_options opts);
@@ -82,6 +97,9 @@ class http_client {
   // for network trouble; a bad cacert file throws std::runtime_error (a configuration mistake).
   void run(const std::vector<outgoing_request>& requests,
            const std::function<void(std::size_t, exchange_result&&)>& on_done);
+  // The same with requests that become ready as others are answered: on_done(id, result) is called once per
+  // request the source gave, from the calling thread; it may make more requests ready.
+  void run(request_source& source, const std::function<void(std::size_t, exchange_result&&)>& on_done);
 
  private:
   client_options opts_;

@@ -1,0 +1,115 @@
+// `conform run --plan` through the built binary on real Graph pages: the plan is golden-tested (order, where
+// each id comes from, what is not sent), its JSON form parses and agrees, nothing is sent; a run with writes
+// against a target that is not loopback says how many before it starts.
+#include "conform_process.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using conform::test::read_file;
+using conform::test::run_conform;
+using conform::test::shell_word;
+
+const fs::path api = fs::path(CONFORM_SHARED_DIR) / "corpus" / "graph-docs-v1.0" / "api";
+const fs::path approved_dir = fs::path(CONFORM_SOURCE_DIR) / "harness" / "cli" / "test" / "data" / "plan";
+
+std::string pages(const std::vector<std::string>& names) {
+  std::string args;
+  for (const std::string& n : names) args += " " + shell_word((api / n).string());
+  return args;
+}
+
+// Compares with data/plan/NAME.approved.txt; on a difference the output is left in NAME.received.txt beside
+// it.
+void expect_approved(const std::string& name, const std::string& output) {
+  const fs::path approved = approved_dir / (name + ".approved.txt");
+  const fs::path received = approved_dir / (name + ".received.txt");
+  const std::string want = fs::exists(approved) ? read_file(approved) : std::string();
+  if (output == want) {
+    fs::remove(received);
+    return;
+  }
+  std::ofstream(received, std::ios::binary) << output;
+  ADD_FAILURE() << "plan differs from " << approved << "; received in " << received;
+}
+
+const std::vector<std::string> groups = {"group-delete.md",       "group-update.md",       "group-get.md",
+                                         "group-list-members.md", "group-post-members.md", "group-list.md",
+                                         "group-post-groups.md"};
+const std::vector<std::string> applications = {"application-delete.md",
+                                               "application-get.md",
+                                               "application-update.md",
+                                               "application-list.md",
+                                               "application-post-applications.md",
+                                               "application-addpassword.md"};
+
+TEST(PlanCli, GroupPagesGolden) {
+  if (!fs::exists(api)) GTEST_SKIP() << "no corpus";
+  const auto r = run_conform("run --plan" + pages(groups), "", false);
+  EXPECT_EQ(r.exit_code, 0);
+  expect_approved("groups", r.output);
+}
+
+TEST(PlanCli, ApplicationPagesGolden) {
+  if (!fs::exists(api)) GTEST_SKIP() << "no corpus";
+  const auto r = run_conform("run --plan" + pages(applications), "", false);
+  EXPECT_EQ(r.exit_code, 0);
+  expect_approved("applications", r.output);
+}
+
+TEST(PlanCli, ReadOnlyPlanDiscoversAndSaysWhatIsNotSent) {
+  if (!fs::exists(api)) GTEST_SKIP() << "no corpus";
+  const auto r = run_conform("run --plan --read-only" + pages(groups), "", false);
+  EXPECT_EQ(r.exit_code, 0);
+  expect_approved("groups-read-only", r.output);
+}
+
+TEST(PlanCli, JsonPlanAgreesWithTheTextAndNothingIsSent) {
+  if (!fs::exists(api)) GTEST_SKIP() << "no corpus";
+  const fs::path out = fs::temp_directory_path() / ("conform-plan-" + std::to_string(getpid()) + ".json");
+  // A target nobody listens on: --plan must not connect (a run would error on every case).
+  const auto r = run_conform("run --plan --target http://127.0.0.1:9 --json " + shell_word(out.string()) +
+                             pages(groups));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output.find("Ran "), std::string::npos) << r.output;
+  const json::value plan = json::parse(read_file(out));
+  fs::remove(out);
+  const json::array& steps = plan.at("steps").as_array();
+  ASSERT_FALSE(steps.empty());
+  EXPECT_EQ(steps.front().at("role").as_string(), "create");
+  EXPECT_EQ(steps.back().at("role").as_string(), "delete");
+  bool captured = false;
+  for (const json::value& s : steps)
+    for (const json::value& b : s.at("bindings").as_array())
+      if (b.at("from").as_string() == "capture" &&
+          b.at("producer").as_string() == "group-post-groups/create_group" &&
+          b.at("pointer").as_string() == "/id")
+        captured = true;
+  EXPECT_TRUE(captured);
+  EXPECT_GE(plan.at("writes").at("POST").as_int64(), 3);
+  EXPECT_EQ(plan.at("writes").at("DELETE").as_int64(), 1);
+}
+
+TEST(PlanCli, WritesToATargetOffThisMachineAreCountedBeforeTheRun) {
+  if (!fs::exists(api)) GTEST_SKIP() << "no corpus";
+  // 192.0.2.1 is TEST-NET-1 (RFC 5737): nothing answers; the warning comes before any connect.
+  const auto r = run_conform(
+      "run --target http://192.0.2.1:9 --connect-timeout 200 --filter 'group-post-groups/*'" + pages(groups));
+  EXPECT_NE(r.output.find("conform: this run sends 3 write requests (3 POST) to http://192.0.2.1:9"),
+            std::string::npos)
+      << r.output;
+  const auto loop = run_conform(
+      "run --target http://127.0.0.1:9 --connect-timeout 200 --filter 'group-post-groups/*'" + pages(groups));
+  EXPECT_EQ(loop.output.find("write request"), std::string::npos) << loop.output;
+}
+
+}  // namespace
