@@ -1,5 +1,6 @@
 // Evidence of what was sent and what the server said: bounded, redacted excerpts and a curl line that sends
 // the same request again.
+#include "run/oauth2.hpp"
 #include "run/run.hpp"
 
 #include <cctype>
@@ -103,7 +104,10 @@ std::string curl_command(std::string_view method, std::string_view url, const he
   if (opts.insecure) out += " --insecure";
   if (!opts.cacert.empty()) out += " --cacert " + shell_quote(opts.cacert);
   out += " " + shell_quote(redact(url));
+  // With OAuth2 the transport sends the current token in place of any Authorization the request has.
+  if (opts.oauth2) out += " -H \"Authorization: Bearer $" + std::string(oauth2_token_env) + "\"";
   for (const header& h : headers) {
+    if (opts.oauth2 && iequals(h.name, "Authorization")) continue;
     if (!redact.is_secret_header(h.name)) {
       out += " -H " + shell_quote(redact(h.name + ": " + h.value));
       continue;
