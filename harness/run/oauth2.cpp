@@ -19,9 +19,9 @@ using steady = std::chrono::steady_clock;
 
 // A token answer is a few KB (a JWT with its claims); this bounds what a hostile endpoint can make us hold.
 constexpr std::size_t max_token_response = 64 * 1024;
-// How long a failed renewal, or a fresh token, stands before the next fetch is tried.
+// How long a failed fetch stands before the next is tried (before expiry; after a 401).
 constexpr auto retry_after_failure = std::chrono::seconds(30);
-constexpr auto fresh_enough = std::chrono::seconds(10);
+constexpr auto retry_after_401_failure = std::chrono::seconds(10);
 
 // A value from the endpoint shown in a message: cut, one line, without the secret.
 std::string shown(std::string_view text, std::string_view secret) {
@@ -178,10 +178,9 @@ std::string token_source::authorization() {
   return "Bearer " + token_;
 }
 
-bool token_source::refresh_after_unauthorized() {
-  const auto now = now_();
-  if (failed_ && now - failed_at_ < fresh_enough) return false;
-  if (fetches_ > 0 && now - fetched_at_ < fresh_enough) return true;  // already new: try it
+bool token_source::refresh_after_unauthorized(std::string_view refused) {
+  if (!token_.empty() && refused != "Bearer " + token_) return true;  // already renewed: try the new one
+  if (failed_ && now_() - failed_at_ < retry_after_401_failure) return false;
   if (std::string problem = fetch(); !problem.empty()) {
     problems_.push_back(problem + " (after a 401)");
     return false;

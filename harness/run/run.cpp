@@ -183,7 +183,9 @@ transport::client_options client_options_of(const options& opts) {
   co.proxy = {opts.http_proxy, opts.https_proxy, opts.no_proxy};
   if (token_source* tokens = opts.oauth2.get()) {
     co.authorization = [tokens] { return tokens->authorization(); };
-    co.on_unauthorized = [tokens] { return tokens->refresh_after_unauthorized(); };
+    co.on_unauthorized = [tokens](std::string_view refused) {
+      return tokens->refresh_after_unauthorized(refused);
+    };
   }
   return co;
 }

@@ -759,8 +759,8 @@ asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& 
   std::string error;
   // A changing credential is asked for per attempt (it may have been refreshed meanwhile).
   const bool dynamic_auth = static_cast<bool>(st.opts.authorization);
-  if (!resolve_target(st, req.url, t, error) ||
-      !build_message(req, t, dynamic_auth ? st.opts.authorization() : std::string(), wire, error)) {
+  std::string credential = dynamic_auth ? st.opts.authorization() : std::string();  // this attempt's
+  if (!resolve_target(st, req.url, t, error) || !build_message(req, t, credential, wire, error)) {
     fail(r, run_error::url, error);
     co_return r;
   }
@@ -780,7 +780,7 @@ asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& 
     if (n > 0 && stopping(st)) break;  // a retry would be a new request
     co_await take_start_slot(st);
     if (n == 0) started = steady::now();  // a case's time is its own, not its wait for a turn
-    if (n > 0 && dynamic_auth && !build_message(req, t, st.opts.authorization(), wire, error)) {
+    if (n > 0 && dynamic_auth && !build_message(req, t, credential = st.opts.authorization(), wire, error)) {
       fail(r, run_error::url, error);
       break;
     }
@@ -795,7 +795,7 @@ asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& 
     // against --retries.
     if (r.ok && r.response.status == 401 && dynamic_auth && st.opts.on_unauthorized && !reauthorized) {
       reauthorized = true;
-      if (st.opts.on_unauthorized()) {
+      if (st.opts.on_unauthorized(credential)) {
         notes.push_back("answered 401 on attempt " + std::to_string(n + 1) +
                         ": fetched a new token and sent the request once more");
         ++max_attempts;

@@ -124,6 +124,9 @@ TEST(OAuth2, AFailedRenewalKeepsTheTokenAndWaitsBeforeTryingAgain) {
   EXPECT_EQ(endpoint.bodies().size(), 2u);
   ASSERT_EQ(tokens.problems().size(), 1u);
   EXPECT_NE(tokens.problems()[0].find("answered 503"), std::string::npos) << tokens.problems()[0];
+  // A 401 right after a failed fetch: no new attempt, the 401 stands.
+  EXPECT_FALSE(tokens.refresh_after_unauthorized("Bearer tok-1"));
+  EXPECT_EQ(endpoint.bodies().size(), 2u);
   now += 31s;
   tokens.authorization();
   EXPECT_EQ(endpoint.bodies().size(), 3u);
@@ -135,11 +138,16 @@ TEST(OAuth2, ABurstOf401sFetchesOneToken) {
   options net;
   token_source tokens(settings(endpoint), net, [&] { return now; });
   ASSERT_EQ(tokens.fetch(), "");
-  now += 20s;
-  EXPECT_TRUE(tokens.refresh_after_unauthorized());
-  EXPECT_TRUE(tokens.refresh_after_unauthorized());  // the token just fetched is tried
+  EXPECT_TRUE(tokens.refresh_after_unauthorized("Bearer tok-1"));
+  // Other requests sent with tok-1 come back 401 too: tok-2 is tried, not fetched again.
+  EXPECT_TRUE(tokens.refresh_after_unauthorized("Bearer tok-1"));
   EXPECT_EQ(endpoint.bodies().size(), 2u);
   EXPECT_EQ(tokens.authorization(), "Bearer tok-2");
+  // tok-2 refused too: a new one.
+  EXPECT_TRUE(tokens.refresh_after_unauthorized("Bearer tok-2"));
+  EXPECT_EQ(endpoint.bodies().size(), 3u);
+  EXPECT_EQ(tokens.summary(), "client credentials from " + endpoint.url() +
+                                  ": 3 tokens (0 renewed before expiry, 2 after a 401)");
 }
 
 TEST(OAuth2, FailuresNameTheEndpointAndTheOAuthErrorNeverTheSecret) {

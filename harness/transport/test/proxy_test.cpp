@@ -273,7 +273,9 @@ TEST(ChangingCredential, IsAskedPerAttemptAndRefreshedOnceAfterA401) {
   client_options opts;
   opts.concurrency = 1;
   opts.authorization = [&] { return "Bearer " + token; };
-  opts.on_unauthorized = [&] {
+  std::vector<std::string> refused;
+  opts.on_unauthorized = [&](std::string_view value) {
+    refused.emplace_back(value);
     ++refreshes;
     token = "new";
     return true;
@@ -287,6 +289,7 @@ TEST(ChangingCredential, IsAskedPerAttemptAndRefreshedOnceAfterA401) {
   EXPECT_EQ(r.attempts, 2);
   EXPECT_EQ(refreshes, 1);
   EXPECT_EQ(server.authorizations(), (std::vector<std::string>{"Bearer old", "Bearer new"}));
+  EXPECT_EQ(refused, std::vector<std::string>{"Bearer old"});
   ASSERT_EQ(r.notes.size(), 1u);
   EXPECT_EQ(r.notes[0], "answered 401 on attempt 1: fetched a new token and sent the request once more");
 
@@ -299,7 +302,7 @@ TEST(ChangingCredential, IsAskedPerAttemptAndRefreshedOnceAfterA401) {
   EXPECT_EQ(refreshes, 2);
 
   // A refresh that fails: the 401 stands, said so, sent once.
-  opts.on_unauthorized = [&] { return false; };
+  opts.on_unauthorized = [&](std::string_view) { return false; };
   r = fetch(opts, req);
   EXPECT_EQ(r.response.status, 401);
   EXPECT_EQ(r.attempts, 1);

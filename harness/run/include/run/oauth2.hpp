@@ -38,10 +38,10 @@ class token_source {
   // renewed first; when that fails the current one is kept (it may still be valid) and the failure is
   // remembered in problems(), and no new attempt is made for 30 s.
   std::string authorization();
-  // Called after a 401: fetches a new token unless one was fetched in the last 10 s (another request's 401
-  // already did: requests in flight all come back 401 together) or a fetch failed in the last 10 s.
-  // Whether the request should be sent again.
-  bool refresh_after_unauthorized();
+  // Called after a 401 to a request sent with `refused` ("Bearer <token>"): fetches a new token unless the
+  // current one is already another (a 401 to another request in flight renewed it) or a fetch failed in the
+  // last 10 s. Whether the request should be sent again.
+  bool refresh_after_unauthorized(std::string_view refused);
 
   // The client secret and every token fetched so far, in order: what the run's redactor removes.
   const std::vector<std::string>& secrets() const { return secrets_; }

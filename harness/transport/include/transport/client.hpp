@@ -51,10 +51,11 @@ struct client_options {
   proxy_options proxy;
   // A credential that changes during the run (an OAuth2 token): asked for before each attempt, its value is
   // sent as the Authorization header, replacing any the request carries. After a 401 answer,
-  // on_unauthorized (a refresh) is called once per request; when it says true, the request is sent once more
-  // with the value authorization gives then, and the case notes it. Both are called on the run's thread.
+  // on_unauthorized(the value that was refused) is called once per request, to renew it; when it says true,
+  // the request is sent once more with the value authorization gives then, and the case notes it. Both are
+  // called on the run's thread.
   std::function<std::string()> authorization;
-  std::function<bool()> on_unauthorized;
+  std::function<bool(std::string_view refused)> on_unauthorized;
 };
 
 struct outgoing_request {
