@@ -125,6 +125,10 @@ void start_oauth2(const run_cmd_options& cli, const run::suite& s, run::options&
   }
   if (a.token_url.rfind("https://", 0) != 0 && a.token_url.rfind("http://", 0) != 0)
     throw usage_error("--oauth2-token-url must be an http:// or https:// URL");
+  // Plain http carries the client secret readable on the way; fine on loopback, worth a word elsewhere.
+  if (a.token_url.rfind("http://", 0) == 0 && a.token_url.rfind("http://127.", 0) != 0 &&
+      a.token_url.rfind("http://localhost", 0) != 0 && a.token_url.rfind("http://[::1]", 0) != 0)
+    std::cerr << "conform: WARNING: --oauth2-token-url is http://: the client secret travels unencrypted\n";
   if (a.client_id.empty()) throw usage_error("--oauth2-token-url needs --client-id");
   if (a.client_secret_env.empty())
     throw usage_error(

@@ -54,7 +54,8 @@ result conform(const std::string& args, const std::string& env = "") {
 // Three GETs of devices: 000-111 and 000-222 answered as documented, 000-333 answered 500 (a failed case, so
 // the reports carry its evidence and curl line).
 fs::path device_docs(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("conform-auth-cli-" + name + "-" + std::to_string(getpid()));
+  const fs::path d =
+      fs::temp_directory_path() / ("conform-auth-cli-" + name + "-" + std::to_string(getpid()));
   fs::remove_all(d);
   fs::create_directories(d);
   std::ofstream page(d / "device-get.md");
@@ -147,16 +148,17 @@ TEST(CliAuth, OAuth2TokenIsFetchedRenewedRetriedOnA401AndNeverShown) {
     return r;
   });
   const fs::path json = d / "report.json", junit = d / "junit.xml";
-  result r = conform("run " + quote(d.string()) + " --target http://127.0.0.1:" + std::to_string(target.port()) +
-                         " --concurrency 1 --oauth2-token-url http://127.0.0.1:" + std::to_string(endpoint.port()) +
-                         "/tenant/oauth2/v2.0/token --client-id app --client-secret-env CONFORM_TEST_SECRET"
-                         " --scope https://graph.microsoft.com/.default --json " +
-                         quote(json.string()) + " --junit " + quote(junit.string()),
-                     "CONFORM_TEST_SECRET=" + secret);
-  EXPECT_EQ(r.exit_code, 1) << r.output;  // 000-333's 500 fails; the others pass
+  result r =
+      conform("run " + quote(d.string()) + " --target http://127.0.0.1:" + std::to_string(target.port()) +
+                  " --concurrency 1 --oauth2-token-url http://127.0.0.1:" + std::to_string(endpoint.port()) +
+                  "/tenant/oauth2/v2.0/token --client-id app --client-secret-env CONFORM_TEST_SECRET"
+                  " --scope https://graph.microsoft.com/.default --json " +
+                  quote(json.string()) + " --junit " + quote(junit.string()),
+              "CONFORM_TEST_SECRET=" + secret);
+  EXPECT_EQ(r.exit_code, 1) << r.output;            // 000-333's 500 fails; the others pass
   EXPECT_EQ(endpoint.authorizations().size(), 3u);  // at start, after the 401, before expiry
   EXPECT_EQ(target.authorizations(), (std::vector<std::string>{"Bearer " + token(1), "Bearer " + token(2),
-                                                                "Bearer " + token(3), "Bearer " + token(3)}));
+                                                               "Bearer " + token(3), "Bearer " + token(3)}));
   const std::string report = read_file(json), xml = read_file(junit);
   EXPECT_NE(report.find("answered 401 on attempt 1: fetched a new token and sent the request once more"),
             std::string::npos)
@@ -174,17 +176,20 @@ TEST(CliAuth, OAuth2TokenIsFetchedRenewedRetriedOnA401AndNeverShown) {
 TEST(CliAuth, AFailedTokenFetchStopsTheRunBeforeAnyCase) {
   const fs::path d = device_docs("denied");
   recording_server endpoint([](const conform::http_request&, int) {
-    return reply(401, R"({"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret )" +
-                          secret + "\"}");
+    return reply(401,
+                 R"({"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret )" +
+                     secret + "\"}");
   });
   recording_server target([](const conform::http_request& req, int) { return device(req); });
   const std::string token_url = "http://127.0.0.1:" + std::to_string(endpoint.port()) + "/t/token";
-  result r = conform("run " + quote(d.string()) + " --target http://127.0.0.1:" + std::to_string(target.port()) +
-                         " --oauth2-token-url " + token_url + " --client-id app --client-secret-env CONFORM_TEST_SECRET",
-                     "CONFORM_TEST_SECRET=" + secret);
+  result r = conform(
+      "run " + quote(d.string()) + " --target http://127.0.0.1:" + std::to_string(target.port()) +
+          " --oauth2-token-url " + token_url + " --client-id app --client-secret-env CONFORM_TEST_SECRET",
+      "CONFORM_TEST_SECRET=" + secret);
   EXPECT_EQ(r.exit_code, 3) << r.output;
-  EXPECT_NE(r.output.find("OAuth2 token request to " + token_url + " failed: the endpoint answered 401 "
-                                                                   "(invalid_client: AADSTS7000215"),
+  EXPECT_NE(r.output.find("OAuth2 token request to " + token_url +
+                          " failed: the endpoint answered 401 "
+                          "(invalid_client: AADSTS7000215"),
             std::string::npos)
       << r.output;
   EXPECT_TRUE(target.authorizations().empty());
@@ -193,7 +198,8 @@ TEST(CliAuth, AFailedTokenFetchStopsTheRunBeforeAnyCase) {
   r = conform("run " + quote(d.string()) + " --target http://127.0.0.1:" + std::to_string(target.port()) +
               " --oauth2-token-url " + token_url + " --client-id app --client-secret-env CONFORM_TEST_UNSET");
   EXPECT_EQ(r.exit_code, 3);
-  EXPECT_NE(r.output.find("CONFORM_TEST_UNSET (--client-secret-env) is not set"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("CONFORM_TEST_UNSET (--client-secret-env) is not set"), std::string::npos)
+      << r.output;
   EXPECT_EQ(endpoint.authorizations().size(), 1u);
   fs::remove_all(d);
 }
@@ -214,12 +220,12 @@ TEST(CliAuth, EnvironmentProxiesCarryTheTokenFetchAndTunnelToAnHttpsTarget) {
   transport::test::connect_proxy proxy(po);
   const std::string proxy_url = "http://puser:pr0xy-pass@127.0.0.1:" + std::to_string(proxy.port());
   const fs::path json = d / "report.json";
-  result r = conform("run " + quote(d.string()) + " --target https://localhost:" + std::to_string(target.port()) +
-                         " --cacert " + quote(k.ca_cert) + " --oauth2-token-url http://127.0.0.1:" +
-                         std::to_string(endpoint.port()) +
-                         "/token --client-id app --client-secret-env CONFORM_TEST_SECRET --json " +
-                         quote(json.string()),
-                     "CONFORM_TEST_SECRET=" + secret + " HTTPS_PROXY=" + proxy_url + " http_proxy=" + proxy_url);
+  result r = conform(
+      "run " + quote(d.string()) + " --target https://localhost:" + std::to_string(target.port()) +
+          " --cacert " + quote(k.ca_cert) +
+          " --oauth2-token-url http://127.0.0.1:" + std::to_string(endpoint.port()) +
+          "/token --client-id app --client-secret-env CONFORM_TEST_SECRET --json " + quote(json.string()),
+      "CONFORM_TEST_SECRET=" + secret + " HTTPS_PROXY=" + proxy_url + " http_proxy=" + proxy_url);
   EXPECT_EQ(r.exit_code, 1) << r.output;  // 000-333 fails, as it should
   const std::vector<std::string> lines = proxy.request_lines();
   ASSERT_GE(lines.size(), 2u) << r.output;
@@ -227,7 +233,8 @@ TEST(CliAuth, EnvironmentProxiesCarryTheTokenFetchAndTunnelToAnHttpsTarget) {
   EXPECT_EQ(lines[1], "CONNECT localhost:" + std::to_string(target.port()) + " HTTP/1.1");
   EXPECT_EQ(target.authorizations().size(), 3u);
   const std::string report = read_file(json);
-  EXPECT_NE(report.find("https: http://127.0.0.1:" + std::to_string(proxy.port())), std::string::npos) << report;
+  EXPECT_NE(report.find("https: http://127.0.0.1:" + std::to_string(proxy.port())), std::string::npos)
+      << report;
   for (const std::string& text : {report, r.output}) {
     expect_no_secrets("output", text);
     EXPECT_EQ(text.find("pr0xy-pass"), std::string::npos) << text;
@@ -253,7 +260,8 @@ TEST(CliAuth, ProxyFlagWinsOverTheEnvironmentAndNoProxyBypassesIt) {
   EXPECT_EQ(proxy.request_lines().size(), 1u);  // direct
   EXPECT_EQ(target.authorizations().size(), 2u);
   // A proxy URL conform cannot use is a configuration error, without its credentials.
-  r = conform("run " + quote(d.string()) + " --target http://127.0.0.1:1 --proxy socks5://u:pw-x@127.0.0.1:1080");
+  r = conform("run " + quote(d.string()) +
+              " --target http://127.0.0.1:1 --proxy socks5://u:pw-x@127.0.0.1:1080");
   EXPECT_EQ(r.exit_code, 3) << r.output;
   EXPECT_NE(r.output.find("--proxy socks5://127.0.0.1:1080: unsupported proxy scheme"), std::string::npos)
       << r.output;

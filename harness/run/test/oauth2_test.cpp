@@ -197,3 +197,28 @@ TEST(OAuth2, TheRedactorLearnsEachNewTokenAndTheProxyCredentials) {
 
 }  // namespace
 }  // namespace conform::run
+
+namespace conform::run {
+namespace {
+
+TEST(OAuth2, SuiteNamesTheSecretsVariableNeverTheSecret) {
+  const suite s = parse_suite(R"({"oauth2_token_url": "https://login.example/t/token", "client_id": "app",
+                                  "client_secret_env": "APP_SECRET", "scope": "api://x/.default",
+                                  "proxy": "http://proxy.corp:3128"})",
+                              "/work/suites", "s.json");
+  EXPECT_EQ(s.oauth2_token_url, "https://login.example/t/token");
+  EXPECT_EQ(s.client_id, "app");
+  EXPECT_EQ(s.client_secret_env, "APP_SECRET");
+  EXPECT_EQ(s.scope, "api://x/.default");
+  EXPECT_EQ(s.proxy, "http://proxy.corp:3128");
+  try {
+    parse_suite(R"({"client_secret": "hunter2"})", "/work/suites", "s.json");
+    FAIL() << "a secret in a suite was read";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("client_secret_env"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("hunter2"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace conform::run
