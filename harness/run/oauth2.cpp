@@ -88,6 +88,7 @@ token_source::token_source(oauth2_settings settings, const options& network, clo
       timeout_(network.timeout),
       connect_timeout_(network.connect_timeout),
       retries_(network.retries),
+      stop_reason_(network.stop_reason),
       now_(now ? std::move(now) : clock([] { return steady::now(); })) {
   if (!settings_.client_secret.empty()) secrets_.push_back(settings_.client_secret);
 }
@@ -104,6 +105,7 @@ std::string token_source::fetch() {
   co.retries = retries_;
   co.retry_unsafe = true;  // a client credentials grant changes nothing: a second one is just another token
   co.proxy = {http_proxy_, https_proxy_, no_proxy_};
+  if (stop_reason_) co.stop_requested = [this] { return !stop_reason_().empty(); };  // SIGINT during a fetch
   std::string body = "grant_type=client_credentials&client_id=" + form_encode(settings_.client_id) +
                      "&client_secret=" + form_encode(settings_.client_secret);
   if (!settings_.scope.empty()) body += "&scope=" + form_encode(settings_.scope);

@@ -222,3 +222,26 @@ TEST(OAuth2, SuiteNamesTheSecretsVariableNeverTheSecret) {
 
 }  // namespace
 }  // namespace conform::run
+
+namespace conform::run {
+namespace {
+
+TEST(OAuth2, CurlLinesNameTheTokenAndProxyCredentialsByVariable) {
+  options opts;
+  opts.https_proxy = "http://puser:pw-9@proxy.corp:3128";
+  opts.no_proxy = "internal.example";
+  opts.oauth2 = std::make_shared<token_source>(
+      oauth2_settings{"https://login.example/token", "app", "sec-7", "S", ""}, opts);
+  const redactor redact(opts);
+  const std::string curl = curl_command("GET", "https://graph.microsoft.com/v1.0/me",
+                                        {{"Authorization", "Bearer {token}"}}, "", opts, redact);
+  EXPECT_EQ(curl,
+            "curl -i --proxy http://proxy.corp:3128 --proxy-user \"$CONFORM_PROXY_USER\" "
+            "https://graph.microsoft.com/v1.0/me -H \"Authorization: Bearer $CONFORM_TOKEN\"");
+  // NO_PROXY: no --proxy, as the request went direct.
+  EXPECT_EQ(curl_command("GET", "https://internal.example/v1.0/me", {}, "", opts, redact),
+            "curl -i https://internal.example/v1.0/me -H \"Authorization: Bearer $CONFORM_TOKEN\"");
+}
+
+}  // namespace
+}  // namespace conform::run

@@ -60,6 +60,7 @@ class token_source {
   std::string http_proxy_, https_proxy_, no_proxy_;
   std::chrono::milliseconds timeout_{30000}, connect_timeout_{10000};
   int retries_ = 0;
+  std::function<std::string_view()> stop_reason_;
   clock now_;
   std::string token_;
   std::vector<std::string> secrets_;
