@@ -23,6 +23,8 @@ std::string fetch_text(const std::string& url, const metadata_fetch& fetch) {
   co.verify_tls = !fetch.insecure;
   co.cacert = fetch.cacert;
   co.retries = 2;
+  co.proxy = fetch.proxy;
+  if (!fetch.authorization.empty()) co.authorization = [&fetch] { return fetch.authorization; };
   transport::outgoing_request req{"GET", url, fetch.headers, ""};
   req.headers.push_back({"Accept", "application/xml"});
   if (!fetch.bearer_token.empty()) req.headers.push_back({"Authorization", "Bearer " + fetch.bearer_token});

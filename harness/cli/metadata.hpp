@@ -6,6 +6,7 @@
 #pragma once
 
 #include "model/fixture.hpp"
+#include "transport/client.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -22,6 +23,8 @@ struct metadata_fetch {
   header_list headers;       // the run's headers (Authorization among them when given so)
   std::string bearer_token;  // sent as Authorization: Bearer <token>
   std::chrono::milliseconds timeout{60000};
+  transport::proxy_options proxy;  // the run's proxies
+  std::string authorization;       // the run's OAuth2 "Bearer <token>", replacing any other Authorization
 };
 
 // Reads and applies each "[VERSION=]PATH_OR_URL" (versioned ones first, so a document for every version

@@ -6,8 +6,10 @@
 #include "metadata.hpp"
 #include "report/diff.hpp"
 #include "report/report.hpp"
+#include "run/oauth2.hpp"
 #include "run/run.hpp"
 #include "signals.hpp"
+#include "transport/client.hpp"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -17,8 +19,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <initializer_list>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <tuple>
@@ -50,6 +54,7 @@ struct run_cmd_options {
   bool insecure = false, strict_enums = false, strict_properties = false, fill = false, verbose = false;
   bool plan = false, read_only = false, keep_created = false;
   std::vector<std::string> methods;
+  std::string oauth2_token_url, client_id, client_secret_env, scope, proxy;  // "" = the suite's, if any
   // Which flags were given, so a suite's value survives an absent flag.
   CLI::Option *target_opt = nullptr, *bearer_opt = nullptr, *concurrency_opt = nullptr,
               *timeout_opt = nullptr, *connect_timeout_opt = nullptr, *max_body_opt = nullptr,
@@ -81,6 +86,65 @@ void set_header(header_list& headers, header h) {
       return;
     }
   headers.push_back(std::move(h));
+}
+
+// Proxies as curl takes them: --proxy (suite "proxy") for both schemes, else https_proxy/HTTPS_PROXY for
+// https targets and http_proxy/HTTP_PROXY for http ones (all_proxy/ALL_PROXY for either; lower case first);
+// no_proxy/NO_PROXY applies to all of them.
+void set_proxies(const run_cmd_options& cli, const run::suite& s, run::options& o) {
+  auto env = [](std::initializer_list<const char*> names) -> std::pair<std::string, std::string> {
+    for (const char* n : names)
+      if (const char* v = std::getenv(n); v != nullptr && *v != '\0') return {v, n};
+    return {};
+  };
+  std::pair<std::string, std::string> given{cli.proxy, "--proxy"};
+  if (given.first.empty() && s.proxy) given = {*s.proxy, "suite \"proxy\""};
+  auto https = !given.first.empty() ? given : env({"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"});
+  auto http = !given.first.empty() ? given : env({"http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"});
+  for (const auto& [url, from] : {https, http})
+    if (!url.empty())
+      if (std::string problem = transport::proxy_url_problem(url); !problem.empty())
+        throw usage_error(from + " " + transport::proxy_display(url) + ": " + problem);
+  o.https_proxy = https.first;
+  o.http_proxy = http.first;
+  o.no_proxy = env({"no_proxy", "NO_PROXY"}).first;
+}
+
+// OAuth2 client credentials: a token before any case is sent; a fetch that fails stops the run (exit 3).
+void start_oauth2(const run_cmd_options& cli, const run::suite& s, run::options& o) {
+  auto pick = [](const std::string& flag, const std::optional<std::string>& suite) {
+    return !flag.empty() ? flag : suite.value_or("");
+  };
+  run::oauth2_settings a;
+  a.token_url = pick(cli.oauth2_token_url, s.oauth2_token_url);
+  a.client_id = pick(cli.client_id, s.client_id);
+  a.client_secret_env = pick(cli.client_secret_env, s.client_secret_env);
+  a.scope = pick(cli.scope, s.oauth2_scope);
+  if (a.token_url.empty()) {
+    if (!a.client_id.empty() || !a.client_secret_env.empty() || !a.scope.empty())
+      throw usage_error("--client-id, --client-secret-env and --scope need --oauth2-token-url");
+    return;
+  }
+  if (a.token_url.rfind("https://", 0) != 0 && a.token_url.rfind("http://", 0) != 0)
+    throw usage_error("--oauth2-token-url must be an http:// or https:// URL");
+  // Plain http carries the client secret readable on the way; fine on loopback, worth a word elsewhere.
+  if (a.token_url.rfind("http://", 0) == 0 && a.token_url.rfind("http://127.", 0) != 0 &&
+      a.token_url.rfind("http://localhost", 0) != 0 && a.token_url.rfind("http://[::1]", 0) != 0)
+    std::cerr << "conform: WARNING: --oauth2-token-url is http://: the client secret travels unencrypted\n";
+  if (a.client_id.empty()) throw usage_error("--oauth2-token-url needs --client-id");
+  if (a.client_secret_env.empty())
+    throw usage_error(
+        "--oauth2-token-url needs --client-secret-env VAR, the variable holding the client secret");
+  if (!o.bearer_token.empty())
+    throw usage_error("--bearer-env and --oauth2-token-url both give the Authorization header: choose one");
+  const char* secret = std::getenv(a.client_secret_env.c_str());
+  if (secret == nullptr || *secret == '\0')
+    throw usage_error("environment variable " + a.client_secret_env +
+                      " (--client-secret-env) is not set or empty");
+  a.client_secret = secret;
+  o.oauth2 = std::make_shared<run::token_source>(std::move(a), o);
+  if (std::string problem = o.oauth2->fetch(); !problem.empty())
+    throw usage_error(problem + "; no case was sent");
 }
 
 run::options merge(const run_cmd_options& cli, const run::suite& s, std::vector<std::string>& paths,
@@ -171,6 +235,7 @@ run::options merge(const run_cmd_options& cli, const run::suite& s, std::vector<
         start = comma + 1;
       }
   }
+  set_proxies(cli, s, o);
   junit = cli.junit_opt->count() ? cli.junit : s.junit.value_or("");
   json = cli.json_opt->count() ? cli.json : s.json.value_or("");
   return o;
@@ -374,8 +439,11 @@ int run_command(const run_cmd_options& cli) {
     throw usage_error("no fixture selected: --filter/--exclude" +
                       std::string(o.shard_count > 1 ? "/--shard" : "") + " kept none of the " +
                       std::to_string(set.fixtures.size()) + " fixture(s) found, so nothing would be tested");
+  start_oauth2(cli, s, o);
   if (!o.metadata.empty()) {
     metadata_fetch fetch{o.cacert, o.insecure, o.headers, o.bearer_token};
+    fetch.proxy = {o.http_proxy, o.https_proxy, o.no_proxy};
+    if (o.oauth2) fetch.authorization = o.oauth2->authorization();
     o.metadata = load_metadata(set, o.metadata, fetch, std::cerr, set.diagnostics);
   }
   if (cli.verbose)
@@ -403,6 +471,7 @@ int run_command(const run_cmd_options& cli) {
           << std::flush;
       embedded = std::make_unique<embedded_server>(set, mock::options{});
       o.target = embedded->base_url();
+      o.no_proxy += (o.no_proxy.empty() ? "" : ",") + std::string("127.0.0.1");  // in this process
       o.target_name = "embedded reference server";
     }
     r = run::run_fixtures(set, o, [&](const case_result& c, std::size_t done, std::size_t total) {
@@ -411,6 +480,14 @@ int run_command(const run_cmd_options& cli) {
   } catch (const std::runtime_error& e) {
     throw usage_error(e.what());  // unreadable cacert, embedded server that cannot bind
   }
+  if (o.oauth2) {
+    r.properties.emplace_back("oauth2", o.oauth2->summary());
+    for (const std::string& p : o.oauth2->problems()) r.warnings.push_back(p);
+  }
+  if (!o.https_proxy.empty() || !o.http_proxy.empty())
+    r.properties.emplace_back("proxy", "https: " + transport::proxy_display(o.https_proxy) +
+                                           "; http: " + transport::proxy_display(o.http_proxy) +
+                                           (o.no_proxy.empty() ? "" : "; no_proxy: " + o.no_proxy));
   console.finish(r);
   for (const std::string& w : r.warnings) std::cerr << "conform: " << w << '\n';
   if (cli.baseline.empty()) return exit_code_of(r, write_reports(r, reports));
@@ -477,6 +554,15 @@ void setup_run(CLI::App& app, int& exit_status) {
                        ->check(CLI::Range(0.0, 1000000.0));
   opts->cacert_opt = sub->add_option("--cacert", opts->cacert, "Extra CA certificates (PEM file)");
   sub->add_flag("--insecure", opts->insecure, "Do not verify TLS certificates (loudly reported)");
+  sub->add_option("--oauth2-token-url", opts->oauth2_token_url,
+                  "OAuth2 client credentials: token endpoint (token fetched at start, renewed, redacted)");
+  sub->add_option("--client-id", opts->client_id, "OAuth2 client id");
+  sub->add_option("--client-secret-env", opts->client_secret_env,
+                  "Environment variable holding the OAuth2 client secret");
+  sub->add_option("--scope", opts->scope, "OAuth2 scope (e.g. https://graph.microsoft.com/.default)");
+  sub->add_option(
+      "--proxy", opts->proxy,
+      "HTTP proxy http://[user:pass@]host[:port] (default: HTTPS_PROXY/HTTP_PROXY; NO_PROXY applies)");
   opts->odata_opt = sub->add_option("--odata-type", opts->odata_type,
                                     "@odata.type check: odata (OData's rule, default)|required|if-present")
                         ->check(CLI::IsMember({"odata", "required", "if-present"}));

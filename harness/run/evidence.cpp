@@ -1,6 +1,8 @@
 // Evidence of what was sent and what the server said: bounded, redacted excerpts and a curl line that sends
 // the same request again.
+#include "run/oauth2.hpp"
 #include "run/run.hpp"
+#include "transport/client.hpp"
 
 #include <cctype>
 
@@ -102,8 +104,18 @@ std::string curl_command(std::string_view method, std::string_view url, const he
     out += " -X " + shell_quote(method);
   if (opts.insecure) out += " --insecure";
   if (!opts.cacert.empty()) out += " --cacert " + shell_quote(opts.cacert);
+  // The run's proxy for this URL, its credentials as a variable reference like every secret.
+  if (const std::string proxy = transport::proxy_for({opts.http_proxy, opts.https_proxy, opts.no_proxy}, url);
+      !proxy.empty()) {
+    const std::string shown = transport::proxy_display(proxy);
+    out += " --proxy " + shell_quote(shown);
+    if (shown != proxy) out += " --proxy-user \"$CONFORM_PROXY_USER\"";
+  }
   out += " " + shell_quote(redact(url));
+  // With OAuth2 the transport sends the current token in place of any Authorization the request has.
+  if (opts.oauth2) out += " -H \"Authorization: Bearer $" + std::string(oauth2_token_env) + "\"";
   for (const header& h : headers) {
+    if (opts.oauth2 && iequals(h.name, "Authorization")) continue;
     if (!redact.is_secret_header(h.name)) {
       out += " -H " + shell_quote(redact(h.name + ": " + h.value));
       continue;

@@ -1,5 +1,6 @@
 // Turning a documented example into a request that can be sent: target, placeholders, body values, headers.
 #include "model/contract.hpp"
+#include "run/oauth2.hpp"
 #include "run/run.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -445,8 +446,60 @@ bool selected(std::string_view fixture_id, const options& opts) {
                             [&](const std::string& g) { return glob_match(g, fixture_id); });
 }
 
-redactor::redactor(const options& opts) : secret_headers_(opts.secret_headers) {
+namespace {
+
+void insert_secret(std::vector<std::string>& secrets, std::string value) {
+  if (value.empty() || value == "***") return;
+  if (std::find(secrets.begin(), secrets.end(), value) != secrets.end()) return;
+  secrets.push_back(std::move(value));
+  std::stable_sort(secrets.begin(), secrets.end(),
+                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+}
+
+// "http://user:password@proxy:3128": the password, the pair, and the pair as Basic credentials
+// (Proxy-Authorization), which an echoing server or proxy error page could show.
+void add_proxy_secrets(std::vector<std::string>& secrets, std::string_view proxy) {
+  const auto scheme = proxy.find("://");
+  if (scheme == std::string_view::npos) return;
+  const std::string_view authority =
+      proxy.substr(scheme + 3, proxy.find_first_of("/?#", scheme + 3) - scheme - 3);
+  const auto at = authority.rfind('@');
+  if (at == std::string_view::npos) return;
+  const std::string_view userinfo = authority.substr(0, at);
+  if (const auto colon = userinfo.find(':'); colon != std::string_view::npos)
+    insert_secret(secrets, std::string(userinfo.substr(colon + 1)));
+  insert_secret(secrets, std::string(userinfo));
+  // Percent-decoded, as it goes into the Basic credentials.
+  std::string decoded;
+  for (std::size_t i = 0; i < userinfo.size(); ++i) {
+    if (userinfo[i] == '%' && i + 2 < userinfo.size() &&
+        std::isxdigit(static_cast<unsigned char>(userinfo[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(userinfo[i + 2]))) {
+      decoded += static_cast<char>(std::stoi(std::string(userinfo.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      decoded += userinfo[i];
+    }
+  }
+  if (const auto colon = decoded.find(':'); colon != std::string::npos)
+    insert_secret(secrets, decoded.substr(colon + 1));
+  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string basic;
+  for (std::size_t i = 0; i < decoded.size(); i += 3) {
+    const std::size_t n = std::min<std::size_t>(3, decoded.size() - i);
+    unsigned v = 0;
+    for (std::size_t k = 0; k < 3; ++k)
+      v = (v << 8) | (k < n ? static_cast<unsigned char>(decoded[i + k]) : 0u);
+    for (std::size_t k = 0; k < 4; ++k) basic += k <= n ? alphabet[(v >> (18 - 6 * k)) & 63] : '=';
+  }
+  insert_secret(secrets, basic);
+}
+
+}  // namespace
+
+redactor::redactor(const options& opts) : secret_headers_(opts.secret_headers), tokens_(opts.oauth2.get()) {
   add_secret(opts.bearer_token);
+  for (const std::string* proxy : {&opts.http_proxy, &opts.https_proxy}) add_proxy_secrets(secrets_, *proxy);
   for (const header& h : opts.headers)
     if (is_secret_header(h.name)) {
       add_secret(h.value);
@@ -468,11 +521,13 @@ redactor::redactor(const options& opts) : secret_headers_(opts.secret_headers) {
 }
 
 void redactor::add_secret(std::string value) {
-  if (value.empty() || value == "***") return;
-  if (std::find(secrets_.begin(), secrets_.end(), value) != secrets_.end()) return;
-  secrets_.push_back(std::move(value));
-  std::stable_sort(secrets_.begin(), secrets_.end(),
-                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  insert_secret(secrets_, std::move(value));
+}
+
+void redactor::sync() const {
+  if (tokens_ == nullptr) return;
+  const std::vector<std::string>& fetched = tokens_->secrets();
+  for (; tokens_seen_ < fetched.size(); ++tokens_seen_) insert_secret(secrets_, fetched[tokens_seen_]);
 }
 
 bool redactor::is_secret_header(std::string_view name) const {
@@ -510,6 +565,7 @@ void redact_cut_secrets(std::string& out, const std::vector<std::string>& secret
 }  // namespace
 
 std::string redactor::operator()(std::string_view text) const {
+  sync();
   std::string out(text);
   for (const std::string& s : secrets_) {
     std::size_t pos = 0;
@@ -523,6 +579,7 @@ std::string redactor::operator()(std::string_view text) const {
 }
 
 void redactor::apply(case_result& c) const {
+  sync();
   if (secrets_.empty()) return;
   auto fix = [&](std::string& s) { s = (*this)(s); };
   fix(c.url);

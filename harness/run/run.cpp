@@ -1,6 +1,7 @@
 // Scheduling: which fixtures run, where they go (the target base URL), and how an
 // exchange becomes a case_result.
 #include "run/run.hpp"
+#include "run/oauth2.hpp"
 
 #include "check/check.hpp"
 #include "transport/client.hpp"
@@ -151,6 +152,13 @@ transport::client_options client_options_of(const options& opts) {
   co.stop_grace = opts.stop_grace;
   co.retry_unsafe = opts.retry_unsafe;
   co.rate = opts.rate;
+  co.proxy = {opts.http_proxy, opts.https_proxy, opts.no_proxy};
+  if (token_source* tokens = opts.oauth2.get()) {
+    co.authorization = [tokens] { return tokens->authorization(); };
+    co.on_unauthorized = [tokens](std::string_view refused) {
+      return tokens->refresh_after_unauthorized(refused);
+    };
+  }
   return co;
 }
 

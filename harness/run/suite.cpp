@@ -276,6 +276,21 @@ suite parse_suite(std::string_view text, const std::filesystem::path& base_dir, 
       s.junit = r.path(r.string(v, key));
     } else if (key == "json") {
       s.json = r.path(r.string(v, key));
+    } else if (key == "oauth2_token_url") {
+      s.oauth2_token_url = r.string(v, key);
+    } else if (key == "client_id") {
+      s.client_id = r.string(v, key);
+    } else if (key == "client_secret_env") {
+      s.client_secret_env = r.string(v, key);
+    } else if (key == "client_secret") {
+      // A secret in a file that is committed next to the docs would leak; only its variable's name goes here.
+      r.fail(
+          "\"client_secret\" is not read from a suite: name the environment variable holding it with "
+          "\"client_secret_env\"");
+    } else if (key == "scope") {
+      s.oauth2_scope = r.string(v, key);
+    } else if (key == "proxy") {
+      s.proxy = r.string(v, key);
     } else if (key == "description" || key == "name" || key == "$schema") {
       // For people reading the suite.
     } else {

@@ -13,8 +13,10 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/core/detail/base64.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
 
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
@@ -54,11 +56,133 @@ struct target {
   std::string port;
   std::string host_header;  // as in the URL: "[::1]:8080"
   std::string path;         // origin form: "/v1.0/users?$top=1"
-  std::string key;          // pool key: scheme + host + port
+  std::string key;          // pool key: scheme + host + port (+ the proxy, when there is one)
+  // Through a proxy: a CONNECT tunnel for https, absolute-form requests for http.
+  bool via_proxy = false;
+  std::string proxy_host, proxy_port;
+  std::string proxy_authorization;  // "Basic <base64>" from the proxy URL's credentials, or empty
   std::string where() const {
     return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + port;
   }
+  std::string proxy_where() const {
+    return (proxy_host.find(':') != std::string::npos ? "[" + proxy_host + "]" : proxy_host) + ":" +
+           proxy_port;
+  }
 };
+
+// A proxy URL taken apart: where to connect and what to authenticate with.
+struct proxy_endpoint {
+  std::string host, port;
+  std::string authorization;  // "Basic <base64(user:password)>" or empty
+};
+
+std::optional<proxy_endpoint> parse_proxy(std::string_view url, std::string& problem) {
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) {
+    problem = "not an absolute URL (http://[user:password@]host[:port] expected)";
+    return std::nullopt;
+  }
+  const boost::urls::url_view& u = *parsed;
+  // An https:// proxy would need TLS to the proxy inside which TLS to the target runs; SOCKS is another
+  // protocol. Neither is spoken here, and silently going direct would bypass what the network requires.
+  if (u.scheme_id() != boost::urls::scheme::http) {
+    problem =
+        "unsupported proxy scheme \"" + std::string(u.scheme()) + "\" (only http:// proxies are supported)";
+    return std::nullopt;
+  }
+  proxy_endpoint p;
+  p.host = u.host_address();
+  if (p.host.empty()) {
+    problem = "proxy URL has no host";
+    return std::nullopt;
+  }
+  if (!u.encoded_path().empty() && u.encoded_path() != "/") {
+    problem = "a proxy URL has no path (http://[user:password@]host[:port] expected)";
+    return std::nullopt;
+  }
+  p.port = u.has_port() && !u.port().empty() ? std::string(u.port()) : "1080";
+  if (u.has_userinfo()) {
+    const std::string credentials = std::string(u.user()) + ":" + std::string(u.password());
+    std::string encoded(beast::detail::base64::encoded_size(credentials.size()), '\0');
+    encoded.resize(beast::detail::base64::encode(encoded.data(), credentials.data(), credentials.size()));
+    p.authorization = "Basic " + encoded;
+  }
+  return p;
+}
+
+// curl's NO_PROXY reading (lib/noproxy.c): "*" alone disables the proxy; other entries are separated by
+// commas and blanks; a host name matches an entry equal to it or ending in "." + entry (leading and trailing
+// dots of the entry ignored, case ignored); an IP literal matches an address or CIDR range of its family.
+bool no_proxy_matches(std::string_view list, std::string_view host, bool ip_literal) {
+  auto trim = [](std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+  };
+  if (trim(list) == "*") return true;
+  if (!ip_literal && !host.empty() && host.back() == '.') host.remove_suffix(1);
+  error_code ec;
+  const auto address = ip_literal ? asio::ip::make_address(std::string(host), ec) : asio::ip::address();
+  if (ec) return false;
+  std::size_t pos = 0;
+  while (pos < list.size()) {
+    const std::size_t end = list.find_first_of(", \t", pos);
+    std::string_view entry =
+        list.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    pos = end == std::string_view::npos ? list.size() : end + 1;
+    if (entry.empty()) continue;
+    if (!ip_literal) {
+      if (entry.back() == '.') entry.remove_suffix(1);
+      if (!entry.empty() && entry.front() == '.') entry.remove_prefix(1);
+      if (entry.empty()) continue;
+      if (entry.size() == host.size() && iequals(entry, host)) return true;
+      if (entry.size() < host.size() && host[host.size() - entry.size() - 1] == '.' &&
+          iequals(entry, host.substr(host.size() - entry.size())))
+        return true;
+      continue;
+    }
+    std::string_view network = entry;
+    unsigned bits = 0;
+    if (auto slash = entry.find('/'); slash != std::string_view::npos) {
+      network = entry.substr(0, slash);
+      const std::string_view digits = entry.substr(slash + 1);
+      if (digits.empty() || digits.size() > 3 ||
+          !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        continue;
+      bits = static_cast<unsigned>(std::stoul(std::string(digits)));
+    }
+    if (network.size() > 2 && network.front() == '[' && network.back() == ']')
+      network = network.substr(1, network.size() - 2);
+    const auto net = asio::ip::make_address(std::string(network), ec);
+    if (ec || net.is_v4() != address.is_v4()) continue;
+    std::vector<unsigned char> a, b;
+    if (address.is_v4()) {
+      auto x = address.to_v4().to_bytes(), y = net.to_v4().to_bytes();
+      a.assign(x.begin(), x.end()), b.assign(y.begin(), y.end());
+    } else {
+      auto x = address.to_v6().to_bytes(), y = net.to_v6().to_bytes();
+      a.assign(x.begin(), x.end()), b.assign(y.begin(), y.end());
+    }
+    const unsigned all = static_cast<unsigned>(a.size() * 8);
+    if (bits == 0) bits = all;  // no (or a zero) prefix: the address itself, as curl reads it
+    if (bits > all) continue;
+    bool same = true;
+    for (unsigned i = 0; i < bits && same; ++i) {
+      const unsigned mask = 0x80u >> (i % 8);
+      same = (a[i / 8] & mask) == (b[i / 8] & mask);
+    }
+    if (same) return true;
+  }
+  return false;
+}
+
+// The proxy URL for this target under the options ("" = direct).
+const std::string& chosen_proxy(const proxy_options& proxy, const target& t) {
+  static const std::string direct;
+  const std::string& url = t.tls ? proxy.https : proxy.http;
+  if (url.empty() || no_proxy_matches(proxy.no_proxy, t.host, t.ip_literal)) return direct;
+  return url;
+}
 
 bool parse_target(std::string_view url, target& out, std::string& error) {
   auto parsed = boost::urls::parse_uri(url);
@@ -212,22 +336,88 @@ std::string tls_failure(const tls_stream& stream, const error_code& ec) {
   return message;
 }
 
+// The CONNECT exchange that turns a connection to the proxy into a tunnel to the target (RFC 9110 section
+// 9.3.6). The proxy's answer is read as headers only: a 2xx to CONNECT has no body, and whatever else it
+// says ends the connection. Its size is bounded like any response's headers.
+asio::awaitable<bool> open_tunnel(beast::tcp_stream& low, beast::flat_buffer& buffer, const target& t,
+                                  const std::string& limit, exchange_result& r) {
+  std::string request = "CONNECT " + t.where() + " HTTP/1.1\r\nHost: " + t.where() + "\r\n";
+  if (!t.proxy_authorization.empty())
+    request.append("Proxy-Authorization: ").append(t.proxy_authorization).append("\r\n");
+  request.append("User-Agent: conform/").append(version()).append("\r\n\r\n");
+  const std::string proxy = "proxy " + t.proxy_where();
+  auto [write_ec, written] = co_await asio::async_write(low, asio::buffer(request), use_tuple);
+  (void)written;
+  if (write_ec == beast::error::timeout) {
+    fail(r, run_error::timeout,
+         "CONNECT to " + t.where() + " through " + proxy + " took longer than " + limit);
+    co_return false;
+  }
+  if (write_ec) {
+    fail(r, run_error::connect,
+         "cannot send CONNECT " + t.where() + " to " + proxy + ": " + write_ec.message(), write_ec);
+    co_return false;
+  }
+  http_response answer;
+  response_reader parser(answer);
+  parser.header_limit(16 * 1024);
+  parser.skip(true);
+  auto [read_ec, read] = co_await http::async_read_header(low, buffer, parser, use_tuple);
+  (void)read;
+  if (read_ec == beast::error::timeout) {
+    fail(r, run_error::timeout, proxy + " did not answer CONNECT to " + t.where() + " within " + limit);
+    co_return false;
+  }
+  if (read_ec) {
+    fail(r, run_error::connect,
+         proxy + " gave no usable answer to CONNECT " + t.where() + ": " + read_ec.message(), read_ec);
+    co_return false;
+  }
+  if (answer.status / 100 != 2) {
+    std::string reason = answer.reason.substr(0, 100);
+    if (!is_field_value(reason)) reason.clear();
+    fail(r, run_error::connect,
+         proxy + " refused CONNECT to " + t.where() + ": " + std::to_string(answer.status) +
+             (reason.empty() ? "" : " " + reason) +
+             (answer.status == 407 ? (t.proxy_authorization.empty() ? " (the proxy URL has no credentials)"
+                                                                    : " (the proxy rejected the credentials)")
+                                   : ""));
+    co_return false;
+  }
+  // The target speaks first only after our ClientHello: anything already here is not the target's.
+  if (buffer.size() != 0) {
+    fail(r, run_error::connect,
+         proxy + " sent " + std::to_string(buffer.size()) + " bytes after its answer to CONNECT " +
+             t.where() + ", before TLS began");
+    co_return false;
+  }
+  co_return true;
+}
+
 asio::awaitable<std::unique_ptr<connection>> open(run_state& st, const target& t, exchange_result& r) {
   using namespace asio::experimental::awaitable_operators;
   auto ex = co_await asio::this_coro::executor;
   const auto deadline = steady::now() + st.opts.connect_timeout;
   const std::string limit = std::to_string(st.opts.connect_timeout.count()) + " ms";
+  // Through a proxy, the TCP connection is the proxy's; resolve and connect failures name it.
+  const std::string& host = t.via_proxy ? t.proxy_host : t.host;
+  const std::string& port = t.via_proxy ? t.proxy_port : t.port;
+  const std::string where = t.via_proxy ? "proxy " + t.proxy_where() : t.where();
 
   tcp::resolver resolver(ex);
   asio::steady_timer timer(ex, deadline);
-  auto raced = co_await (resolver.async_resolve(t.host, t.port, use_tuple) || timer.async_wait(use_tuple));
+  auto raced = co_await (resolver.async_resolve(host, port, use_tuple) || timer.async_wait(use_tuple));
   if (raced.index() == 1) {
-    fail(r, run_error::timeout, "resolving " + t.host + " took longer than " + limit);
+    fail(r, run_error::timeout,
+         "resolving " + std::string(t.via_proxy ? "proxy " : "") + host + " took longer than " + limit);
     co_return nullptr;
   }
   auto [resolve_ec, endpoints] = std::get<0>(std::move(raced));
   if (resolve_ec) {
-    fail(r, run_error::resolve, "cannot resolve " + t.host + ": " + system_message(resolve_ec), resolve_ec);
+    fail(r, run_error::resolve,
+         "cannot resolve " + std::string(t.via_proxy ? "proxy " : "") + host + ": " +
+             system_message(resolve_ec),
+         resolve_ec);
     co_return nullptr;
   }
 
@@ -254,15 +444,18 @@ asio::awaitable<std::unique_ptr<connection>> open(run_state& st, const target& t
     if (!connect_ec || connect_ec == beast::error::timeout) break;
   }
   if (connect_ec == beast::error::timeout) {
-    fail(r, run_error::timeout, "connecting to " + t.where() + " took longer than " + limit);
+    fail(r, run_error::timeout, "connecting to " + where + " took longer than " + limit);
     co_return nullptr;
   }
   if (connect_ec) {
-    fail(r, run_error::connect, "cannot connect to " + t.where() + ": " + system_message(connect_ec),
-         connect_ec);
+    fail(r, run_error::connect, "cannot connect to " + where + ": " + system_message(connect_ec), connect_ec);
     co_return nullptr;
   }
   low.socket().set_option(tcp::no_delay(true), connect_ec);  // best effort: small requests go out at once
+
+  if (t.tls && t.via_proxy) {
+    if (!co_await open_tunnel(low, conn->buffer, t, limit, r)) co_return nullptr;
+  }
 
   if (t.tls) {
     SSL* native = conn->secure->native_handle();
@@ -448,7 +641,10 @@ asio::awaitable<void> attempt(run_state& st, const target& t, const std::string&
 
 // Serialises the request as Beast's serializer would after prepare_payload (Host and User-Agent first unless
 // the fixture sets them, Content-Length last), into `wire`, which the worker reuses from request to request.
-bool build_message(const outgoing_request& req, const target& t, std::string& wire, std::string& error) {
+// `authorization`, when not empty, is sent as the Authorization header in place of the request's own. Through
+// a proxy, an http request names its whole URL (absolute form) and carries the proxy's credentials.
+bool build_message(const outgoing_request& req, const target& t, std::string_view authorization,
+                   std::string& wire, std::string& error) {
   if (!is_token(req.method)) {
     error = "invalid HTTP method";
     return false;
@@ -465,12 +661,24 @@ bool build_message(const outgoing_request& req, const target& t, std::string& wi
     if (iequals(h.name, "host")) host = &h;
     if (iequals(h.name, "user-agent")) agent = &h;
   }
+  if (!is_field_value(authorization)) {
+    error = "invalid header \"Authorization\" (from the token provider)";
+    return false;
+  }
+  const bool absolute_form = t.via_proxy && !t.tls;
   wire.clear();
-  wire.append(req.method).append(" ").append(t.path).append(" HTTP/1.1\r\n");
+  wire.append(req.method).append(" ");
+  if (absolute_form) wire.append("http://").append(t.host_header);
+  wire.append(t.path).append(" HTTP/1.1\r\n");
   if (host == nullptr) wire.append("Host: ").append(t.host_header).append("\r\n");
   if (agent == nullptr) wire.append("User-Agent: conform/").append(version()).append("\r\n");
+  if (absolute_form && !t.proxy_authorization.empty())
+    wire.append("Proxy-Authorization: ").append(t.proxy_authorization).append("\r\n");
+  if (!authorization.empty()) wire.append("Authorization: ").append(authorization).append("\r\n");
   for (const header& h : req.headers) {
     if (iequals(h.name, "content-length") || iequals(h.name, "transfer-encoding")) continue;
+    if (!authorization.empty() && iequals(h.name, "authorization")) continue;
+    if (absolute_form && iequals(h.name, "proxy-authorization")) continue;
     if ((iequals(h.name, "host") && &h != host) || (iequals(h.name, "user-agent") && &h != agent)) continue;
     wire.append(h.name).append(": ").append(h.value).append("\r\n");
   }
@@ -515,6 +723,19 @@ bool resolve_target(run_state& st, std::string_view url, target& out, std::strin
     }
   }
   if (!parse_target(url, out, error)) return false;
+  if (const std::string& proxy = chosen_proxy(st.opts.proxy, out); !proxy.empty()) {
+    std::string problem;
+    auto p = parse_proxy(proxy, problem);
+    if (!p) {
+      error = "proxy " + proxy_display(proxy) + ": " + problem;
+      return false;
+    }
+    out.via_proxy = true;
+    out.proxy_host = std::move(p->host);
+    out.proxy_port = std::move(p->port);
+    out.proxy_authorization = std::move(p->authorization);
+    out.key = "proxy " + out.proxy_where() + " " + out.key;  // never the credentials
+  }
   // Cacheable when the URL is origin + path (+ query) exactly as sent: no fragment, no userinfo.
   if (!out.path.empty() && url.size() > out.path.size() && url.ends_with(out.path) &&
       url.find('#') == std::string_view::npos && url.find('@') == std::string_view::npos) {
@@ -542,11 +763,15 @@ asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& 
   exchange_result r;
   target t;
   std::string error;
-  if (!resolve_target(st, req.url, t, error) || !build_message(req, t, wire, error)) {
+  // A changing credential is asked for per attempt (it may have been refreshed meanwhile).
+  const bool dynamic_auth = static_cast<bool>(st.opts.authorization);
+  std::string credential = dynamic_auth ? st.opts.authorization() : std::string();  // this attempt's
+  if (!resolve_target(st, req.url, t, error) || !build_message(req, t, credential, wire, error)) {
     fail(r, run_error::url, error);
     co_return r;
   }
-  const int max_attempts = 1 + std::max(0, st.opts.retries);
+  int max_attempts = 1 + std::max(0, st.opts.retries);
+  bool reauthorized = false;  // a 401 made us fetch a new credential once already
   // A request the server may have received is sent again only when that cannot apply it twice (or the user
   // said it may): a retried create makes a second resource on a real service.
   const bool resend_ok = st.opts.retry_unsafe || safe_to_resend(req.method);
@@ -561,12 +786,29 @@ asio::awaitable<exchange_result> perform(run_state& st, const outgoing_request& 
     if (n > 0 && stopping(st)) break;  // a retry would be a new request
     co_await take_start_slot(st);
     if (n == 0) started = steady::now();  // a case's time is its own, not its wait for a turn
+    if (n > 0 && dynamic_auth && !build_message(req, t, credential = st.opts.authorization(), wire, error)) {
+      fail(r, run_error::url, error);
+      break;
+    }
     r = exchange_result{};
     r.attempts = n + 1;
     bool sent = false;
     co_await attempt(st, t, wire, req.method == "HEAD", resend_ok, r, sent);
     std::move(r.notes.begin(), r.notes.end(), std::back_inserter(notes));
     if (throttling(r)) ++throttled;
+    // A 401 to a request with a changing credential: the credential may have expired under us. One new one
+    // is fetched and the request sent once more, whatever its method (a 401 was not applied). Not counted
+    // against --retries.
+    if (r.ok && r.response.status == 401 && dynamic_auth && st.opts.on_unauthorized && !reauthorized) {
+      reauthorized = true;
+      if (st.opts.on_unauthorized(credential)) {
+        notes.push_back("answered 401 on attempt " + std::to_string(n + 1) +
+                        ": fetched a new token and sent the request once more");
+        ++max_attempts;
+        continue;
+      }
+      notes.push_back("answered 401; no new token could be fetched, so the request was not sent again");
+    }
     if (!retryable(r) || n + 1 >= max_attempts) break;
     if (sent && !resend_ok) {
       notes.push_back("not retried: the " + req.method +
@@ -715,6 +957,32 @@ std::optional<std::chrono::milliseconds> retry_after_delay(std::string_view valu
   if (!when) return std::nullopt;
   if (*when <= now) return milliseconds(0);
   return ceil<milliseconds>(*when - now);
+}
+
+std::string proxy_for(const proxy_options& proxy, std::string_view url) {
+  target t;
+  std::string error;
+  if (!parse_target(url, t, error)) return {};
+  return chosen_proxy(proxy, t);
+}
+
+std::string proxy_url_problem(std::string_view proxy_url) {
+  std::string problem;
+  parse_proxy(proxy_url, problem);
+  return problem;
+}
+
+std::string proxy_display(std::string_view proxy_url) {
+  auto parsed = boost::urls::parse_uri(proxy_url);
+  if (!parsed) {
+    // Not a URL: whatever stands before an '@' may still be credentials.
+    const auto at = proxy_url.rfind('@');
+    return at == std::string_view::npos ? std::string(proxy_url)
+                                        : "***@" + std::string(proxy_url.substr(at + 1));
+  }
+  boost::urls::url u(*parsed);
+  u.remove_userinfo();
+  return std::string(u.buffer());
 }
 
 http_client::http_client(client_options opts) : opts_(std::move(opts)) {}

@@ -15,12 +15,15 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace conform::run {
+
+class token_source;  // run/oauth2.hpp
 
 // Per-fixture adjustments a suite makes when a server legitimately differs from the docs.
 struct fixture_override {
@@ -99,6 +102,12 @@ struct options {
   // property `interrupted` says "<reason> after N of M cases".
   std::function<std::string_view()> stop_reason;
   std::chrono::milliseconds stop_grace{2000};
+  // OAuth2 client credentials (run/oauth2.hpp), fetched before the run: the transport asks it for the
+  // Authorization value per attempt and for a new token after a 401; every token it fetches is redacted.
+  std::shared_ptr<token_source> oauth2;
+  // Proxies (--proxy, HTTPS_PROXY/HTTP_PROXY/NO_PROXY): "http://[user:password@]host[:port]" per target
+  // scheme, "" = direct; no_proxy as curl reads NO_PROXY. Their credentials are redacted.
+  std::string http_proxy, https_proxy, no_proxy;
 };
 
 // One request ready to send, or the reason it cannot be.
@@ -156,8 +165,12 @@ class redactor {
   bool is_secret_header(std::string_view name) const;
 
  private:
-  std::vector<std::string> secrets_;  // longest first, so a token inside "Bearer <token>" goes too
+  // Tokens fetched during the run join the secrets as they come (every string goes through sync()).
+  void sync() const;
+  mutable std::vector<std::string> secrets_;  // longest first, so a token inside "Bearer <token>" goes too
   std::vector<std::string> secret_headers_;
+  const token_source* tokens_ = nullptr;
+  mutable std::size_t tokens_seen_ = 0;
 };
 
 // Evidence of an exchange (see case_result::response). Secret header values become "***" and every other
@@ -266,6 +279,9 @@ struct suite {
   std::vector<capture_rule> captures;
   std::optional<bool> read_only, keep_created;
   std::vector<std::string> methods;
+  // OAuth2 client credentials ("client_secret_env" names the variable holding the secret) and a proxy.
+  std::optional<std::string> oauth2_token_url, client_id, client_secret_env, oauth2_scope;
+  std::optional<std::string> proxy;
 };
 // Throws std::invalid_argument with a one-line reason (file, what is wrong) for unreadable or invalid suites.
 suite parse_suite(std::string_view text, const std::filesystem::path& base_dir,

@@ -18,6 +18,16 @@
 
 namespace conform::transport {
 
+// Where requests go through an HTTP proxy (--proxy, HTTPS_PROXY/HTTP_PROXY/NO_PROXY): https targets through a
+// CONNECT tunnel (TLS end to end with the target), http targets as absolute-form requests to the proxy.
+// Credentials in a proxy URL ("http://user:pass@proxy:3128") are sent as Proxy-Authorization: Basic and never
+// appear in a message.
+struct proxy_options {
+  std::string http;      // proxy URL for http:// targets; empty = direct
+  std::string https;     // proxy URL for https:// targets; empty = direct
+  std::string no_proxy;  // curl's NO_PROXY: hosts, domain suffixes, IPs or CIDRs, comma-separated; "*" = none
+};
+
 struct client_options {
   std::size_t concurrency = 8;                       // requests in flight
   std::chrono::milliseconds timeout{30000};          // whole exchange (write + read)
@@ -38,6 +48,14 @@ struct client_options {
   std::chrono::milliseconds max_backoff{10000};   // cap on each wait
   std::chrono::milliseconds retry_budget{60000};  // all waits between one request's attempts
   double rate = 0;  // requests started per second across the run, evenly spaced; 0 = unlimited
+  proxy_options proxy;
+  // A credential that changes during the run (an OAuth2 token): asked for before each attempt, its value is
+  // sent as the Authorization header, replacing any the request carries. After a 401 answer,
+  // on_unauthorized(the value that was refused) is called once per request, to renew it; when it says true,
+  // the request is sent once more with the value authorization gives then, and the case notes it. Both are
+  // called on the run's thread.
+  std::function<std::string()> authorization;
+  std::function<bool(std::string_view refused)> on_unauthorized;
 };
 
 struct outgoing_request {
@@ -104,6 +122,17 @@ class http_client {
  private:
   client_options opts_;
 };
+
+// The proxy a request to `url` goes through under `proxy` ("" = direct): the scheme's proxy unless NO_PROXY
+// names the host as curl reads it ("*"; a host or domain suffix, a leading dot ignored, case-insensitive;
+// an IP address or CIDR range for IP literals). Loopback is proxied like any host unless NO_PROXY says so.
+//   ("https://graph.microsoft.com/v1.0/me", {https="http://p:3128", no_proxy="localhost"}) -> "http://p:3128"
+std::string proxy_for(const proxy_options& proxy, std::string_view url);
+// Why a proxy URL cannot be used ("" when it can): it must be http://[user[:password]@]host[:port][/].
+// The message never contains the credentials.
+std::string proxy_url_problem(std::string_view proxy_url);
+// "http://user:secret@proxy:3128" -> "http://proxy:3128" (for messages and run properties).
+std::string proxy_display(std::string_view proxy_url);
 
 // The client's HTTP/1.1 response parser on bytes in memory (for the fuzz target and tests): the first
 // message, with the same header and body limits as on the wire. Never throws; a malformed message is an
