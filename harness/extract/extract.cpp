@@ -1132,9 +1132,13 @@ page_examples collect_examples(page_walker& w) {
     // section may head its one absolute example URL so); unannotated blocks listing several request lines
     // (one per route, a URL template with [optional] parts), which no single response answers.
     const bool several = hb.kind == block_kind::request && request_lines(b.text) > 1;
-    if (b.in_template_section ||
-        (b.under_request_heading && !annotated && (several || url_host(hb.url).empty())) ||
-        (!b.note && several)) {
+    // A block annotated as a request in the "## HTTP request" section is an example as well as the section's
+    // template (site-getbypath.md's only request): the annotation says so.
+    if (b.in_template_section && bt == "request" && hb.kind == block_kind::request && !several)
+      add_template_lines(b.text, found.templates);
+    else if (b.in_template_section ||
+             (b.under_request_heading && !annotated && (several || url_host(hb.url).empty())) ||
+             (!b.note && several)) {
       if (hb.kind == block_kind::request) add_template_lines(b.text, found.templates);
       continue;
     }
@@ -1243,11 +1247,30 @@ class request_matcher {
         return &requests_[k.unpaired.empty() ? k.last : k.unpaired.back()];
       }
     if (!in_order_ || resp.line < last_response_line_) return closest_by_scan(resp);
+    const std::size_t previous_response = last_response_line_;
     last_response_line_ = resp.line;
     while (next_ < requests_.size() && requests_[next_].line < resp.line) before_.push_back(next_++);
     while (!before_.empty() && requests_[before_.back()].paired) before_.pop_back();
-    return before_.empty() ? nullptr : &requests_[before_.back()];
+    if (before_.empty()) return nullptr;
+    // An `ignored` request (a variant the docs' tooling skips, onlinemeeting-get.md's second form of a URL)
+    // between an annotated request and its response: the response answers the annotated one, found among the
+    // requests since the previous response.
+    if (requests_[before_.back()].ignored)
+      for (auto it = before_.rbegin(); it != before_.rend() && requests_[*it].line > previous_response;
+           ++it) {
+        example& r = requests_[*it];
+        if (!r.paired && !r.ignored && r.note && r.note->block_type == "request") {
+          displaced_ = &requests_[before_.back()];
+          return &r;
+        }
+      }
+    return &requests_[before_.back()];
   }
+
+  // The request the last request_for would have chosen by closeness alone, when an annotated one was chosen
+  // over an ignored one (nullptr otherwise): fixture ids stay those the closest request gave.
+  const example* displaced() const { return displaced_; }
+  void clear_displaced() { displaced_ = nullptr; }
 
  private:
   struct named {
@@ -1269,6 +1292,7 @@ class request_matcher {
   std::size_t next_ = 0;             // requests_[next_] is the first not yet on before_
   std::vector<std::size_t> before_;  // requests before the last response, unpaired ones on top
   std::size_t last_response_line_ = 0;
+  example* displaced_ = nullptr;
 };
 
 // "<page>/<example name>", the name from the request's annotation, else the response's, else the example's
@@ -1414,6 +1438,7 @@ void pair_into_fixtures(page_walker& w, const std::string& page, page_examples& 
   request_matcher matcher(examples.requests);
   std::size_t example_no = 0;
   for (auto& resp : examples.responses) {
+    matcher.clear_displaced();
     example* req = matcher.request_for(resp);
     if (!req) {
       // A request before it was answered already: this is another answer to it (alternate responses, or the
@@ -1430,7 +1455,8 @@ void pair_into_fixtures(page_walker& w, const std::string& page, page_examples& 
     f.page = page;
     f.file = std::string(w.file);
     f.line = req->line;
-    f.id = fixture_id(page, *req, resp, ++example_no, ids, tried);
+    f.id =
+        fixture_id(page, matcher.displaced() ? *matcher.displaced() : *req, resp, ++example_no, ids, tried);
     fill_request(w, *req, f.request);
     fill_response(w, resp, f.response);
     judge_request(w, f, version);

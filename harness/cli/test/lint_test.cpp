@@ -10,6 +10,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <regex>
 #include <set>
@@ -800,6 +801,51 @@ TEST(ResourceJson, InvalidJsonBlocksOfResourcePages) {
   EXPECT_EQ(found[0].line, 51);
   EXPECT_EQ(found[0].severity, "error");
   fs::remove_all(dir);
+}
+
+// site-getbypath.md annotates its only request as an example inside "## HTTP Request": the annotation wins,
+// it is an example its response answers (the last unpaired-response of the corpus); it stays a template too.
+TEST(FalseAlarms, AnnotatedRequestInTheHttpRequestSectionIsAnExample) {
+  const auto out = lint({(data_dir / "site-getbypath.md").string()});
+  EXPECT_TRUE(with_code(parse(out.text), "unpaired-response").empty()) << out.text;
+  EXPECT_NE(out.text.find("1 fixtures (1 runnable)"), std::string::npos) << out.text;
+  // Without the annotation the block is a template again and the response is unpaired.
+  const fs::path dir = temp_dir("template");
+  std::string page = read_text(data_dir / "site-getbypath.md");
+  replace_once(page,
+               "<!-- { \"blockType\": \"request\", \"name\": \"get-site-by-hostname-and-path\", \"scopes\": "
+               "\"sites.read.all\", \"tags\": \"service.sharepoint\" } -->",
+               "");
+  std::ofstream(dir / "site-getbypath.md") << page;
+  EXPECT_EQ(with_code(parse(lint({(dir / "site-getbypath.md").string()}).text), "unpaired-response").size(),
+            1u);
+  fs::remove_all(dir);
+}
+
+// onlinemeeting-get.md: examples 2 and 3 show an annotated request (lines 201, 281), then an `ignored`
+// variant of it (the same meeting through /users/{id}), then the response: the response answers the annotated
+// request, which is no unpaired request; the fixtures keep their ids.
+TEST(FalseAlarms, ResponseAnswersTheAnnotatedRequestNotAnIgnoredVariant) {
+  const fs::path page = data_dir / "onlinemeeting-get.md";
+  EXPECT_TRUE(with_code(parse(lint({page.string()}).text), "unpaired-request").empty());
+  const fs::path out = temp_dir("ignored-variant") / "fixtures.json";
+  ASSERT_EQ(std::system((quote(conform_bin) + " extract " + quote(page.string()) + " -o " +
+                         quote(out.string()) + " 2>/dev/null")
+                            .c_str()),
+            0);
+  const auto doc = boost::json::parse(read_text(out));
+  std::map<std::string, std::string> url_of;
+  for (const auto& f : doc.at("fixtures").as_array())
+    url_of[std::string(f.at("id").as_string())] = std::string(f.at("request").at("url").as_string());
+  ASSERT_TRUE(url_of.contains("onlinemeeting-get/example-2")) << "the id the ignored request gave before";
+  EXPECT_TRUE(url_of["onlinemeeting-get/example-2"].starts_with(
+      "https://graph.microsoft.com/beta/me/onlineMeetings/"))
+      << url_of["onlinemeeting-get/example-2"];
+  ASSERT_TRUE(url_of.contains("onlinemeeting-get/example-3"));
+  EXPECT_TRUE(
+      url_of["onlinemeeting-get/example-3"].starts_with("https://graph.microsoft.com/v1/me/onlineMeetings?"))
+      << url_of["onlinemeeting-get/example-3"];
+  fs::remove_all(out.parent_path());
 }
 
 }  // namespace
