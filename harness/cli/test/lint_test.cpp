@@ -848,4 +848,42 @@ TEST(FalseAlarms, ResponseAnswersTheAnnotatedRequestNotAnIgnoredVariant) {
   fs::remove_all(out.parent_path());
 }
 
+// Required rows of the request body table: application-removepassword.md's keyId ("Required.", line 45), left
+// out of its request example, is said at the body's opening line (69); a conditional "Required if ..." is
+// not.
+TEST(ExampleLint, RequestLacksARequiredProperty) {
+  const fs::path page = data_dir / "application-removepassword.md";
+  EXPECT_TRUE(with_code(parse(lint({page.string()}).text), "example-request-missing-property").empty());
+  const fs::path dir = temp_dir("request-required");
+  std::string text = read_text(page);
+  replace_once(text, "\"keyId\": \"f0b0b335-1d71-4883-8f98-567911bfdca6\"", "\"displayName\": \"x\"");
+  std::ofstream(dir / "removepassword.md") << text;
+  const auto found =
+      with_code(parse(lint({(dir / "removepassword.md").string()}).text), "example-request-missing-property");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].line, 69);
+  EXPECT_NE(found[0].message.find("lacks \"keyId\""), std::string::npos) << found[0].message;
+  EXPECT_NE(found[0].message.find("removepassword.md:45"), std::string::npos) << found[0].message;
+  replace_once(text, "The unique identifier for the password. Required.",
+               "The unique identifier for the password. Required if the password has one.");
+  std::ofstream(dir / "removepassword.md", std::ios::trunc) << text;
+  EXPECT_TRUE(
+      with_code(parse(lint({(dir / "removepassword.md").string()}).text), "example-request-missing-property")
+          .empty());
+  fs::remove_all(dir);
+}
+
+// The one in the corpus: accessreviewscheduledefinition-post.md's third example (body at line 409) leaves out
+// descriptionForReviewers, a Required row (line 48) its other two examples send.
+TEST(ExampleLint, RequestLacksARequiredPropertyInTheCorpus) {
+  const fs::path corpus = fs::path(CONFORM_SHARED_DIR) / "corpus" / "graph-docs-v1.0";
+  if (!fs::exists(corpus)) GTEST_SKIP() << "corpus not found at " << corpus;
+  const auto found =
+      with_code(parse(lint({(corpus / "api" / "accessreviewscheduledefinition-post.md").string()}).text),
+                "example-request-missing-property");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].line, 409);
+  EXPECT_NE(found[0].message.find("\"descriptionForReviewers\""), std::string::npos);
+}
+
 }  // namespace
