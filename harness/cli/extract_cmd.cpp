@@ -100,7 +100,8 @@ struct lint_options {
   std::vector<std::string> paths;
   std::vector<std::string> metadata;
   std::string suite;
-  lint_settings flags;  // format and baseline set only when given
+  lint_settings flags;    // format and baseline set only when given
+  std::string docs_root;  // the folder of the .conform-lint.json in force, if any
 };
 
 // The settings in force: the nearest .conform-lint.json at or above the first page's folder, then the suite's
@@ -116,7 +117,10 @@ lint_settings effective_settings(lint_options& opts) {
   }
   if (opts.paths.empty())
     throw usage_error("no documentation PATH given (on the command line or as suite \"paths\")");
-  if (auto found = find_lint_config(opts.paths.front())) s = read_lint_config(*found);
+  if (auto found = find_lint_config(opts.paths.front())) {
+    s = read_lint_config(*found);
+    opts.docs_root = found->parent_path().string();  // the docs tree, for links out of the pages named
+  }
   overlay(s, suite.settings);
   overlay(s, opts.flags);
   return s;
@@ -159,6 +163,7 @@ void setup_lint(CLI::App& app, int& exit_status) {
     const lint_baseline baseline = baseline_file.empty() ? lint_baseline{} : read_baseline(baseline_file);
     extract::options eo;
     eo.lint_checks = true;
+    if (!opts->docs_root.empty()) eo.docs_roots.push_back(opts->docs_root);
     fixture_set extracted = extract_or_throw(opts->paths, eo);
     if (!opts->metadata.empty())
       load_metadata(extracted, opts->metadata, metadata_fetch{}, std::cerr, extracted.diagnostics);

@@ -1789,6 +1789,7 @@ void extract_paths(const std::vector<std::string>& paths, fixture_set& out, std:
                                                            : std::filesystem::path(p).parent_path().string());
       if (roots.back().empty()) roots.back() = ".";
     }
+    roots.insert(roots.end(), opts.docs_roots.begin(), opts.docs_roots.end());
     detail::check_links(outlines, roots, out);
   }
   link(out);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
@@ -138,6 +139,53 @@ bool inside(const std::string& path, const std::string& root) {
          (root.back() == '/' || path[root.size()] == '/');
 }
 
+// Anchors with their "-"-collapsed forms (see has_anchor).
+void insert_anchor(std::set<std::string, std::less<>>& anchors, const std::string& a) {
+  anchors.insert(a);
+  std::string collapsed;
+  for (char c : a)
+    if (c != '-' || collapsed.empty() || collapsed.back() != '-') collapsed += c;
+  anchors.insert(std::move(collapsed));
+}
+
+// The anchors of a page not walked by md4c, from its text: ATX headings outside fenced code (their code
+// spans, emphasis and links read as their text), and <a name>/id attributes.
+std::set<std::string, std::less<>> scanned_anchors(const std::string& file) {
+  std::set<std::string, std::less<>> out;
+  std::ifstream in(file, std::ios::binary);
+  page_outline page;
+  bool fenced = false;
+  for (std::string line; std::getline(in, line);) {
+    std::string_view l = trim(line);
+    if (l.starts_with("```") || l.starts_with("~~~")) {
+      fenced = !fenced;
+      continue;
+    }
+    if (fenced) continue;
+    if (l.find("name=") != std::string_view::npos || l.find("id=") != std::string_view::npos)
+      add_html_anchors(page, l);
+    const std::size_t hashes = l.find_first_not_of('#');
+    if (hashes == 0 || hashes > 6 || hashes == std::string_view::npos || l[hashes] != ' ') continue;
+    std::string_view text = trim(l.substr(hashes));
+    while (text.ends_with('#')) text = trim(text.substr(0, text.size() - 1));  // closing hashes
+    std::string plain;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const char c = text[i];
+      if (c == '`' || c == '*') continue;
+      if (c == ']' && i + 1 < text.size() && text[i + 1] == '(') {  // [text](url): the text
+        const std::size_t close = text.find(')', i);
+        if (close != std::string_view::npos) i = close;
+        continue;
+      }
+      if (c == '[') continue;
+      plain += c;
+    }
+    add_heading_anchor(page, plain);
+  }
+  for (const std::string& a : page.anchors) insert_anchor(out, a);
+  return out;
+}
+
 class link_checker {
  public:
   link_checker(const std::vector<page_outline>& pages, const std::vector<std::string>& roots) {
@@ -145,13 +193,7 @@ class link_checker {
     for (const page_outline& p : pages) {
       const std::string abs = absolute(p.file);
       auto& anchors = anchors_[abs];
-      for (const std::string& a : p.anchors) {
-        anchors.insert(a);
-        std::string collapsed;
-        for (char c : a)
-          if (c != '-' || collapsed.empty() || collapsed.back() != '-') collapsed += c;
-        anchors.insert(std::move(collapsed));
-      }
+      for (const std::string& a : p.anchors) insert_anchor(anchors, a);
     }
   }
 
@@ -197,7 +239,12 @@ class link_checker {
       }
       if (fragment.empty()) continue;
       auto it = anchors_.find(target);
-      if (it == anchors_.end()) continue;  // not a page that was read: its headings are not known
+      if (it == anchors_.end()) {
+        // A page of the docs tree that was not named (lint of a pull request's changed pages): its headings
+        // are read from its text.
+        if (!target.ends_with(".md") || target == self) continue;
+        it = anchors_.emplace(target, scanned_anchors(target)).first;
+      }
       if (has_anchor(it->second, fragment)) continue;
       const std::string near = closest(it->second, fragment);
       const std::string where = path.empty() ? std::string("this page") : std::string(path);

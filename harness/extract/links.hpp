@@ -36,9 +36,9 @@ void add_html_anchors(page_outline& page, std::string_view html);
 
 // Checks the links of `pages` and appends broken-link, link-case-mismatch and broken-anchor diagnostics. A
 // link is checked when it is relative (no scheme, not site-rooted "/graph/..."), resolves inside one of
-// `roots` (the directories named, the folders of pages named) and into a folder that exists: a folder absent
-// from the checkout (includes/ of a partial copy of the docs) is outside what can be checked. Anchors are
-// checked on pages that were read.
+// `roots` (the directories named, the folders of pages named, options.docs_roots) and into a folder that
+// exists: a folder absent from the checkout (includes/ of a partial copy of the docs) is outside what can be
+// checked. Anchors of pages that were not read are taken from their text (ATX headings, <a name>).
 void check_links(const std::vector<page_outline>& pages, const std::vector<std::string>& roots,
                  fixture_set& out);
 

@@ -699,6 +699,15 @@ TEST(LinkChecks, MissingFilesAndAnchors) {
   EXPECT_TRUE(with_code(parse_json(lint({(dir / "api" / "shift-get.md").string(), "--format", "json"}).text),
                         "broken-anchor")
                   .empty());
+  // With a .conform-lint.json above, its folder is the docs tree: the links of a page named alone (a pull
+  // request's changed page) into the rest of it are checked, anchors from the text of pages not read.
+  std::ofstream(dir / ".conform-lint.json") << "{}";
+  const auto alone = parse_json(lint({(dir / "api" / "shift-get.md").string(), "--format", "json"}).text);
+  ASSERT_EQ(with_code(alone, "broken-anchor").size(), 1u);
+  EXPECT_EQ(with_code(alone, "broken-anchor")[0].line, 50);
+  EXPECT_NE(with_code(alone, "broken-anchor")[0].message.find("did you mean #properties?"),
+            std::string::npos);
+  EXPECT_EQ(with_code(alone, "link-case-mismatch").size(), 1u);
   fs::remove_all(dir);
 }
 

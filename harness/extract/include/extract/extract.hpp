@@ -25,6 +25,10 @@ struct options {
   // JSON blocks of resource pages (invalid-json-body), and in extract_paths links between pages (broken-link,
   // link-case-mismatch, broken-anchor).
   bool lint_checks = false;
+  // Folders that belong to the docs tree besides those named and the folders of pages named (lint: the folder
+  // of the .conform-lint.json in force), so links from a few named pages into the rest of the tree are
+  // checked.
+  std::vector<std::string> docs_roots;
 };
 
 // Extracts one document already in memory. `file` names it in fixtures and diagnostics. Resource pages add to
