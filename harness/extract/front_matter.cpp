@@ -107,7 +107,10 @@ std::vector<front_matter_problem> check_front_matter(std::string_view page) {
     }
     have_key = true;
     const std::string key(trim(t.substr(0, colon)));
-    if (!keys.insert(key).second) out.push_back({line, "duplicate key '" + key + "'"});
+    if (!keys.insert(key).second)
+      out.push_back({line, "duplicate key '" + key +
+                               "' (YAML requires unique keys: some readers refuse the "
+                               "page, others keep the last value)"});
     const std::string_view v = trim(t.substr(colon + 1));
     if (v.empty()) continue;
     const char c = v.front();
