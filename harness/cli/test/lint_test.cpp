@@ -708,6 +708,15 @@ TEST(LinkChecks, MissingFilesAndAnchors) {
   EXPECT_NE(with_code(alone, "broken-anchor")[0].message.find("did you mean #properties?"),
             std::string::npos);
   EXPECT_EQ(with_code(alone, "link-case-mismatch").size(), 1u);
+  // extract's document has none of lint's page checks (its diagnostics are the same as before them).
+  const fs::path doc = dir / "fixtures.json";
+  std::system(
+      (quote(conform_bin) + " extract " + quote(dir.string()) + " -o " + quote(doc.string()) + " 2>/dev/null")
+          .c_str());
+  const std::string extracted = read_text(doc);
+  ASSERT_NE(extracted.find("\"fixtures\""), std::string::npos);
+  EXPECT_EQ(extracted.find("broken-anchor"), std::string::npos);
+  EXPECT_EQ(extracted.find("link-case-mismatch"), std::string::npos);
   fs::remove_all(dir);
 }
 
