@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <set>
+#include <tuple>
 
 namespace conform::cli {
 namespace {
@@ -96,6 +98,20 @@ void setup_extract(CLI::App& app, int& exit_status) {
   });
 }
 
+// The same diagnostic twice (two links on one line to the same missing page) says nothing the first did not:
+// one is kept. `ds` is sorted by file and line, so repeats lie within one line's run.
+void drop_repeated(std::vector<diagnostic>& ds) {
+  std::set<std::tuple<severity, std::string, std::string>> on_line;  // a line may hold thousands of links
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < ds.size(); ++i) {
+    if (kept == 0 || ds[kept - 1].file != ds[i].file || ds[kept - 1].line != ds[i].line) on_line.clear();
+    if (!on_line.emplace(ds[i].level, ds[i].code, ds[i].message).second) continue;
+    if (kept != i) ds[kept] = std::move(ds[i]);
+    ++kept;
+  }
+  ds.resize(kept);
+}
+
 struct lint_options {
   std::vector<std::string> paths;
   std::vector<std::string> metadata;
@@ -173,6 +189,7 @@ void setup_lint(CLI::App& app, int& exit_status) {
                      [](const diagnostic& a, const diagnostic& b) {
                        return a.file != b.file ? a.file < b.file : a.line < b.line;
                      });
+    drop_repeated(extracted.diagnostics);
     // A page that could not be read fails the command (2) whatever the selection drops.
     const bool unread =
         std::any_of(extracted.diagnostics.begin(), extracted.diagnostics.end(), is_unread_page);

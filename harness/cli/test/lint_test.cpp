@@ -904,4 +904,17 @@ TEST(ExampleLint, RequestLacksARequiredPropertyInTheCorpus) {
   EXPECT_NE(found[0].message.find("\"descriptionForReviewers\""), std::string::npos);
 }
 
+// The same diagnostic twice on one line (driveitem.md:218 links to driveitemversion.md twice) is said once,
+// in every format; the same link on two lines is said at each.
+TEST(LintText, ExactRepeatsOnALineAreSaidOnce) {
+  const fs::path dir = temp_dir("dedup");
+  std::ofstream(dir / "a.md") << "# a\n\n[x](missing.md) and [again](missing.md)\n\n[x](missing.md)\n";
+  const auto json = parse_json(lint({(dir / "a.md").string(), "--format", "json"}).text);
+  const auto found = with_code(json, "broken-link");
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].line, 3);
+  EXPECT_EQ(found[1].line, 5);
+  fs::remove_all(dir);
+}
+
 }  // namespace
