@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -316,13 +317,107 @@ void place_findings(const fixture& f, const std::vector<example_finding>& findin
   }
 }
 
+namespace {
+
+// The headings of a page by line, lower case ("request body"), from ATX lines outside fenced code.
+std::map<std::size_t, std::string> headings_of(std::string_view page) {
+  std::map<std::size_t, std::string> out;
+  bool fenced = false;
+  std::size_t line = 1;
+  for (std::size_t pos = 0; pos < page.size(); ++line) {
+    std::size_t nl = page.find('\n', pos);
+    if (nl == std::string_view::npos) nl = page.size();
+    std::string_view l = trim(page.substr(pos, nl - pos));
+    if (l.starts_with("```") || l.starts_with("~~~")) fenced = !fenced;
+    if (!fenced && l.starts_with("#")) out.emplace(line, to_lower(trim(l.substr(l.find_first_not_of('#')))));
+    pos = nl + 1;
+  }
+  return out;
+}
+
+std::string_view line_text(std::string_view page, std::size_t line) {
+  std::size_t pos = 0;
+  for (std::size_t l = 1; l < line && pos != std::string_view::npos; ++l) {
+    pos = page.find('\n', pos);
+    if (pos != std::string_view::npos) ++pos;
+  }
+  if (pos == std::string_view::npos || pos >= page.size()) return {};
+  return page.substr(pos, page.find('\n', pos) - pos);
+}
+
+// The table row itself says Required, without a condition: a merged resource-page row may carry `required`
+// from the type's own table, and "Required if **x** is true" depends on another value.
+bool row_says_required(std::string_view row) {
+  for (std::size_t at = row.find("Required"); at != std::string_view::npos;
+       at = row.find("Required", at + 1)) {
+    std::string_view after = row.substr(at + 8);
+    std::string_view before = row.substr(0, at);
+    while (!before.empty() && before.back() == ' ') before.remove_suffix(1);
+    if (iends_with(before, "not")) continue;
+    if (istarts_with(after, " if") || istarts_with(after, " when") || istarts_with(after, " only") ||
+        istarts_with(after, " for") || istarts_with(after, " unless"))
+      continue;
+    if (!after.empty() && std::isalpha(static_cast<unsigned char>(after.front())))
+      continue;  // "RequiredOn..."
+    return true;
+  }
+  return false;
+}
+
+// Rows the page's "Request body" table marks Required that its request example leaves out, said at the body's
+// opening line. Only that table: an API page's other tables (a response's properties) are not the request's.
+void missing_request_properties(const fixture& f, std::string_view page,
+                                std::map<std::size_t, std::string>& heads, bool& heads_read,
+                                std::vector<example_finding>& out) {
+  if (!f.request.json || !f.request.json->is_object()) return;
+  const json::object& body = f.request.json->get_object();
+  for (const property& p : f.properties) {
+    // Extraction clears `required` on request-body rows (they bind the request, not the response): the row's
+    // own text is read instead.
+    if (p.source != f.file || p.line == 0 || p.from_metadata) continue;
+    if (!heads_read) {
+      heads = headings_of(page);
+      heads_read = true;
+    }
+    auto h = heads.upper_bound(p.line);
+    if (h == heads.begin() || std::prev(h)->second != "request body") continue;
+    if (!row_says_required(line_text(page, p.line))) continue;
+    const bool present = std::any_of(
+        body.begin(), body.end(), [&](const json::key_value_pair& kv) { return iequals(kv.key(), p.name); });
+    if (present) continue;
+    out.push_back({"example-request-missing-property", severity::warning, "",
+                   "request example: the body lacks \"" + p.name +
+                       "\", which the request body table marks Required (contract: " + contract_of(p) + ")",
+                   true});
+  }
+}
+
+}  // namespace
+
 void lint_examples(const fixture_set& set, std::vector<diagnostic>& out) {
   std::map<std::string, std::string, std::less<>> page_text;
+  std::map<std::size_t, std::string> heads;
+  bool heads_read = false;
   std::string_view last_file;
   for (const fixture& f : set.fixtures) {
-    if (f.file != last_file) page_text.clear();  // fixtures come page by page: keep one page at a time
+    if (f.file != last_file) {
+      page_text.clear();  // fixtures come page by page: keep one page at a time
+      heads_read = false;
+    }
     last_file = f.file;
-    place_findings(f, example_findings(f, set), page_text, out);
+    std::vector<example_finding> findings = example_findings(f, set);
+    if (f.request.json && std::any_of(f.properties.begin(), f.properties.end(),
+                                      [&](const property& p) { return p.source == f.file; })) {
+      auto it = page_text.find(f.file);
+      if (it == page_text.end()) {
+        std::ifstream in(f.file, std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        it = page_text.emplace(f.file, text.str()).first;
+      }
+      missing_request_properties(f, it->second, heads, heads_read, findings);
+    }
+    place_findings(f, findings, page_text, out);
   }
 }
 

@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "example_lint.hpp"
 #include "extract/extract.hpp"
+#include "lint_config.hpp"
 #include "lint_format.hpp"
 #include "metadata.hpp"
 #include "report/report.hpp"
@@ -10,6 +11,8 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <set>
+#include <tuple>
 
 namespace conform::cli {
 namespace {
@@ -19,10 +22,10 @@ struct extract_options {
   std::string output;
 };
 
-fixture_set extract_or_throw(const std::vector<std::string>& paths) {
+fixture_set extract_or_throw(const std::vector<std::string>& paths, const extract::options& eo = {}) {
   fixture_set set;
   std::vector<std::string> missing;
-  extract::extract_paths(paths, set, missing);
+  extract::extract_paths(paths, set, missing, eo);
   if (!missing.empty()) throw usage_error("no such file or directory: " + missing.front());
   const std::size_t unread = report_unread_pages(set, std::cerr);
   if (set.files_read == 0)
@@ -95,39 +98,89 @@ void setup_extract(CLI::App& app, int& exit_status) {
   });
 }
 
+// The same diagnostic twice (two links on one line to the same missing page) says nothing the first did not:
+// one is kept. `ds` is sorted by file and line, so repeats lie within one line's run.
+void drop_repeated(std::vector<diagnostic>& ds) {
+  std::set<std::tuple<severity, std::string, std::string>> on_line;  // a line may hold thousands of links
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < ds.size(); ++i) {
+    if (kept == 0 || ds[kept - 1].file != ds[i].file || ds[kept - 1].line != ds[i].line) on_line.clear();
+    if (!on_line.emplace(ds[i].level, ds[i].code, ds[i].message).second) continue;
+    if (kept != i) ds[kept] = std::move(ds[i]);
+    ++kept;
+  }
+  ds.resize(kept);
+}
+
 struct lint_options {
   std::vector<std::string> paths;
   std::vector<std::string> metadata;
-  std::string format = "text";
-  lint_selection selection;
-  std::string baseline;
+  std::string suite;
+  lint_settings flags;    // format and baseline set only when given
+  std::string docs_root;  // the folder of the .conform-lint.json in force, if any
 };
+
+// The settings in force: the nearest .conform-lint.json at or above the first page's folder, then the suite's
+// "lint" object, then the flags (each later one wins). Paths and metadata from the suite when the command
+// line names none.
+lint_settings effective_settings(lint_options& opts) {
+  lint_settings s;
+  lint_suite suite;
+  if (!opts.suite.empty()) {
+    suite = read_lint_suite(opts.suite);
+    if (opts.paths.empty()) opts.paths = suite.paths;
+    if (opts.metadata.empty()) opts.metadata = suite.metadata;
+  }
+  if (opts.paths.empty())
+    throw usage_error("no documentation PATH given (on the command line or as suite \"paths\")");
+  if (auto found = find_lint_config(opts.paths.front())) {
+    s = read_lint_config(*found);
+    opts.docs_root = found->parent_path().string();  // the docs tree, for links out of the pages named
+  }
+  overlay(s, suite.settings);
+  overlay(s, opts.flags);
+  return s;
+}
 
 void setup_lint(CLI::App& app, int& exit_status) {
   auto opts = std::make_shared<lint_options>();
   auto* sub = app.add_subcommand("lint", "Check documentation pages; print diagnostics compiler-style");
-  sub->add_option("paths", opts->paths, "Doc pages (any extension) or directories (walked for *.md)")
-      ->required();
+  sub->add_option(
+      "paths", opts->paths,
+      "Doc pages (any extension) or directories (walked for *.md); default: the suite's \"paths\"");
+  sub->add_option(
+      "--suite", opts->suite,
+      "Suite file: its \"lint\" object (the keys of .conform-lint.json), \"paths\" and \"metadata\"");
   sub->add_option("--metadata", opts->metadata,
                   "Also compare the docs with CSDL $metadata: [VERSION=]PATH_OR_URL (repeatable); "
                   "disagreements are csdl-* warnings")
       ->allow_extra_args(false);
-  sub->add_option("--format", opts->format,
+  sub->add_option("--format", opts->flags.format,
                   "text (file:line: severity: code: message), json or sarif (2.1.0)")
       ->check(CLI::IsMember({"text", "json", "sarif"}));
-  sub->add_option("--ignore", opts->selection.ignore, "Drop diagnostics of this code (repeatable)")
+  sub->add_option("--ignore", opts->flags.selection.ignore, "Drop diagnostics of this code (repeatable)")
       ->allow_extra_args(false);
-  sub->add_option("--error", opts->selection.error, "Make diagnostics of this code errors (repeatable)")
+  sub->add_option("--error", opts->flags.selection.error, "Make diagnostics of this code errors (repeatable)")
       ->allow_extra_args(false);
-  sub->add_option("--warning", opts->selection.warning, "Make diagnostics of this code warnings (repeatable)")
+  sub->add_option("--warning", opts->flags.selection.warning,
+                  "Make diagnostics of this code warnings (repeatable)")
       ->allow_extra_args(false);
-  sub->add_option("--baseline", opts->baseline,
+  sub->add_option("--baseline", opts->flags.baseline,
                   "A previous --format json output: only diagnostics not in it (same file, code and message) "
                   "decide the exit code");
+  sub->footer(
+      "Settings also come from the nearest .conform-lint.json at or above the first PATH's folder and "
+      "from a suite's \"lint\" object; flags win.");
   sub->callback([opts, &exit_status] {
+    const lint_settings settings = effective_settings(*opts);
+    const std::string format = settings.format.value_or("text");
+    const std::string baseline_file = settings.baseline.value_or("");
     // Read first: a baseline that cannot be used is a usage error found before the pages are read.
-    const lint_baseline baseline = opts->baseline.empty() ? lint_baseline{} : read_baseline(opts->baseline);
-    fixture_set extracted = extract_or_throw(opts->paths);
+    const lint_baseline baseline = baseline_file.empty() ? lint_baseline{} : read_baseline(baseline_file);
+    extract::options eo;
+    eo.lint_checks = true;
+    if (!opts->docs_root.empty()) eo.docs_roots.push_back(opts->docs_root);
+    fixture_set extracted = extract_or_throw(opts->paths, eo);
     if (!opts->metadata.empty())
       load_metadata(extracted, opts->metadata, metadata_fetch{}, std::cerr, extracted.diagnostics);
     lint_examples(extracted, extracted.diagnostics);
@@ -136,13 +189,14 @@ void setup_lint(CLI::App& app, int& exit_status) {
                      [](const diagnostic& a, const diagnostic& b) {
                        return a.file != b.file ? a.file < b.file : a.line < b.line;
                      });
+    drop_repeated(extracted.diagnostics);
     // A page that could not be read fails the command (2) whatever the selection drops.
     const bool unread =
         std::any_of(extracted.diagnostics.begin(), extracted.diagnostics.end(), is_unread_page);
-    select_diagnostics(extracted.diagnostics, opts->selection);
+    select_diagnostics(extracted.diagnostics, settings.selection);
     const fixture_set& set = keep_until_exit(std::move(extracted));
     const std::vector<diagnostic>& ds = set.diagnostics;
-    const std::vector<bool> old = opts->baseline.empty() ? std::vector<bool>{} : match_baseline(ds, baseline);
+    const std::vector<bool> old = baseline_file.empty() ? std::vector<bool>{} : match_baseline(ds, baseline);
     std::size_t errors = 0, warnings = 0, notes = 0, new_errors = 0, in_baseline = 0;
     for (std::size_t i = 0; i < ds.size(); ++i) {
       const diagnostic& d = ds[i];
@@ -152,23 +206,21 @@ void setup_lint(CLI::App& app, int& exit_status) {
       new_errors += d.level == severity::error && !is_old;
     }
     std::string out;
-    if (opts->format == "json") {
+    if (format == "json") {
       out = to_lint_json(ds);
-    } else if (opts->format == "sarif") {
+    } else if (format == "sarif") {
       out = to_sarif(ds, old);
     } else {
-      for (const auto& d : ds)
-        out += d.file + ":" + std::to_string(d.line) + ": " + std::string(to_string(d.level)) + ": " +
-               d.code + ": " + d.message + "\n";
+      out = to_lint_text(ds);
       std::size_t runnable = 0;
       for (const auto& f : set.fixtures) runnable += f.runnable;
       out += std::to_string(set.files_read) + " files, " + std::to_string(set.fixtures.size()) +
              " fixtures (" + std::to_string(runnable) + " runnable), " + std::to_string(errors) +
              " errors, " + std::to_string(warnings) + " warnings" +
              (notes > 0 ? ", " + std::to_string(notes) + " notes" : "") +
-             (opts->baseline.empty() ? std::string()
-                                     : " (" + std::to_string(in_baseline) + " in the baseline, " +
-                                           std::to_string(new_errors) + " new errors)") +
+             (baseline_file.empty() ? std::string()
+                                    : " (" + std::to_string(in_baseline) + " in the baseline, " +
+                                          std::to_string(new_errors) + " new errors)") +
              "\n";
     }
     std::cout << out;

@@ -60,7 +60,61 @@ std::string without_lines(std::string_view message) {
   return out;
 }
 
+// The cause a diagnostic names, for collapsing repeats on a page: digits after '/' (a JSON pointer's array
+// index, "/value/3/status") and after ':' (a line, "call.md:45") masked, the rest as written.
+std::string cause_of(const diagnostic& d) {
+  std::string out = d.code;
+  out += '\0';
+  out += to_string(d.level);
+  out += '\0';
+  const std::string_view m = d.message;
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    out += m[i];
+    if ((m[i] == '/' || m[i] == ':') && i + 1 < m.size() &&
+        std::isdigit(static_cast<unsigned char>(m[i + 1]))) {
+      out += '#';
+      while (i + 1 < m.size() && std::isdigit(static_cast<unsigned char>(m[i + 1]))) ++i;
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string to_lint_text(const std::vector<diagnostic>& ds) {
+  constexpr std::size_t collapse_at = 3;  // a pair reads fine; three of one cause is a pattern
+  constexpr std::size_t lines_shown = 20;
+  std::string out;
+  std::size_t begin = 0;
+  while (begin < ds.size()) {
+    std::size_t end = begin;
+    while (end < ds.size() && ds[end].file == ds[begin].file) ++end;
+    // One page: its diagnostics by cause, each cause's in page order.
+    std::map<std::string, std::vector<std::size_t>> by_cause;
+    std::vector<std::string> causes(end - begin);
+    for (std::size_t i = begin; i < end; ++i) {
+      causes[i - begin] = cause_of(ds[i]);
+      by_cause[causes[i - begin]].push_back(i);
+    }
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::vector<std::size_t>& same = by_cause[causes[i - begin]];
+      const bool collapsed = same.size() >= collapse_at;
+      if (collapsed && same.front() != i) continue;
+      const diagnostic& d = ds[i];
+      out += d.file + ":" + std::to_string(d.line) + ": " + std::string(to_string(d.level)) + ": " + d.code +
+             ": " + d.message + "\n";
+      if (!collapsed) continue;
+      out += "    ...and " + std::to_string(same.size() - 1) + " more like this on line" +
+             (same.size() > 2 ? "s " : " ");
+      for (std::size_t k = 1; k < same.size() && k <= lines_shown; ++k)
+        out += (k > 1 ? ", " : "") + std::to_string(ds[same[k]].line);
+      if (same.size() - 1 > lines_shown) out += ", ...";
+      out += " (--format json lists each)\n";
+    }
+    begin = end;
+  }
+  return out;
+}
 
 void select_diagnostics(std::vector<diagnostic>& ds, const lint_selection& sel) {
   std::erase_if(ds, [&](const diagnostic& d) { return listed(sel.ignore, d.code); });

@@ -29,6 +29,12 @@ lint_baseline read_baseline(const std::string& path);
 // One flag per diagnostic: true when it is in the baseline.
 std::vector<bool> match_baseline(const std::vector<diagnostic>& ds, const lint_baseline& baseline);
 
+// file:line: severity: code: message, one diagnostic a line, sorted input kept in order; a cause repeated on
+// a page (the same code, severity and message but for JSON pointer indexes and line numbers in it: one wrong
+// enum value in 40 examples) is printed once, at its first line, and followed by
+// "    ...and 39 more like this on lines 80, 95, ..." when it occurs three times or more.
+std::string to_lint_text(const std::vector<diagnostic>& ds);
+
 // {"diagnostics": [{"file","line","column","severity","code","message"}]}, one diagnostic a line.
 std::string to_lint_json(const std::vector<diagnostic>& ds);
 // A SARIF 2.1.0 log with one run: a rule per code, a result per diagnostic (level error/warning/note, the

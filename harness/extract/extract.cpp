@@ -4,7 +4,9 @@
 #include "extract/extract.hpp"
 #include "model/contract.hpp"
 
+#include "front_matter.hpp"
 #include "http_block.hpp"
+#include "links.hpp"
 
 #include <md4c.h>
 
@@ -236,8 +238,10 @@ struct page_walker {
   std::string_view doc;
   const options& opts;
   fixture_set& out;
-  const char* counted_to = nullptr;  // line_of has counted the newlines before this position
-  std::size_t counted_line = 1;      // ... and this is its line
+  detail::page_outline* outline = nullptr;  // links and anchors, collected when links are checked
+  std::string anchor_text;                  // the heading's text as its id is made from (entities decoded)
+  const char* counted_to = nullptr;         // line_of has counted the newlines before this position
+  std::size_t counted_line = 1;             // ... and this is its line
 
   page_walker(std::string_view f, std::string_view d, const options& o, fixture_set& s)
       : file(f), doc(d), opts(o), out(s) {
@@ -395,6 +399,7 @@ struct page_walker {
       case MD_BLOCK_H:
         w.heading_level = static_cast<int>(static_cast<MD_BLOCK_H_DETAIL*>(detail)->level);
         w.heading_text.clear();
+        w.anchor_text.clear();
         w.tab_heading = false;
         break;
       case MD_BLOCK_CODE: {
@@ -454,6 +459,7 @@ struct page_walker {
       case MD_BLOCK_H: {
         std::string_view t = trim(w.heading_text);
         if (w.heading_level == 1 && w.h1.empty()) w.h1 = std::string(t);
+        if (w.outline) detail::add_heading_anchor(*w.outline, w.anchor_text);
         w.last_heading.assign(t);
         if (w.heading_level <= 2)
           w.in_template_section = iequals(t, "HTTP request") || iequals(t, "HTTP requests");
@@ -481,6 +487,7 @@ struct page_walker {
       case MD_BLOCK_HTML:
         w.in_html = false;
         w.on_html_done();
+        if (w.outline) detail::add_html_anchors(*w.outline, w.html);
         break;
       case MD_BLOCK_TABLE:
         w.in_table = false;
@@ -511,6 +518,13 @@ struct page_walker {
   static int enter_span(MD_SPANTYPE type, void* detail, void* ud) {
     auto& w = *static_cast<page_walker*>(ud);
     w.mark_span(type);
+    if (w.outline && type == MD_SPAN_A) {
+      const MD_ATTRIBUTE& href = static_cast<MD_SPAN_A_DETAIL*>(detail)->href;
+      if (href.text != nullptr && href.size > 0)
+        // A destination md4c rewrote (escapes, entities) is not in the page: the link's text gives the line.
+        w.outline->links.push_back(
+            {std::string(href.text, href.size), w.in_doc(href.text) ? w.line_of(href.text) : 0});
+    }
     if (w.heading_level > 0 && type == MD_SPAN_A) {
       const MD_ATTRIBUTE& href = static_cast<MD_SPAN_A_DETAIL*>(detail)->href;
       if (href.text != nullptr && std::string_view(href.text, href.size).starts_with("#tab/"))
@@ -581,7 +595,10 @@ struct page_walker {
     // Table rows need their line; prose does not, and a lookup per text run would cost a tenth of the parse.
     if (w.in_cell && !w.tbl.row_lines.empty() && w.tbl.row_lines.back() == 0)
       w.tbl.row_lines.back() = w.line_of(t);
+    if (w.outline && !w.outline->links.empty() && w.outline->links.back().line == 0)
+      w.outline->links.back().line = w.in_doc(t) ? w.line_of(t) : w.last_line;
     if (type == MD_TEXT_HTML) {
+      if (w.outline) detail::add_html_anchors(*w.outline, s);
       // An inline comment inside a paragraph (`text <!-- {...} -->`) is an annotation too.
       if (s.starts_with("<!--")) {
         std::size_t keep = w.html_line;
@@ -596,6 +613,16 @@ struct page_walker {
     }
     if (w.heading_level) {
       w.heading_text.append(s);
+      if (w.outline) {
+        if (type != MD_TEXT_ENTITY)
+          w.anchor_text.append(s);
+        else if (s == "&amp;")
+          w.anchor_text += '&';
+        else if (s == "&lt;")
+          w.anchor_text += '<';
+        else if (s == "&gt;")
+          w.anchor_text += '>';
+      }
     } else if (w.in_paragraph) {
       if (w.base.empty()) w.read_base(type, s);
     } else if (w.in_cell) {
@@ -1105,9 +1132,13 @@ page_examples collect_examples(page_walker& w) {
     // section may head its one absolute example URL so); unannotated blocks listing several request lines
     // (one per route, a URL template with [optional] parts), which no single response answers.
     const bool several = hb.kind == block_kind::request && request_lines(b.text) > 1;
-    if (b.in_template_section ||
-        (b.under_request_heading && !annotated && (several || url_host(hb.url).empty())) ||
-        (!b.note && several)) {
+    // A block annotated as a request in the "## HTTP request" section is an example as well as the section's
+    // template (site-getbypath.md's only request): the annotation says so.
+    if (b.in_template_section && bt == "request" && hb.kind == block_kind::request && !several)
+      add_template_lines(b.text, found.templates);
+    else if (b.in_template_section ||
+             (b.under_request_heading && !annotated && (several || url_host(hb.url).empty())) ||
+             (!b.note && several)) {
       if (hb.kind == block_kind::request) add_template_lines(b.text, found.templates);
       continue;
     }
@@ -1216,11 +1247,30 @@ class request_matcher {
         return &requests_[k.unpaired.empty() ? k.last : k.unpaired.back()];
       }
     if (!in_order_ || resp.line < last_response_line_) return closest_by_scan(resp);
+    const std::size_t previous_response = last_response_line_;
     last_response_line_ = resp.line;
     while (next_ < requests_.size() && requests_[next_].line < resp.line) before_.push_back(next_++);
     while (!before_.empty() && requests_[before_.back()].paired) before_.pop_back();
-    return before_.empty() ? nullptr : &requests_[before_.back()];
+    if (before_.empty()) return nullptr;
+    // An `ignored` request (a variant the docs' tooling skips, onlinemeeting-get.md's second form of a URL)
+    // between an annotated request and its response: the response answers the annotated one, found among the
+    // requests since the previous response.
+    if (requests_[before_.back()].ignored)
+      for (auto it = before_.rbegin(); it != before_.rend() && requests_[*it].line > previous_response;
+           ++it) {
+        example& r = requests_[*it];
+        if (!r.paired && !r.ignored && r.note && r.note->block_type == "request") {
+          displaced_ = &requests_[before_.back()];
+          return &r;
+        }
+      }
+    return &requests_[before_.back()];
   }
+
+  // The request the last request_for would have chosen by closeness alone, when an annotated one was chosen
+  // over an ignored one (nullptr otherwise): fixture ids stay those the closest request gave.
+  const example* displaced() const { return displaced_; }
+  void clear_displaced() { displaced_ = nullptr; }
 
  private:
   struct named {
@@ -1242,6 +1292,7 @@ class request_matcher {
   std::size_t next_ = 0;             // requests_[next_] is the first not yet on before_
   std::vector<std::size_t> before_;  // requests before the last response, unpaired ones on top
   std::size_t last_response_line_ = 0;
+  example* displaced_ = nullptr;
 };
 
 // "<page>/<example name>", the name from the request's annotation, else the response's, else the example's
@@ -1387,6 +1438,7 @@ void pair_into_fixtures(page_walker& w, const std::string& page, page_examples& 
   request_matcher matcher(examples.requests);
   std::size_t example_no = 0;
   for (auto& resp : examples.responses) {
+    matcher.clear_displaced();
     example* req = matcher.request_for(resp);
     if (!req) {
       // A request before it was answered already: this is another answer to it (alternate responses, or the
@@ -1403,7 +1455,8 @@ void pair_into_fixtures(page_walker& w, const std::string& page, page_examples& 
     f.page = page;
     f.file = std::string(w.file);
     f.line = req->line;
-    f.id = fixture_id(page, *req, resp, ++example_no, ids, tried);
+    f.id =
+        fixture_id(page, matcher.displaced() ? *matcher.displaced() : *req, resp, ++example_no, ids, tried);
     fill_request(w, *req, f.request);
     fill_response(w, resp, f.response);
     judge_request(w, f, version);
@@ -1555,12 +1608,35 @@ class page_reader {
 
 namespace {
 
+// What only lint asks for: the front matter, and the JSON blocks of a resource page (its type's shape, which
+// tooling and readers take as JSON).
+void lint_page(page_walker& w, std::string_view text, bool resource_page) {
+  for (auto& p : detail::check_front_matter(text))
+    w.diag(p.line, severity::error, "invalid-front-matter", "YAML front matter does not parse: " + p.message);
+  if (!resource_page) return;
+  for (const code_block& b : w.blocks) {
+    // A block annotated "ignored" is one the docs' own tooling is told to skip.
+    if (!iequals(b.info, "json") || trim(b.text).empty() || (b.note && b.note->block_type == "ignored"))
+      continue;
+    auto r = parse_documented_json(b.text, w.opts.max_json_depth);
+    if (r.value) continue;
+    // A member shown alone ("body": {...}) is a fragment of an object, as the prose around it says.
+    if (trim(b.text).front() == '"' && parse_documented_json("{" + b.text + "}", w.opts.max_json_depth).value)
+      continue;
+    w.diag(r.error_line ? b.line + r.error_line - 1 : b.line, severity::error, "invalid-json-body",
+           "JSON block of a resource page cannot be parsed (" + r.error + ")");
+  }
+}
+
 // `text` is followed by at least 16 zero bytes (see extract_text).
-void extract_padded(std::string_view file, std::string_view text, fixture_set& out, const options& opts) {
+void extract_padded(std::string_view file, std::string_view text, fixture_set& out, const options& opts,
+                    detail::page_outline* outline = nullptr) {
   ++out.files_read;
   out.bytes_read += text.size();
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   page_walker w(file, text, opts, out);
+  if (outline) outline->file.assign(file);
+  w.outline = outline;
   if (!w.walk()) {
     w.diag(1, severity::error, "unparsable-markdown", "the markdown parser gave up on this page");
     return;
@@ -1571,6 +1647,7 @@ void extract_padded(std::string_view file, std::string_view text, fixture_set& o
 
   std::string page = page_name(file);
   bool resource_page = is_resource_page(w);
+  if (opts.lint_checks) lint_page(w, text, resource_page);
   std::size_t first_table_line = 0;
   std::vector<property> page_props = read_property_tables(w, resource_page, first_table_line);
   if (resource_page) {
@@ -1699,8 +1776,22 @@ void link(fixture_set& set) {
 void extract_paths(const std::vector<std::string>& paths, fixture_set& out, std::vector<std::string>& missing,
                    const options& opts) {
   page_reader reader(opts.max_file_bytes);
+  std::vector<detail::page_outline> outlines;
   for (const auto& page : list_pages(paths, missing))
-    if (auto text = reader.read(page, out)) extract_padded(page.path, *text, out, opts);
+    if (auto text = reader.read(page, out))
+      extract_padded(page.path, *text, out, opts, opts.lint_checks ? &outlines.emplace_back() : nullptr);
+  if (opts.lint_checks) {
+    // The docs tree: the directories named, and the folder of each page named.
+    std::vector<std::string> roots;
+    for (const auto& p : paths) {
+      std::error_code ec;
+      roots.push_back(std::filesystem::is_directory(p, ec) ? p
+                                                           : std::filesystem::path(p).parent_path().string());
+      if (roots.back().empty()) roots.back() = ".";
+    }
+    roots.insert(roots.end(), opts.docs_roots.begin(), opts.docs_roots.end());
+    detail::check_links(outlines, roots, out);
+  }
   link(out);
   out.fixtures.shrink_to_fit();  // growth leaves up to half the capacity unused, for the whole run
 }

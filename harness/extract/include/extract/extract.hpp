@@ -21,6 +21,14 @@ struct options {
   std::size_t max_json_depth = 64;                // deeper documented JSON is an error, not a stack overflow
   std::size_t max_file_bytes = 64 * 1024 * 1024;  // larger files are a diagnostic, not read
   std::string default_version = "v1.0";           // for relative URLs on pages that never name a version
+  // Checks `conform lint` asks for, which do not change fixtures: YAML front matter (invalid-front-matter),
+  // JSON blocks of resource pages (invalid-json-body), and in extract_paths links between pages (broken-link,
+  // link-case-mismatch, broken-anchor).
+  bool lint_checks = false;
+  // Folders that belong to the docs tree besides those named and the folders of pages named (lint: the folder
+  // of the .conform-lint.json in force), so links from a few named pages into the rest of the tree are
+  // checked.
+  std::vector<std::string> docs_roots;
 };
 
 // Extracts one document already in memory. `file` names it in fixtures and diagnostics. Resource pages add to
