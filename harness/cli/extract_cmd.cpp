@@ -17,12 +17,15 @@ namespace {
 struct extract_options {
   std::vector<std::string> paths;
   std::string output;
+  std::string default_version = "v1.0";
 };
 
-fixture_set extract_or_throw(const std::vector<std::string>& paths) {
+fixture_set extract_or_throw(const std::vector<std::string>& paths, const std::string& default_version) {
   fixture_set set;
   std::vector<std::string> missing;
-  extract::extract_paths(paths, set, missing);
+  extract::options eo;
+  eo.default_version = default_version;
+  extract::extract_paths(paths, set, missing, eo);
   if (!missing.empty()) throw usage_error("no such file or directory: " + missing.front());
   const std::size_t unread = report_unread_pages(set, std::cerr);
   if (set.files_read == 0)
@@ -88,9 +91,13 @@ void setup_extract(CLI::App& app, int& exit_status) {
   sub->add_option("paths", opts->paths, "Doc pages (any extension) or directories (walked for *.md)")
       ->required();
   sub->add_option("-o,--output", opts->output, "Write the JSON here (atomically) instead of stdout");
+  sub->add_option("--default-version", opts->default_version,
+                  "API version of relative documented URLs on pages whose folder and absolute URLs name none "
+                  "(default v1.0)")
+      ->check(version_check());
   sub->callback([opts, &exit_status] {
     if (!opts->output.empty()) check_output(opts->output);
-    const fixture_set& set = keep_until_exit(extract_or_throw(opts->paths));
+    const fixture_set& set = keep_until_exit(extract_or_throw(opts->paths, opts->default_version));
     exit_status = write_document(set, opts->output) ? exit_status_of(set, has_errors(set)) : report_failed;
   });
 }
@@ -101,6 +108,7 @@ struct lint_options {
   std::string format = "text";
   lint_selection selection;
   std::string baseline;
+  std::string default_version = "v1.0";
 };
 
 void setup_lint(CLI::App& app, int& exit_status) {
@@ -124,10 +132,14 @@ void setup_lint(CLI::App& app, int& exit_status) {
   sub->add_option("--baseline", opts->baseline,
                   "A previous --format json output: only diagnostics not in it (same file, code and message) "
                   "decide the exit code");
+  sub->add_option("--default-version", opts->default_version,
+                  "API version of relative documented URLs on pages whose folder and absolute URLs name none "
+                  "(default v1.0)")
+      ->check(version_check());
   sub->callback([opts, &exit_status] {
     // Read first: a baseline that cannot be used is a usage error found before the pages are read.
     const lint_baseline baseline = opts->baseline.empty() ? lint_baseline{} : read_baseline(opts->baseline);
-    fixture_set extracted = extract_or_throw(opts->paths);
+    fixture_set extracted = extract_or_throw(opts->paths, opts->default_version);
     if (!opts->metadata.empty())
       load_metadata(extracted, opts->metadata, metadata_fetch{}, std::cerr, extracted.diagnostics);
     lint_examples(extracted, extracted.diagnostics);

@@ -47,6 +47,7 @@ struct run_cmd_options {
   std::string cacert;
   std::string odata_type = "odata";
   std::vector<std::string> metadata;
+  std::string default_version;  // "" = the suite's, else v1.0
   bool insecure = false, strict_enums = false, strict_properties = false, fill = false, verbose = false;
   // Which flags were given, so a suite's value survives an absent flag.
   CLI::Option *target_opt = nullptr, *bearer_opt = nullptr, *concurrency_opt = nullptr,
@@ -153,6 +154,8 @@ run::options merge(const run_cmd_options& cli, const run::suite& s, std::vector<
   }
   o.overrides = s.overrides;
   o.waivers = s.waivers;
+  o.default_version = !cli.default_version.empty() ? cli.default_version : s.default_version.value_or("v1.0");
+  o.hosts = s.hosts;
   junit = cli.junit_opt->count() ? cli.junit : s.junit.value_or("");
   json = cli.json_opt->count() ? cli.json : s.json.value_or("");
   return o;
@@ -305,7 +308,9 @@ int run_command(const run_cmd_options& cli) {
 
   fixture_set set;
   std::vector<std::string> missing;
-  extract::extract_paths(paths, set, missing);
+  extract::options eo;
+  eo.default_version = o.default_version;
+  extract::extract_paths(paths, set, missing, eo);
   if (!missing.empty()) throw usage_error("no such file or directory: " + missing.front());
   if (std::size_t unread = report_unread_pages(set, std::cerr))
     throw usage_error(std::to_string(unread) + " page(s) could not be read (above); nothing was sent");
@@ -427,6 +432,10 @@ void setup_run(CLI::App& app, int& exit_status) {
   sub->add_flag("--strict-enums", opts->strict_enums, "Compare enum members case-sensitively");
   sub->add_flag("--strict-properties", opts->strict_properties, "Undocumented properties fail");
   sub->add_flag("--fill-placeholders", opts->fill, "Generate values for unbound placeholders");
+  sub->add_option("--default-version", opts->default_version,
+                  "API version of relative documented URLs on pages whose folder and absolute URLs name none "
+                  "(default v1.0)")
+      ->check(version_check());
   sub->add_flag("-v,--verbose", opts->verbose,
                 "Every case with its request and response (redacted), check notes and doc diagnostics");
   sub->callback([opts, &exit_status] { exit_status = run_command(*opts); });

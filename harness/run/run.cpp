@@ -128,6 +128,10 @@ std::optional<case_result> settled_without_server(const fixture& f, const option
     c.skip_reason = "skipped by suite override: " + *ov->second.skip;
     return c;
   }
+  if (std::string why = foreign_host_skip(f, opts); !why.empty()) {
+    c.skip_reason = std::move(why);
+    return c;
+  }
   return std::nullopt;
 }
 
