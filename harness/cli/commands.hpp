@@ -55,4 +55,7 @@ std::vector<report::reported_case> read_report_cases(const std::string& path);
 std::size_t report_unread_pages(const fixture_set& set, std::ostream& err);
 bool is_unread_page(const diagnostic& d);
 
+// --default-version V (run, serve, lint, extract): an API version such as v1.0 or beta (run::valid_version).
+CLI::Validator version_check();
+
 }  // namespace conform::cli

@@ -20,6 +20,7 @@ namespace {
 struct extract_options {
   std::vector<std::string> paths;
   std::string output;
+  std::string default_version = "v1.0";
 };
 
 fixture_set extract_or_throw(const std::vector<std::string>& paths, const extract::options& eo = {}) {
@@ -91,9 +92,15 @@ void setup_extract(CLI::App& app, int& exit_status) {
   sub->add_option("paths", opts->paths, "Doc pages (any extension) or directories (walked for *.md)")
       ->required();
   sub->add_option("-o,--output", opts->output, "Write the JSON here (atomically) instead of stdout");
+  sub->add_option("--default-version", opts->default_version,
+                  "API version of relative documented URLs on pages whose folder and absolute URLs name none "
+                  "(default v1.0)")
+      ->check(version_check());
   sub->callback([opts, &exit_status] {
     if (!opts->output.empty()) check_output(opts->output);
-    const fixture_set& set = keep_until_exit(extract_or_throw(opts->paths));
+    extract::options eo;
+    eo.default_version = opts->default_version;
+    const fixture_set& set = keep_until_exit(extract_or_throw(opts->paths, eo));
     exit_status = write_document(set, opts->output) ? exit_status_of(set, has_errors(set)) : report_failed;
   });
 }
@@ -118,6 +125,7 @@ struct lint_options {
   std::string suite;
   lint_settings flags;    // format and baseline set only when given
   std::string docs_root;  // the folder of the .conform-lint.json in force, if any
+  std::string default_version = "v1.0";
 };
 
 // The settings in force: the nearest .conform-lint.json at or above the first page's folder, then the suite's
@@ -168,6 +176,10 @@ void setup_lint(CLI::App& app, int& exit_status) {
   sub->add_option("--baseline", opts->flags.baseline,
                   "A previous --format json output: only diagnostics not in it (same file, code and message) "
                   "decide the exit code");
+  sub->add_option("--default-version", opts->default_version,
+                  "API version of relative documented URLs on pages whose folder and absolute URLs name none "
+                  "(default v1.0)")
+      ->check(version_check());
   sub->footer(
       "Settings also come from the nearest .conform-lint.json at or above the first PATH's folder and "
       "from a suite's \"lint\" object; flags win.");
@@ -178,6 +190,7 @@ void setup_lint(CLI::App& app, int& exit_status) {
     // Read first: a baseline that cannot be used is a usage error found before the pages are read.
     const lint_baseline baseline = baseline_file.empty() ? lint_baseline{} : read_baseline(baseline_file);
     extract::options eo;
+    eo.default_version = opts->default_version;
     eo.lint_checks = true;
     if (!opts->docs_root.empty()) eo.docs_roots.push_back(opts->docs_root);
     fixture_set extracted = extract_or_throw(opts->paths, eo);

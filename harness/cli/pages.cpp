@@ -1,5 +1,6 @@
 // Pages that could not be read, said on stderr by every command that reads pages.
 #include "commands.hpp"
+#include "run/run.hpp"
 
 namespace conform::cli {
 
@@ -15,6 +16,15 @@ std::size_t report_unread_pages(const fixture_set& set, std::ostream& err) {
       ++n;
     }
   return n;
+}
+
+CLI::Validator version_check() {
+  return CLI::Validator(
+      [](std::string& v) {
+        return run::valid_version(v) ? std::string()
+                                     : "an API version such as v1.0 or beta is expected, got \"" + v + "\"";
+      },
+      "VERSION");
 }
 
 }  // namespace conform::cli

@@ -51,6 +51,7 @@ struct run_cmd_options {
   std::string cacert;
   std::string odata_type = "odata";
   std::vector<std::string> metadata;
+  std::string default_version;  // "" = the suite's, else v1.0
   bool insecure = false, strict_enums = false, strict_properties = false, fill = false, verbose = false;
   bool plan = false, read_only = false, keep_created = false;
   std::vector<std::string> methods;
@@ -236,6 +237,8 @@ run::options merge(const run_cmd_options& cli, const run::suite& s, std::vector<
       }
   }
   set_proxies(cli, s, o);
+  o.default_version = !cli.default_version.empty() ? cli.default_version : s.default_version.value_or("v1.0");
+  o.hosts = s.hosts;
   junit = cli.junit_opt->count() ? cli.junit : s.junit.value_or("");
   json = cli.json_opt->count() ? cli.json : s.json.value_or("");
   return o;
@@ -427,7 +430,9 @@ int run_command(const run_cmd_options& cli) {
 
   fixture_set set;
   std::vector<std::string> missing;
-  extract::extract_paths(paths, set, missing);
+  extract::options eo;
+  eo.default_version = o.default_version;
+  extract::extract_paths(paths, set, missing, eo);
   if (!missing.empty()) throw usage_error("no such file or directory: " + missing.front());
   if (std::size_t unread = report_unread_pages(set, std::cerr))
     throw usage_error(std::to_string(unread) + " page(s) could not be read (above); nothing was sent");
@@ -580,6 +585,10 @@ void setup_run(CLI::App& app, int& exit_status) {
       ->allow_extra_args(false);
   sub->add_flag("--keep-created", opts->keep_created,
                 "Keep the resources the run created and did not delete (default: deleted at the end)");
+  sub->add_option("--default-version", opts->default_version,
+                  "API version of relative documented URLs on pages whose folder and absolute URLs name none "
+                  "(default v1.0)")
+      ->check(version_check());
   sub->add_flag("-v,--verbose", opts->verbose,
                 "Every case with its request and response (redacted), check notes and doc diagnostics");
   sub->callback([opts, &exit_status] { exit_status = run_command(*opts); });

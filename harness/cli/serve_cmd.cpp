@@ -32,6 +32,9 @@ struct serve_cmd_options {
   int threads = 1;
   bool quiet = false;
   bool verbatim = false;
+  bool stateful = false;
+  std::size_t max_entities = 100'000;
+  std::string default_version;  // "" = the suite's, else v1.0
   std::vector<std::string> metadata;
 };
 
@@ -70,11 +73,13 @@ std::size_t say_repairs(const fixture_set& set, std::ostream& err) {
 int serve_command(const serve_cmd_options& cli) {
   std::vector<std::string> paths = cli.paths;
   std::vector<std::string> metadata;
+  extract::options eo;
   if (!cli.suite_file.empty()) {
     try {
       run::suite s = run::load_suite(cli.suite_file);
       if (paths.empty()) paths = s.paths;
       metadata = s.metadata;
+      eo.default_version = s.default_version.value_or(eo.default_version);
     } catch (const std::invalid_argument& e) {
       throw usage_error(e.what());
     }
@@ -92,10 +97,13 @@ int serve_command(const serve_cmd_options& cli) {
   mo.fault_delay = std::chrono::milliseconds(cli.fault_delay_ms);
   mo.seed = cli.seed;
   mo.verbatim = cli.verbatim;
+  mo.stateful = cli.stateful;
+  mo.max_entities = cli.max_entities;
 
   fixture_set set;
   std::vector<std::string> missing;
-  extract::extract_paths(paths, set, missing);
+  if (!cli.default_version.empty()) eo.default_version = cli.default_version;
+  extract::extract_paths(paths, set, missing, eo);
   if (!missing.empty()) throw usage_error("no such file or directory: " + missing.front());
   // Answers take CSDL-true values where the docs are vague (a property typed only by its example).
   if (!metadata.empty()) {
@@ -137,7 +145,10 @@ int serve_command(const serve_cmd_options& cli) {
   std::cout << "conform serve: listening on http://" << shown_host << ':' << server.port() << std::endl;
   if (!cli.quiet) {
     std::cerr << "conform serve: " << runnable << " runnable fixtures, " << reference.route_count()
-              << " routes; Ctrl-C stops\n";
+              << " routes"
+              << (cli.stateful ? ", stateful (at most " + std::to_string(cli.max_entities) + " entities)"
+                               : "")
+              << "; Ctrl-C stops\n";
     log = std::make_unique<serve_log>(STDOUT_FILENO);
   }
   server.run_until_signal();  // stops the server: no handler runs after it
@@ -175,6 +186,16 @@ void setup_serve(CLI::App& app, int& exit_status) {
   sub->add_option("--metadata", opts->metadata,
                   "CSDL $metadata typing the answers: [VERSION=]PATH_OR_URL (repeatable)")
       ->allow_extra_args(false);
+  sub->add_option("--default-version", opts->default_version,
+                  "API version of relative documented URLs on pages whose folder and absolute URLs name none "
+                  "(default v1.0)")
+      ->check(version_check());
+  sub->add_flag("--stateful", opts->stateful,
+                "Keep what documented creates make: POST stores it under a new id, GET returns it, PATCH "
+                "merges, DELETE removes; ids never created are 404");
+  sub->add_option("--max-entities", opts->max_entities,
+                  "--stateful: entities held at most; creates beyond are 507 (default 100000)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
   sub->callback([opts, &exit_status] { exit_status = serve_command(*opts); });
 }
 

@@ -1213,8 +1213,41 @@ std::string body_odata_type(const boost::json::value& v, bool& collection) {
   return {};
 }
 
-// The version of the page's first request that names one: relative URLs on the page share it.
-std::string page_version(const std::vector<example>& requests, const options& opts) {
+// The API version a folder's name is: "v1.0" or "beta" (the docs' own layout, api-reference/beta/api/x.md);
+// "" else.
+std::string_view version_of_folder(std::string_view name) {
+  for (std::string_view v : {"v1.0", "beta"})
+    if (iequals(name, v)) return v;
+  return {};
+}
+
+// The version the folders of a page's path name, the nearest first; a relative path is read under the
+// working directory, so `cd beta && conform run api` finds it too.
+std::string folder_version(std::string_view file) {
+  static const std::string cwd = [] {
+    std::error_code ec;
+    std::string d = std::filesystem::current_path(ec).string();
+    return ec ? std::string() : d;
+  }();
+  std::string path(file);
+  if (path.empty() || path.front() != '/') path = cwd + "/" + path;
+  std::string_view dir(path);
+  dir = dir.substr(0, dir.rfind('/') == std::string_view::npos ? 0 : dir.rfind('/'));
+  while (!dir.empty()) {
+    const std::size_t slash = dir.rfind('/');
+    if (std::string_view v = version_of_folder(slash == std::string_view::npos ? dir : dir.substr(slash + 1));
+        !v.empty())
+      return std::string(v);
+    if (slash == std::string_view::npos) break;
+    dir = dir.substr(0, slash);
+  }
+  return {};
+}
+
+// The version relative URLs on a page take: its folder's, else that of the page's first request that names
+// one, else the default (--default-version).
+std::string page_version(std::string_view file, const std::vector<example>& requests, const options& opts) {
+  if (std::string v = folder_version(file); !v.empty()) return v;
   for (const auto& r : requests)
     if (auto u = inspect_url(r.http.url); !u.version.empty()) return u.version;
   return opts.default_version;
@@ -1432,7 +1465,7 @@ void settle_odata_type(page_walker& w, const example& resp, fixture& f) {
 // `page_props` are the page's own property tables, which every fixture of the page is held to.
 void pair_into_fixtures(page_walker& w, const std::string& page, page_examples& examples,
                         const std::vector<property>& page_props) {
-  std::string version = page_version(examples.requests, w.opts);
+  std::string version = page_version(w.file, examples.requests, w.opts);
   std::set<std::string> ids;
   std::unordered_map<std::string, int> tried;
   request_matcher matcher(examples.requests);

@@ -97,6 +97,9 @@ boost::json::object* fault_target(const fixture& f, boost::json::value& body, st
 
 bool is_annotation(std::string_view key);  // "@odata.type", "name@odata.nextLink"
 
+// An OData error answer: {"error": {"code": code, "message": message}} with its reason phrase.
+reply odata_error(int status, std::string_view code, std::string message);
+
 // Makes the documented example real: placeholder values -> valid values of their documented type,
 // '#'-prefixed @odata.type. `next_guid` yields fresh GUIDs.
 struct synth_env {

@@ -1,6 +1,7 @@
 #include "mock/reference_server.hpp"
 
 #include "detail.hpp"
+#include "state.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -15,6 +16,7 @@
 namespace conform::mock {
 
 namespace json = boost::json;
+using detail::odata_error;
 using detail::route;
 
 namespace {
@@ -63,6 +65,8 @@ std::string_view reason_phrase(int status) {
       return "Internal Server Error";
     case 503:
       return "Service Unavailable";
+    case 507:
+      return "Insufficient Storage";
     default:
       return "";
   }
@@ -80,20 +84,6 @@ void set_header(header_list& headers, std::string_view name, std::string value) 
 
 void remove_header(header_list& headers, std::string_view name) {
   std::erase_if(headers, [name](const header& h) { return iequals(h.name, name); });
-}
-
-reply odata_error(int status, std::string_view code, std::string message) {
-  reply r;
-  r.response.status = status;
-  r.response.reason = std::string(reason_phrase(status));
-  json::object inner;
-  inner["code"] = code;
-  inner["message"] = message;
-  json::object outer;
-  outer["error"] = std::move(inner);
-  r.response.body = json::serialize(outer);
-  r.response.headers.push_back({"Content-Type", "application/json"});
-  return r;
 }
 
 std::string upper(std::string_view s) {
@@ -298,6 +288,20 @@ void apply_reply_faults(const std::vector<fault_kind>& active, const detail::fau
 
 }  // namespace
 
+reply detail::odata_error(int status, std::string_view code, std::string message) {
+  reply r;
+  r.response.status = status;
+  r.response.reason = std::string(reason_phrase(status));
+  json::object inner;
+  inner["code"] = code;
+  inner["message"] = message;
+  json::object outer;
+  outer["error"] = std::move(inner);
+  r.response.body = json::serialize(outer);
+  r.response.headers.push_back({"Content-Type", "application/json"});
+  return r;
+}
+
 std::optional<fault_kind> parse_fault_kind(std::string_view s) {
   std::string norm = to_lower(s);
   std::replace(norm.begin(), norm.end(), '_', '-');
@@ -344,6 +348,16 @@ reference_server::reference_server(const fixture_set& fixtures, options opts)
     return a.literal_chars > b.literal_chars;
   });
   index_ = std::make_unique<detail::route_index>(routes_);
+  creates_.assign(routes_.size(), 0);
+  for (std::size_t r = 0; r < routes_.size(); ++r) {
+    const route& rt = routes_[r];
+    if (rt.method != "POST" || rt.segments.empty() ||
+        (rt.segments.back().is_literal() && rt.segments.back().tokens.front().text == "$ref"))
+      continue;
+    creates_[r] = std::any_of(rt.fixtures.begin(), rt.fixtures.end(),
+                              [&](std::size_t i) { return fixtures_.fixtures[i].response.status == 201; });
+  }
+  if (opts_.stateful) store_ = std::make_unique<store>();
   std::random_device rd;
   guid_base_ = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
 }
@@ -368,7 +382,7 @@ reply reference_server::handle(const http_request& req) const {
 // the most specific route. Nullptr with `refusal` set (404, or 405 with Allow) when no documented route takes
 // it.
 const fixture* reference_server::choose(const http_request& req, const std::optional<json::value>& body,
-                                        reply& refusal) const {
+                                        reply& refusal, const route** chosen_route) const {
   std::string_view path = detail::url_path(req.target, false);
   std::vector<std::string> segments = detail::split_request_path(path);
   std::string method = upper(req.method);
@@ -397,7 +411,11 @@ const fixture* reference_server::choose(const http_request& req, const std::opti
   if (const header* h = find_header(req.headers, fixture_header))
     for (const route* r : with_method)
       for (std::size_t i : r->fixtures)
-        if (fixtures_.fixtures[i].id == h->value) return &fixtures_.fixtures[i];
+        if (fixtures_.fixtures[i].id == h->value) {
+          if (chosen_route != nullptr) *chosen_route = r;
+          return &fixtures_.fixtures[i];
+        }
+  if (chosen_route != nullptr) *chosen_route = with_method.front();
   detail::query_list query = detail::parse_query(detail::url_query(req.target, false));
   const fixture* chosen = nullptr;
   int best = 0;
@@ -457,7 +475,8 @@ reply reference_server::answer(const http_request& req) const {
   std::optional<json::value> body;
   if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) body = parse_json(req.body);
   reply out;
-  const fixture* chosen = choose(req, body, out);
+  const route* on_route = nullptr;
+  const fixture* chosen = choose(req, body, out, &on_route);
   if (chosen == nullptr) return out;
   const fixture& f = *chosen;
   if (refuse_request(f, fixtures_.contract_for(f), body, out)) return out;
@@ -469,6 +488,13 @@ reply reference_server::answer(const http_request& req) const {
   for (const header& h : f.response.headers)
     if (!iequals(h.name, "Content-Length") && !iequals(h.name, "Transfer-Encoding")) res.headers.push_back(h);
   std::optional<json::value> doc = documented_body(f, upper(req.method), res.status, body);
+  std::optional<std::string> text;  // a text body the store decides ($count)
+  if (store_)
+    if (std::optional<reply> refused = apply_state(req, *on_route, res.status, body, doc, text)) {
+      refused->fixture_id = f.id;
+      refused->response.headers.push_back({std::string(fixture_header), f.id});
+      return std::move(*refused);
+    }
 
   std::vector<fault_kind> active;
   for (const fault& ft : opts_.faults)
@@ -476,6 +502,7 @@ reply reference_server::answer(const http_request& req) const {
   const detail::fault_input fin{f, fixtures_.contract_for(f), opts_};
   header_list fault_headers = apply_json_faults(active, fin, doc);
   set_body(res, f, doc);
+  if (text) res.body = std::move(*text);
   apply_reply_faults(active, fin, out, fault_headers);
   for (header& h : fault_headers) res.headers.push_back(std::move(h));
   res.headers.push_back({std::string(fixture_header), f.id});

@@ -372,13 +372,68 @@ void substitute_body(json::value& body, const fixture& f, const fixture_set& set
   }
 }
 
+bool is_api_host(std::string_view host) {
+  if (auto colon = host.rfind(':');
+      colon != std::string_view::npos && host.find(']') == std::string_view::npos)
+    host = host.substr(0, colon);
+  for (std::string_view api : {"graph.microsoft.com", "graph.microsoft.us", "dod-graph.microsoft.us",
+                               "microsoftgraph.chinacloudapi.cn"})
+    if (iequals(host, api)) return true;
+  return false;
+}
+
+std::string documented_host(std::string_view url) {
+  url = trim(url);
+  std::string_view host;
+  if (istarts_with(url, "http://") || istarts_with(url, "https://")) {
+    std::size_t authority = url.find("://") + 3;
+    host = url.substr(authority, url.find_first_of("/?#", authority) - authority);
+    if (auto at = host.rfind('@'); at != std::string_view::npos) host.remove_prefix(at + 1);
+  } else if (!url.empty() && url.front() != '/') {
+    // rewrite_url's reading: "graph.microsoft.com/v1.0/me" names a host, "v1.0/me" is a path.
+    std::string_view first = first_segment(url);
+    if (first.find('.') != std::string_view::npos && !is_version_segment(first)) host = first;
+  }
+  return to_lower(host);
+}
+
+std::string mapped_host_base(std::string_view url, const options& opts) {
+  if (opts.hosts.empty()) return {};
+  const std::string host = documented_host(url);
+  if (host.empty()) return {};
+  std::string_view bare = host;
+  if (auto colon = bare.rfind(':');
+      colon != std::string_view::npos && bare.find(']') == std::string_view::npos)
+    bare = bare.substr(0, colon);
+  for (std::string_view want : {std::string_view(host), bare})
+    for (const auto& [name, base] : opts.hosts)
+      if (iequals(name, want)) return base;
+  return {};
+}
+
+std::string foreign_host_skip(const fixture& f, const options& opts) {
+  const std::string host = documented_host(f.request.url);
+  if (host.empty() || is_api_host(host) || !mapped_host_base(f.request.url, opts).empty()) return {};
+  return "documented URL is on host " + host + ", not the API host; map it with suite \"hosts\" to run it";
+}
+
+bool valid_version(std::string_view v) {
+  return !v.empty() && v.size() <= 32 && std::all_of(v.begin(), v.end(), [](unsigned char c) {
+    return std::isalnum(c) != 0 || c == '.' || c == '-' || c == '_';
+  });
+}
+
 prepared_request prepare_request(const fixture& f, const fixture_set& set, const options& opts,
                                  std::string_view base) {
   prepared_request out;
   out.method = f.request.method.empty() ? "GET" : f.request.method;
   std::vector<std::string> unbound;
   std::string url = bind_placeholders(f.request.url, opts, "url", f.id, out.substitutions, unbound);
-  out.url = encode_url(rewrite_url(url, base, f.version));
+  // A host the suite maps goes where it says; the API's hosts go to `base` (the target).
+  const std::string mapped = mapped_host_base(f.request.url, opts);
+  if (!mapped.empty()) base = mapped;
+  const std::string& version = f.version.empty() ? opts.default_version : f.version;
+  out.url = encode_url(rewrite_url(url, base, version));
 
   for (const header& h : f.request.headers) {
     if (dropped_header(h.name)) continue;
@@ -400,7 +455,7 @@ prepared_request prepare_request(const fixture& f, const fixture_set& set, const
   }
 
   if (!unbound.empty()) {
-    out.url = rewrite_url(url, base, f.version);  // nothing is sent: show the placeholders as documented
+    out.url = rewrite_url(url, base, version);  // nothing is sent: show the placeholders as documented
     std::string list, first_name = find_placeholders(unbound.front()).front().names.back();
     for (const std::string& u : unbound) list += (list.empty() ? "" : ", ") + u;
     out.error = "unbound placeholder" + std::string(unbound.size() > 1 ? "s " : " ") + list +

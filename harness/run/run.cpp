@@ -136,6 +136,10 @@ std::optional<case_result> settled_without_server(const fixture& f, const option
     c.skip_reason = "skipped by suite override: " + *ov->second.skip;
     return c;
   }
+  if (std::string why = foreign_host_skip(f, opts); !why.empty()) {
+    c.skip_reason = std::move(why);
+    return c;
+  }
   return std::nullopt;
 }
 
@@ -576,7 +580,11 @@ class plan_runner final : public transport::request_source {
     if (id < steps_.size()) return &steps_[id].request;
     return &extras_[id - steps_.size()].request;
   }
-  bool uses_tls() const override { return istarts_with(opts_.target, "https:"); }
+  bool uses_tls() const override {
+    return istarts_with(opts_.target, "https:") ||
+           std::any_of(opts_.hosts.begin(), opts_.hosts.end(),
+                       [](const auto& h) { return istarts_with(h.second, "https:"); });
+  }
   std::size_t most_at_once() const override { return std::max<std::size_t>(1, steps_.size()); }
 
   void done(std::size_t id, transport::exchange_result&& x) {

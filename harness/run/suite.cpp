@@ -272,6 +272,20 @@ suite parse_suite(std::string_view text, const std::filesystem::path& base_dir, 
         for (char& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         s.methods.push_back(std::move(method));
       }
+    } else if (key == "default_version") {
+      s.default_version = r.string(v, key);
+      if (!valid_version(*s.default_version))
+        r.fail("\"default_version\" must be an API version such as \"v1.0\" or \"beta\", got \"" +
+               *s.default_version + "\"");
+    } else if (key == "hosts") {
+      // {"uploads.example.com": "https://where"}: documented URLs on that host are sent there.
+      for (const auto& e : r.object(v, key)) {
+        std::string base = r.string(e.value(), "hosts." + std::string(e.key()));
+        if (!istarts_with(base, "http://") && !istarts_with(base, "https://"))
+          r.fail("\"hosts\": \"" + std::string(e.key()) +
+                 "\" must map to an http:// or https:// URL, got \"" + base + "\"");
+        s.hosts[to_lower(e.key())] = std::move(base);
+      }
     } else if (key == "junit") {
       s.junit = r.path(r.string(v, key));
     } else if (key == "json") {
@@ -291,6 +305,9 @@ suite parse_suite(std::string_view text, const std::filesystem::path& base_dir, 
       s.oauth2_scope = r.string(v, key);
     } else if (key == "proxy") {
       s.proxy = r.string(v, key);
+    } else if (key == "lint") {
+      // `conform lint --suite` reads it (severity and selection); a run has nothing to do with it.
+      r.object(v, key);
     } else if (key == "description" || key == "name" || key == "$schema") {
       // For people reading the suite.
     } else {

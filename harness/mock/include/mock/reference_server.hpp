@@ -58,6 +58,13 @@ struct options {
       1;  // which property a fault bends is a hash of seed + fixture id: reruns are identical
   std::chrono::milliseconds fault_delay{2000};
   std::size_t huge_body_bytes = 17 * 1024 * 1024;
+  // --stateful: what a documented create (POST answered 201) makes is kept under a new id; GET returns it,
+  // PATCH/PUT merge into it, DELETE removes it; an id the server never made is 404 (see
+  // reference_server::handle). Bounded: creates beyond either limit are refused with 507.
+  bool stateful = false;
+  std::size_t max_entities = 100'000;
+  std::size_t max_entity_bytes = 256 * 1024 * 1024;  // serialised size of everything stored
+  std::size_t list_page = 1000;  // stored items per list answer; more follow through @odata.nextLink
 };
 
 struct reply {
@@ -99,13 +106,30 @@ class reference_server {
   // Distinct method + path patterns served; 0 means nothing is servable.
   std::size_t route_count() const;
 
-  // Never throws. Thread-safe: the only mutable state is an atomic counter for fresh GUIDs.
+  // Never throws. Thread-safe: the mutable state is an atomic counter for fresh GUIDs and, when stateful,
+  // the store of created entities behind a mutex.
+  //   stateful: POST /v1.0/groups (documented 201) -> 201 {...documented, sent fields, "id": "<new guid>"};
+  //   GET /v1.0/groups/<that id> -> the documented GET body with the stored fields over it; GET
+  //   /v1.0/groups/b320ee12-... (never created) -> 404 {"error":{"code":"Request_ResourceNotFound",...}}
   reply handle(const http_request& req) const;
 
+  // Entities held now (stateful mode; 0 otherwise).
+  std::size_t stored_count() const;
+
  private:
+  struct store;
   reply answer(const http_request& req) const;
   const fixture* choose(const http_request& req, const std::optional<boost::json::value>& body,
-                        reply& refusal) const;
+                        reply& refusal, const detail::route** chosen_route = nullptr) const;
+  // Stateful mode: fits the documented answer (`status`, `doc`, or `text` for a body the docs show as text,
+  // such as a $count) to what is stored, and stores what the request creates, changes or deletes; a reply
+  // when the request is refused (404, 507) instead.
+  std::optional<reply> apply_state(const http_request& req, const detail::route& r, int status,
+                                   const std::optional<boost::json::value>& body,
+                                   std::optional<boost::json::value>& doc,
+                                   std::optional<std::string>& text) const;
+  // Whether a documented POST on a route matching `segments` answers 201: a collection that creates.
+  bool creates_at(const std::vector<std::string>& segments) const;
   std::optional<boost::json::value> documented_body(const fixture& f, std::string_view method, int status,
                                                     const std::optional<boost::json::value>& body) const;
 
@@ -113,8 +137,10 @@ class reference_server {
   options opts_;
   std::vector<detail::route> routes_;  // most specific first
   std::unique_ptr<detail::route_index> index_;
+  std::vector<char> creates_;  // per route: a POST documented to answer 201 (not $ref)
   std::uint64_t guid_base_ = 0;
   mutable std::atomic<std::uint64_t> guid_counter_{0};
+  std::unique_ptr<store> store_;  // stateful mode only
 };
 
 }  // namespace conform::mock

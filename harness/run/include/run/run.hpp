@@ -108,6 +108,12 @@ struct options {
   // Proxies (--proxy, HTTPS_PROXY/HTTP_PROXY/NO_PROXY): "http://[user:password@]host[:port]" per target
   // scheme, "" = direct; no_proxy as curl reads NO_PROXY. Their credentials are redacted.
   std::string http_proxy, https_proxy, no_proxy;
+  // The version relative documented URLs take when their fixture names none (extraction gives every fixture
+  // its page's: folder, absolute URLs, then this default). --default-version, suite "default_version".
+  std::string default_version = "v1.0";
+  // Documented hosts other than the API's mapped to base URLs (suite "hosts": {"uploads.example.com":
+  // "https://where"}); a fixture on another host that is not mapped is skipped (foreign_host_skip).
+  std::map<std::string, std::string, std::less<>> hosts;
 };
 
 // One request ready to send, or the reason it cannot be.
@@ -150,7 +156,24 @@ std::string bind_placeholders(std::string_view text, const options& opts, std::s
 void substitute_body(boost::json::value& body, const fixture& f, const fixture_set& set,
                      std::vector<std::string>& substitutions);
 
-// The whole request for one fixture against `base` (an absolute base URL).
+// Documented API hosts: graph.microsoft.com and its national clouds (graph.microsoft.us,
+// dod-graph.microsoft.us, microsoftgraph.chinacloudapi.cn), any case, any port.
+bool is_api_host(std::string_view host);
+// The host[:port] a documented URL names, lower-cased ("https://Bot.Contoso.com/api" -> "bot.contoso.com",
+// "graph.microsoft.com/v1.0/me" -> "graph.microsoft.com"); "" for a relative URL.
+std::string documented_host(std::string_view url);
+// The base URL suite "hosts" maps a documented URL's host to (host:port first, then the host alone), or "".
+std::string mapped_host_base(std::string_view url, const options& opts);
+// Why a fixture is not sent: its documented URL is on a host that is not the API's (an upload URL, a
+// partner's callback, a typo such as https://graph/microsoft.com) and suite "hosts" does not map it, so
+// --target would be the wrong server. "" when it can be sent.
+std::string foreign_host_skip(const fixture& f, const options& opts);
+// "v1.0", "beta", "v2": what --default-version accepts (letters, digits, '.', '-', '_'; 1-32 of them).
+bool valid_version(std::string_view v);
+
+// The whole request for one fixture against `base` (an absolute base URL); a documented URL on a host
+// suite "hosts" maps goes to that base instead. Relative URLs of a fixture without a version take
+// opts.default_version.
 prepared_request prepare_request(const fixture& f, const fixture_set& set, const options& opts,
                                  std::string_view base);
 
@@ -282,6 +305,8 @@ struct suite {
   // OAuth2 client credentials ("client_secret_env" names the variable holding the secret) and a proxy.
   std::optional<std::string> oauth2_token_url, client_id, client_secret_env, oauth2_scope;
   std::optional<std::string> proxy;
+  std::optional<std::string> default_version;             // "default_version": "beta"
+  std::map<std::string, std::string, std::less<>> hosts;  // "hosts": {"host[:port]": "https://base"}
 };
 // Throws std::invalid_argument with a one-line reason (file, what is wrong) for unreadable or invalid suites.
 suite parse_suite(std::string_view text, const std::filesystem::path& base_dir,

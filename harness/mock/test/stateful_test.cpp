@@ -1,0 +1,265 @@
+// conform serve --stateful over the real group pages (../shared/corpus): create, read, update, list and
+// delete meet the same store, ids the server never made are 404, and the store is bounded and thread-safe.
+#include "extract/extract.hpp"
+#include "mock/reference_server.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace conform::mock {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+const fs::path corpus = fs::path(CONFORM_SHARED_DIR) / "corpus" / "graph-docs-v1.0";
+
+const fixture_set& group_pages() {
+  static const fixture_set set = [] {
+    fixture_set s;
+    std::vector<std::string> missing;
+    std::vector<std::string> pages;
+    for (const char* page : {"group-post-groups.md", "group-get.md", "group-update.md", "group-delete.md",
+                             "group-list.md", "group-post-members.md"})
+      pages.push_back((corpus / "api" / page).string());
+    pages.push_back((corpus / "resources" / "group.md").string());
+    extract::extract_paths(pages, s, missing);
+    return s;
+  }();
+  return set;
+}
+
+#define SKIP_WITHOUT_CORPUS() \
+  if (!fs::exists(corpus / "api" / "group-get.md")) GTEST_SKIP() << "no corpus at " << corpus
+
+http_request request(std::string method, std::string target, std::string body = {}) {
+  http_request r;
+  r.method = std::move(method);
+  r.target = std::move(target);
+  r.body = std::move(body);
+  if (!r.body.empty()) r.headers.push_back({"Content-Type", "application/json"});
+  return r;
+}
+
+json::object body_of(const reply& r) {
+  json::value v = json::parse(r.response.body);
+  return v.as_object();
+}
+
+const std::string create_body =
+    R"({"description": "Self help community for library", "displayName": "Library Assist",
+        "groupTypes": ["Unified"], "mailEnabled": true, "mailNickname": "library", "securityEnabled": false})";
+
+options stateful() {
+  options o;
+  o.stateful = true;
+  return o;
+}
+
+std::string create_group(const reference_server& server) {
+  reply r = server.handle(request("POST", "/v1.0/groups", create_body));
+  EXPECT_EQ(r.response.status, 201) << r.response.body;
+  if (r.response.status != 201) return {};
+  return std::string(body_of(r).at("id").as_string());
+}
+
+std::set<std::string> listed_ids(const reference_server& server) {
+  reply r = server.handle(request("GET", "/v1.0/groups"));
+  EXPECT_EQ(r.response.status, 200) << r.response.body;
+  std::set<std::string> ids;
+  const json::object list = body_of(r);
+  for (const json::value& v : list.at("value").as_array())
+    ids.insert(std::string(v.as_object().at("id").as_string()));
+  return ids;
+}
+
+TEST(StatefulServer, CreateGetPatchDeleteOnTheGroupPages) {
+  SKIP_WITHOUT_CORPUS();
+  const fixture_set& set = group_pages();
+  reference_server server(set, stateful());
+
+  reply created = server.handle(request("POST", "/v1.0/groups", create_body));
+  ASSERT_EQ(created.response.status, 201) << created.response.body;
+  json::object c = body_of(created);
+  const std::string id(c.at("id").as_string());
+  // A new id, not the docs' own (group-post-groups shows b320ee12-... and the like).
+  EXPECT_EQ(id.size(), 36u);
+  EXPECT_EQ(c.at("displayName"), "Library Assist");
+  EXPECT_EQ(server.stored_count(), 1u);
+
+  reply got = server.handle(request("GET", "/v1.0/groups/" + id));
+  ASSERT_EQ(got.response.status, 200) << got.response.body;
+  json::object g = body_of(got);
+  EXPECT_EQ(g.at("id"), id.c_str());
+  EXPECT_EQ(g.at("displayName"), "Library Assist");
+  EXPECT_EQ(g.at("mailNickname"), "library");
+  // The documented GET's shape: members group-get shows that the create's answer did not have stay there.
+  const fixture* get_fixture = nullptr;
+  for (const fixture& f : set.fixtures)
+    if (f.page == "group-get" && f.request.url.find("$select") == std::string::npos) get_fixture = &f;
+  ASSERT_NE(get_fixture, nullptr);
+  for (const auto& m : get_fixture->response.json->as_object())
+    EXPECT_TRUE(g.contains(m.key())) << "documented member " << m.key() << " missing from "
+                                     << got.response.body;
+
+  reply patched = server.handle(
+      request("PATCH", "/v1.0/groups/" + id, R"({"description": "patched", "displayName": "Renamed"})"));
+  EXPECT_EQ(patched.response.status, 204) << patched.response.body;
+  g = body_of(server.handle(request("GET", "/v1.0/groups/" + id)));
+  EXPECT_EQ(g.at("description"), "patched");
+  EXPECT_EQ(g.at("displayName"), "Renamed");
+  EXPECT_EQ(g.at("mailNickname"), "library");  // what the PATCH did not name stays
+
+  EXPECT_EQ(listed_ids(server), std::set<std::string>{id});
+
+  reply deleted = server.handle(request("DELETE", "/v1.0/groups/" + id));
+  EXPECT_EQ(deleted.response.status, 204) << deleted.response.body;
+  EXPECT_EQ(server.stored_count(), 0u);
+  for (const char* method : {"GET", "PATCH", "DELETE"}) {
+    reply gone = server.handle(request(method, "/v1.0/groups/" + id,
+                                       std::string(method) == "PATCH" ? R"({"description": "x"})" : ""));
+    EXPECT_EQ(gone.response.status, 404) << method << ' ' << gone.response.body;
+    EXPECT_EQ(body_of(gone).at("error").at("code"), "Request_ResourceNotFound") << method;
+    EXPECT_NE(std::string(body_of(gone).at("error").at("message").as_string()).find(id), std::string::npos);
+  }
+  EXPECT_TRUE(listed_ids(server).empty());
+}
+
+TEST(StatefulServer, IdsTheServerNeverMadeAre404) {
+  SKIP_WITHOUT_CORPUS();
+  reference_server server(group_pages(), stateful());
+  for (const char* target : {"/v1.0/groups/b320ee12-b1cd-4cca-b648-a437be61c5cd", "/v1.0/groups/%7Bid%7D",
+                             "/v1.0/groups/b320ee12-b1cd-4cca-b648-a437be61c5cd?$select=unseenCount"}) {
+    reply r = server.handle(request("GET", target));
+    EXPECT_EQ(r.response.status, 404) << target << ' ' << r.response.body;
+    EXPECT_EQ(body_of(r).at("error").at("code"), "Request_ResourceNotFound") << target;
+  }
+  // Without --stateful the documented answer is served as before.
+  reference_server stateless(group_pages(), options{});
+  EXPECT_EQ(
+      stateless.handle(request("GET", "/v1.0/groups/b320ee12-b1cd-4cca-b648-a437be61c5cd")).response.status,
+      200);
+  EXPECT_EQ(stateless.stored_count(), 0u);
+}
+
+TEST(StatefulServer, NestedRequestsNeedTheirParent) {
+  SKIP_WITHOUT_CORPUS();
+  reference_server server(group_pages(), stateful());
+  const std::string member = R"({"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/abc"})";
+  EXPECT_EQ(
+      server.handle(request("POST", "/v1.0/groups/b320ee12-b1cd-4cca-b648-a437be61c5cd/members/$ref", member))
+          .response.status,
+      404);
+  const std::string id = create_group(server);
+  ASSERT_FALSE(id.empty());
+  reply added = server.handle(request("POST", "/v1.0/groups/" + id + "/members/$ref", member));
+  EXPECT_EQ(added.response.status, 204) << added.response.body;
+  EXPECT_EQ(server.stored_count(), 1u);  // a $ref adds a link, not an entity
+  EXPECT_EQ(server.handle(request("DELETE", "/v1.0/groups/" + id)).response.status, 204);
+  EXPECT_EQ(server.handle(request("POST", "/v1.0/groups/" + id + "/members/$ref", member)).response.status,
+            404);
+}
+
+TEST(StatefulServer, ListsPageThroughNextLinkAndCount) {
+  SKIP_WITHOUT_CORPUS();
+  options o = stateful();
+  o.list_page = 2;
+  reference_server server(group_pages(), o);
+  std::set<std::string> made;
+  for (int i = 0; i < 5; ++i) made.insert(create_group(server));
+  std::set<std::string> seen;
+  std::string target = "/v1.0/groups";
+  int pages = 0;
+  while (!target.empty() && pages < 10) {
+    http_request req = request("GET", target);
+    req.headers.push_back({"Host", "127.0.0.1:1"});
+    json::object page = body_of(server.handle(req));
+    for (const json::value& v : page.at("value").as_array()) seen.insert(std::string(v.at("id").as_string()));
+    target.clear();
+    if (const json::value* next = page.if_contains("@odata.nextLink")) {
+      std::string link(next->as_string());
+      ASSERT_EQ(link.rfind("http://127.0.0.1:1/", 0), 0u) << link;
+      target = link.substr(std::string("http://127.0.0.1:1").size());
+    }
+    ++pages;
+  }
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(seen, made);
+  reply count = server.handle(request("GET", "/v1.0/groups/$count"));
+  EXPECT_EQ(count.response.status, 200);
+  EXPECT_EQ(count.response.body, "5");
+}
+
+TEST(StatefulServer, RefusesCreatesBeyondTheEntityCap) {
+  SKIP_WITHOUT_CORPUS();
+  options o = stateful();
+  o.max_entities = 2;
+  reference_server server(group_pages(), o);
+  const std::string first = create_group(server);
+  create_group(server);
+  reply full = server.handle(request("POST", "/v1.0/groups", create_body));
+  EXPECT_EQ(full.response.status, 507);
+  EXPECT_EQ(body_of(full).at("error").at("code"), "InsufficientStorage");
+  EXPECT_EQ(server.stored_count(), 2u);
+  ASSERT_EQ(server.handle(request("DELETE", "/v1.0/groups/" + first)).response.status, 204);
+  EXPECT_FALSE(create_group(server).empty());  // room again
+}
+
+TEST(StatefulServer, RefusesWritesBeyondTheByteCap) {
+  SKIP_WITHOUT_CORPUS();
+  options o = stateful();
+  o.max_entity_bytes = 8 * 1024;
+  reference_server server(group_pages(), o);
+  const std::string id = create_group(server);
+  ASSERT_FALSE(id.empty());
+  // A PATCH that would grow the store past its bytes is refused and changes nothing.
+  const std::string big = R"({"description": ")" + std::string(16 * 1024, 'x') + R"("})";
+  EXPECT_EQ(server.handle(request("PATCH", "/v1.0/groups/" + id, big)).response.status, 507);
+  json::object g = body_of(server.handle(request("GET", "/v1.0/groups/" + id)));
+  EXPECT_EQ(g.at("description"), "Self help community for library");
+  int created = 1;
+  while (created < 100 && server.handle(request("POST", "/v1.0/groups", create_body)).response.status == 201)
+    ++created;
+  EXPECT_LT(created, 100);  // the bytes ran out long before
+  EXPECT_EQ(server.stored_count(), static_cast<std::size_t>(created));
+}
+
+TEST(StatefulServer, ConcurrentCreatesAllLand) {
+  SKIP_WITHOUT_CORPUS();
+  options o = stateful();
+  o.list_page = 100'000;
+  reference_server server(group_pages(), o);
+  constexpr int threads = 4, each = 200;
+  std::vector<std::vector<std::string>> ids(threads);
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      for (int i = 0; i < each; ++i) {
+        reply r = server.handle(request("POST", "/v1.0/groups", create_body));
+        if (r.response.status == 201) ids[t].push_back(std::string(body_of(r).at("id").as_string()));
+        // Reads and deletes race with the creates of the other threads.
+        if (i % 4 == 3 && !ids[t].empty()) {
+          server.handle(request("GET", "/v1.0/groups"));
+          if (server.handle(request("DELETE", "/v1.0/groups/" + ids[t].back())).response.status == 204)
+            ids[t].pop_back();
+        }
+      }
+    });
+  for (std::thread& th : pool) th.join();
+  std::set<std::string> all;
+  for (const auto& v : ids) all.insert(v.begin(), v.end());
+  EXPECT_EQ(all.size(), static_cast<std::size_t>(threads * (each - each / 4)));
+  EXPECT_EQ(server.stored_count(), all.size());
+  EXPECT_EQ(listed_ids(server), all);
+}
+
+}  // namespace
+}  // namespace conform::mock
