@@ -475,6 +475,13 @@ reply reference_server::answer(const http_request& req) const {
   std::optional<json::value> body;
   if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) body = parse_json(req.body);
   reply out;
+  const std::string method = upper(req.method);
+  if (!store_ && (method == "GET" || method == "HEAD" || method == "PATCH")) {
+    const std::string path(detail::url_path(req.target, false));
+    std::lock_guard lock(tombstone_mutex_);
+    if (tombstones_.erase(path) > 0)
+      return odata_error(404, "Request_ResourceNotFound", "Resource '" + path + "' was deleted.");
+  }
   const route* on_route = nullptr;
   const fixture* chosen = choose(req, body, out, &on_route);
   if (chosen == nullptr) return out;
@@ -506,6 +513,10 @@ reply reference_server::answer(const http_request& req) const {
   apply_reply_faults(active, fin, out, fault_headers);
   for (header& h : fault_headers) res.headers.push_back(std::move(h));
   res.headers.push_back({std::string(fixture_header), f.id});
+  if (!store_ && method == "DELETE" && res.status >= 200 && res.status < 300) {
+    std::lock_guard lock(tombstone_mutex_);
+    if (tombstones_.size() < tombstone_limit) tombstones_.emplace(detail::url_path(req.target, false));
+  }
   return out;
 }
 

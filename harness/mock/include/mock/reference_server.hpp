@@ -13,6 +13,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <unordered_set>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -141,6 +143,12 @@ class reference_server {
   std::uint64_t guid_base_ = 0;
   mutable std::atomic<std::uint64_t> guid_counter_{0};
   std::unique_ptr<store> store_;  // stateful mode only
+  // Without a store: paths a DELETE was answered 2xx for, until the next GET, HEAD or PATCH of that path,
+  // which gets 404 (a client checking that the delete took effect), so a stateless server stays
+  // repeatable run after run. Bounded (tombstone_limit); beyond it nothing more is remembered.
+  static constexpr std::size_t tombstone_limit = 10'000;
+  mutable std::mutex tombstone_mutex_;
+  mutable std::unordered_set<std::string> tombstones_;
 };
 
 }  // namespace conform::mock
