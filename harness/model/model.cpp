@@ -225,6 +225,8 @@ std::string_view to_string(verdict v) {
       return "skipped";
     case verdict::waived:
       return "waived";
+    case verdict::inconclusive:
+      return "inconclusive";
   }
   return "unknown";
 }
@@ -253,6 +255,9 @@ run_summary run_result::summary() const {
         break;
       case verdict::waived:
         ++s.waived;
+        break;
+      case verdict::inconclusive:
+        ++s.inconclusive;
         break;
     }
   }

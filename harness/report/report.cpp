@@ -160,7 +160,8 @@ std::string xml_cdata(std::string_view s) {
 std::string summary_line(const run_summary& s) {
   return std::to_string(s.passed) + " passed, " + std::to_string(s.failed) + " failed, " +
          std::to_string(s.errors) + " errors, " + std::to_string(s.skipped) + " skipped" +
-         (s.waived > 0 ? ", " + std::to_string(s.waived) + " waived" : "");
+         (s.waived > 0 ? ", " + std::to_string(s.waived) + " waived" : "") +
+         (s.inconclusive > 0 ? ", " + std::to_string(s.inconclusive) + " inconclusive" : "");
 }
 
 namespace {
@@ -354,8 +355,15 @@ void check_report_path(const fs::path& path, std::error_code& ec) {
 std::string json_report(const run_result& run) {
   run_summary s = run.summary();
   json::object root;
-  root["summary"] = {{"total", run.cases.size()}, {"passed", s.passed},   {"failed", s.failed},
-                     {"errors", s.errors},        {"skipped", s.skipped}, {"waived", s.waived}};
+  // Bumped only when a reader would have to change (docs/report.schema.json holds the shape).
+  root["schema_version"] = report_schema_version;
+  root["summary"] = {{"total", run.cases.size()},
+                     {"passed", s.passed},
+                     {"failed", s.failed},
+                     {"errors", s.errors},
+                     {"skipped", s.skipped},
+                     {"waived", s.waived},
+                     {"inconclusive", s.inconclusive}};
   root["started_at"] = js(run.started_at);
   root["seconds"] = run.seconds;
   json::array props;
@@ -400,6 +408,7 @@ std::string json_report(const run_result& run) {
       o["error"] = std::move(e);
     }
     if (c.outcome == verdict::skipped) o["skip_reason"] = js(c.skip_reason);
+    if (c.outcome == verdict::inconclusive) o["inconclusive_reason"] = js(c.inconclusive_reason);
     if (c.waived_by) {
       const waiver& w = *c.waived_by;
       json::object wj{{"fixture", js(w.fixture)}, {"reason", js(w.reason)}};
