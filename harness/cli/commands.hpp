@@ -5,6 +5,7 @@
 
 #include "model/fixture.hpp"
 #include "report/diff.hpp"
+#include "report/report.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -54,5 +55,8 @@ std::vector<report::reported_case> read_report_cases(const std::string& path);
 // anything is sent).
 std::size_t report_unread_pages(const fixture_set& set, std::ostream& err);
 bool is_unread_page(const diagnostic& d);
+
+// The HTML report links doc pages from where the command runs (relative paths as given on its command line).
+report::html_options html_options_here();
 
 }  // namespace conform::cli
