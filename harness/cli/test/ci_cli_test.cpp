@@ -895,4 +895,45 @@ TEST(CiConsole, ColourOnlyOnATerminalOrWhenAskedAndNeverWithNoColorInAuto) {
   fs::remove_all(dir);
 }
 
+// ---- Ids across doc trees ----
+
+TEST(CiIds, TwoTreesWithTheSamePageNamesGiveUniqueStableIdsAndOneTreeKeepsItsOwn) {
+  fs::path dir = temp_dir("trees");
+  fs::create_directories(dir / "v1.0" / "api");
+  fs::create_directories(dir / "beta" / "api");
+  page_of_gets(dir / "v1.0" / "api", "user-get", {"user", "me"});
+  page_of_gets(dir / "beta" / "api", "user-get", {"user", "manager"});
+  scripted_server server([](const std::string&, int) { return answer(200, R"({"id":"x"})"); });
+  const std::string target = " --target " + server.url();
+  EXPECT_EQ(conform("run " + quote((dir / "v1.0").string()) + target + " --json " +
+                    quote((dir / "one.json").string()))
+                .exit_code,
+            0);
+  EXPECT_EQ(case_ids(dir / "one.json"), (std::vector<std::string>{"user-get/get_user", "user-get/get_me"}))
+      << "one tree: today's ids";
+  const std::string both =
+      "run " + quote((dir / "v1.0").string()) + " " + quote((dir / "beta").string()) + target;
+  result r = conform(both + " --json " + quote((dir / "both.json").string()) + " --junit-surefire " +
+                     quote((dir / "sf").string()));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const std::vector<std::string> expected{"v1.0/user-get/get_user", "v1.0/user-get/get_me",
+                                          "beta/user-get/get_user", "beta/user-get/get_manager"};
+  EXPECT_EQ(case_ids(dir / "both.json"), expected);
+  // The same trees the other way round, and again: the same ids.
+  conform("run " + quote((dir / "beta").string()) + " " + quote((dir / "v1.0").string()) + target +
+          " --json " + quote((dir / "again.json").string()));
+  std::vector<std::string> again = case_ids(dir / "again.json");
+  std::sort(again.begin(), again.end());
+  std::vector<std::string> sorted = expected;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(again, sorted);
+  // One Surefire file per tree's page, and filters see the new ids.
+  EXPECT_TRUE(fs::exists(dir / "sf" / "TEST-v1.0_user-get.xml"));
+  EXPECT_TRUE(fs::exists(dir / "sf" / "TEST-beta_user-get.xml"));
+  EXPECT_EQ(conform(both + " --filter 'beta/*' --json " + quote((dir / "beta.json").string())).exit_code, 0);
+  EXPECT_EQ(case_ids(dir / "beta.json"),
+            (std::vector<std::string>{"beta/user-get/get_user", "beta/user-get/get_manager"}));
+  fs::remove_all(dir);
+}
+
 }  // namespace
