@@ -1702,7 +1702,8 @@ void extract_paths(const std::vector<std::string>& paths, fixture_set& out, std:
   for (const auto& page : list_pages(paths, missing))
     if (auto text = reader.read(page, out)) extract_padded(page.path, *text, out, opts);
   link(out);
-  disambiguate_pages(out);  // v1.0 and beta trees with the same page names: ids stay unique
+  // v1.0 and beta trees with the same page names: ids stay unique.
+  disambiguate_pages(out);
   out.fixtures.shrink_to_fit();  // growth leaves up to half the capacity unused, for the whole run
 }
 
