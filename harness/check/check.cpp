@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <initializer_list>
 #include <set>
 #include <string>
@@ -839,6 +840,32 @@ std::vector<check_result> check_response(const fixture& f, const fixture_set& co
   if (!actual) return out;
   check_body(f, contract, *actual, ieee754_compatible(r), opts, out);
   return out;
+}
+
+std::string nothing_checked(std::string_view url, const http_response& r, const options& opts) {
+  if (r.status < 200 || r.status > 299) return "";
+  std::string_view path = url.substr(0, url.find_first_of("?#"));
+  const bool count = path.ends_with("/$count") || path.ends_with("/%24count");
+  if (count) {
+    std::string_view body = r.body;
+    while (!body.empty() && std::isspace(static_cast<unsigned char>(body.front()))) body.remove_prefix(1);
+    while (!body.empty() && std::isspace(static_cast<unsigned char>(body.back()))) body.remove_suffix(1);
+    return body == "0" ? "the $count is 0: nothing was counted" : "";
+  }
+  // Cheap first: most bodies have no "value" member at all and are not parsed a second time.
+  if (r.body.find("\"value\"") == std::string::npos) return "";
+  json::parse_options popts;
+  popts.max_depth = opts.max_depth;
+  boost::system::error_code ec;
+  json::value doc = json::parse(r.body, ec, {}, popts);
+  if (ec || !doc.is_object()) return "";
+  const json::object& o = doc.get_object();
+  const json::value* items = o.if_contains("value");
+  if (items == nullptr || !items->is_array() || !items->get_array().empty()) return "";
+  const json::value* n = o.if_contains("@odata.count");
+  if (n != nullptr && n->is_number() && n->to_number<double>() == 0)
+    return "an empty collection (\"value\": [], \"@odata.count\": 0): no item was checked";
+  return "an empty collection (\"value\": []): no item was checked";
 }
 
 std::vector<check_result> check_documented_response(const fixture& f, const fixture_set& contract,

@@ -5,6 +5,7 @@
 
 #include "model/fixture.hpp"
 #include "report/diff.hpp"
+#include "report/report.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -57,5 +58,8 @@ bool is_unread_page(const diagnostic& d);
 
 // --default-version V (run, serve, lint, extract): an API version such as v1.0 or beta (run::valid_version).
 CLI::Validator version_check();
+
+// The HTML report links doc pages from where the command runs (relative paths as given on its command line).
+report::html_options html_options_here();
 
 }  // namespace conform::cli

@@ -6,6 +6,7 @@
 #include "report/report.hpp"
 #include "signals.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -50,6 +51,12 @@ int diff_command(const diff_options& o) {
 
 }  // namespace
 
+report::html_options html_options_here() {
+  std::error_code ec;
+  const std::filesystem::path here = std::filesystem::current_path(ec);
+  return {ec ? std::string() : here.string()};
+}
+
 std::vector<report::reported_case> read_report_cases(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::invalid_argument(path + ": cannot read the report");
@@ -66,17 +73,19 @@ namespace {
 
 struct merge_options {
   std::vector<std::string> reports;
-  std::string json, junit;
+  std::string json, junit, surefire_dir, html;
 };
 
 // conform merge A.json B.json ...: shard reports as one run's reports; exit as `run` would for that run
 // (0 passed, 1 a failure, 2 an error), 3 for a report that cannot be read, 4 when a report is not written.
 int merge_command(const merge_options& o) {
-  for (const auto& [flag, path] :
-       {std::pair<const char*, const std::string*>{"--json", &o.json}, {"--junit", &o.junit}}) {
+  for (const auto& [flag, path] : {std::pair<const char*, const std::string*>{"--json", &o.json},
+                                   {"--junit", &o.junit},
+                                   {"--html", &o.html},
+                                   {"--junit-surefire", &o.surefire_dir}}) {
     if (path->empty()) continue;
     std::error_code ec;
-    report::check_report_path(*path, ec);
+    path == &o.surefire_dir ? report::check_report_dir(*path, ec) : report::check_report_path(*path, ec);
     if (ec) throw usage_error(std::string(flag) + " " + *path + ": cannot be written: " + ec.message());
   }
   std::vector<run_result> runs;
@@ -109,6 +118,17 @@ int merge_command(const merge_options& o) {
   };
   write("--json", o.json, report::json_report(merged));
   write("--junit", o.junit, report::junit_xml(merged));
+  write("--html", o.html, report::html_report(merged, html_options_here()));
+  if (!o.surefire_dir.empty()) {
+    // One file per page, named as run names them.
+    auto suites = report::junit_surefire_suites(merged);
+    std::vector<std::string> pages;
+    for (const auto& [page, xml] : suites) pages.push_back(page);
+    const std::vector<std::string> names = report::surefire_file_names(pages);
+    for (std::size_t i = 0; i < suites.size(); ++i)
+      write("--junit-surefire", (std::filesystem::path(o.surefire_dir) / names[i]).string(),
+            suites[i].second);
+  }
   const run_summary s = merged.summary();
   std::cout << "Merged " << runs.size() << " reports: " << merged.cases.size() << " cases\n"
             << report::summary_line(s) << '\n'
@@ -128,6 +148,9 @@ void setup_merge(CLI::App& app, int& exit_status) {
   sub->add_option("reports", opts->reports, "JSON reports (--json) of the shards")->required();
   sub->add_option("--json", opts->json, "Write the merged JSON report here");
   sub->add_option("--junit", opts->junit, "Write the merged JUnit XML report (<testsuites>) here");
+  sub->add_option("--junit-surefire", opts->surefire_dir,
+                  "Write one merged Surefire TEST-<page>.xml per page into DIR");
+  sub->add_option("--html", opts->html, "Write the merged self-contained HTML report here");
   sub->callback([opts, &exit_status] { exit_status = merge_command(*opts); });
 }
 

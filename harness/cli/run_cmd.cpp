@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -38,7 +40,7 @@ struct run_cmd_options {
   std::string target;
   std::vector<std::string> vars, headers, secret_headers, include, exclude;
   std::string bearer_env;
-  std::string junit, junit_surefire, json;
+  std::string junit, junit_surefire, json, html;
   std::string baseline;
   std::string shard;
   std::size_t concurrency = 8;
@@ -46,10 +48,13 @@ struct run_cmd_options {
   std::size_t max_body = 16 * 1024 * 1024;
   int retries = 0;
   int rerun_failures = 0;
+  std::size_t max_failures = 0;  // --max-failures N (--fail-fast: 1); 0 = no limit
+  bool fail_fast = false;
   bool retry_unsafe = false;
   double rate = 0;
   std::string cacert;
   std::string odata_type = "odata";
+  std::string color = "auto";
   std::vector<std::string> metadata;
   std::string default_version;  // "" = the suite's, else v1.0
   bool insecure = false, strict_enums = false, strict_properties = false, fill = false, verbose = false;
@@ -246,7 +251,7 @@ run::options merge(const run_cmd_options& cli, const run::suite& s, std::vector<
 
 // Where the reports go, each named as the user named it (flag or suite setting) in messages.
 struct report_paths {
-  std::string junit, json, surefire_dir;
+  std::string junit, json, surefire_dir, html;
 };
 
 // A report path that cannot be written is a configuration error found before anything is sent, not after
@@ -261,6 +266,7 @@ void check_report_paths(const report_paths& p) {
   check("--junit", p.junit, false);
   check("--junit-surefire", p.surefire_dir, true);
   check("--json", p.json, false);
+  check("--html", p.html, false);
 }
 
 // The numeric flags' ranges are run's (run::validate), the same table a suite is read against: one range
@@ -322,6 +328,7 @@ bool write_reports(const run_result& r, const report_paths& p) {
   if (!p.junit.empty()) write("--junit", p.junit, report::junit_xml(r));
   if (!p.surefire_dir.empty()) write_surefire(r, p.surefire_dir, write);
   if (!p.json.empty()) write("--json", p.json, report::json_report(r));
+  if (!p.html.empty()) write("--html", p.html, report::html_report(r, html_options_here()));
   return all_written;
 }
 
@@ -411,6 +418,7 @@ int run_command(const run_cmd_options& cli) {
   report_paths reports;
   run::options o = merge(cli, s, paths, reports.junit, reports.json);
   reports.surefire_dir = cli.junit_surefire;
+  reports.html = cli.html;
   check_report_paths(reports);
   // Read before anything is sent: a baseline that cannot be read is a configuration error.
   std::vector<report::reported_case> baseline;
@@ -426,6 +434,19 @@ int run_command(const run_cmd_options& cli) {
   if (paths.empty())
     throw usage_error("no documentation PATH given (on the command line or as suite \"paths\")");
   o.stop_reason = interrupt_name;
+  // --fail-fast / --max-failures N: the progress callback counts failed and errored cases; run's stop hook
+  // then sends nothing new, and the rest are skipped "not run: interrupted by --max-failures N reached".
+  const std::size_t max_failures = cli.fail_fast ? 1 : cli.max_failures;
+  auto failing = std::make_shared<std::atomic<std::size_t>>(0);
+  if (max_failures > 0) {
+    auto why = std::make_shared<const std::string>(
+        (cli.fail_fast ? std::string("--fail-fast") : "--max-failures " + std::to_string(max_failures)) +
+        " reached");
+    o.stop_reason = [failing, max_failures, why]() -> std::string_view {
+      if (std::string_view signal = interrupt_name(); !signal.empty()) return signal;
+      return failing->load() >= max_failures ? std::string_view(*why) : std::string_view();
+    };
+  }
   o.keep_exchanges = cli.verbose;  // -v shows request and response of every case
 
   fixture_set set;
@@ -463,7 +484,18 @@ int run_command(const run_cmd_options& cli) {
   if (cli.plan) return print_plan(set, o, reports.json);
   warn_about_writes(set, o);
 
-  report::console_reporter console(std::cout, isatty(fileno(stdout)) != 0, cli.verbose);
+  // Colour only where people read it: a terminal, unless NO_COLOR (no-color.org) or TERM=dumb says no.
+  const bool terminal = isatty(fileno(stdout)) != 0;
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  report::console_style style;
+  style.colour = cli.color == "always" ||
+                 (cli.color == "auto" && terminal && (no_color == nullptr || *no_color == '\0') &&
+                  (term == nullptr || std::string_view(term) != "dumb"));
+  style.elapsed = [start = std::chrono::steady_clock::now()] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  report::console_reporter console(std::cout, terminal, cli.verbose, std::move(style));
   run_result r;
   try {
     // No target: the reference server built from the same fixtures answers, in this process.
@@ -480,8 +512,10 @@ int run_command(const run_cmd_options& cli) {
       o.target_name = "embedded reference server";
     }
     r = run::run_fixtures(set, o, [&](const case_result& c, std::size_t done, std::size_t total) {
+      *failing += c.outcome == verdict::failed || c.outcome == verdict::error;
       console.on_case(c, done, total);
     });
+    if (max_failures > 0) r.properties.emplace_back("max-failures", std::to_string(max_failures));
   } catch (const std::runtime_error& e) {
     throw usage_error(e.what());  // unreadable cacert, embedded server that cannot bind
   }
@@ -530,6 +564,7 @@ void setup_run(CLI::App& app, int& exit_status) {
   sub->add_option("--junit-surefire", opts->junit_surefire,
                   "Write one Surefire TEST-<page>.xml per page into DIR");
   opts->json_opt = sub->add_option("--json", opts->json, "Write a JSON report here");
+  sub->add_option("--html", opts->html, "Write a self-contained HTML report here");
   sub->add_option(
       "--baseline", opts->baseline,
       "An earlier run's JSON report: exit 1 (2) only for cases failing (erroring) that did not fail in it");
@@ -553,6 +588,10 @@ void setup_run(CLI::App& app, int& exit_status) {
       sub->add_option("--rerun-failures", opts->rerun_failures,
                       with_range("Run a failed or errored case again up to N times; a pass then is flaky",
                                  run::rerun_failures_range));
+  sub->add_option("--max-failures", opts->max_failures,
+                  "Stop sending after N failed or errored cases; the rest are skipped (1-1000000)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
+  sub->add_flag("--fail-fast", opts->fail_fast, "Stop sending after the first failed or errored case");
   sub->add_flag("--retry-unsafe", opts->retry_unsafe,
                 "Also resend POST/PATCH/PUT/DELETE/... the server may have received (may apply them twice)");
   opts->rate_opt = sub->add_option("--rate", opts->rate, "Requests per second across the run (0 = unlimited)")
@@ -589,6 +628,8 @@ void setup_run(CLI::App& app, int& exit_status) {
                   "API version of relative documented URLs on pages whose folder and absolute URLs name none "
                   "(default v1.0)")
       ->check(version_check());
+  sub->add_option("--color", opts->color, "Coloured outcomes: auto (a terminal, no NO_COLOR)|always|never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   sub->add_flag("-v,--verbose", opts->verbose,
                 "Every case with its request and response (redacted), check notes and doc diagnostics");
   sub->callback([opts, &exit_status] { exit_status = run_command(*opts); });

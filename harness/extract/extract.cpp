@@ -1826,6 +1826,8 @@ void extract_paths(const std::vector<std::string>& paths, fixture_set& out, std:
     detail::check_links(outlines, roots, out);
   }
   link(out);
+  // v1.0 and beta trees with the same page names: ids stay unique.
+  disambiguate_pages(out);
   out.fixtures.shrink_to_fit();  // growth leaves up to half the capacity unused, for the whole run
 }
 

@@ -3,6 +3,8 @@
 #include "model/result.hpp"
 
 #include <algorithm>
+#include <set>
+#include <unordered_map>
 
 namespace conform {
 
@@ -225,6 +227,8 @@ std::string_view to_string(verdict v) {
       return "skipped";
     case verdict::waived:
       return "waived";
+    case verdict::inconclusive:
+      return "inconclusive";
   }
   return "unknown";
 }
@@ -254,9 +258,82 @@ run_summary run_result::summary() const {
       case verdict::waived:
         ++s.waived;
         break;
+      case verdict::inconclusive:
+        ++s.inconclusive;
+        break;
     }
   }
   return s;
+}
+
+namespace {
+
+std::vector<std::string_view> directories_of(std::string_view file) {
+  std::vector<std::string_view> dirs;
+  for (std::size_t slash; (slash = file.find('/')) != std::string_view::npos; file.remove_prefix(slash + 1))
+    if (slash > 0 && file.substr(0, slash) != ".") dirs.push_back(file.substr(0, slash));
+  return dirs;
+}
+
+// For files that give the same page name: one distinct prefix each (see disambiguate_pages).
+std::map<std::string, std::string> prefixes_of(const std::map<std::string, std::string>& version_by_file) {
+  std::map<std::string, std::string> out;
+  // A version folder in each path ("graph/beta/api/x.md"), the last one when there are several; else the
+  // version the pages' examples say.
+  auto version_folder = [](std::string_view file) {
+    std::string found;
+    for (std::string_view d : directories_of(file))
+      if (d == "beta" || (d.size() >= 2 && d[0] == 'v' && d[1] >= '0' && d[1] <= '9')) found = d;
+    return found;
+  };
+  for (const bool folders : {true, false}) {
+    std::set<std::string> versions;
+    for (const auto& [file, v] : version_by_file) {
+      std::string version = folders ? version_folder(file) : v;
+      if (!version.empty()) versions.insert(version);
+      out[file] = version;
+    }
+    if (versions.size() == version_by_file.size()) return out;
+  }
+  out.clear();
+  // The directories below those all the files share.
+  std::vector<std::vector<std::string_view>> dirs;
+  for (const auto& [file, v] : version_by_file) dirs.push_back(directories_of(file));
+  std::size_t common = 0;
+  while (std::all_of(dirs.begin(), dirs.end(),
+                     [&](const auto& d) { return common < d.size() && d[common] == dirs.front()[common]; }))
+    ++common;
+  std::set<std::string> taken;
+  std::size_t n = 0;
+  for (const auto& [file, v] : version_by_file) {
+    std::string prefix;
+    for (std::size_t i = common; i < dirs[n].size(); ++i)
+      prefix += (prefix.empty() ? "" : "/") + std::string(dirs[n][i]);
+    ++n;
+    // The file itself when its directory says nothing (the same name in the shared directory and below it).
+    if (prefix.empty() || !taken.insert(prefix).second) prefix = file;
+    out[file] = prefix;
+  }
+  return out;
+}
+
+}  // namespace
+
+void disambiguate_pages(fixture_set& set) {
+  // Page name -> the files that give it, each with its version.
+  std::map<std::string, std::map<std::string, std::string>> files_by_page;
+  for (const fixture& f : set.fixtures) files_by_page[f.page].emplace(f.file, f.version);
+  std::unordered_map<std::string, std::map<std::string, std::string>> prefix;  // page -> file -> prefix
+  for (const auto& [page, files] : files_by_page)
+    if (files.size() > 1) prefix[page] = prefixes_of(files);
+  if (prefix.empty()) return;
+  for (fixture& f : set.fixtures) {
+    auto p = prefix.find(f.page);
+    if (p == prefix.end()) continue;
+    const std::string& before = p->second.at(f.file);
+    f.id = before + "/" + f.id;
+    f.page = before + "/" + f.page;
+  }
 }
 
 }  // namespace conform

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <ostream>
 #include <string>
+#include <utility>
 
 namespace conform::report {
 
@@ -49,19 +50,59 @@ std::string_view label(verdict v) {
       return "SKIP";
     case verdict::waived:
       return "WAIVED";
+    case verdict::inconclusive:
+      return "INCONCLUSIVE";
   }
   return "?";
 }
 
 constexpr std::string_view clear_line = "\r\x1b[K";
 
+// SGR colours: red failures, magenta errors, green passes, grey skips, yellow waivers, cyan inconclusive.
+std::string_view colour_of(verdict v) {
+  switch (v) {
+    case verdict::passed:
+      return "\x1b[32m";
+    case verdict::failed:
+      return "\x1b[1;31m";
+    case verdict::error:
+      return "\x1b[1;35m";
+    case verdict::skipped:
+      return "\x1b[90m";
+    case verdict::waived:
+      return "\x1b[33m";
+    case verdict::inconclusive:
+      return "\x1b[36m";
+  }
+  return "";
+}
+
+// "12.3s" under a minute, "4m05s" under an hour, "1h02m" beyond.
+std::string duration(double s) {
+  if (!(s >= 0)) s = 0;
+  char buf[64];
+  const auto whole = static_cast<long long>(s);
+  if (s < 60)
+    std::snprintf(buf, sizeof buf, "%.1fs", s);
+  else if (whole < 3600)
+    std::snprintf(buf, sizeof buf, "%lldm%02llds", whole / 60, whole % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%lldh%02lldm", whole / 3600, whole % 3600 / 60);
+  return buf;
+}
+
 }  // namespace
 
-console_reporter::console_reporter(std::ostream& out, bool terminal, bool verbose)
-    : out_(out), terminal_(terminal), verbose_(verbose) {}
+console_reporter::console_reporter(std::ostream& out, bool terminal, bool verbose, console_style style)
+    : out_(out), terminal_(terminal), verbose_(verbose), style_(std::move(style)) {}
+
+std::string console_reporter::word(verdict v) const {
+  if (!style_.colour) return std::string(label(v));
+  return std::string(colour_of(v)) + std::string(label(v)) + "\x1b[0m";
+}
 
 void console_reporter::print_details(const case_result& c) {
-  out_ << label(c.outcome) << ' ' << clean(c.fixture_id) << location(c) << ' ' << seconds(c.seconds);
+  out_ << word(c.outcome) << ' ' << clean(c.fixture_id) << location(c) << ' ' << seconds(c.seconds);
   if (c.passed_after_retry) out_ << " (passed after " << c.attempts << " attempts)";
   if (c.flaky)
     out_ << " (flaky: passed on run " << c.attempts_detail.size() << " of " << c.attempts_detail.size()
@@ -74,7 +115,7 @@ void console_reporter::print_details(const case_result& c) {
   for (std::size_t n = 0; n < c.attempts_detail.size(); ++n) {
     const attempt_record& a = c.attempts_detail[n];
     if (a.outcome == verdict::passed) continue;
-    out_ << "  run " << (n + 1) << ": " << label(a.outcome) << " [" << clean(a.type) << "] "
+    out_ << "  run " << (n + 1) << ": " << word(a.outcome) << " [" << clean(a.type) << "] "
          << clean(a.message) << '\n';
   }
   if (c.outcome == verdict::failed || verbose_) {
@@ -95,6 +136,7 @@ void console_reporter::print_details(const case_result& c) {
   if (c.outcome == verdict::error)
     out_ << "  " << clean(stage_name(c.error)) << ": " << clean(c.error_message) << '\n';
   if (c.outcome == verdict::skipped && !c.skip_reason.empty()) out_ << "  " << clean(c.skip_reason) << '\n';
+  if (c.outcome == verdict::inconclusive) out_ << "  inconclusive: " << clean(c.inconclusive_reason) << '\n';
   if (c.outcome == verdict::waived && c.waived_by) {
     out_ << "  waived: " << clean(c.waived_by->reason);
     if (!c.waived_by->until.empty()) out_ << " (until " << clean(c.waived_by->until) << ")";
@@ -143,6 +185,9 @@ void console_reporter::on_case(const case_result& c, std::size_t done, std::size
     case verdict::waived:
       ++so_far_.waived;
       break;
+    case verdict::inconclusive:
+      ++so_far_.inconclusive;
+      break;
   }
   bool interesting = c.outcome == verdict::failed || c.outcome == verdict::error || c.flaky || verbose_;
   if (terminal_) {
@@ -150,15 +195,25 @@ void console_reporter::on_case(const case_result& c, std::size_t done, std::size
       if (progress_shown_) out_ << clear_line;
       print_details(c);
     }
-    out_ << clear_line << '[' << done << '/' << total << "] " << summary_line(so_far_) << std::flush;
+    out_ << clear_line << '[' << done << '/' << total << "] " << summary_line(so_far_);
+    if (style_.elapsed) {
+      // The estimate assumes the cases left take as long as the ones done so far, on average.
+      const double spent = style_.elapsed();
+      out_ << " | " << duration(spent) << " elapsed";
+      if (done > 0 && done < total)
+        out_ << ", ~" << duration(spent / static_cast<double>(done) * static_cast<double>(total - done))
+             << " left";
+    }
+    out_ << std::flush;
     progress_shown_ = true;
   } else {
     // A log has no live line: one line per case keeps progress visible, details only where they matter.
     out_ << '[' << done << '/' << total << "] ";
-    if (interesting || c.outcome == verdict::skipped || c.outcome == verdict::waived)
+    if (interesting || c.outcome == verdict::skipped || c.outcome == verdict::waived ||
+        c.outcome == verdict::inconclusive)
       print_details(c);
     else
-      out_ << label(c.outcome) << ' ' << clean(c.fixture_id) << ' ' << seconds(c.seconds) << '\n';
+      out_ << word(c.outcome) << ' ' << clean(c.fixture_id) << ' ' << seconds(c.seconds) << '\n';
     // A pipe (a CI log) is block-buffered: without a flush per case a job killed on a timeout shows no
     // progress at all.
     out_ << std::flush;
@@ -202,7 +257,7 @@ void console_reporter::list_failures(const run_result& run) {
       out_ << "  ... and " << failing - max_listed << " more (all of them are in the reports)\n";
       break;
     }
-    out_ << "  " << label(c.outcome) << ' ' << clean(c.fixture_id) << location(c) << ": ";
+    out_ << "  " << word(c.outcome) << ' ' << clean(c.fixture_id) << location(c) << ": ";
     if (c.outcome == verdict::error) {
       out_ << clean(stage_name(c.error)) << '\n';
     } else if (const check_result* k = c.first_failure()) {

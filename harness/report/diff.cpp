@@ -184,7 +184,8 @@ const json::object* object_at(const json::object& o, std::string_view key) {
 }
 
 verdict verdict_of(const std::string& s) {
-  for (verdict v : {verdict::passed, verdict::failed, verdict::error, verdict::skipped, verdict::waived})
+  for (verdict v : {verdict::passed, verdict::failed, verdict::error, verdict::skipped, verdict::waived,
+                    verdict::inconclusive})
     if (s == to_string(v)) return v;
   not_a_report("unknown outcome \"" + s + "\"");
 }
@@ -260,6 +261,7 @@ case_result case_of(const json::object& o) {
     c.cause_text = string_at(*e, "cause");
   }
   c.skip_reason = string_at(o, "skip_reason");
+  c.inconclusive_reason = string_at(o, "inconclusive_reason");
   if (const json::object* w = object_at(o, "waiver"))
     c.waived_by = waiver{string_at(*w, "fixture"), string_at(*w, "check"), string_at(*w, "reason"),
                          string_at(*w, "until")};

@@ -67,6 +67,7 @@ std::vector<suite> group_by_page(const run_result& run) {
     s->seconds += c.seconds;
     switch (c.outcome) {
       case verdict::passed:
+      case verdict::inconclusive:  // a pass in JUnit, with the note in <system-out> and a property
         ++s->counts.passed;
         break;
       case verdict::failed:
@@ -118,6 +119,7 @@ std::string response_text(const message_excerpt& r) {
 
 std::string system_out(const case_result& c) {
   std::string text;
+  if (c.outcome == verdict::inconclusive) text += "inconclusive: " + c.inconclusive_reason + "\n";
   for (const auto& s : c.substitutions) text += "substituted: " + s + "\n";
   for (const auto& n : c.notes) text += "note: " + n + "\n";
   for (const auto& k : c.checks)
@@ -206,19 +208,37 @@ void write_case(std::string& out, const case_result& c) {
   }
 }
 
-// `host_and_time`: Jenkins wants timestamp/hostname; the Surefire schema rejects them.
+// The doc page a suite's cases come from, when they all come from one ("" otherwise).
+std::string file_of(const suite& s) {
+  std::string file;
+  for (const case_result* c : s.cases) {
+    if (c->file.empty() || (!file.empty() && c->file != file)) return "";
+    file = c->file;
+  }
+  return file;
+}
+
+// `host_and_time`: the Jenkins document, which may say timestamp, hostname and the suite's `file` (GitLab and
+// Jenkins link it); the Surefire schema rejects all three (and has no file or line on <testcase>, nor has
+// Jenkins'). `properties`: the run's properties, written once per document: in the first suite of a
+// <testsuites> document, in every Surefire file (each is a report of its own).
 void write_suite(std::string& out, const suite& s, const run_result& run, bool host_and_time,
-                 const std::string& hostname, const std::string& timestamp) {
+                 const std::string& hostname, const std::string& timestamp, bool properties = true) {
   out += "  <testsuite" + attr("name", s.name) + attr("tests", std::to_string(s.cases.size())) +
          attr("failures", std::to_string(s.counts.failed)) + attr("errors", std::to_string(s.counts.errors)) +
          attr("skipped", std::to_string(s.counts.skipped)) + attr("time", seconds3(s.seconds));
-  if (host_and_time) out += attr("timestamp", timestamp) + attr("hostname", hostname);
+  if (host_and_time) {
+    out += attr("timestamp", timestamp) + attr("hostname", hostname);
+    if (std::string file = file_of(s); !file.empty()) out += attr("file", file);
+  }
   out += ">\n";
   // Surefire requires properties before the test cases.
-  out += "    <properties>\n";
-  for (const auto& [name, value] : run.properties)
-    out += "      <property" + attr("name", name) + attr("value", value) + "/>\n";
-  out += "    </properties>\n";
+  if (properties) {
+    out += "    <properties>\n";
+    for (const auto& [name, value] : run.properties)
+      out += "      <property" + attr("name", name) + attr("value", value) + "/>\n";
+    out += "    </properties>\n";
+  }
   for (const case_result* c : s.cases) write_case(out, *c);
   out += "  </testsuite>\n";
 }
@@ -241,7 +261,11 @@ std::string junit_xml(const run_result& run, const junit_options& opts) {
   out += "<testsuites" + attr("name", "conform") + attr("tests", std::to_string(run.cases.size())) +
          attr("failures", std::to_string(total.failed)) + attr("errors", std::to_string(total.errors)) +
          attr("time", seconds3(seconds)) + ">\n";
-  for (const auto& s : group_by_page(run)) write_suite(out, s, run, opts.host_and_time, hostname, timestamp);
+  bool first = true;
+  for (const auto& s : group_by_page(run)) {
+    write_suite(out, s, run, opts.host_and_time, hostname, timestamp, first);
+    first = false;
+  }
   out += "</testsuites>\n";
   return out;
 }

@@ -160,7 +160,8 @@ std::string xml_cdata(std::string_view s) {
 std::string summary_line(const run_summary& s) {
   return std::to_string(s.passed) + " passed, " + std::to_string(s.failed) + " failed, " +
          std::to_string(s.errors) + " errors, " + std::to_string(s.skipped) + " skipped" +
-         (s.waived > 0 ? ", " + std::to_string(s.waived) + " waived" : "");
+         (s.waived > 0 ? ", " + std::to_string(s.waived) + " waived" : "") +
+         (s.inconclusive > 0 ? ", " + std::to_string(s.inconclusive) + " inconclusive" : "");
 }
 
 namespace {
@@ -354,14 +355,29 @@ void check_report_path(const fs::path& path, std::error_code& ec) {
 std::string json_report(const run_result& run) {
   run_summary s = run.summary();
   json::object root;
-  root["summary"] = {{"total", run.cases.size()}, {"passed", s.passed},   {"failed", s.failed},
-                     {"errors", s.errors},        {"skipped", s.skipped}, {"waived", s.waived}};
+  // Bumped only when a reader would have to change (docs/report.schema.json holds the shape).
+  root["schema_version"] = report_schema_version;
+  root["summary"] = {{"total", run.cases.size()},
+                     {"passed", s.passed},
+                     {"failed", s.failed},
+                     {"errors", s.errors},
+                     {"skipped", s.skipped},
+                     {"waived", s.waived},
+                     {"inconclusive", s.inconclusive}};
   root["started_at"] = js(run.started_at);
   root["seconds"] = run.seconds;
   json::array props;
   for (const auto& [name, value] : run.properties)
     props.push_back({{"name", js(name)}, {"value", js(value)}});
   root["properties"] = std::move(props);
+  // What the run created on the server and what became of it (a run plan's creates; see run::plan_run).
+  json::array created;
+  for (const created_resource& c : run.created)
+    created.push_back({{"fixture", js(c.fixture_id)},
+                       {"url", js(c.url)},
+                       {"fate", js(c.fate)},
+                       {"left_behind", c.left_behind}});
+  root["created"] = std::move(created);
   json::array cases;
   for (const auto& c : run.cases) {
     json::object o;
@@ -400,6 +416,7 @@ std::string json_report(const run_result& run) {
       o["error"] = std::move(e);
     }
     if (c.outcome == verdict::skipped) o["skip_reason"] = js(c.skip_reason);
+    if (c.outcome == verdict::inconclusive) o["inconclusive_reason"] = js(c.inconclusive_reason);
     if (c.waived_by) {
       const waiver& w = *c.waived_by;
       json::object wj{{"fixture", js(w.fixture)}, {"reason", js(w.reason)}};

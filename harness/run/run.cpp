@@ -223,6 +223,12 @@ void judge(case_result& c, const fixture& f, const fixture_set& set, const optio
   // Where the docs and $metadata disagree for this example (the CSDL decided the checks).
   c.notes.insert(c.notes.end(), f.contract_notes.begin(), f.contract_notes.end());
   c.outcome = c.first_failure() != nullptr ? verdict::failed : verdict::passed;
+  // Nothing checked is not a pass: an empty collection or a zero $count passed checks that saw no item.
+  if (c.outcome == verdict::passed)
+    if (std::string why = check::nothing_checked(c.url, x.response, checks); !why.empty()) {
+      c.outcome = verdict::inconclusive;
+      c.inconclusive_reason = std::move(why);
+    }
   // A passed check says nothing a count does not; 10,000 cases x 8 checks were a fifth of a run's memory.
   auto passed = std::remove_if(c.checks.begin(), c.checks.end(),
                                [](const check_result& k) { return k.outcome == check_outcome::passed; });
@@ -820,7 +826,7 @@ class plan_runner final : public transport::request_source {
     }
     if (s.held) {  // this was a rerun
       s.held->attempts_detail.push_back(record_of(c));
-      if (c.outcome == verdict::passed) {
+      if (c.outcome == verdict::passed || c.outcome == verdict::inconclusive) {
         c.flaky = true;
         c.attempts_detail = std::move(s.held->attempts_detail);
       } else {

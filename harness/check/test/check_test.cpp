@@ -554,3 +554,49 @@ TEST(CheckResponse, Ieee754CompatibleResponsesCarryInt64AsStrings) {
 
 }  // namespace
 }  // namespace conform::check
+
+namespace conform::check {
+namespace {
+
+http_response ok_json(std::string body, int status = 200) {
+  http_response r;
+  r.status = status;
+  r.headers = {{"Content-Type", "application/json"}};
+  r.body = std::move(body);
+  return r;
+}
+
+TEST(NothingChecked, EmptyCollectionAndZeroCountSayWhy) {
+  EXPECT_NE(nothing_checked("http://h/v1.0/users", ok_json(R"({"value": []})")).find("empty collection"),
+            std::string::npos);
+  EXPECT_NE(nothing_checked("http://h/v1.0/users?$count=true",
+                            ok_json(R"({"@odata.context":"x","@odata.count":0,"value":[]})"))
+                .find("\"@odata.count\": 0"),
+            std::string::npos);
+  EXPECT_NE(nothing_checked("http://h/v1.0/users/$count", ok_json(" 0\n")).find("$count is 0"),
+            std::string::npos);
+  EXPECT_NE(nothing_checked("http://h/v1.0/users/%24count?$filter=x", ok_json("0")), "");
+}
+
+TEST(NothingChecked, AnswersWithSomethingInThemAreNotInconclusive) {
+  EXPECT_EQ(nothing_checked("http://h/v1.0/users", ok_json(R"({"value": [{"id": "1"}]})")), "");
+  EXPECT_EQ(nothing_checked("http://h/v1.0/users/$count", ok_json("3")), "");
+  EXPECT_EQ(nothing_checked("http://h/v1.0/users/1", ok_json(R"({"id": "1", "value": "[]"})")), "");
+  EXPECT_EQ(nothing_checked("http://h/v1.0/users/1", ok_json(R"({"id": "1"})")), "");
+  // A property named value that is an empty list inside an entity, not a collection: still the top level.
+  EXPECT_EQ(nothing_checked("http://h/v1.0/x", ok_json(R"({"id": "1", "inner": {"value": []}})")), "");
+  // An error answer is judged by the checks, never called inconclusive.
+  EXPECT_EQ(nothing_checked("http://h/v1.0/users", ok_json(R"({"value": []})", 404)), "");
+  // "0" outside a $count path is a body like any other.
+  EXPECT_EQ(nothing_checked("http://h/v1.0/users/$countless", ok_json("0")), "");
+}
+
+TEST(NothingChecked, HostileBodiesAreNotACrash) {
+  EXPECT_EQ(nothing_checked("http://h/v1.0/users", ok_json(R"({"value": [)")), "");
+  EXPECT_EQ(nothing_checked("http://h/v1.0/users", ok_json(std::string(100000, '[') + "\"value\"")), "");
+  EXPECT_EQ(nothing_checked("", ok_json("")), "");
+  EXPECT_EQ(nothing_checked("/$count", ok_json("")), "");
+}
+
+}  // namespace
+}  // namespace conform::check

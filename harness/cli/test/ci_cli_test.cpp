@@ -574,4 +574,366 @@ TEST(CiMerge, CorpusShardsMergedEqualTheUnshardedRunAgainstConformServe) {
   fs::remove_all(dir);
 }
 
+// ---- Fail fast ----
+
+TEST(CiFailFast, MaxFailuresStopsSendingSkipsTheRestAndStillExitsOne) {
+  fs::path dir = temp_dir("failfast");
+  std::vector<std::string> names;
+  for (int i = 0; i < 20; ++i) names.push_back("n" + std::to_string(i));
+  fs::path page = page_of_gets(dir, "many", names);
+  std::atomic<int> sent{0};
+  scripted_server server([&sent](const std::string&, int) {
+    ++sent;
+    return answer(500, R"({"error":"down"})");
+  });
+  result r = conform("run " + quote(page.string()) + " --target " + server.url() +
+                     " --concurrency 1 --max-failures 3 --json " + quote((dir / "r.json").string()));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_GE(sent.load(), 3);
+  EXPECT_LT(sent.load(), 20) << "sending stopped";
+  json::value report = json::parse(read_file(dir / "r.json"));
+  const auto& summary = report.at("summary");
+  EXPECT_GE(summary.at("failed").to_number<int>(), 3);
+  EXPECT_EQ(summary.at("failed").to_number<int>() + summary.at("skipped").to_number<int>(), 20);
+  EXPECT_GT(summary.at("skipped").to_number<int>(), 0);
+  for (const auto& c : report.at("cases").as_array()) {
+    if (c.at("outcome").as_string() == "skipped") {
+      EXPECT_EQ(c.at("skip_reason").as_string(), "not run: interrupted by --max-failures 3 reached");
+    }
+  }
+  EXPECT_EQ(property(report, "max-failures"), "3");
+  EXPECT_EQ(property(report, "interrupted").rfind("--max-failures 3 reached after ", 0), 0u)
+      << property(report, "interrupted");
+  EXPECT_NE(r.output.find("Interrupted: --max-failures 3 reached"), std::string::npos) << r.output;
+
+  // --fail-fast is --max-failures 1; errors count as failures; exit 2 for the error as ever.
+  std::atomic<int> refused{0};
+  scripted_server slow([&refused](const std::string&, int) {
+    ++refused;
+    return answer(200, std::string(300, 'x'));
+  });
+  result f = conform("run " + quote(page.string()) + " --target " + slow.url() +
+                     " --concurrency 1 --max-body 100 --fail-fast");
+  EXPECT_EQ(f.exit_code, 2) << f.output;
+  EXPECT_LT(refused.load(), 20);
+  EXPECT_NE(f.output.find("Interrupted: --fail-fast reached"), std::string::npos) << f.output;
+
+  // Without the limit every case runs.
+  sent = 0;
+  EXPECT_EQ(conform("run " + quote(page.string()) + " --target " + server.url()).exit_code, 1);
+  EXPECT_EQ(sent.load(), 20);
+  EXPECT_EQ(conform("run " + quote(page.string()) + " --max-failures 0").exit_code, 3) << "out of range";
+  fs::remove_all(dir);
+}
+
+// ---- HTML report in a real browser ----
+
+// Debian's chromium, headless: the DOM after the page's own script ran ("" when chromium is absent).
+std::string chromium_dom(const std::string& url) {
+  if (std::system("command -v chromium >/dev/null 2>&1") != 0) return "";
+  const fs::path profile = temp_dir("chromium-profile");
+  result r;
+  FILE* p =
+      popen(("chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+             "--disable-background-networking --disable-component-update --disable-sync --user-data-dir=" +
+             quote(profile.string()) + " --dump-dom " + quote(url) + " 2>/dev/null")
+                .c_str(),
+            "r");
+  if (p == nullptr) return "";
+  char buf[4096];
+  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.output.append(buf, n);
+  pclose(p);
+  fs::remove_all(profile);
+  return r.output;
+}
+
+struct rendered_case {
+  std::string id, outcome;
+  bool hidden = false;
+};
+
+// The cases of a dumped report DOM: each <details class="case ..."> start tag, its data-outcome, whether the
+// script hid it, and the fixture id shown in it.
+std::vector<rendered_case> rendered_cases(const std::string& dom) {
+  std::vector<rendered_case> out;
+  for (std::size_t at = 0; (at = dom.find("<details class=\"case", at)) != std::string::npos; ++at) {
+    const std::string tag = dom.substr(at, dom.find('>', at) - at);
+    rendered_case c;
+    const std::size_t o = tag.find("data-outcome=\"") + 14;
+    c.outcome = tag.substr(o, tag.find('"', o) - o);
+    c.hidden = tag.find(" hidden") != std::string::npos;
+    const std::size_t id = dom.find("<span class=\"id\">", at) + 17;
+    c.id = dom.substr(id, dom.find('<', id) - id);
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string body_attribute(const std::string& dom, const std::string& name) {
+  const std::size_t body = dom.find("<body");
+  const std::string tag = dom.substr(body, dom.find('>', body) - body);
+  const std::size_t at = tag.find(" " + name + "=\"");
+  if (at == std::string::npos) return "";
+  const std::size_t from = at + name.size() + 3;
+  return tag.substr(from, tag.find('"', from) - from);
+}
+
+TEST(CiHtml, ReportRendersInHeadlessChromiumWithEveryFailureAndWorkingFilters) {
+  if (std::system("command -v chromium >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "chromium is not installed (scripts/test installs it)";
+  fs::path dir = temp_dir("html");
+  fs::path page = page_of_gets(dir, "things", {"ok", "bad", "evil", "broken", "flaky"});
+  std::ofstream(dir / "lists.md")
+      << "# lists\n\n<!-- { \"blockType\": \"request\", \"name\": \"list_things\" } -->\n```http\n"
+         "GET https://graph.microsoft.com/v1.0/things\n```\n\n<!-- { \"blockType\": \"response\" } -->\n"
+         "```http\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"value\": [{\"id\": \"1\"}]}\n```\n";
+  // A hostile server: markup and script in its bodies must stay text.
+  const std::string hostile =
+      R"x(<script>document.body.setAttribute('data-pwned','script')</script>)x"
+      R"x(<img src=x onerror="document.body.setAttribute('data-pwned','img')"></pre><b>)x";
+  scripted_server server([&](const std::string& path, int nth) {
+    if (path == "/v1.0/bad") return answer(500, R"({"error":"bad"})");
+    if (path == "/v1.0/evil") return answer(418, hostile);
+    if (path == "/v1.0/broken") return answer(200, std::string(300, 'x'));
+    if (path == "/v1.0/flaky" && nth == 1) return answer(503, "{}");
+    if (path == "/v1.0/things") return answer(200, R"({"value": []})");
+    return answer(200, R"({"id":"x"})");
+  });
+  const fs::path html = dir / "out" / "report.html";
+  result r = conform("run " + quote(dir.string()) + " --target " + server.url() +
+                     " --max-body 200 --rerun-failures 1 --html " + quote(html.string()));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  const std::string text = read_file(html);
+  ASSERT_FALSE(text.empty());
+  EXPECT_EQ(text.find("<script>document"), std::string::npos) << "server markup escaped";
+  EXPECT_EQ(text.find("http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'"),
+            text.find("http-equiv"));
+
+  const std::string all = chromium_dom("file://" + html.string());
+  ASSERT_NE(all.find("</html>"), std::string::npos) << "chromium rendered nothing";
+  EXPECT_EQ(all.find("data-pwned=\""), std::string::npos) << "the server's script ran";
+  EXPECT_EQ(body_attribute(all, "data-pwned"), "");
+  EXPECT_EQ(all.find("<img"), std::string::npos);
+  EXPECT_NE(all.find("&lt;script&gt;document.body.setAttribute"), std::string::npos) << "shown as text";
+  std::vector<rendered_case> cases = rendered_cases(all);
+  ASSERT_EQ(cases.size(), 6u) << all.substr(0, 3000);
+  EXPECT_EQ(body_attribute(all, "data-shown"), "6");
+  std::map<std::string, std::string> outcome;
+  for (const rendered_case& c : cases) {
+    outcome[c.id] = c.outcome;
+    EXPECT_FALSE(c.hidden) << c.id;
+  }
+  EXPECT_EQ(outcome["things/get_bad"], "failed");
+  EXPECT_EQ(outcome["things/get_evil"], "failed");
+  EXPECT_EQ(outcome["things/get_broken"], "error");
+  EXPECT_EQ(outcome["things/get_flaky"], "passed");
+  EXPECT_EQ(outcome["things/get_ok"], "passed");
+  EXPECT_EQ(outcome["lists/list_things"], "inconclusive");
+  EXPECT_NE(all.find("class=\"case o-passed flaky\""), std::string::npos);
+  EXPECT_NE(all.find("<span class=\"badge\">INCONCLUSIVE</span>"), std::string::npos);
+  EXPECT_NE(all.find("<pre class=\"curl\">curl"), std::string::npos) << "failed cases show their curl line";
+
+  // The outcome filter, from the URL fragment: only the failed and errored cases remain shown.
+  const std::string failing = chromium_dom("file://" + html.string() + "#outcome=failing");
+  EXPECT_EQ(body_attribute(failing, "data-shown"), "3");
+  for (const rendered_case& c : rendered_cases(failing))
+    EXPECT_EQ(c.hidden, c.outcome != "failed" && c.outcome != "error") << c.id;
+  // By check (a failed status) and by page.
+  EXPECT_EQ(body_attribute(chromium_dom("file://" + html.string() + "#check=status"), "data-shown"), "3")
+      << "bad, evil, and flaky's first run";
+  EXPECT_EQ(body_attribute(chromium_dom("file://" + html.string() + "#page=lists"), "data-shown"), "1");
+  fs::remove_all(dir);
+}
+
+TEST(CiHtml, MergeWritesHtmlAndSurefireAndAPathThatIsNotAFileIsRefused) {
+  fs::path dir = temp_dir("merge-html");
+  fs::path page = page_of_gets(dir, "things", {"a", "b", "c", "d"});
+  scripted_server server([](const std::string& path, int) {
+    return path == "/v1.0/b" ? answer(500, "{}") : answer(200, R"({"id":"x"})");
+  });
+  std::string shards;
+  for (int k = 1; k <= 2; ++k) {
+    const fs::path out = dir / ("s" + std::to_string(k) + ".json");
+    conform("run " + quote(page.string()) + " --target " + server.url() + " --shard " + std::to_string(k) +
+            "/2 --json " + quote(out.string()));
+    shards += " " + quote(out.string());
+  }
+  result m = conform("merge" + shards + " --html " + quote((dir / "m.html").string()) + " --junit-surefire " +
+                     quote((dir / "sf").string()));
+  EXPECT_EQ(m.exit_code, 1) << m.output;
+  const std::string html = read_file(dir / "m.html");
+  for (const char* id : {"things/get_a", "things/get_b", "things/get_c", "things/get_d"})
+    EXPECT_NE(html.find(std::string("<span class=\"id\">") + id + "</span>"), std::string::npos) << id;
+  EXPECT_NE(html.find("data-outcome=\"failed\""), std::string::npos);
+  EXPECT_EQ(schema_errors(schemas / "surefire-test-report-3.0.xsd", dir / "sf" / "TEST-things.xml"), "");
+  EXPECT_NE(read_file(dir / "sf" / "TEST-things.xml").find("failures=\"1\""), std::string::npos);
+  // A directory where the HTML file should go is a configuration error before anything is written.
+  fs::create_directories(dir / "taken.html");
+  result bad = conform("merge" + shards + " --html " + quote((dir / "taken.html").string()));
+  EXPECT_EQ(bad.exit_code, 3) << bad.output;
+  EXPECT_TRUE(fs::is_directory(dir / "taken.html"));
+  result run_bad = conform("run " + quote(page.string()) + " --target " + server.url() + " --html " +
+                           quote((dir / "taken.html").string()));
+  EXPECT_EQ(run_bad.exit_code, 3) << run_bad.output;
+  fs::remove_all(dir);
+}
+
+// ---- The JSON report's schema ----
+
+// "" when `report` is valid against docs/report.schema.json (python3-jsonschema, Draft 2020-12), else why
+// not.
+std::string json_schema_errors(const fs::path& report) {
+  const fs::path schema = fs::path(CONFORM_SOURCE_DIR) / "docs" / "report.schema.json";
+  result r;
+  FILE* p = popen(("python3 -c 'import json,sys,jsonschema; s=json.load(open(sys.argv[1])); "
+                   "jsonschema.Draft202012Validator.check_schema(s); "
+                   "jsonschema.Draft202012Validator(s).validate(json.load(open(sys.argv[2])))' " +
+                   quote(schema.string()) + " " + quote(report.string()) + " 2>&1")
+                      .c_str(),
+                  "r");
+  if (p == nullptr) return "python3 could not be started";
+  char buf[4096];
+  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.output.append(buf, n);
+  const int status = pclose(p);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "" : r.output.substr(0, 3000);
+}
+
+TEST(CiSchema, SeedFailingAndMergedReportsValidateAgainstTheSchema) {
+  if (std::system("python3 -c 'import jsonschema' >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "needs python3-jsonschema";
+  fs::path dir = temp_dir("schema");
+  // The seeds against the embedded reference server (passed and skipped cases).
+  const fs::path root = CONFORM_SOURCE_DIR;
+  result seeds = conform("run " + quote((root / "fixtures").string()) + " --suite " +
+                         quote((root / "suites" / "seeds.json").string()) + " --json " +
+                         quote((dir / "seeds.json").string()));
+  EXPECT_EQ(seeds.exit_code, 0) << seeds.output;
+  EXPECT_EQ(json_schema_errors(dir / "seeds.json"), "");
+  EXPECT_EQ(json::parse(read_file(dir / "seeds.json")).at("schema_version"), 1);
+
+  // Every outcome and its evidence: failed, error, waived, flaky, inconclusive, passed.
+  page_of_gets(dir, "things", {"ok", "bad", "broken", "flaky", "known"});
+  std::ofstream(dir / "lists.md")
+      << "# lists\n\n<!-- { \"blockType\": \"request\", \"name\": \"list_things\" } -->\n```http\n"
+         "GET https://graph.microsoft.com/v1.0/things\n```\n\n<!-- { \"blockType\": \"response\" } -->\n"
+         "```http\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"value\": [{\"id\": \"1\"}]}\n```\n";
+  std::ofstream(dir / "suite.json")
+      << R"({"waivers": [{"fixture": "things/get_known", "check": "status", "reason": "bug 1", "until": "2999-01-01"}]})";
+  scripted_server server([](const std::string& path, int nth) {
+    if (path == "/v1.0/bad" || path == "/v1.0/known") return answer(500, R"({"error":"bad"})");
+    if (path == "/v1.0/broken") return answer(200, std::string(300, 'x'));
+    if (path == "/v1.0/flaky" && nth == 1) return answer(503, "{}");
+    if (path == "/v1.0/things") return answer(200, R"({"value": []})");
+    return answer(200, R"({"id":"x"})");
+  });
+  const std::string run = "run " + quote(dir.string()) + " --suite " + quote((dir / "suite.json").string()) +
+                          " --target " + server.url() + " --max-body 200 --rerun-failures 1 --json ";
+  EXPECT_EQ(conform(run + quote((dir / "all.json").string())).exit_code, 2);
+  EXPECT_EQ(json_schema_errors(dir / "all.json"), "");
+  const auto summary = json::parse(read_file(dir / "all.json")).at("summary");
+  for (const char* outcome : {"passed", "failed", "errors", "waived", "inconclusive"})
+    EXPECT_GE(summary.at(outcome).to_number<int>(), 1) << outcome << " " << json::serialize(summary);
+
+  // Shards merged.
+  std::string shards;
+  for (int k = 1; k <= 2; ++k) {
+    const fs::path out = dir / ("s" + std::to_string(k) + ".json");
+    conform(run + quote(out.string()) + " --shard " + std::to_string(k) + "/2");
+    shards += " " + quote(out.string());
+  }
+  EXPECT_EQ(conform("merge" + shards + " --json " + quote((dir / "merged.json").string())).exit_code, 2);
+  EXPECT_EQ(json_schema_errors(dir / "merged.json"), "");
+
+  // The schema is not lenient: an unknown outcome, or an error case without its error, fails it.
+  std::string text = read_file(dir / "all.json");
+  std::string bogus = text;
+  bogus.replace(bogus.find("\"outcome\":\"failed\""), 18, "\"outcome\":\"bogus\"");
+  std::ofstream(dir / "bogus.json") << bogus;
+  EXPECT_NE(json_schema_errors(dir / "bogus.json"), "");
+  std::string no_version = text;
+  no_version.replace(no_version.find("\"schema_version\":1,"), 19, "");
+  std::ofstream(dir / "noversion.json") << no_version;
+  EXPECT_NE(json_schema_errors(dir / "noversion.json"), "");
+  fs::remove_all(dir);
+}
+
+// ---- Console colour ----
+
+TEST(CiConsole, ColourOnlyOnATerminalOrWhenAskedAndNeverWithNoColorInAuto) {
+  fs::path dir = temp_dir("colour");
+  fs::path page = page_of_gets(dir, "things", {"ok", "bad"});
+  scripted_server server([](const std::string& path, int) {
+    return path == "/v1.0/bad" ? answer(500, "{}") : answer(200, R"({"id":"x"})");
+  });
+  const std::string run = "run " + quote(page.string()) + " --target " + server.url();
+  result piped = conform(run);
+  EXPECT_EQ(piped.exit_code, 1);
+  EXPECT_EQ(piped.output.find('\x1b'), std::string::npos) << "piped: no escapes";
+  EXPECT_NE(piped.output.find("FAIL things/get_bad"), std::string::npos) << piped.output;
+  result always = conform(run + " --color always", "NO_COLOR=1");
+  EXPECT_NE(always.output.find("\x1b[1;31mFAIL\x1b[0m things/get_bad"), std::string::npos) << always.output;
+  EXPECT_NE(always.output.find("\x1b[32mPASS\x1b[0m things/get_ok"), std::string::npos) << always.output;
+  // A terminal (script(1) gives the run one) gets colour and the live line's times, unless NO_COLOR.
+  if (std::system("command -v script >/dev/null 2>&1") == 0) {
+    const std::string bin = conform_bin;
+    FILE* p = popen(("script -q -e -c " + quote(quote(bin) + " " + run) + " /dev/null 2>&1").c_str(), "r");
+    std::string tty;
+    char buf[4096];
+    for (std::size_t n; p != nullptr && (n = fread(buf, 1, sizeof buf, p)) > 0;) tty.append(buf, n);
+    if (p != nullptr) pclose(p);
+    EXPECT_NE(tty.find("\x1b[1;31mFAIL"), std::string::npos) << tty;
+    EXPECT_NE(tty.find(" elapsed"), std::string::npos) << tty;
+    p = popen(("NO_COLOR=1 script -q -e -c " + quote(quote(bin) + " " + run) + " /dev/null 2>&1").c_str(),
+              "r");
+    std::string plain_tty;
+    for (std::size_t n; p != nullptr && (n = fread(buf, 1, sizeof buf, p)) > 0;) plain_tty.append(buf, n);
+    if (p != nullptr) pclose(p);
+    EXPECT_EQ(plain_tty.find("\x1b[1;31m"), std::string::npos) << plain_tty;
+    EXPECT_NE(plain_tty.find("FAIL things/get_bad"), std::string::npos) << plain_tty;
+  }
+  EXPECT_EQ(conform(run + " --color sometimes").exit_code, 3);
+  fs::remove_all(dir);
+}
+
+// ---- Ids across doc trees ----
+
+TEST(CiIds, TwoTreesWithTheSamePageNamesGiveUniqueStableIdsAndOneTreeKeepsItsOwn) {
+  fs::path dir = temp_dir("trees");
+  fs::create_directories(dir / "v1.0" / "api");
+  fs::create_directories(dir / "beta" / "api");
+  page_of_gets(dir / "v1.0" / "api", "user-get", {"user", "me"});
+  page_of_gets(dir / "beta" / "api", "user-get", {"user", "manager"});
+  scripted_server server([](const std::string&, int) { return answer(200, R"({"id":"x"})"); });
+  const std::string target = " --target " + server.url();
+  EXPECT_EQ(conform("run " + quote((dir / "v1.0").string()) + target + " --json " +
+                    quote((dir / "one.json").string()))
+                .exit_code,
+            0);
+  EXPECT_EQ(case_ids(dir / "one.json"), (std::vector<std::string>{"user-get/get_user", "user-get/get_me"}))
+      << "one tree: today's ids";
+  const std::string both =
+      "run " + quote((dir / "v1.0").string()) + " " + quote((dir / "beta").string()) + target;
+  result r = conform(both + " --json " + quote((dir / "both.json").string()) + " --junit-surefire " +
+                     quote((dir / "sf").string()));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const std::vector<std::string> expected{"v1.0/user-get/get_user", "v1.0/user-get/get_me",
+                                          "beta/user-get/get_user", "beta/user-get/get_manager"};
+  EXPECT_EQ(case_ids(dir / "both.json"), expected);
+  // The same trees the other way round, and again: the same ids.
+  conform("run " + quote((dir / "beta").string()) + " " + quote((dir / "v1.0").string()) + target +
+          " --json " + quote((dir / "again.json").string()));
+  std::vector<std::string> again = case_ids(dir / "again.json");
+  std::sort(again.begin(), again.end());
+  std::vector<std::string> sorted = expected;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(again, sorted);
+  // One Surefire file per tree's page, and filters see the new ids.
+  EXPECT_TRUE(fs::exists(dir / "sf" / "TEST-v1.0_user-get.xml"));
+  EXPECT_TRUE(fs::exists(dir / "sf" / "TEST-beta_user-get.xml"));
+  EXPECT_EQ(conform(both + " --filter 'beta/*' --json " + quote((dir / "beta.json").string())).exit_code, 0);
+  EXPECT_EQ(case_ids(dir / "beta.json"),
+            (std::vector<std::string>{"beta/user-get/get_user", "beta/user-get/get_manager"}));
+  fs::remove_all(dir);
+}
+
 }  // namespace

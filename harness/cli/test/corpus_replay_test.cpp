@@ -38,6 +38,11 @@ TEST(CorpusReplay, EveryRunnableFixturePassesAgainstItsOwnReferenceServer) {
     if (outcome == "skipped") {
       std::string reason(o.at("skip_reason").as_string());
       ++not_runnable[reason.substr(0, reason.find(':'))];
+    } else if (outcome == "inconclusive") {
+      // Passed its checks with nothing in the answer to check: where the docs themselves show an empty
+      // collection (driveitem-delta's ?token=latest), the reference server serves it as documented.
+      std::cout << "[ corpus   ] inconclusive: " << o.at("id").as_string() << ": "
+                << o.at("inconclusive_reason").as_string() << "\n";
     } else if (outcome != "passed" && shown++ < 10) {
       ADD_FAILURE() << o.at("id").as_string() << " (" << o.at("file").as_string() << ":"
                     << o.at("line").to_number<std::size_t>() << ") " << outcome << ": "
@@ -45,14 +50,16 @@ TEST(CorpusReplay, EveryRunnableFixturePassesAgainstItsOwnReferenceServer) {
     }
   }
   std::cout << "[ corpus   ] " << count("total") << " fixtures: " << count("passed") << " passed, "
-            << count("failed") << " failed, " << count("errors") << " errors, " << count("skipped")
-            << " not runnable\n";
+            << count("failed") << " failed, " << count("errors") << " errors, " << count("inconclusive")
+            << " inconclusive, " << count("skipped") << " not runnable\n";
   for (const auto& [why, n] : not_runnable)
     std::cout << "[ corpus   ]   " << n << " not runnable: " << why << "\n";
 
   EXPECT_GE(count("total"), 2400u);
   EXPECT_EQ(count("failed"), 0u);
   EXPECT_EQ(count("errors"), 0u);
+  // Docs whose example answers are empty collections are rare: the run is not mostly inconclusive.
+  EXPECT_LE(count("inconclusive"), 5u);
   EXPECT_LE(count("skipped") * 100, count("total"));  // at most 1% not runnable
   EXPECT_EQ(code, 0) << read_file(log).substr(0, 2000);
   fs::remove_all(tmp);

@@ -236,6 +236,18 @@ run_result golden_run() {
                     "value c is not a documented member"}};
   waived.waived_by = waiver{"get-user/*", "enum", "server bug 123 " + hostile, "2026-12-31"};
   run.cases.push_back(waived);
+
+  // Every check passed on an empty collection: inconclusive, a pass with its note in JUnit.
+  case_result empty = on_page("list-items", "list_none", "api/list-items.md", 30);
+  empty.outcome = verdict::inconclusive;
+  empty.inconclusive_reason = "an empty collection (\"value\": []): no item was checked";
+  empty.method = "GET";
+  empty.url = "http://127.0.0.1:8080/v1.0/items?$filter=x";
+  empty.status = 200;
+  empty.seconds = 0.003;
+  empty.attempts = 1;
+  empty.passed_checks = 4;
+  run.cases.push_back(empty);
   return run;
 }
 
@@ -439,6 +451,8 @@ TEST(JsonReport, ReadsBackToTheSameReport) {
   EXPECT_EQ(json_report(back), once);
   EXPECT_EQ(back.cases.size(), golden_run().cases.size());
   EXPECT_EQ(back.summary().waived, golden_run().summary().waived);
+  EXPECT_EQ(back.summary().inconclusive, 1u);
+  EXPECT_EQ(back.cases.back().inconclusive_reason, golden_run().cases.back().inconclusive_reason);
   EXPECT_THROW(read_run(R"({"cases": [{"id": "a", "outcome": "maybe"}]})"), std::invalid_argument);
   EXPECT_THROW(read_run(R"({"cases": [{"id": "a", "outcome": "failed", "checks": [{"check": "vibes"}]}]})"),
                std::invalid_argument);

@@ -156,7 +156,8 @@ TEST(JunitWriter, SuitesCountsAndFailureText) {
             std::string::npos)
       << xml;
   EXPECT_NE(xml.find("<testsuite name=\"get-user\" tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"0\" "
-                     "time=\"0.025\" timestamp=\"2026-01-02T03:04:05Z\" hostname=\"build-host\">"),
+                     "time=\"0.025\" timestamp=\"2026-01-02T03:04:05Z\" hostname=\"build-host\" "
+                     "file=\"api/user-get.md\">"),
             std::string::npos)
       << xml;
   EXPECT_NE(xml.find("<testsuite name=\"create-op\" tests=\"2\" failures=\"0\" errors=\"1\" skipped=\"1\""),
@@ -176,9 +177,18 @@ TEST(JunitWriter, SuitesCountsAndFailureText) {
   EXPECT_NE(xml.find("<skipped message=\"not runnable: "), std::string::npos);
   EXPECT_NE(xml.find("attempts: 2 (passed after retry)"), std::string::npos);
   EXPECT_NE(xml.find("substituted: {id} = 1"), std::string::npos);
-  // Properties come first in every suite (Surefire order).
+  // Properties come before the test cases (Surefire order), once per document: in its first suite only.
   EXPECT_LT(xml.find("<properties>"), xml.find("<testcase"));
   EXPECT_NE(xml.find("<property name=\"target\" value=\"http://127.0.0.1:8080\"/>"), std::string::npos);
+  EXPECT_EQ(xml.find("<properties>"), xml.rfind("<properties>")) << xml;
+  // A suite whose cases come from several files (or none) names none.
+  EXPECT_NE(xml.find("hostname=\"build-host\">\n    <testcase name=\"create-op/create\""), std::string::npos)
+      << xml;
+  // Each Surefire file is a report of its own: properties in every one, and no `file` (its schema has none).
+  for (const auto& [page, doc] : junit_surefire_suites(sample_run())) {
+    EXPECT_NE(doc.find("<property name=\"target\""), std::string::npos) << page;
+    EXPECT_EQ(doc.find(" file="), std::string::npos) << page;
+  }
 }
 
 TEST(XmlText, CdataSplitsTerminator) {
@@ -354,6 +364,97 @@ TEST(ConsoleReporter, InterruptedRunSaysSoBeforeTheSummary) {
   EXPECT_EQ(out.str().find("Interrupted: SIGTERM after 3 of 4 cases; cases without a verdict are skipped\n"),
             0u)
       << out.str();
+}
+
+TEST(ConsoleReporter, ProgressLineShowsElapsedTimeAndAnEstimate) {
+  auto run = sample_run();
+  std::ostringstream out;
+  double now = 0;
+  console_style style;
+  style.elapsed = [&now] { return now; };
+  console_reporter r(out, true, false, style);
+  now = 10;
+  r.on_case(run.cases[0], 1, 4);
+  EXPECT_NE(out.str().find("[1/4] 1 passed, 0 failed, 0 errors, 0 skipped | 10.0s elapsed, ~30.0s left"),
+            std::string::npos)
+      << out.str();
+  now = 150;
+  r.on_case(run.cases[3], 2, 4);
+  EXPECT_NE(out.str().find("| 2m30s elapsed, ~2m30s left"), std::string::npos) << out.str();
+  now = 4000;
+  r.on_case(run.cases[3], 4, 4);
+  EXPECT_NE(out.str().find("| 1h06m elapsed"), std::string::npos) << out.str();
+  EXPECT_EQ(out.str().find("1h06m elapsed, ~"), std::string::npos) << "no estimate once all are done";
+  EXPECT_EQ(out.str().find("\x1b[3"), std::string::npos) << "no colour unless asked";
+}
+
+TEST(ConsoleReporter, ColourOnlyWhenAskedAndOnlyOnTheOutcomeWords) {
+  auto run = sample_run();
+  std::ostringstream plain, coloured;
+  console_reporter p(plain, false, false);
+  console_style style;
+  style.colour = true;
+  console_reporter c(coloured, false, false, style);
+  for (std::size_t i = 0; i < run.cases.size(); ++i) {
+    p.on_case(run.cases[i], i + 1, run.cases.size());
+    c.on_case(run.cases[i], i + 1, run.cases.size());
+  }
+  p.finish(run);
+  c.finish(run);
+  EXPECT_EQ(plain.str().find('\x1b'), std::string::npos);
+  EXPECT_NE(coloured.str().find("\x1b[1;31mFAIL\x1b[0m get-user/get_user_select"), std::string::npos)
+      << coloured.str();
+  EXPECT_NE(coloured.str().find("\x1b[1;35mERROR\x1b[0m create-op/create"), std::string::npos);
+  EXPECT_NE(coloured.str().find("\x1b[32mPASS\x1b[0m get-user/get_user"), std::string::npos);
+  // Server text stays cleaned: the hostile ESC in a message is not passed through.
+  EXPECT_EQ(coloured.str().find("esc\x1b[31m"), std::string::npos);
+}
+
+TEST(HtmlReport, EscapesEverythingAndFetchesNothing) {
+  auto run = sample_run();
+  run.cases[1].response = message_excerpt{500,
+                                          "Oops",
+                                          "",
+                                          "",
+                                          {{"X-Evil", "<img src=x onerror=alert(1)>"}},
+                                          "</pre><script>alert('body')</script>",
+                                          false,
+                                          38};
+  run.cases[1].curl = "curl -i 'http://h/x?a=<b>'";
+  run.cases[0].fixture_id = "get-user/<script>id</script>";
+  run.cases[0].file = "/docs/a b\"<x>.md";
+  const std::string html = html_report(run, {"/work"});
+  EXPECT_EQ(html.find("<script>alert"), std::string::npos);
+  EXPECT_EQ(html.find("<script>id"), std::string::npos);
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+  EXPECT_NE(html.find("&lt;/pre&gt;&lt;script&gt;alert(&#39;body&#39;)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("href=\"file:///docs/a%20b%22%3Cx%3E.md\""), std::string::npos) << "a file: URL";
+  EXPECT_NE(html.find("href=\"file:///work/api/create-op.md\""), std::string::npos) << "relative to doc_root";
+  EXPECT_EQ(html.find('\x1b'), std::string::npos);
+  EXPECT_EQ(html.find('\x01'), std::string::npos);
+  // Exactly one script and one style, both inline; nothing is fetched.
+  EXPECT_EQ(html.find("<script"), html.rfind("<script"));
+  EXPECT_EQ(html.find("<script>"), html.rfind("<script"));
+  for (std::size_t at = 0; (at = html.find('<', at)) != std::string::npos; ++at) {
+    const std::string tag = html.substr(at, html.find('>', at) - at);
+    EXPECT_EQ(tag.find("src="), std::string::npos) << "a tag that fetches: " << tag;
+    EXPECT_EQ(tag.find(" on"), std::string::npos) << "an event handler: " << tag;
+  }
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_EQ(html.find("http://127.0.0.1:8080/v1.0/users/1\""), std::string::npos)
+      << "server URLs are not links";
+  EXPECT_NE(html.find("default-src 'none'"), std::string::npos);
+  // Each outcome has its own class.
+  for (const char* cls : {"o-passed", "o-failed", "o-error", "o-skipped"})
+    EXPECT_NE(html.find(std::string("class=\"case ") + cls), std::string::npos) << cls;
+  EXPECT_NE(html.find("data-total=\"4\""), std::string::npos);
+}
+
+TEST(HtmlReport, EmptyRunIsAPage) {
+  const std::string html = html_report(run_result{});
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("</html>\n"), std::string::npos);
+  EXPECT_NE(html.find("0 of 0 cases shown"), std::string::npos);
 }
 
 }  // namespace

@@ -856,3 +856,93 @@ TEST(Waivers, WaiverOfAnotherCheckOrStageDoesNotApply) {
 
 }  // namespace
 }  // namespace conform::run
+
+namespace conform::run {
+namespace {
+
+// A documented list of users (GET, 200, one item) and its $count.
+fixture_set user_lists() {
+  fixture_set set;
+  set.fixtures = {
+      test::make_fixture("user-list", "list_users", "v1.0", "GET", "https://graph.microsoft.com/v1.0/users",
+                         "", 200, R"j({"value": [{"id": "87d349ed-44d7-43e1-9a83-5f2406dee5bd"}]})j", "",
+                         {test::prop("id", "String")}),
+      test::make_fixture("user-list", "count_users", "v1.0", "GET",
+                         "https://graph.microsoft.com/v1.0/users/$count", "", 200, "12", "", {})};
+  set.fixtures[1].response.json.reset();
+  set.fixtures[1].response.headers = {{"Content-Type", "text/plain"}};
+  return set;
+}
+
+// Answers a list with `items` and a $count with `count`.
+transport::request_handler lists_of(std::string items, std::string count, int status = 200) {
+  return [=](const http_request& req) {
+    const bool counting = req.target.find("$count") != std::string::npos;
+    return transport::server_reply{
+        answer(status, counting ? count : R"({"@odata.count": )" + count + R"(, "value": )" + items + "}",
+               {{"Content-Type", counting ? "text/plain" : "application/json"}}),
+        false,
+        {}};
+  };
+}
+
+TEST(Inconclusive, EmptyCollectionAndZeroCountCheckedNothing) {
+  loopback server(lists_of("[]", "0"));
+  options o;
+  o.target = server.url();
+  std::vector<verdict> heard;
+  run_result r = run_fixtures(
+      user_lists(), o, [&](const case_result& c, std::size_t, std::size_t) { heard.push_back(c.outcome); });
+  ASSERT_EQ(r.cases.size(), 2u);
+  for (const case_result& c : r.cases) EXPECT_EQ(c.outcome, verdict::inconclusive) << describe(c);
+  EXPECT_EQ(heard, (std::vector<verdict>{verdict::inconclusive, verdict::inconclusive}));
+  EXPECT_NE(r.cases[0].inconclusive_reason.find("empty collection"), std::string::npos);
+  EXPECT_NE(r.cases[1].inconclusive_reason.find("$count is 0"), std::string::npos);
+  const run_summary s = r.summary();
+  EXPECT_EQ(s.inconclusive, 2u);
+  EXPECT_EQ(s.passed, 0u);
+  EXPECT_EQ(report::summary_line(s), "0 passed, 0 failed, 0 errors, 0 skipped, 2 inconclusive");
+}
+
+TEST(Inconclusive, ItemsOrACountPassAndFailuresStayFailures) {
+  {
+    loopback server(lists_of(R"([{"id": "1"}])", "1"));
+    options o;
+    o.target = server.url();
+    run_result r = run_fixtures(user_lists(), o);
+    for (const case_result& c : r.cases) EXPECT_EQ(c.outcome, verdict::passed) << describe(c);
+  }
+  {
+    // An empty answer that fails a check is a failure, not inconclusive.
+    loopback server(lists_of("[]", "0", 500));
+    options o;
+    o.target = server.url();
+    run_result r = run_fixtures(user_lists(), o);
+    for (const case_result& c : r.cases) EXPECT_EQ(c.outcome, verdict::failed) << describe(c);
+  }
+}
+
+TEST(Inconclusive, ReportsShowItApartFromPasses) {
+  loopback server(lists_of("[]", "0"));
+  options o;
+  o.target = server.url();
+  run_result r = run_fixtures(user_lists(), o);
+  const std::string json = report::json_report(r);
+  EXPECT_NE(json.find(R"("inconclusive":2)"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("outcome":"inconclusive")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("inconclusive_reason":"the $count is 0)"), std::string::npos) << json;
+  const std::string junit = report::junit_xml(r);
+  EXPECT_EQ(junit.find("<skipped"), std::string::npos) << "a pass in JUnit";
+  EXPECT_EQ(junit.find("<failure"), std::string::npos);
+  EXPECT_NE(junit.find("<system-out><![CDATA[inconclusive: an empty collection"), std::string::npos) << junit;
+  std::ostringstream out;
+  report::console_reporter console(out, false, false);
+  for (std::size_t i = 0; i < r.cases.size(); ++i) console.on_case(r.cases[i], i + 1, r.cases.size());
+  console.finish(r);
+  EXPECT_NE(out.str().find("INCONCLUSIVE user-list/count_users"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("  inconclusive: the $count is 0"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find(", 2 inconclusive\n"), std::string::npos) << out.str();
+}
+
+}  // namespace
+}  // namespace conform::run

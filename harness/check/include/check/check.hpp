@@ -9,6 +9,8 @@
 #include "model/result.hpp"
 
 #include <cstddef>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace conform::check {
@@ -34,6 +36,12 @@ struct options {
 // documented type means comes from model/contract.hpp, the one reading shared with run and mock.
 std::vector<check_result> check_response(const fixture& f, const fixture_set& contract,
                                          const http_response& r, const options& opts = {});
+
+// Why an answer that passed its checks gave them nothing to check, or "" when it did: an OData collection
+// with no items ({"value": []}, with or without "@odata.count": 0) or a `/$count` answering 0. `url` is the
+// request URL as sent (its path decides whether the body is a count). Hostile bodies are fine: a body that is
+// not JSON, or too deep, is simply not an empty collection.
+std::string nothing_checked(std::string_view url, const http_response& r, const options& opts = {});
 
 // The documented response example held to its own contract, with the body checks check_response applies to a
 // server's answer (odata-type, required-property, property-type, enum, unexpected-property): where the docs

@@ -207,6 +207,15 @@ bool glob_walk(std::size_t pattern_size, std::size_t text_size, Star star, One o
 // Selects fixtures by id (run --filter, serve --fault KIND@GLOB, suite waivers).
 bool glob_match(std::string_view glob, std::string_view text);
 
+// Fixture ids (and pages, the JUnit classnames) unique within a set read from several doc trees: pages are
+// named by file name, so v1.0/api/user-get.md and beta/api/user-get.md both gave "user-get/get_user". Only
+// pages whose name two or more files give are renamed, all of those files' fixtures alike, "<prefix>/<page>"
+// and "<prefix>/<page>/<name>": the prefix is the version folder in the file's path ("beta", "v1.0") when
+// those files' folders all differ, else the version their examples say when those all differ
+// ("beta/user-get/get_user"), else the file's directory below the one the files share ("docs-b/api/x/y").
+// A set read from one tree keeps its ids (they are a contract); the same trees give the same ids every run.
+void disambiguate_pages(fixture_set& set);
+
 // Request header naming the fixture a client replays; the reference server picks that example among those
 // documented on the same route.
 inline constexpr std::string_view fixture_header = "X-Conform-Fixture";

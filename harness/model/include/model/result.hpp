@@ -68,7 +68,9 @@ class result_budget {
 };
 
 // waived: failed or errored, but every failure is a known one a live waiver names (it does not fail the run).
-enum class verdict { passed, failed, error, skipped, waived };
+// inconclusive: every check passed, but the answer gave them nothing to check (an empty collection, a zero
+// $count): not a failure, and not counted as a pass either, so "2,424 passed" cannot hide it.
+enum class verdict { passed, failed, error, skipped, waived, inconclusive };
 
 // A known failure (suite "waivers"): fixture ids matching `fixture` (a glob) may fail `check` (a check id
 // such as "status", or an error stage such as "timeout"; "" = any) until the end of `until` (YYYY-MM-DD, UTC;
@@ -123,6 +125,7 @@ struct case_result {
   std::string cause_text;            // the same as text only, for a case read back from a JSON report (merge)
   std::string error_message;         // for verdict::error: readable, names what was tried
   std::string skip_reason;           // for verdict::skipped
+  std::string inconclusive_reason;   // for verdict::inconclusive: what the answer left unchecked
   int status = 0;                    // status received, 0 when none
   double seconds = 0.0;
   int attempts = 0;
@@ -147,7 +150,7 @@ struct case_result {
 };
 
 struct run_summary {
-  std::size_t passed = 0, failed = 0, errors = 0, skipped = 0, waived = 0;
+  std::size_t passed = 0, failed = 0, errors = 0, skipped = 0, waived = 0, inconclusive = 0;
 };
 
 // A resource the run created (a create step's answer named its id), and what became of it.

@@ -66,8 +66,23 @@ std::vector<std::pair<std::string, std::string>> junit_surefire_suites(const run
 // TEST-op_a-2.xml, TEST-op_a-3.xml (numbered in page order, so reruns name them alike).
 std::vector<std::string> surefire_file_names(const std::vector<std::string>& pages);
 
-// {"summary":{...},"started_at":...,"seconds":...,"properties":[{"name","value"}],"cases":[{...,"checks":[...]}]}
+// The JSON report's "schema_version"; docs/report.schema.json describes that version.
+inline constexpr int report_schema_version = 1;
+// {"schema_version":1,"summary":{...},"started_at":...,"seconds":...,"properties":[{"name","value"}],"cases":[{...,"checks":[...]}]}
 std::string json_report(const run_result& run);
+
+struct html_options {
+  // Doc pages' relative paths are linked as file: URLs below this directory (the run's working directory);
+  // "" links only absolute paths.
+  std::string doc_root;
+};
+// One self-contained HTML page (inline CSS and script; a Content-Security-Policy forbids every fetch): the
+// summary, filters by outcome, check and page (state in the URL fragment, e.g. #outcome=failing; <body
+// data-shown="N"> counts the cases shown), and every case with its doc link (file:line), expected vs actual,
+// the response excerpt and the curl line. All text is escaped; nothing from a run goes into the script.
+std::string html_report(const run_result& run, const html_options& opts = {});
+// xml_clean + & < > " ' as entities: safe as HTML text and as a double-quoted attribute value.
+std::string html_escape(std::string_view s);
 
 // Text helpers shared by the renderers (exposed for tests and for other text outputs).
 // Replaces invalid UTF-8 sequences with U+FFFD.
@@ -77,11 +92,20 @@ std::string xml_clean(std::string_view s);
 std::string xml_escape_attribute(std::string_view s);  // xml_clean + & < > " ' and tab/LF/CR as references
 std::string xml_cdata(std::string_view s);             // <![CDATA[...]]> with "]]>" split across sections
 
+// How the console looks beyond its mode: colour, and the clock behind the progress line's elapsed time and
+// estimate of what is left.
+struct console_style {
+  bool colour =
+      false;  // ANSI colours on the outcome words (cli: a terminal without NO_COLOR, or --color always)
+  // Seconds since the run started; when set, the live line on a terminal says "12.0s elapsed, ~30s left".
+  std::function<double()> elapsed;
+};
+
 // Progress and failures for people: a live `\r` line on a terminal, plain lines otherwise. Safe to call from
 // several worker threads.
 class console_reporter {
  public:
-  console_reporter(std::ostream& out, bool terminal, bool verbose);
+  console_reporter(std::ostream& out, bool terminal, bool verbose, console_style style = {});
   void on_case(const case_result& c, std::size_t done, std::size_t total);
   // Ends with the line "N passed, N failed, N errors, N skipped", after "Interrupted: ..." when the run has
   // an `interrupted` property, and after a list of the failed and errored cases (one line each, at most 100).
@@ -90,10 +114,12 @@ class console_reporter {
  private:
   void print_details(const case_result& c);
   void list_failures(const run_result& run);
+  std::string word(verdict v) const;  // the outcome's label, coloured when the style says so
 
   std::ostream& out_;
   bool terminal_;
   bool verbose_;
+  console_style style_;
   bool progress_shown_ = false;
   run_summary so_far_;
   std::mutex mutex_;
