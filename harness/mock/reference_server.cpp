@@ -378,6 +378,26 @@ reply reference_server::handle(const http_request& req) const {
   }
 }
 
+namespace {
+// Whether a request's path segments are the fixture's documented path with only keys changed: the same
+// segments, except where the docs show a key (a placeholder, or a literal id: a digit, '@', ':').
+bool same_but_keys(const fixture& f, const std::vector<std::string>& segments) {
+  std::string documented(detail::url_path(f.request.url));
+  if (f.request.url.find("://") == std::string::npos && !f.version.empty())
+    documented = "/" + f.version + (documented.starts_with("/") ? "" : "/") + documented;
+  const std::vector<std::string> want = detail::split_request_path(documented);
+  if (want.size() != segments.size()) return false;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    if (iequals(want[i], segments[i])) continue;
+    const bool key = std::any_of(want[i].begin(), want[i].end(), [](char c) {
+      return (c >= '0' && c <= '9') || c == '@' || c == ':' || c == '{' || c == '<';
+    });
+    if (!key) return false;
+  }
+  return true;
+}
+}  // namespace
+
 // The fixture that answers: the one the runner names (X-Conform-Fixture), else the best documented match on
 // the most specific route. Nullptr with `refusal` set (404, or 405 with Allow) when no documented route takes
 // it.
@@ -389,6 +409,26 @@ const fixture* reference_server::choose(const http_request& req, const std::opti
 
   // Matching routes in routes_ order, most specific first.
   std::vector<std::size_t> on_path = index_->find(segments);
+  // A run plan puts the id a create answered where the docs show a literal one ("/chats/19:abc@thread.v2"),
+  // and no route is that literal any more: the fixture the runner names answers, if its method is this one.
+  // (Stateful mode decides about ids itself.)
+  if (!store_)
+    if (const header* h = find_header(req.headers, fixture_header)) {
+      const bool on_a_route = std::any_of(on_path.begin(), on_path.end(), [&](std::size_t i) {
+        const route& r = routes_[i];
+        return r.method == method && std::any_of(r.fixtures.begin(), r.fixtures.end(), [&](std::size_t f) {
+                 return fixtures_.fixtures[f].id == h->value;
+               });
+      });
+      if (!on_a_route)
+        for (const fixture& f : fixtures_.fixtures)
+          if (f.id == h->value && f.runnable &&
+              upper(f.request.method.empty() ? "GET" : f.request.method) == method &&
+              same_but_keys(f, segments)) {
+            if (chosen_route != nullptr) *chosen_route = nullptr;
+            return &f;
+          }
+    }
   if (on_path.empty()) {
     refusal =
         odata_error(404, "ResourceNotFound", "No documented route matches '" + std::string(path) + "'.");
@@ -476,15 +516,19 @@ reply reference_server::answer(const http_request& req) const {
   if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) body = parse_json(req.body);
   reply out;
   const std::string method = upper(req.method);
-  if (!store_ && (method == "GET" || method == "HEAD" || method == "PATCH")) {
-    const std::string path(detail::url_path(req.target, false));
-    std::lock_guard lock(tombstone_mutex_);
-    if (tombstones_.erase(path) > 0)
-      return odata_error(404, "Request_ResourceNotFound", "Resource '" + path + "' was deleted.");
-  }
   const route* on_route = nullptr;
   const fixture* chosen = choose(req, body, out, &on_route);
   if (chosen == nullptr) return out;
+  // Only the runner's check after its own DELETE sees what was deleted: other requests are answered as
+  // documented, so one run's deletes never change the next run's answers.
+  if (!store_ && method == "GET" && find_header(req.headers, after_delete_header) != nullptr) {
+    const std::string path(detail::url_path(req.target, false));
+    std::lock_guard lock(tombstone_mutex_);
+    if (auto t = tombstones_.find(path); t != tombstones_.end()) {
+      if (--t->second == 0) tombstones_.erase(t);
+      return odata_error(404, "Request_ResourceNotFound", "Resource '" + path + "' was deleted.");
+    }
+  }
   const fixture& f = *chosen;
   if (refuse_request(f, fixtures_.contract_for(f), body, out)) return out;
 
@@ -515,7 +559,13 @@ reply reference_server::answer(const http_request& req) const {
   res.headers.push_back({std::string(fixture_header), f.id});
   if (!store_ && method == "DELETE" && res.status >= 200 && res.status < 300) {
     std::lock_guard lock(tombstone_mutex_);
-    if (tombstones_.size() < tombstone_limit) tombstones_.emplace(detail::url_path(req.target, false));
+    const std::string path(detail::url_path(req.target, false));
+    if (auto t = tombstones_.find(path); t != tombstones_.end())
+      ++t->second;
+    else {
+      if (tombstones_.size() >= tombstone_limit) tombstones_.clear();  // deletes nobody checked: stale
+      tombstones_.emplace(path, 1);
+    }
   }
   return out;
 }

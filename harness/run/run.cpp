@@ -646,7 +646,9 @@ class plan_runner final : public transport::request_source {
     transport::outgoing_request request;
     std::vector<std::string> substitutions;
     std::optional<boost::json::value> answer;  // a producer's 2xx body
-    std::string no_value;  // a producer that produced nothing: why ("failed (status 500)")
+    std::string no_value;            // a producer that produced nothing: why ("failed (status 500)")
+    bool failed = false;             // the producer errored or answered other than 2xx
+    std::vector<std::string> notes;  // for the case: keys left as documented, and why
     int runs = 0;
     double seconds = 0;
     std::optional<case_result>
@@ -674,11 +676,15 @@ class plan_runner final : public transport::request_source {
   }
 
   // The value a binding takes from its producer's answer, or "" with `why` set.
-  std::string value_of(const binding& b, std::string& why) const {
+  // `failed`: the producer errored or answered other than 2xx (its consumers are skipped); otherwise a value
+  // it did not give leaves the key as documented.
+  std::string value_of(const binding& b, std::string& why, bool& failed) const {
     const auto p = step_of_.find(b.producer);
     const std::string& pid = set_.fixtures[b.producer].id;
+    failed = true;
     if (p == step_of_.end()) return why = "depends on " + pid + ", which is not in this run", "";
     const step_state& producer = steps_[p->second];
+    failed = producer.failed;
     if (!producer.answer) return why = "depends on " + pid + ", which " + producer.no_value, "";
     boost::system::error_code ec;
     const boost::json::value* v = producer.answer->find_pointer(b.pointer, ec);
@@ -705,8 +711,13 @@ class plan_runner final : public transport::request_source {
       const binding& b = st.bindings[n];
       if (b.from != binding::source::capture && b.from != binding::source::discovery) continue;
       std::string why;
-      values[n] = value_of(b, why);
-      if (values[n].empty()) return skip(k, why);
+      bool failed = false;
+      values[n] = value_of(b, why, failed);
+      if (values[n].empty()) {
+        if (failed) return skip(k, why);
+        s.notes.push_back(b.documented + " sent as documented: " + why);
+        continue;
+      }
       if (b.segment == binding::no_segment) {
         captured[b.variable] = values[n];
       } else {
@@ -777,6 +788,7 @@ class plan_runner final : public transport::request_source {
     c.url = sent.url;
     c.substitutions = steps_[k].substitutions;
     judge(c, f, set_, opts_, checks_, x);
+    c.notes.insert(c.notes.end(), steps_[k].notes.begin(), steps_[k].notes.end());
     const bool bad = c.outcome == verdict::failed || c.outcome == verdict::error;
     if (bad) c.curl = curl_command(c.method, c.url, sent.headers, sent.body, opts_, redact_);
     if (opts_.keep_exchanges) c.request = request_excerpt(c.method, c.url, sent.headers, sent.body, redact_);
@@ -840,10 +852,11 @@ class plan_runner final : public transport::request_source {
       if (body) {
         s.answer = std::move(body);
       } else {
+        s.failed = !x.ok || !success(x.response.status);
         s.no_value = !x.ok ? "failed (" + std::string(stage_name(x.error)) + ")"
                      : !success(x.response.status)
                          ? "failed (status " + std::to_string(x.response.status) + ")"
-                         : "failed (its answer is not JSON)";
+                         : "answered without a JSON body";
       }
     }
     if (plan_.steps[k].role == step_role::remove && x.ok && success(x.response.status)) {
@@ -854,6 +867,7 @@ class plan_runner final : public transport::request_source {
         // The DELETE's case waits for a GET of the item, which must not find it.
         extra e{extra::kind::after_delete, k, {"GET", std::string(gone), s.request.headers, ""}};
         std::erase_if(e.request.headers, [](const header& h) { return iequals(h.name, "Content-Type"); });
+        e.request.headers.push_back({std::string(after_delete_header), "1"});
         s.held = std::move(c);
         s.after_delete = true;
         extras_.push_back(std::move(e));

@@ -14,10 +14,10 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <unordered_set>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace conform::mock {
@@ -143,12 +143,12 @@ class reference_server {
   std::uint64_t guid_base_ = 0;
   mutable std::atomic<std::uint64_t> guid_counter_{0};
   std::unique_ptr<store> store_;  // stateful mode only
-  // Without a store: paths a DELETE was answered 2xx for, until the next GET, HEAD or PATCH of that path,
-  // which gets 404 (a client checking that the delete took effect), so a stateless server stays
-  // repeatable run after run. Bounded (tombstone_limit); beyond it nothing more is remembered.
+  // Without a store: paths a DELETE was answered 2xx for, one count per DELETE, until the runner's GET after
+  // it (marked with after_delete_header) is answered 404; no other request sees them, so a stateless server
+  // answers every run alike. Bounded: at tombstone_limit the unchecked ones are forgotten.
   static constexpr std::size_t tombstone_limit = 10'000;
   mutable std::mutex tombstone_mutex_;
-  mutable std::unordered_set<std::string> tombstones_;
+  mutable std::unordered_map<std::string, std::size_t> tombstones_;  // path -> DELETEs not yet seen by a GET
 };
 
 }  // namespace conform::mock

@@ -219,6 +219,9 @@ void disambiguate_pages(fixture_set& set);
 // Request header naming the fixture a client replays; the reference server picks that example among those
 // documented on the same route.
 inline constexpr std::string_view fixture_header = "X-Conform-Fixture";
+// Sent by the runner on its GET after a DELETE it made (run plan): a reference server without state answers
+// that GET 404 when it was answered the DELETE, so the run's delete check holds against it.
+inline constexpr std::string_view after_delete_header = "X-Conform-After-Delete";
 
 // conform's version, from CMake's project(VERSION).
 std::string_view version() noexcept;
