@@ -56,6 +56,10 @@ bool is_placeholder(std::string_view s) {
 bool is_literal_key(std::string_view s) {
   if (s.empty() || s.front() == '$' || s.find('(') != std::string_view::npos) return false;
   if (istarts_with(s, "microsoft.") || istarts_with(s, "graph.")) return false;
+  // A dotted name ("contoso.com", "contoso.sharepoint.com") is a key too: domains and sites are keyed by host
+  // names, and a domain read before the create that makes it is the order a live run must not have.
+  const std::size_t dot = s.find('.');
+  if (dot != std::string_view::npos && dot > 0 && dot + 1 < s.size()) return true;
   return std::any_of(s.begin(), s.end(), [](char c) {
     return std::isdigit(static_cast<unsigned char>(c)) || c == '@' || c == ':' || c == '=';
   });

@@ -33,7 +33,8 @@ TEST(ResourcePath, ReadsKeysInEveryDocumentedForm) {
   EXPECT_EQ(shape(read_resource_path("/users(id='8a6b')/manager")), "/users/8a6b[item]/manager");
   EXPECT_EQ(shape(read_resource_path("/groups/b320ee12-b1cd-4cca-b648-a437be61c5cd?$select=id")),
             "/groups/b320ee12-b1cd-4cca-b648-a437be61c5cd[item]");
-  EXPECT_EQ(shape(read_resource_path("/domains/contoso.com")), "/domains/contoso.com");  // no digit: a name
+  EXPECT_EQ(shape(read_resource_path("/domains/contoso.com")), "/domains/contoso.com[item]");  // a host name
+  EXPECT_EQ(shape(read_resource_path("/domains/contoso.com/verify")), "/domains/contoso.com[item]/verify");
   EXPECT_EQ(shape(read_resource_path("/users/a@contoso.com/messages")),
             "/users/a@contoso.com[item]/messages");
   EXPECT_EQ(shape(read_resource_path("/me/messages/delta()")), "/me/messages/delta()[op]");
@@ -145,6 +146,28 @@ TEST(Plan, WithoutACreateAListDiscoversAnExistingItemAndVariablesWin) {
         EXPECT_EQ(b.from, binding::source::variable);
         EXPECT_EQ(b.variable, "id");
       }
+}
+
+// The case: domain-get (GET /domains/contoso.com) ran before domain-post-domains created it.
+TEST(Plan, DomainIsReadAfterTheCreateThatMakesIt) {
+  if (!fs::exists(api)) GTEST_SKIP() << "no corpus at " << api;
+  fixture_set set;
+  std::vector<std::string> missing;
+  extract::extract_paths({(api / "domain-get.md").string(), (api / "domain-delete.md").string(),
+                          (api / "domain-post-domains.md").string()},
+                         set, missing);
+  ASSERT_TRUE(missing.empty());
+  const plan p = make_plan(set, all(set), plan_inputs{});
+  std::cout << plan_text(set, p);
+  ASSERT_GE(p.steps.size(), 3u);
+  EXPECT_EQ(p.steps.front().role, step_role::create);
+  EXPECT_EQ(p.steps.back().role, step_role::remove);
+  for (const step& s : p.steps)
+    if (set.fixtures[s.fixture].id.starts_with("domain-get/")) {
+      ASSERT_EQ(s.bindings.size(), 1u);
+      EXPECT_EQ(s.bindings[0].documented, "contoso.com");
+      EXPECT_EQ(s.bindings[0].from, binding::source::capture);
+    }
 }
 
 }  // namespace
