@@ -92,7 +92,11 @@ void overlay(json::object& shape, const json::object& fields, const std::vector<
     if (!select.empty() && m.key() != "id" &&
         std::none_of(select.begin(), select.end(), [&](const std::string& s) { return iequals(s, m.key()); }))
       continue;
-    shape[m.key()] = m.value();
+    json::value& here = shape[m.key()];
+    if (here.is_object() && m.value().is_object())  // the documented members the stored value lacks stay
+      overlay(here.get_object(), m.value().get_object(), {});
+    else
+      here = m.value();
   }
 }
 
@@ -107,6 +111,20 @@ void merge_into(json::object& into, const json::object& sent, std::size_t depth)
       merge_into(here.get_object(), m.value().get_object(), depth + 1);
     else
       here = m.value();
+  }
+}
+
+// A documented create answer shows properties nobody set as null; stored that way they would overwrite what
+// the documented GET shows (and fail its "not nullable" rows): what is stored is what has a value.
+void drop_nulls(json::object& o, std::size_t depth) {
+  constexpr std::size_t max_depth = 64;
+  for (auto it = o.begin(); it != o.end();) {
+    if (it->value().is_null()) {
+      it = o.erase(it);
+      continue;
+    }
+    if (depth < max_depth && it->value().is_object()) drop_nulls(it->value().get_object(), depth + 1);
+    ++it;
   }
 }
 
@@ -215,6 +233,7 @@ std::optional<reply> reference_server::apply_state(const http_request& req, cons
     if (st.count >= opts_.max_entities) return store_full(opts_);
     json::object fields = answer;
     fields.erase("@odata.context");
+    drop_nulls(fields, 0);
     fields["id"] = new_id;
     const std::size_t bytes = json::serialize(fields).size();
     if (st.bytes + bytes > opts_.max_entity_bytes) return store_full(opts_);
