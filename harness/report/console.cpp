@@ -38,24 +38,6 @@ std::string seconds(double s) {
   return buf;
 }
 
-std::string_view label(verdict v) {
-  switch (v) {
-    case verdict::passed:
-      return "PASS";
-    case verdict::failed:
-      return "FAIL";
-    case verdict::error:
-      return "ERROR";
-    case verdict::skipped:
-      return "SKIP";
-    case verdict::waived:
-      return "WAIVED";
-    case verdict::inconclusive:
-      return "INCONCLUSIVE";
-  }
-  return "?";
-}
-
 constexpr std::string_view clear_line = "\r\x1b[K";
 
 // SGR colours: red failures, magenta errors, green passes, grey skips, yellow waivers, cyan inconclusive.
@@ -93,12 +75,30 @@ std::string duration(double s) {
 
 }  // namespace
 
+std::string_view outcome_label(verdict v) {
+  switch (v) {
+    case verdict::passed:
+      return "PASS";
+    case verdict::failed:
+      return "FAIL";
+    case verdict::error:
+      return "ERROR";
+    case verdict::skipped:
+      return "SKIP";
+    case verdict::waived:
+      return "WAIVED";
+    case verdict::inconclusive:
+      return "INCONCLUSIVE";
+  }
+  return "?";
+}
+
 console_reporter::console_reporter(std::ostream& out, bool terminal, bool verbose, console_style style)
     : out_(out), terminal_(terminal), verbose_(verbose), style_(std::move(style)) {}
 
 std::string console_reporter::word(verdict v) const {
-  if (!style_.colour) return std::string(label(v));
-  return std::string(colour_of(v)) + std::string(label(v)) + "\x1b[0m";
+  if (!style_.colour) return std::string(outcome_label(v));
+  return std::string(colour_of(v)) + std::string(outcome_label(v)) + "\x1b[0m";
 }
 
 void console_reporter::print_details(const case_result& c) {

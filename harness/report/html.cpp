@@ -19,21 +19,7 @@ std::string seconds_text(double s) {
 }
 
 std::string_view label(const case_result& c) {
-  switch (c.outcome) {
-    case verdict::passed:
-      return c.flaky ? "FLAKY" : "PASS";
-    case verdict::failed:
-      return "FAIL";
-    case verdict::error:
-      return "ERROR";
-    case verdict::skipped:
-      return "SKIP";
-    case verdict::waived:
-      return "WAIVED";
-    case verdict::inconclusive:
-      return "INCONCLUSIVE";
-  }
-  return "?";
+  return c.outcome == verdict::passed && c.flaky ? "FLAKY" : outcome_label(c.outcome);
 }
 
 // A file: URL for a doc page, so the link opens the page from disk; "" when the path cannot be made one
@@ -239,33 +225,6 @@ constexpr std::string_view script = R"js(
 )js";
 
 }  // namespace
-
-std::string html_escape(std::string_view s) {
-  std::string clean = xml_clean(s), out;
-  out.reserve(clean.size());
-  for (char c : clean) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string html_report(const run_result& run, const html_options& opts) {
   const run_summary s = run.summary();

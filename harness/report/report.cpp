@@ -108,7 +108,10 @@ std::string xml_clean(std::string_view s) {
   });
 }
 
-std::string xml_escape_attribute(std::string_view s) {
+namespace {
+// & < > " ' as references after xml_clean; `whitespace_references`: tab, LF and CR too (attributes, whose
+// literal whitespace parsers normalise to spaces).
+std::string escape_markup(std::string_view s, std::string_view apostrophe, bool whitespace_references) {
   std::string clean = xml_clean(s), out;
   out.reserve(clean.size());
   for (char c : clean) {
@@ -126,23 +129,30 @@ std::string xml_escape_attribute(std::string_view s) {
         out += "&quot;";
         break;
       case '\'':
-        out += "&apos;";
+        out += apostrophe;
         break;
-      // Literal whitespace in attributes is normalised to spaces by parsers; references survive.
       case '\t':
-        out += "&#9;";
-        break;
       case '\n':
-        out += "&#10;";
-        break;
       case '\r':
-        out += "&#13;";
+        if (whitespace_references)
+          out += c == '\t' ? "&#9;" : c == '\n' ? "&#10;" : "&#13;";
+        else
+          out += c;
         break;
       default:
         out += c;
     }
   }
   return out;
+}
+}  // namespace
+
+std::string xml_escape_attribute(std::string_view s) {
+  return escape_markup(s, "&apos;", true);
+}
+
+std::string html_escape(std::string_view s) {
+  return escape_markup(s, "&#39;", false);
 }
 
 std::string xml_cdata(std::string_view s) {

@@ -1,6 +1,7 @@
 // The run plan over real Graph pages (../shared/corpus) and the shapes documented URLs take.
 #include "run/plan.hpp"
 #include "extract/extract.hpp"
+#include "group_pages.hpp"
 
 #include <gtest/gtest.h>
 
@@ -49,18 +50,7 @@ TEST(ResourcePath, ReadsKeysInEveryDocumentedForm) {
   EXPECT_EQ(nested.key, "/groups/*/members/*");
 }
 
-fixture_set group_family() {
-  fixture_set set;
-  std::vector<std::string> missing;
-  // In an order that would break a live run: delete and update first, create last.
-  extract::extract_paths({(api / "group-delete.md").string(), (api / "group-update.md").string(),
-                          (api / "group-get.md").string(), (api / "group-list-members.md").string(),
-                          (api / "group-post-members.md").string(), (api / "group-list.md").string(),
-                          (api / "group-post-groups.md").string()},
-                         set, missing);
-  EXPECT_TRUE(missing.empty());
-  return set;
-}
+using test::group_family;
 
 std::vector<std::size_t> all(const fixture_set& set) {
   std::vector<std::size_t> v;

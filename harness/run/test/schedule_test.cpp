@@ -2,6 +2,7 @@
 // later requests, dependents of a failed producer are skipped, a DELETE is checked by a GET, what the run
 // created is cleaned up, --read-only discovers ids from a list, scopes and explicit captures apply.
 #include "extract/extract.hpp"
+#include "group_pages.hpp"
 #include "run/run.hpp"
 #include "transport/server.hpp"
 
@@ -117,18 +118,7 @@ class groups_service {
   int made_ = 0;
 };
 
-fixture_set group_family() {
-  fixture_set set;
-  std::vector<std::string> missing;
-  // In an order that would break a live run: delete and update first, create last.
-  extract::extract_paths({(api / "group-delete.md").string(), (api / "group-update.md").string(),
-                          (api / "group-get.md").string(), (api / "group-list-members.md").string(),
-                          (api / "group-post-members.md").string(), (api / "group-list.md").string(),
-                          (api / "group-post-groups.md").string()},
-                         set, missing);
-  EXPECT_TRUE(missing.empty());
-  return set;
-}
+using test::group_family;
 
 const case_result& find_case(const run_result& r, std::string_view id) {
   for (const case_result& c : r.cases)

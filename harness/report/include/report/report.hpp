@@ -83,6 +83,8 @@ struct html_options {
 std::string html_report(const run_result& run, const html_options& opts = {});
 // xml_clean + & < > " ' as entities: safe as HTML text and as a double-quoted attribute value.
 std::string html_escape(std::string_view s);
+// The console's word for an outcome: "PASS", "FAIL", "ERROR", "SKIP", "WAIVED", "INCONCLUSIVE".
+std::string_view outcome_label(verdict v);
 
 // Text helpers shared by the renderers (exposed for tests and for other text outputs).
 // Replaces invalid UTF-8 sequences with U+FFFD.
