@@ -365,8 +365,7 @@ void print_baseline(const std::string& path, const report::report_diff& d, std::
 }
 
 // --plan: what the run would do, and nothing sent. With --json the plan is written there as JSON.
-int print_plan(const fixture_set& set, const run::options& o, const std::string& json) {
-  const run::run_plan p = run::plan_run(set, o);
+int print_plan(const fixture_set& set, const run::run_plan& p, const std::string& json) {
   std::cout << run::plan_text(set, p) << std::flush;
   if (json.empty()) return ok;
   std::error_code ec;
@@ -387,9 +386,9 @@ bool loopback_target(std::string_view url) {
 
 // Before writes reach a server that is not on this machine (production, a shared tenant): how many, by
 // method.
-void warn_about_writes(const fixture_set& set, const run::options& o) {
+void warn_about_writes(const fixture_set& set, const run::options& o, const run::run_plan& plan) {
   if (o.target.empty() || loopback_target(o.target)) return;
-  const auto writes = run::plan_writes(set, run::plan_run(set, o));
+  const auto writes = run::plan_writes(set, plan);
   if (writes.empty()) return;
   std::string list;
   std::size_t total = 0;
@@ -461,10 +460,14 @@ int run_command(const run_cmd_options& cli) {
     throw usage_error("no request/response examples found in " + std::to_string(set.files_read) +
                       " file(s) (directories are searched for *.md)");
   // Green without testing: filters (or a shard) that keep nothing would pass having checked nothing.
-  if (run::plan_run(set, o).chosen.empty())
+  // The plan is made once here, for this check, --plan and the write warning (the run makes its own).
+  const run::run_plan plan = run::plan_run(set, o);
+  if (plan.chosen.empty())
     throw usage_error("no fixture selected: --filter/--exclude" +
                       std::string(o.shard_count > 1 ? "/--shard" : "") + " kept none of the " +
                       std::to_string(set.fixtures.size()) + " fixture(s) found, so nothing would be tested");
+  // --plan sends nothing: not even a token request or a $metadata fetch (the plan needs neither).
+  if (cli.plan) return print_plan(set, plan, reports.json);
   start_oauth2(cli, s, o);
   if (!o.metadata.empty()) {
     metadata_fetch fetch{o.cacert, o.insecure, o.headers, o.bearer_token};
@@ -481,8 +484,7 @@ int run_command(const run_cmd_options& cli) {
     std::cerr << "conform: WARNING: --insecure: TLS certificates and host names are NOT verified; "
                  "anyone on the path can answer for the server\n";
 
-  if (cli.plan) return print_plan(set, o, reports.json);
-  warn_about_writes(set, o);
+  warn_about_writes(set, o, plan);
 
   // Colour only where people read it: a terminal, unless NO_COLOR (no-color.org) or TERM=dumb says no.
   const bool terminal = isatty(fileno(stdout)) != 0;

@@ -101,6 +101,18 @@ TEST(PlanCli, JsonPlanAgreesWithTheTextAndNothingIsSent) {
   EXPECT_EQ(plan.at("writes").at("DELETE").as_int64(), 1);
 }
 
+TEST(PlanCli, PlanFetchesNoToken) {
+  if (!fs::exists(api)) GTEST_SKIP() << "no corpus";
+  // Nothing listens on port 9: a token request would fail the command (exit 3).
+  const auto r = run_conform(
+      "run --plan --oauth2-token-url http://127.0.0.1:9/token --client-id app "
+      "--client-secret-env CONFORM_PLAN_SECRET" +
+          pages(groups),
+      "CONFORM_PLAN_SECRET=s3cret");
+  EXPECT_EQ(r.exit_code, 0) << r.output.substr(0, 2000);
+  EXPECT_NE(r.output.find("1. POST"), std::string::npos);
+}
+
 TEST(PlanCli, WritesToATargetOffThisMachineAreCountedBeforeTheRun) {
   if (!fs::exists(api)) GTEST_SKIP() << "no corpus";
   // 192.0.2.1 is TEST-NET-1 (RFC 5737): nothing answers; the warning comes before any connect.
