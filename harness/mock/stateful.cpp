@@ -37,15 +37,6 @@ std::string lower_path(const std::vector<std::string>& segments, std::size_t n) 
   return out;
 }
 
-// A documented literal standing where an item's key goes ("b320ee12-...", "jdoe@contoso.com"): the docs'
-// tenant's ids. Operations ("delta()", "getByIds"), casts and $-segments are not keys.
-bool looks_like_key(std::string_view s) {
-  if (s.empty() || s.front() == '$' || s.find('(') != std::string_view::npos) return false;
-  if (istarts_with(s, "microsoft.graph.") || istarts_with(s, "graph.")) return false;
-  return std::any_of(s.begin(), s.end(),
-                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '@'; });
-}
-
 bool key_position(const detail::segment_pattern& p, std::string_view text) {
   return p.is_wildcard() || (p.is_literal() && looks_like_key(text));
 }

@@ -39,6 +39,27 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+bool looks_like_key(std::string_view s) {
+  if (s.empty() || s.front() == '$' || s.find('(') != std::string_view::npos) return false;
+  if (istarts_with(s, "microsoft.") || istarts_with(s, "graph.")) return false;
+  // A dotted name is a key: domains and sites are keyed by host names.
+  const std::size_t dot = s.find('.');
+  if (dot != std::string_view::npos && dot > 0 && dot + 1 < s.size()) return true;
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto is_lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  auto is_upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+  // A name: a lower-case letter first, then letters and digits only, with an upper-case letter (camelCase) or
+  // too short to be an id ("oauth2"); long lower-case hex ("a1b2c3d4e5") is an id.
+  if (is_lower(s.front()) &&
+      std::all_of(s.begin(), s.end(), [&](char c) { return is_lower(c) || is_upper(c) || is_digit(c); })) {
+    const bool camel = std::any_of(s.begin(), s.end(), is_upper);
+    const bool hex = std::all_of(s.begin(), s.end(), [&](char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); });
+    if (camel || s.size() < 8 || !hex) return false;
+    return true;
+  }
+  return std::any_of(s.begin(), s.end(), [&](char c) { return is_digit(c) || c == '@' || c == ':' || c == '='; });
+}
+
 bool glob_match(std::string_view glob, std::string_view text) {
   return glob_walk(
       glob.size(), text.size(), [glob](std::size_t g) { return glob[g] == '*'; },

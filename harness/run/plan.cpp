@@ -52,19 +52,6 @@ bool is_placeholder(std::string_view s) {
   return s.size() > 2 && ((s.front() == '{' && s.back() == '}') || (s.front() == '<' && s.back() == '>'));
 }
 
-// A documented literal key: a GUID, an address, anything with a digit that is not an operation or a cast.
-bool is_literal_key(std::string_view s) {
-  if (s.empty() || s.front() == '$' || s.find('(') != std::string_view::npos) return false;
-  if (istarts_with(s, "microsoft.") || istarts_with(s, "graph.")) return false;
-  // A dotted name ("contoso.com", "contoso.sharepoint.com") is a key too: domains and sites are keyed by host
-  // names, and a domain read before the create that makes it is the order a live run must not have.
-  const std::size_t dot = s.find('.');
-  if (dot != std::string_view::npos && dot > 0 && dot + 1 < s.size()) return true;
-  return std::any_of(s.begin(), s.end(), [](char c) {
-    return std::isdigit(static_cast<unsigned char>(c)) || c == '@' || c == ':' || c == '=';
-  });
-}
-
 std::string_view unquote(std::string_view s) {
   s = trim(s);
   if (s.size() >= 2 && s.front() == '\'' && s.back() == '\'') s = s.substr(1, s.size() - 2);
@@ -83,7 +70,7 @@ bool split_key(std::string_view seg, std::string_view& name, std::string_view& k
     inside = inside.substr(eq + 1);
   }
   const std::string_view k = unquote(inside);
-  if (!is_placeholder(k) && trim(inside).front() != '\'' && !is_literal_key(k)) return false;
+  if (!is_placeholder(k) && trim(inside).front() != '\'' && !looks_like_key(k)) return false;
   name = seg.substr(0, open);
   key = k;
   return true;
@@ -156,7 +143,7 @@ resource_path read_resource_path(std::string_view url) {
     } else if (after_name && is_placeholder(seg)) {
       p.segments.push_back(
           {std::string(seg), path_segment::kind::item, std::string(seg), offset(seg), seg.size()});
-    } else if (after_name && is_literal_key(seg)) {
+    } else if (after_name && looks_like_key(seg)) {
       p.segments.push_back({std::string(seg), path_segment::kind::item, "", offset(seg), seg.size()});
     } else if (seg.front() == '$' || seg.find('(') != std::string_view::npos ||
                istarts_with(seg, "microsoft.") || istarts_with(seg, "graph.")) {

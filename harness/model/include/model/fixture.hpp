@@ -178,6 +178,12 @@ bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view s, std::string_view prefix);
 bool iends_with(std::string_view s, std::string_view suffix);
 
+// Whether a documented URL segment after a collection is a literal key of the docs' tenant ("b320ee12-...",
+// "jdoe@contoso.com", "19:...@thread.v2", "contoso.com", "B2X_1_Partner") rather than a name: operations
+// ("delta()"), casts ("microsoft.graph.user"), $-segments and navigation names, camelCase ones with a digit
+// too ("b2xUserFlows", "oauth2PermissionGrants"), are not keys.
+bool looks_like_key(std::string_view segment);
+
 // The glob walk with a single backtrack point, linear in practice even for hostile patterns like "*a*a*a*b"
 // (naive recursion is exponential): `star(i)` says pattern element i matches any run of characters,
 // `one(i, t)` whether element i matches text character t. glob_match and the reference server's path patterns
