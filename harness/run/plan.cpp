@@ -191,6 +191,8 @@ std::string_view to_string(binding::source s) {
       return "discovery";
     case binding::source::literal:
       return "literal";
+    case binding::source::parent:
+      return "parent";
   }
   return "literal";
 }
@@ -230,7 +232,31 @@ std::optional<std::string> uses_placeholder(const fixture& f, std::string_view n
   return in(f.request.body);
 }
 
+// The keys above the deepest captured or discovered key take what its producer sent in those positions: the
+// item exists under the parents it was made (or found) under, whoever made them. Variables still win.
+void bind_parents(step& s) {
+  auto deepest = std::find_if(s.bindings.rbegin(), s.bindings.rend(), [](const binding& b) {
+    return b.segment != binding::no_segment &&
+           (b.from == binding::source::capture || b.from == binding::source::discovery);
+  });
+  if (deepest == s.bindings.rend()) return;
+  for (binding& b : s.bindings) {
+    if (b.segment == binding::no_segment || b.segment >= deepest->segment || b.from == binding::source::variable)
+      continue;
+    b.from = binding::source::parent;
+    b.producer = deepest->producer;
+    b.pointer.clear();
+    b.parent_item = static_cast<std::size_t>(
+        std::find(s.path.item_at.begin(), s.path.item_at.end(), b.segment) - s.path.item_at.begin());
+  }
+}
+
 }  // namespace
+
+bool from_producer(const binding& b) {
+  return b.from == binding::source::capture || b.from == binding::source::discovery ||
+         b.from == binding::source::parent;
+}
 
 plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
                const std::map<std::string, std::string, std::less<>>& variables) {
@@ -422,7 +448,7 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
   for (std::size_t k = 0; k < out.steps.size(); ++k) {
     step& s = out.steps[k];
     for (binding& b : s.bindings) {
-      if (b.from != binding::source::capture && b.from != binding::source::discovery) continue;
+      if (!from_producer(b)) continue;
       const auto at = position.find(b.producer);
       if (at != position.end() && at->second != k &&
           (at->second < k || keys[order[at->second]].chain != keys[order[k]].chain))
@@ -430,10 +456,10 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
       b.from = binding::source::literal;
       b.pointer.clear();
     }
+    bind_parents(s);
     std::erase_if(s.depends_on, [&](std::size_t producer) {
       return std::none_of(s.bindings.begin(), s.bindings.end(), [&](const binding& b) {
-        return b.producer == producer &&
-               (b.from == binding::source::capture || b.from == binding::source::discovery);
+        return b.producer == producer && from_producer(b);
       });
     });
   }
@@ -467,6 +493,7 @@ std::string plan_text(const fixture_set& set, const plan& p) {
       if (b.from == binding::source::variable) out += " " + b.variable;
       if (b.from == binding::source::capture || b.from == binding::source::discovery)
         out += " " + b.pointer + " of " + set.fixtures[b.producer].id;
+      if (b.from == binding::source::parent) out += ", as sent by " + set.fixtures[b.producer].id;
       if (b.from == binding::source::literal)
         out += b.documented.front() == '{' ? " (unbound)" : " (as documented)";
       out += "\n";

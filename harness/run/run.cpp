@@ -498,10 +498,9 @@ std::string plan_json(const fixture_set& set, const run_plan& p) {
       jb["from"] = to_string(b.from);
       if (b.from == binding::source::variable || b.segment == binding::no_segment)
         jb["variable"] = b.variable;
-      if (b.from == binding::source::capture || b.from == binding::source::discovery) {
-        jb["producer"] = set.fixtures[b.producer].id;
-        jb["pointer"] = b.pointer;
-      }
+      if (from_producer(b)) jb["producer"] = set.fixtures[b.producer].id;
+      if (b.from == binding::source::capture || b.from == binding::source::discovery) jb["pointer"] = b.pointer;
+      if (b.from == binding::source::parent) jb["key"] = b.parent_item;
       if (b.from == binding::source::literal)
         jb["unbound"] = !b.documented.empty() && b.documented.front() == '{';
       bindings.push_back(std::move(jb));
@@ -535,6 +534,21 @@ bool success(int status) {
 // The URL without its query: where a created item lives, and what a DELETE names.
 std::string_view without_query(std::string_view url) {
   return url.substr(0, url.find('?'));
+}
+
+// The keys of a sent URL by position in its documented resource path ("/teams/A/channels/B" -> A, B), read
+// from the end (the target may add segments before it); empty when the names do not line up (a value
+// with a '/').
+std::vector<std::string> keys_in(std::string_view sent, const resource_path& documented) {
+  const resource_path p = read_resource_path(sent);
+  const std::vector<path_segment>& want = documented.segments;
+  if (p.segments.size() < want.size()) return {};
+  const std::size_t offset = p.segments.size() - want.size();
+  for (std::size_t i = 0; i < want.size(); ++i)
+    if (want[i].what == path_segment::kind::name && !iequals(want[i].text, p.segments[offset + i].text)) return {};
+  std::vector<std::string> keys;
+  for (std::size_t at : documented.item_at) keys.push_back(p.segments[offset + at].text);
+  return keys;
 }
 
 // Executes a run plan over the transport: a step is sent once its group may start and its producers have
@@ -646,6 +660,7 @@ class plan_runner final : public transport::request_source {
     transport::outgoing_request request;
     std::vector<std::string> substitutions;
     std::optional<boost::json::value> answer;  // a producer's 2xx body
+    std::vector<std::string> keys_sent;        // a producer's keys as sent, by position ("/teams/{x}/..." -> x)
     std::string no_value;            // a producer that produced nothing: why ("failed (status 500)")
     bool failed = false;             // the producer errored or answered other than 2xx
     std::vector<std::string> notes;  // for the case: keys left as documented, and why
@@ -685,6 +700,11 @@ class plan_runner final : public transport::request_source {
     if (p == step_of_.end()) return why = "depends on " + pid + ", which is not in this run", "";
     const step_state& producer = steps_[p->second];
     failed = producer.failed;
+    if (b.from == binding::source::parent) {
+      if (b.parent_item < producer.keys_sent.size() && !producer.keys_sent[b.parent_item].empty())
+        return producer.keys_sent[b.parent_item];
+      return why = "depends on " + pid + ", which " + (producer.no_value.empty() ? "sent no such key" : producer.no_value), "";
+    }
     if (!producer.answer) return why = "depends on " + pid + ", which " + producer.no_value, "";
     boost::system::error_code ec;
     const boost::json::value* v = producer.answer->find_pointer(b.pointer, ec);
@@ -709,20 +729,33 @@ class plan_runner final : public transport::request_source {
     std::map<std::string, std::string, std::less<>> captured;
     for (std::size_t n = 0; n < st.bindings.size(); ++n) {
       const binding& b = st.bindings[n];
-      if (b.from != binding::source::capture && b.from != binding::source::discovery) continue;
+      if (!from_producer(b)) continue;
       std::string why;
       bool failed = false;
       values[n] = value_of(b, why, failed);
       if (values[n].empty()) {
         if (failed) return skip(k, why);
         s.notes.push_back(b.documented + " sent as documented: " + why);
-        continue;
       }
+    }
+    // A captured key also binds its placeholder's names elsewhere (headers, body), but not another key of
+    // this URL left unbound: "/users/{id}/calendarPermissions/{id}" has two different ids.
+    auto unbound_key_named = [&](std::string_view name) {
+      for (std::size_t m = 0; m < st.bindings.size(); ++m)
+        if (st.bindings[m].segment != binding::no_segment && values[m].empty())
+          for (const placeholder& ph : find_placeholders(st.bindings[m].documented))
+            if (std::find(ph.names.begin(), ph.names.end(), name) != ph.names.end()) return true;
+      return false;
+    };
+    for (std::size_t n = 0; n < st.bindings.size(); ++n) {
+      const binding& b = st.bindings[n];
+      if (values[n].empty()) continue;
       if (b.segment == binding::no_segment) {
         captured[b.variable] = values[n];
       } else {
         for (const placeholder& ph : find_placeholders(b.documented))
-          for (const std::string& name : ph.names) captured[name] = values[n];
+          for (const std::string& name : ph.names)
+            if (!unbound_key_named(name)) captured[name] = values[n];
       }
     }
     // A scope's variables and headers, then what was captured, over the run's.
@@ -746,12 +779,15 @@ class plan_runner final : public transport::request_source {
       fixture bound = f;
       bound.request.url = bind_url(f.request.url, st, values);
       p = prepare_request(bound, set_.contract_for(f), *o, opts_.target);
-      for (std::size_t n = 0; n < st.bindings.size(); ++n)
-        if (!values[n].empty() && st.bindings[n].segment != binding::no_segment)
-          p.substitutions.push_back("url: " + st.bindings[n].documented + " -> " + values[n] + " (" +
-                                    std::string(to_string(st.bindings[n].from)) + " " +
-                                    st.bindings[n].pointer + " of " +
-                                    set_.fixtures[st.bindings[n].producer].id + ")");
+      for (std::size_t n = 0; n < st.bindings.size(); ++n) {
+        const binding& b = st.bindings[n];
+        if (values[n].empty() || b.segment == binding::no_segment) continue;
+        p.substitutions.push_back(
+            "url: " + b.documented + " -> " + values[n] + " (" +
+            (b.from == binding::source::parent ? "parent, as sent by "
+                                               : std::string(to_string(b.from)) + " " + b.pointer + " of ") +
+            set_.fixtures[b.producer].id + ")");
+      }
     } else {
       p = prepare_request(f, set_.contract_for(f), *o, opts_.target);
     }
@@ -767,6 +803,7 @@ class plan_runner final : public transport::request_source {
       return settle_case(k, std::move(c));
     }
     s.substitutions = std::move(p.substitutions);
+    if (!s.consumers.empty()) s.keys_sent = keys_in(p.url, st.path);
     s.request = {std::move(p.method), std::move(p.url), std::move(p.headers), std::move(p.body)};
     s.at = state::ready;
     ready_.push(k);

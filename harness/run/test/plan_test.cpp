@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <iostream>
 #include <string>
 #include <vector>
 
@@ -148,7 +147,6 @@ TEST(Plan, DomainIsReadAfterTheCreateThatMakesIt) {
                          set, missing);
   ASSERT_TRUE(missing.empty());
   const plan p = make_plan(set, all(set), plan_inputs{});
-  std::cout << plan_text(set, p);
   ASSERT_GE(p.steps.size(), 3u);
   EXPECT_EQ(p.steps.front().role, step_role::create);
   EXPECT_EQ(p.steps.back().role, step_role::remove);
@@ -158,6 +156,60 @@ TEST(Plan, DomainIsReadAfterTheCreateThatMakesIt) {
       EXPECT_EQ(s.bindings[0].documented, "contoso.com");
       EXPECT_EQ(s.bindings[0].from, binding::source::capture);
     }
+}
+
+const step& step_of(const fixture_set& set, const plan& p, std::string_view id) {
+  for (const step& s : p.steps)
+    if (set.fixtures[s.fixture].id == id) return s;
+  ADD_FAILURE() << "no step " << id;
+  static const step none;
+  return none;
+}
+
+// A channel exists under the team it was made in: channel-get documents team 893075dd... and channel 19:...;
+// the channel key comes from channel-post's answer, so the team key is the one channel-post sent, and
+// channel-delete's "/teams/{id}/channels/{id}" gets two different values.
+TEST(Plan, TheKeysAboveACapturedItemAreTheOnesItsProducerSent) {
+  if (!fs::exists(api)) GTEST_SKIP() << "no corpus at " << api;
+  fixture_set set;
+  std::vector<std::string> missing;
+  extract::extract_paths({(api / "channel-post.md").string(), (api / "channel-get.md").string(),
+                          (api / "channel-delete.md").string()},
+                         set, missing);
+  ASSERT_TRUE(missing.empty());
+  const plan p = make_plan(set, all(set), plan_inputs{});
+  for (const char* id : {"channel-get/get_channel", "channel-delete/delete_channel"}) {
+    const step& s = step_of(set, p, id);
+    ASSERT_EQ(s.bindings.size(), 2u) << id;
+    const binding &team = s.bindings[0], &channel = s.bindings[1];
+    EXPECT_EQ(channel.from, binding::source::capture) << id;
+    EXPECT_EQ(channel.pointer, "/id");
+    EXPECT_EQ(team.from, binding::source::parent) << id;
+    EXPECT_EQ(team.producer, channel.producer) << id;
+    EXPECT_EQ(team.parent_item, 0u);
+    EXPECT_TRUE(set.fixtures[team.producer].id.starts_with("channel-post/")) << set.fixtures[team.producer].id;
+  }
+  EXPECT_NE(plan_text(set, p).find("893075dd-2487-4122-925f-022c42e20265 <- parent, as sent by channel-post/"),
+            std::string::npos)
+      << plan_text(set, p);
+}
+
+// "b2xUserFlows" has a digit but is a collection: POST /identity/b2xUserFlows creates, and the reads of
+// /identity/b2xUserFlows/B2X_1_PartnerSignUp take what it made.
+TEST(Plan, ACamelCaseNameWithADigitIsACollectionNotAKey) {
+  if (!fs::exists(api)) GTEST_SKIP() << "no corpus at " << api;
+  fixture_set set;
+  std::vector<std::string> missing;
+  extract::extract_paths({(api / "identitycontainer-post-b2xuserflows.md").string(),
+                          (api / "b2xidentityuserflow-get.md").string()},
+                         set, missing);
+  ASSERT_TRUE(missing.empty());
+  const plan p = make_plan(set, all(set), plan_inputs{});
+  const step& get = step_of(set, p, "b2xidentityuserflow-get/get_b2xUserFlows");
+  ASSERT_EQ(get.bindings.size(), 1u);
+  EXPECT_EQ(get.bindings[0].documented, "B2X_1_PartnerSignUp");
+  EXPECT_EQ(get.bindings[0].from, binding::source::capture);
+  EXPECT_EQ(p.steps.front().role, step_role::create);
 }
 
 }  // namespace

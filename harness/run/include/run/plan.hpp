@@ -69,12 +69,18 @@ struct binding {
   static constexpr std::size_t no_segment = std::string::npos;
   std::size_t segment = 0;  // in the fixture's resource path; no_segment: the placeholder `variable` anywhere
   std::string documented;   // "{id}" or the documented literal id
-  enum class source { variable, capture, discovery, literal } from = source::literal;
+  // parent: a key above a captured or discovered one takes what that key's producer sent there (a channel
+  // made under team A is found under A, whatever team the consumer's page documents).
+  enum class source { variable, capture, discovery, literal, parent } from = source::literal;
   std::string variable;      // source::variable: the bound name; an explicit capture: the name it binds
-  std::size_t producer = 0;  // capture/discovery: index of the producing fixture in fixture_set::fixtures
+  std::size_t producer = 0;  // capture/discovery/parent: index of the producing fixture in fixture_set::fixtures
   std::string pointer;       // capture: "/id"; discovery: "/value/0/id"
+  std::size_t parent_item = 0;  // parent: which key of the producer's URL (0: its first)
 };
-std::string_view to_string(binding::source s);  // "variable", "capture", "discovery", "literal"
+std::string_view to_string(binding::source s);  // "variable", "capture", "discovery", "literal", "parent"
+// Whether the binding's value comes from another fixture's exchange (capture, discovery or parent): the step
+// waits for that producer.
+bool from_producer(const binding& b);
 
 struct step {
   std::size_t fixture = 0;  // index in fixture_set::fixtures
