@@ -919,8 +919,11 @@ class plan_runner final : public transport::request_source {
     extra& ex = extras_[e];
     if (ex.what == extra::kind::cleanup) {
       created_resource& c = created_[ex.index];
-      if (x.ok && (success(x.response.status) || x.response.status == 404 || x.response.status == 410)) {
+      if (x.ok && success(x.response.status)) {
         c.fate = "cleaned up (" + std::to_string(x.response.status) + ")";
+      } else if (x.ok && (x.response.status == 404 || x.response.status == 410)) {
+        // Gone already: deleted with what it was made under, or by the service itself.
+        c.fate = "already gone (" + std::to_string(x.response.status) + ")";
       } else {
         c.left_behind = true;
         c.fate = x.ok ? "cleanup failed: DELETE answered " + std::to_string(x.response.status)
