@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <tuple>
 #include <unordered_map>
 
@@ -232,6 +233,15 @@ std::optional<std::string> uses_placeholder(const fixture& f, std::string_view n
   return in(f.request.body);
 }
 
+// How many leading '-'-separated words two page names share: "user-get" and "user-post-users" 1.
+std::size_t common_words(std::string_view a, std::string_view b) {
+  std::size_t words = 0, i = 0;
+  for (; i < a.size() && i < b.size() && a[i] == b[i]; ++i)
+    if (a[i] == '-') ++words;
+  const bool word_ends = (i == a.size() || a[i] == '-') && (i == b.size() || b[i] == '-');
+  return words + (i > 0 && word_ends ? 1 : 0);
+}
+
 // The keys above the deepest captured or discovered key take what its producer sent in those positions: the
 // item exists under the parents it was made (or found) under, whoever made them. Variables still win.
 void bind_parents(step& s) {
@@ -279,13 +289,31 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
     out.steps.push_back(std::move(s));
   }
 
-  // Producers by the item key they make: the first create, else the first list of that collection.
-  std::unordered_map<std::string, std::size_t> creates, lists;  // item key -> step index
+  // Producers by the item key they make: creates, else lists of that collection.
+  std::unordered_map<std::string, std::vector<std::size_t>> creates, lists;  // item key -> step indexes
   for (std::size_t k = 0; k < out.steps.size(); ++k) {
     const step& s = out.steps[k];
-    if (s.role == step_role::create) creates.try_emplace(s.path.key + "/*", k);
-    if (s.role == step_role::list && !s.path.ends_with_item()) lists.try_emplace(s.path.key + "/*", k);
+    if (s.role == step_role::create) creates[s.path.key + "/*"].push_back(k);
+    if (s.role == step_role::list && !s.path.ends_with_item()) lists[s.path.key + "/*"].push_back(k);
   }
+  // Of several, the one documented closest to the consumer: the most leading words of the page name in common
+  // ("intune-deviceconfig-iosgeneraldeviceconfiguration-get" takes the iOS configuration's create, not the
+  // first of thirty derived types', and its delete deletes that one), else the first. Not the consumer
+  // itself.
+  auto closest = [&](const std::vector<std::size_t>& candidates, std::size_t fixture) -> std::optional<std::size_t> {
+    std::optional<std::size_t> best;
+    std::size_t best_words = 0;
+    const std::string& page = set.fixtures[fixture].page;
+    for (std::size_t k : candidates) {
+      if (out.steps[k].fixture == fixture) continue;
+      const std::size_t words = common_words(page, set.fixtures[out.steps[k].fixture].page);
+      if (!best || words > best_words) {
+        best = k;
+        best_words = words;
+      }
+    }
+    return best;
+  };
   // Explicit captures: the first selected fixture each `from` matches produces its name.
   std::vector<std::optional<std::size_t>> capture_producer(in.captures.size());
   for (std::size_t c = 0; c < in.captures.size(); ++c)
@@ -338,13 +366,14 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
       if (explicit_capture && b.from != binding::source::variable) continue;  // bound by name already
       if (b.from != binding::source::variable) {
         const std::string& key = s.path.item_keys[n];
-        if (auto c = creates.find(key); c != creates.end() && out.steps[c->second].fixture != s.fixture) {
+        std::optional<std::size_t> producer;
+        if (auto c = creates.find(key); c != creates.end() && (producer = closest(c->second, s.fixture))) {
           b.from = binding::source::capture;
-          b.producer = out.steps[c->second].fixture;
+          b.producer = out.steps[*producer].fixture;
           b.pointer = "/id";
-        } else if (auto l = lists.find(key); l != lists.end() && out.steps[l->second].fixture != s.fixture) {
+        } else if (auto l = lists.find(key); l != lists.end() && (producer = closest(l->second, s.fixture))) {
           b.from = binding::source::discovery;
-          b.producer = out.steps[l->second].fixture;
+          b.producer = out.steps[*producer].fixture;
           b.pointer = "/value/0/id";
         }
       }
@@ -356,8 +385,12 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
   // Order: by top-level resource (in the order each first appears), then create -> list -> reads -> nested ->
   // actions -> updates -> delete on that resource, nested resources ordered the same way among themselves.
   std::unordered_map<std::string, std::size_t> chain_order, nested_order;
+  // Within a phase: creates of shallower resources first (a channel's before those of messages in it, so
+  // they can take its key); deletes deepest first and one depth at a time (a message goes before
+  // the channel it is in, or it would be gone with it).
   struct sort_key {
-    std::size_t chain, top_phase, nested, nested_phase, original;
+    std::size_t chain, top_phase, nested, nested_phase, depth, original;
+    bool remove;
   };
   std::vector<sort_key> keys(out.steps.size());
   for (std::size_t k = 0; k < out.steps.size(); ++k) {
@@ -381,15 +414,21 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
     keys[k].top_phase = own ? phase_of(s.role) : nested_phase;
     keys[k].nested = own ? 0 : nested_order.try_emplace(nested, nested_order.size()).first->second;
     keys[k].nested_phase = own ? 0 : phase_of(s.role);
+    keys[k].remove = s.role == step_role::remove;
+    keys[k].depth = keys[k].remove                ? std::numeric_limits<std::size_t>::max() - depth
+                    : s.role == step_role::create ? depth
+                                                  : 0;
     keys[k].original = k;
   }
   std::vector<std::size_t> order(out.steps.size());
   for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-  auto group_of = [&](const sort_key& x) { return std::tie(x.chain, x.top_phase, x.nested, x.nested_phase); };
+  auto group_of = [&](const sort_key& x) {
+    return std::make_tuple(x.chain, x.top_phase, x.nested, x.nested_phase, x.remove ? x.depth : 0);
+  };
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     const sort_key &x = keys[a], &y = keys[b];
-    return std::tie(x.chain, x.top_phase, x.nested, x.nested_phase, x.original) <
-           std::tie(y.chain, y.top_phase, y.nested, y.nested_phase, y.original);
+    return std::tie(x.chain, x.top_phase, x.nested, x.nested_phase, x.depth, x.original) <
+           std::tie(y.chain, y.top_phase, y.nested, y.nested_phase, y.depth, y.original);
   });
   std::vector<step> sorted;
   sorted.reserve(out.steps.size());

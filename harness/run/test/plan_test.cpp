@@ -212,5 +212,52 @@ TEST(Plan, ACamelCaseNameWithADigitIsACollectionNotAKey) {
   EXPECT_EQ(p.steps.front().role, step_role::create);
 }
 
+// Thirty Intune configuration types are created at /deviceManagement/deviceConfigurations: each page's reads,
+// update and delete take the create documented on their own page family, so each delete deletes its own item
+// (the first create's would be deleted thirty times) and each read meets its own type.
+TEST(Plan, OfSeveralCreatesTheOneDocumentedClosestProduces) {
+  if (!fs::exists(api)) GTEST_SKIP() << "no corpus at " << api;
+  fixture_set set;
+  std::vector<std::string> missing;
+  std::vector<std::string> pages;
+  for (const char* type : {"androidcustomconfiguration", "ioscustomconfiguration"})
+    for (const char* op : {"create", "get", "update", "delete"})
+      pages.push_back((api / ("intune-deviceconfig-" + std::string(type) + "-" + op + ".md")).string());
+  extract::extract_paths(pages, set, missing);
+  ASSERT_TRUE(missing.empty());
+  const plan p = make_plan(set, all(set), plan_inputs{});
+  std::size_t checked = 0;
+  for (const step& s : p.steps) {
+    if (s.role == step_role::create) continue;
+    const std::string& page = set.fixtures[s.fixture].page;
+    ASSERT_EQ(s.bindings.size(), 1u) << page;
+    EXPECT_EQ(s.bindings[0].from, binding::source::capture) << page;
+    const std::string type = page.substr(0, page.rfind('-'));
+    EXPECT_EQ(set.fixtures[s.bindings[0].producer].page, type + "-create") << page;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 6u);
+}
+
+// channel-post-messages comes first in file order and creates under a channel that channel-post creates: the
+// shallower create is planned first, so the message is posted to the new channel.
+TEST(Plan, ACreateUnderAnotherCreatesItemWaitsForIt) {
+  if (!fs::exists(api)) GTEST_SKIP() << "no corpus at " << api;
+  fixture_set set;
+  std::vector<std::string> missing;
+  extract::extract_paths({(api / "channel-post-messages.md").string(), (api / "channel-post.md").string()}, set,
+                         missing);
+  ASSERT_TRUE(missing.empty());
+  const plan p = make_plan(set, all(set), plan_inputs{});
+  ASSERT_FALSE(p.steps.empty());
+  EXPECT_TRUE(set.fixtures[p.steps.front().fixture].page == "channel-post") << plan_text(set, p);
+  const step& post = step_of(set, p, "channel-post-messages/post_channelmessage_1");
+  ASSERT_EQ(post.bindings.size(), 2u);
+  EXPECT_EQ(post.bindings[1].from, binding::source::capture) << plan_text(set, p);
+  EXPECT_EQ(post.bindings[0].from, binding::source::parent);
+  ASSERT_EQ(post.depends_on.size(), 1u);
+  EXPECT_EQ(set.fixtures[post.depends_on[0]].page, "channel-post");
+}
+
 }  // namespace
 }  // namespace conform::run
