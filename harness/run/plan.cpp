@@ -80,7 +80,7 @@ bool split_key(std::string_view seg, std::string_view& name, std::string_view& k
 std::string generalized(const std::vector<path_segment>& segs, std::size_t upto) {
   std::string out;
   for (std::size_t i = 0; i < upto && i < segs.size(); ++i)
-    out += "/" + (segs[i].what == path_segment::kind::item ? std::string("*") : segs[i].text);
+    out += "/" + (segs[i].what == path_segment::kind::item ? std::string("*") : to_lower(segs[i].text));
   return out;
 }
 
@@ -233,6 +233,12 @@ std::optional<std::string> uses_placeholder(const fixture& f, std::string_view n
   return in(f.request.body);
 }
 
+// Whether the documented answer is the created item (a JSON object; some docs leave its id out, the service
+// does not), not an empty 201 or 204.
+bool answers_with_item(const fixture& f) {
+  return f.response.json && f.response.json->is_object();
+}
+
 // How many leading '-'-separated words two page names share: "user-get" and "user-post-users" 1.
 std::size_t common_words(std::string_view a, std::string_view b) {
   std::size_t words = 0, i = 0;
@@ -299,14 +305,17 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
   // Of several, the one documented closest to the consumer: the most leading words of the page name in common
   // ("intune-deviceconfig-iosgeneraldeviceconfiguration-get" takes the iOS configuration's create, not the
   // first of thirty derived types', and its delete deletes that one), else the first. Not the consumer
-  // itself.
-  auto closest = [&](const std::vector<std::size_t>& candidates, std::size_t fixture) -> std::optional<std::size_t> {
+  // itself. `with_item`: only creates documented to answer with the item (one answered without a body gives
+  // nothing to capture).
+  auto closest = [&](const std::vector<std::size_t>& candidates, std::size_t consumer,
+                     bool with_item) -> std::optional<std::size_t> {
     std::optional<std::size_t> best;
     std::size_t best_words = 0;
-    const std::string& page = set.fixtures[fixture].page;
+    const std::string& page = set.fixtures[consumer].page;
     for (std::size_t k : candidates) {
-      if (out.steps[k].fixture == fixture) continue;
-      const std::size_t words = common_words(page, set.fixtures[out.steps[k].fixture].page);
+      const fixture& f = set.fixtures[out.steps[k].fixture];
+      if (out.steps[k].fixture == consumer || (with_item && !answers_with_item(f))) continue;
+      const std::size_t words = common_words(page, f.page);
       if (!best || words > best_words) {
         best = k;
         best_words = words;
@@ -366,16 +375,22 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
       if (explicit_capture && b.from != binding::source::variable) continue;  // bound by name already
       if (b.from != binding::source::variable) {
         const std::string& key = s.path.item_keys[n];
+        // A create that answers with the item, else a list (it finds what a create without an answer made), else a
+        // create all the same (its consumers say why the key stayed as documented).
+        const auto c = creates.find(key);
+        const auto l = lists.find(key);
         std::optional<std::size_t> producer;
-        if (auto c = creates.find(key); c != creates.end() && (producer = closest(c->second, s.fixture))) {
+        if (c != creates.end() && (producer = closest(c->second, s.fixture, true))) {
           b.from = binding::source::capture;
-          b.producer = out.steps[*producer].fixture;
           b.pointer = "/id";
-        } else if (auto l = lists.find(key); l != lists.end() && (producer = closest(l->second, s.fixture))) {
+        } else if (l != lists.end() && (producer = closest(l->second, s.fixture, false))) {
           b.from = binding::source::discovery;
-          b.producer = out.steps[*producer].fixture;
           b.pointer = "/value/0/id";
+        } else if (c != creates.end() && (producer = closest(c->second, s.fixture, false))) {
+          b.from = binding::source::capture;
+          b.pointer = "/id";
         }
+        if (producer) b.producer = out.steps[*producer].fixture;
       }
       if (b.from == binding::source::capture || b.from == binding::source::discovery) depend(s, b.producer);
       s.bindings.push_back(std::move(b));
@@ -385,8 +400,8 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
   // Order: by top-level resource (in the order each first appears), then create -> list -> reads -> nested ->
   // actions -> updates -> delete on that resource, nested resources ordered the same way among themselves.
   std::unordered_map<std::string, std::size_t> chain_order, nested_order;
-  // Within a phase: creates of shallower resources first (a channel's before those of messages in it, so
-  // they can take its key); deletes deepest first and one depth at a time (a message goes before
+  // Within a phase: creates and lists of shallower resources first (a channel's before those of messages in
+  // it, so they can take its key); deletes deepest first and one depth at a time (a message goes before
   // the channel it is in, or it would be gone with it).
   struct sort_key {
     std::size_t chain, top_phase, nested, nested_phase, depth, original;
@@ -416,8 +431,8 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
     keys[k].nested_phase = own ? 0 : phase_of(s.role);
     keys[k].remove = s.role == step_role::remove;
     keys[k].depth = keys[k].remove                ? std::numeric_limits<std::size_t>::max() - depth
-                    : s.role == step_role::create ? depth
-                                                  : 0;
+                    : s.role == step_role::create || s.role == step_role::list ? depth
+                                                                               : 0;
     keys[k].original = k;
   }
   std::vector<std::size_t> order(out.steps.size());
@@ -502,6 +517,17 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
       });
     });
   }
+
+  // One item, one delete: a delete whose item an earlier delete already removes gets a new one.
+  std::unordered_map<std::size_t, std::size_t> deleted_by;  // producer -> the first delete of its item
+  for (step& s : out.steps) {
+    if (s.role != step_role::remove) continue;
+    auto deepest = std::find_if(s.bindings.rbegin(), s.bindings.rend(), [](const binding& b) {
+      return b.segment != binding::no_segment && b.from == binding::source::capture;
+    });
+    if (deepest == s.bindings.rend() || deepest->segment + 1 != s.path.segments.size()) continue;
+    if (!deleted_by.emplace(deepest->producer, s.fixture).second) deepest->fresh = true;
+  }
   return out;
 }
 
@@ -532,6 +558,7 @@ std::string plan_text(const fixture_set& set, const plan& p) {
       if (b.from == binding::source::variable) out += " " + b.variable;
       if (b.from == binding::source::capture || b.from == binding::source::discovery)
         out += " " + b.pointer + " of " + set.fixtures[b.producer].id;
+      if (b.fresh) out += " sent again (another delete takes its first item)";
       if (b.from == binding::source::parent) out += ", as sent by " + set.fixtures[b.producer].id;
       if (b.from == binding::source::literal)
         out += b.documented.front() == '{' ? " (unbound)" : " (as documented)";

@@ -661,6 +661,10 @@ class plan_runner final : public transport::request_source {
     std::vector<std::string> substitutions;
     std::optional<boost::json::value> answer;  // a producer's 2xx body
     std::vector<std::string> keys_sent;        // a producer's keys as sent, by position ("/teams/{x}/..." -> x)
+    // A delete that needs its own item (binding::fresh): its producer's request sent again, and the answer.
+    bool fresh_sent = false;
+    std::optional<boost::json::value> fresh_answer;
+    std::string fresh_failed;  // why that create gave nothing
     std::string no_value;            // a producer that produced nothing: why ("failed (status 500)")
     bool failed = false;             // the producer errored or answered other than 2xx
     std::vector<std::string> notes;  // for the case: keys left as documented, and why
@@ -676,8 +680,8 @@ class plan_runner final : public transport::request_source {
     bool open = false;
   };
   struct extra {
-    enum class kind { after_delete, cleanup } what;
-    std::size_t index = 0;  // the step (after_delete) or created_ entry (cleanup)
+    enum class kind { after_delete, cleanup, fresh } what;
+    std::size_t index = 0;  // the step (after_delete, fresh: the one that needs the item) or created_ entry
     transport::outgoing_request request;
   };
 
@@ -693,21 +697,31 @@ class plan_runner final : public transport::request_source {
   // The value a binding takes from its producer's answer, or "" with `why` set.
   // `failed`: the producer errored or answered other than 2xx (its consumers are skipped); otherwise a value
   // it did not give leaves the key as documented.
-  std::string value_of(const binding& b, std::string& why, bool& failed) const {
+  std::string value_of(const binding& b, const step_state& consumer, std::string& why, bool& failed) const {
     const auto p = step_of_.find(b.producer);
     const std::string& pid = set_.fixtures[b.producer].id;
     failed = true;
     if (p == step_of_.end()) return why = "depends on " + pid + ", which is not in this run", "";
     const step_state& producer = steps_[p->second];
     failed = producer.failed;
+    if (b.fresh && !failed) {
+      if (!consumer.fresh_answer) return failed = true, why = consumer.fresh_failed, "";
+      return value_at(*consumer.fresh_answer, b, pid, why);
+    }
     if (b.from == binding::source::parent) {
       if (b.parent_item < producer.keys_sent.size() && !producer.keys_sent[b.parent_item].empty())
         return producer.keys_sent[b.parent_item];
       return why = "depends on " + pid + ", which " + (producer.no_value.empty() ? "sent no such key" : producer.no_value), "";
     }
     if (!producer.answer) return why = "depends on " + pid + ", which " + producer.no_value, "";
+    return value_at(*producer.answer, b, pid, why);
+  }
+
+  // The string or number at the binding's pointer of a producer's answer, or "" with `why` set.
+  static std::string value_at(const boost::json::value& answer, const binding& b, const std::string& pid,
+                              std::string& why) {
     boost::system::error_code ec;
-    const boost::json::value* v = producer.answer->find_pointer(b.pointer, ec);
+    const boost::json::value* v = answer.find_pointer(b.pointer, ec);
     if (v == nullptr) {
       if (b.from == binding::source::discovery)
         return why = "depends on " + pid + ", which found no item", "";
@@ -725,6 +739,7 @@ class plan_runner final : public transport::request_source {
     step_state& s = steps_[k];
     const step& st = plan_.steps[k];
     const fixture& f = fixture_of(k);
+    if (needs_fresh_item(k)) return;
     std::vector<std::string> values(st.bindings.size());
     std::map<std::string, std::string, std::less<>> captured;
     for (std::size_t n = 0; n < st.bindings.size(); ++n) {
@@ -732,7 +747,7 @@ class plan_runner final : public transport::request_source {
       if (!from_producer(b)) continue;
       std::string why;
       bool failed = false;
-      values[n] = value_of(b, why, failed);
+      values[n] = value_of(b, s, why, failed);
       if (values[n].empty()) {
         if (failed) return skip(k, why);
         s.notes.push_back(b.documented + " sent as documented: " + why);
@@ -807,6 +822,24 @@ class plan_runner final : public transport::request_source {
     s.request = {std::move(p.method), std::move(p.url), std::move(p.headers), std::move(p.body)};
     s.at = state::ready;
     ready_.push(k);
+  }
+
+  // A delete whose producer's item another delete takes: send the producer's request again first (once; the
+  // step is prepared again when it is answered). True while that is under way.
+  bool needs_fresh_item(std::size_t k) {
+    step_state& s = steps_[k];
+    if (s.fresh_sent) return false;
+    for (const binding& b : plan_.steps[k].bindings) {
+      if (!b.fresh) continue;
+      const auto p = step_of_.find(b.producer);
+      if (p == step_of_.end() || steps_[p->second].failed || steps_[p->second].request.method.empty())
+        return false;  // value_of says why
+      s.fresh_sent = true;
+      extras_.push_back({extra::kind::fresh, k, steps_[p->second].request});
+      ready_.push(steps_.size() + extras_.size() - 1);
+      return true;
+    }
+    return false;
   }
 
   void skip(std::size_t k, std::string why) {
@@ -917,6 +950,7 @@ class plan_runner final : public transport::request_source {
 
   void extra_answered(std::size_t e, transport::exchange_result& x) {
     extra& ex = extras_[e];
+    if (ex.what == extra::kind::fresh) return fresh_answered(ex.index, x);
     if (ex.what == extra::kind::cleanup) {
       created_resource& c = created_[ex.index];
       if (x.ok && success(x.response.status)) {
@@ -959,6 +993,31 @@ class plan_runner final : public transport::request_source {
       c.notes.push_back("GET after the DELETE answered " + std::to_string(x.response.status));
     }
     settle_case(ex.index, std::move(c));
+  }
+
+  // The producer's request sent again for delete k: the new item is recorded as created (so the cleanup
+  // finds it if the delete does not delete it), and k goes on with its key, or is skipped saying why not.
+  void fresh_answered(std::size_t k, transport::exchange_result& x) {
+    step_state& s = steps_[k];
+    const binding& b = *std::find_if(plan_.steps[k].bindings.begin(), plan_.steps[k].bindings.end(),
+                                     [](const binding& one) { return one.fresh; });
+    const std::size_t producer = step_of_.at(b.producer);
+    const std::string what = "depends on a new item from " + set_.fixtures[b.producer].id + ", whose create ";
+    if (!x.ok) {
+      s.fresh_failed = what + "failed: " + redact_(x.error_message);
+    } else if (!success(x.response.status)) {
+      s.fresh_failed = what + "answered " + std::to_string(x.response.status);
+    } else {
+      boost::system::error_code ec;
+      boost::json::value v = boost::json::parse(x.response.body, ec);
+      if (ec || !v.is_object()) {
+        s.fresh_failed = what + "answered without a JSON body";
+      } else {
+        note_created(producer, &v);
+        s.fresh_answer = std::move(v);
+      }
+    }
+    prepare(k);
   }
 
   // Case k has its verdict: record it, then let what waited for it go on (settle() does, iteratively).

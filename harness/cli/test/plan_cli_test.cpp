@@ -174,4 +174,35 @@ TEST(PlanCli, ResourceFamiliesRunAgainstAStatefulServerAndLeaveNothingBehind) {
   EXPECT_EQ(r.exit_code, 0) << r.output.substr(0, 3000);
 }
 
+// Two documented deletes of one thread (conversationthread-delete, group-delete-thread) and one create: the
+// second delete sends the create again and deletes its own thread, so both pass against a stateful server,
+// and both threads are accounted for.
+TEST(PlanCli, EachDeleteDeletesItsOwnItem) {
+  if (!fs::exists(api)) GTEST_SKIP() << "no corpus";
+  const std::vector<std::string> names = {"group-post-groups.md", "group-post-threads.md",
+                                          "conversationthread-delete.md", "group-delete-thread.md"};
+  std::vector<std::string> args = {"serve", "--port", "0", "--quiet", "--stateful"};
+  for (const std::string& n : names) args.push_back((api / n).string());
+  conform::test::serve_process server(args);
+  const std::string url = server.url();
+  ASSERT_FALSE(url.empty());
+  const auto plan = run_conform("run --plan --target " + url + pages(names));
+  EXPECT_NE(plan.output.find("sent again (another delete takes its first item)"), std::string::npos)
+      << plan.output;
+  const fs::path out = fs::temp_directory_path() / ("conform-fresh-" + std::to_string(getpid()) + ".json");
+  const auto r = run_conform("run --target " + url + " --json " + shell_word(out.string()) + pages(names));
+  const json::value report = json::parse(read_file(out));
+  fs::remove(out);
+  for (const json::value& c : report.at("cases").as_array())
+    EXPECT_EQ(c.at("outcome").as_string(), "passed") << json::serialize(c);
+  std::vector<std::string> thread_fates;
+  for (const json::value& c : report.at("created").as_array())
+    if (c.at("fixture").as_string().starts_with("group-post-threads/"))
+      thread_fates.emplace_back(c.at("fate").as_string());
+  std::sort(thread_fates.begin(), thread_fates.end());
+  EXPECT_EQ(thread_fates, (std::vector<std::string>{"deleted by conversationthread-delete/delete_conversationthread",
+                                                    "deleted by group-delete-thread/delete_group_thread"}));
+  EXPECT_EQ(r.exit_code, 0) << r.output.substr(0, 3000);
+}
+
 }  // namespace

@@ -76,6 +76,9 @@ struct binding {
   std::size_t producer = 0;  // capture/discovery/parent: index of the producing fixture in fixture_set::fixtures
   std::string pointer;       // capture: "/id"; discovery: "/value/0/id"
   std::size_t parent_item = 0;  // parent: which key of the producer's URL (0: its first)
+  // capture by a delete whose producer's item an earlier delete removes: the producer's request is sent again
+  // for this step, and the key is that new item's (each delete deletes its own).
+  bool fresh = false;
 };
 std::string_view to_string(binding::source s);  // "variable", "capture", "discovery", "literal", "parent"
 // Whether the binding's value comes from another fixture's exchange (capture, discovery or parent): the step
