@@ -861,7 +861,11 @@ class plan_runner final : public transport::request_source {
     c.notes.insert(c.notes.end(), steps_[k].notes.begin(), steps_[k].notes.end());
     const bool bad = c.outcome == verdict::failed || c.outcome == verdict::error;
     if (bad) c.curl = curl_command(c.method, c.url, sent.headers, sent.body, opts_, redact_);
-    if (opts_.keep_exchanges) c.request = request_excerpt(c.method, c.url, sent.headers, sent.body, redact_);
+    if (opts_.keep_exchanges) {
+      c.request = request_excerpt(c.method, c.url, sent.headers, sent.body, redact_);
+      // The transport adds the OAuth2 token; the excerpt says so the way the curl line does, without it.
+      if (opts_.oauth2) put_header(c.request->headers, {"Authorization", "Bearer $" + std::string(oauth2_token_env)});
+    }
     if (x.ok && (bad || opts_.keep_exchanges)) c.response = response_excerpt(x.response, redact_);
     return c;
   }

@@ -149,8 +149,8 @@ TEST(PlanCli, ResourceFamiliesRunAgainstAStatefulServerAndLeaveNothingBehind) {
   const std::string url = server.url();
   ASSERT_FALSE(url.empty());
   const fs::path out = fs::temp_directory_path() / ("conform-families-" + std::to_string(getpid()) + ".json");
-  // Placeholders no producer binds (an appId, a key id) get generated values, as for any mock target.
-  const auto r = run_conform("run --fill-placeholders --target " + url + " --json " +
+  // No variables, nothing generated: every key comes from what the run made or found.
+  const auto r = run_conform("run --target " + url + " --json " +
                              shell_word(out.string()) + pages_args);
   const json::value report = json::parse(read_file(out));
   fs::remove(out);
