@@ -152,24 +152,37 @@ inline std::string shell_word(const std::string& s) {
   return out + "'";
 }
 
+// A fresh, empty directory `name`-PID in the system's temporary directory (whatever was there is removed).
+inline fs::path fresh_dir(const std::string& name) {
+  const fs::path d = fs::temp_directory_path() / (name + "-" + std::to_string(getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
 struct command_result {
   int exit_code = -1;
-  std::string output;  // stdout, and stderr too when `with_stderr`
+  std::string output;  // stdout, and stderr too when the command sends it there
 };
 
-// `env conform ARGS` through the shell (ARGS already quoted), waiting for it to end.
-inline command_result run_conform(const std::string& args, const std::string& env = "",
-                                  bool with_stderr = true) {
+// `cmd` through the shell, waiting for it to end: its exit code (-1 when a signal ended it) and its stdout.
+inline command_result run_captured(const std::string& cmd) {
   command_result r;
-  FILE* p = popen(
-      (env + " " + shell_word(conform_bin) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null")).c_str(),
-      "r");
+  FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return r;
   char buf[4096];
   for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.output.append(buf, n);
   const int status = pclose(p);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
+}
+
+// `env conform ARGS` through the shell (ARGS already quoted), waiting for it to end; stderr joins stdout in
+// `output` when `with_stderr`, else it is dropped.
+inline command_result run_conform(const std::string& args, const std::string& env = "",
+                                  bool with_stderr = true) {
+  return run_captured(env + " " + shell_word(conform_bin) + " " + args +
+                      (with_stderr ? " 2>&1" : " 2>/dev/null"));
 }
 
 }  // namespace conform::test
