@@ -185,4 +185,32 @@ inline command_result run_conform(const std::string& args, const std::string& en
                       (with_stderr ? " 2>&1" : " 2>/dev/null"));
 }
 
+// run_conform with the proxies of the machine running the tests unset (http_proxy, HTTPS_PROXY, NO_PROXY, ...
+// in both cases), so that only the proxies a test names in `env` or ARGS take part.
+inline command_result run_conform_without_proxies(const std::string& args, const std::string& env = "") {
+  return run_conform(
+      args,
+      "env -u http_proxy -u https_proxy -u HTTP_PROXY -u HTTPS_PROXY -u all_proxy -u ALL_PROXY "
+      "-u no_proxy -u NO_PROXY " +
+          env);
+}
+
+struct split_result {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+// `conform ARGS` through the shell (ARGS already quoted) with stdout and stderr apart: for diagnostics that
+// must reach stderr whatever stdout is.
+inline split_result run_conform_split(const std::string& args) {
+  static int n = 0;
+  const fs::path err =
+      fs::temp_directory_path() / ("conform-stderr-" + std::to_string(getpid()) + "-" + std::to_string(++n));
+  const command_result r =
+      run_captured(shell_word(conform_bin) + " " + args + " 2>" + shell_word(err.string()));
+  split_result s{r.exit_code, r.output, read_file(err)};
+  fs::remove(err);
+  return s;
+}
+
 }  // namespace conform::test
