@@ -26,10 +26,7 @@ namespace transport = conform::transport;
 // Three GETs of devices: 000-111 and 000-222 answered as documented, 000-333 answered 500 (a failed case, so
 // the reports carry its evidence and curl line).
 fs::path device_docs(const std::string& name) {
-  const fs::path d =
-      fs::temp_directory_path() / ("conform-auth-cli-" + name + "-" + std::to_string(getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
+  const fs::path d = fresh_dir("conform-auth-cli-" + name);
   std::ofstream page(d / "device-get.md");
   page << "# Get device\n\n";
   for (const char* id : {"000-111", "000-222", "000-333"})

@@ -21,8 +21,7 @@ const std::string excerpt = source_dir + "/harness/csdl/test/data/graph-excerpt.
 
 // A docs tree with one device page and one example, the property spelled as the docs do.
 fs::path device_docs() {
-  const fs::path d = fs::temp_directory_path() / ("conform-metadata-cli-" + std::to_string(getpid()));
-  fs::remove_all(d);
+  const fs::path d = fresh_dir("conform-metadata-cli");
   fs::create_directories(d / "resources");
   fs::create_directories(d / "api");
   std::ofstream(d / "resources" / "device.md") << R"(# device resource type
@@ -62,8 +61,7 @@ Content-type: application/json
 class metadata_server {
  public:
   explicit metadata_server(int status = 200) : status_(status) {
-    std::ifstream in(excerpt);
-    body_.assign(std::istreambuf_iterator<char>(in), {});
+    body_ = read_file(excerpt);
     conform::transport::server_options so;
     so.host = "127.0.0.1";
     server_ = std::make_unique<conform::transport::http_server>(so, [this](const conform::http_request& req) {
@@ -126,8 +124,7 @@ TEST(CliMetadata, RunFetchesAUrlWithTheRunsTokenAndNamesItInTheReport) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(server.authorization(), "Bearer s3cr3t-token");
   EXPECT_EQ(server.targets(), "/v1.0/$metadata\n");  // fetched once
-  std::ifstream in(json);
-  const std::string report((std::istreambuf_iterator<char>(in)), {});
+  const std::string report = read_file(json);
   EXPECT_NE(report.find("\"name\":\"metadata\""), std::string::npos) << report;
   EXPECT_NE(report.find(R"(\"manufacturer\")"), std::string::npos) << report;  // the case's note
   EXPECT_EQ(report.find("s3cr3t"), std::string::npos);
@@ -171,8 +168,7 @@ TEST(CliMetadata, OdataTypeModesAreFlagsAndOdataIsTheDefault) {
   const fs::path json = d / "r.json";
   EXPECT_EQ(run_conform("run " + shell_word(d.string()) + " --json " + shell_word(json.string())).exit_code,
             0);
-  std::ifstream in(json);
-  const std::string report((std::istreambuf_iterator<char>(in)), {});
+  const std::string report = read_file(json);
   EXPECT_NE(report.find(R"({"name":"odata-type","value":"odata"})"), std::string::npos) << report;
   EXPECT_EQ(run_conform("run " + shell_word(d.string()) + " --odata-type bogus").exit_code, 3);
   fs::remove_all(d);
