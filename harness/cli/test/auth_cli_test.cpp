@@ -23,41 +23,10 @@ using namespace conform::test;
 using namespace std::chrono_literals;
 namespace transport = conform::transport;
 
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-struct result {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-result conform(const std::string& args, const std::string& env = "") {
-  result r;
-  // The proxies of the machine running the tests must not take part.
-  FILE* p = popen(("env -u http_proxy -u https_proxy -u HTTP_PROXY -u HTTPS_PROXY -u all_proxy -u ALL_PROXY "
-                   "-u no_proxy -u NO_PROXY " +
-                   env + " " + quote(conform_bin) + " " + args + " 2>&1")
-                      .c_str(),
-                  "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
 // Three GETs of devices: 000-111 and 000-222 answered as documented, 000-333 answered 500 (a failed case, so
 // the reports carry its evidence and curl line).
 fs::path device_docs(const std::string& name) {
-  const fs::path d =
-      fs::temp_directory_path() / ("conform-auth-cli-" + name + "-" + std::to_string(getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
+  const fs::path d = fresh_dir("conform-auth-cli-" + name);
   std::ofstream page(d / "device-get.md");
   page << "# Get device\n\n";
   for (const char* id : {"000-111", "000-222", "000-333"})
@@ -148,13 +117,13 @@ TEST(CliAuth, OAuth2TokenIsFetchedRenewedRetriedOnA401AndNeverShown) {
     return r;
   });
   const fs::path json = d / "report.json", junit = d / "junit.xml";
-  result r =
-      conform("run " + quote(d.string()) + " --target http://127.0.0.1:" + std::to_string(target.port()) +
-                  " --concurrency 1 --oauth2-token-url http://127.0.0.1:" + std::to_string(endpoint.port()) +
-                  "/tenant/oauth2/v2.0/token --client-id app --client-secret-env CONFORM_TEST_SECRET"
-                  " --scope https://graph.microsoft.com/.default --json " +
-                  quote(json.string()) + " --junit " + quote(junit.string()),
-              "CONFORM_TEST_SECRET=" + secret);
+  command_result r = run_conform_without_proxies(
+      "run " + shell_word(d.string()) + " --target http://127.0.0.1:" + std::to_string(target.port()) +
+          " --concurrency 1 --oauth2-token-url http://127.0.0.1:" + std::to_string(endpoint.port()) +
+          "/tenant/oauth2/v2.0/token --client-id app --client-secret-env CONFORM_TEST_SECRET"
+          " --scope https://graph.microsoft.com/.default --json " +
+          shell_word(json.string()) + " --junit " + shell_word(junit.string()),
+      "CONFORM_TEST_SECRET=" + secret);
   EXPECT_EQ(r.exit_code, 1) << r.output;            // 000-333's 500 fails; the others pass
   EXPECT_EQ(endpoint.authorizations().size(), 3u);  // at start, after the 401, before expiry
   EXPECT_EQ(target.authorizations(), (std::vector<std::string>{"Bearer " + token(1), "Bearer " + token(2),
@@ -182,8 +151,8 @@ TEST(CliAuth, AFailedTokenFetchStopsTheRunBeforeAnyCase) {
   });
   recording_server target([](const conform::http_request& req, int) { return device(req); });
   const std::string token_url = "http://127.0.0.1:" + std::to_string(endpoint.port()) + "/t/token";
-  result r = conform(
-      "run " + quote(d.string()) + " --target http://127.0.0.1:" + std::to_string(target.port()) +
+  command_result r = run_conform_without_proxies(
+      "run " + shell_word(d.string()) + " --target http://127.0.0.1:" + std::to_string(target.port()) +
           " --oauth2-token-url " + token_url + " --client-id app --client-secret-env CONFORM_TEST_SECRET",
       "CONFORM_TEST_SECRET=" + secret);
   EXPECT_EQ(r.exit_code, 3) << r.output;
@@ -195,8 +164,9 @@ TEST(CliAuth, AFailedTokenFetchStopsTheRunBeforeAnyCase) {
   EXPECT_TRUE(target.authorizations().empty());
   expect_no_secrets("console", r.output);
   // Without the variable, nothing is fetched at all.
-  r = conform("run " + quote(d.string()) + " --target http://127.0.0.1:" + std::to_string(target.port()) +
-              " --oauth2-token-url " + token_url + " --client-id app --client-secret-env CONFORM_TEST_UNSET");
+  r = run_conform_without_proxies(
+      "run " + shell_word(d.string()) + " --target http://127.0.0.1:" + std::to_string(target.port()) +
+      " --oauth2-token-url " + token_url + " --client-id app --client-secret-env CONFORM_TEST_UNSET");
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.output.find("CONFORM_TEST_UNSET (--client-secret-env) is not set"), std::string::npos)
       << r.output;
@@ -220,11 +190,12 @@ TEST(CliAuth, EnvironmentProxiesCarryTheTokenFetchAndTunnelToAnHttpsTarget) {
   transport::test::connect_proxy proxy(po);
   const std::string proxy_url = "http://puser:pr0xy-pass@127.0.0.1:" + std::to_string(proxy.port());
   const fs::path json = d / "report.json";
-  result r = conform(
-      "run " + quote(d.string()) + " --target https://localhost:" + std::to_string(target.port()) +
-          " --cacert " + quote(k.ca_cert) +
+  command_result r = run_conform_without_proxies(
+      "run " + shell_word(d.string()) + " --target https://localhost:" + std::to_string(target.port()) +
+          " --cacert " + shell_word(k.ca_cert) +
           " --oauth2-token-url http://127.0.0.1:" + std::to_string(endpoint.port()) +
-          "/token --client-id app --client-secret-env CONFORM_TEST_SECRET --json " + quote(json.string()),
+          "/token --client-id app --client-secret-env CONFORM_TEST_SECRET --json " +
+          shell_word(json.string()),
       "CONFORM_TEST_SECRET=" + secret + " HTTPS_PROXY=" + proxy_url + " http_proxy=" + proxy_url);
   EXPECT_EQ(r.exit_code, 1) << r.output;  // 000-333 fails, as it should
   const std::vector<std::string> lines = proxy.request_lines();
@@ -247,21 +218,23 @@ TEST(CliAuth, ProxyFlagWinsOverTheEnvironmentAndNoProxyBypassesIt) {
   const fs::path d = device_docs("noproxy");
   recording_server target([](const conform::http_request& req, int) { return device(req); });
   transport::test::connect_proxy proxy;
-  const std::string args = "run " + quote(d.string()) + " --filter '*000-111*' --target http://127.0.0.1:" +
-                           std::to_string(target.port()) + " --proxy " + proxy.url();
+  const std::string args =
+      "run " + shell_word(d.string()) +
+      " --filter '*000-111*' --target http://127.0.0.1:" + std::to_string(target.port()) + " --proxy " +
+      proxy.url();
   // The environment's proxy (nothing listens there) is not used: --proxy is.
-  result r = conform(args, "HTTP_PROXY=http://127.0.0.1:1");
+  command_result r = run_conform_without_proxies(args, "HTTP_PROXY=http://127.0.0.1:1");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   ASSERT_EQ(proxy.request_lines().size(), 1u);
   EXPECT_EQ(proxy.request_lines()[0],
             "GET http://127.0.0.1:" + std::to_string(target.port()) + "/v1.0/devices/000-111 HTTP/1.1");
-  r = conform(args, "NO_PROXY=example.org,127.0.0.1");
+  r = run_conform_without_proxies(args, "NO_PROXY=example.org,127.0.0.1");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(proxy.request_lines().size(), 1u);  // direct
   EXPECT_EQ(target.authorizations().size(), 2u);
   // A proxy URL conform cannot use is a configuration error, without its credentials.
-  r = conform("run " + quote(d.string()) +
-              " --target http://127.0.0.1:1 --proxy socks5://u:pw-x@127.0.0.1:1080");
+  r = run_conform_without_proxies("run " + shell_word(d.string()) +
+                                  " --target http://127.0.0.1:1 --proxy socks5://u:pw-x@127.0.0.1:1080");
   EXPECT_EQ(r.exit_code, 3) << r.output;
   EXPECT_NE(r.output.find("--proxy socks5://127.0.0.1:1080: unsupported proxy scheme"), std::string::npos)
       << r.output;

@@ -25,52 +25,25 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
+using conform::test::command_result;
 using conform::test::conform_bin;
+using conform::test::fresh_dir;
 using conform::test::read_file;
+using conform::test::run_captured;
+using conform::test::run_conform;
+using conform::test::shell_word;
 
 const fs::path schemas = fs::path(CONFORM_SOURCE_DIR) / "harness" / "report" / "test" / "schemas";
 
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-struct result {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-// `env conform ARGS`, stdout and stderr together.
-result conform(const std::string& args, const std::string& env = "") {
-  result r;
-  FILE* p = popen((env + " " + quote(conform_bin) + " " + args + " 2>&1").c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.output.append(buf, n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
 fs::path temp_dir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("conform-ci-" + name + "-" + std::to_string(getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
+  return fresh_dir("conform-ci-" + name);
 }
 
 // xmllint's diagnostics for `file` against `xsd` ("" when valid; xmllint is a test dependency).
 std::string schema_errors(const fs::path& xsd, const fs::path& file) {
-  FILE* p = popen(
-      ("xmllint --noout --schema " + quote(xsd.string()) + " " + quote(file.string()) + " 2>&1").c_str(),
-      "r");
-  if (p == nullptr) return "xmllint could not be started";
-  std::string out;
-  char buf[4096];
-  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  int status = pclose(p);
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "" : out + "\n" + read_file(file);
+  const command_result r = run_captured("xmllint --noout --schema " + shell_word(xsd.string()) + " " +
+                                        shell_word(file.string()) + " 2>&1");
+  return r.exit_code == 0 ? "" : r.output + "\n" + read_file(file);
 }
 
 // A page of documented GETs /v1.0/<name> answered 200 {"id": "<name>"}; fixture ids "<page>/get_<name>".
@@ -144,11 +117,11 @@ TEST(CiEvidence, VerboseRunShowsExchangesAndReportsKeepTheFailingResponse) {
       return answer(404, R"({"error":{"code":"itemNotFound","message":"no such thing"}})");
     return answer(200, R"({"id":"good"})");
   });
-  result r = conform("run " + quote(page.string()) + " --target " + server.url() +
-                         " -v --bearer-env CONFORM_CI_TOKEN --json " + quote((dir / "r.json").string()) +
-                         " --junit " + quote((dir / "j.xml").string()) + " --junit-surefire " +
-                         quote((dir / "sf").string()),
-                     "CONFORM_CI_TOKEN=tok-ci-777");
+  command_result r = run_conform(
+      "run " + shell_word(page.string()) + " --target " + server.url() +
+          " -v --bearer-env CONFORM_CI_TOKEN --json " + shell_word((dir / "r.json").string()) + " --junit " +
+          shell_word((dir / "j.xml").string()) + " --junit-surefire " + shell_word((dir / "sf").string()),
+      "CONFORM_CI_TOKEN=tok-ci-777");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_EQ(r.output.find("tok-ci-777"), std::string::npos);
   // -v: request and response of every case, the passing one too.
@@ -199,8 +172,8 @@ TEST(CiEvidence, ConnectErrorNamesMethodAndUrl) {
     scripted_server server([](const std::string&, int) { return answer(200, "{}"); });
     url = server.url();
   }  // stopped: nothing listens there now
-  result r = conform("run " + quote(page.string()) + " --target " + url + " --json " +
-                     quote((dir / "r.json").string()));
+  command_result r = run_conform("run " + shell_word(page.string()) + " --target " + url + " --json " +
+                                 shell_word((dir / "r.json").string()));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("connect: GET " + url + "/v1.0/gone: "), std::string::npos) << r.output;
   json::value report = json::parse(read_file(dir / "r.json"));
@@ -220,9 +193,10 @@ TEST(CiRerun, FlakyPassIsMarkedAndSurefireFilesCarryEveryRun) {
     if (path == "/v1.0/flaky" && nth == 1) return answer(503, "{}");
     return answer(200, R"({"id":"x"})");
   });
-  result r = conform("run " + quote(page.string()) + " --target " + server.url() +
-                     " --rerun-failures 2 --json " + quote((dir / "r.json").string()) + " --junit " +
-                     quote((dir / "j.xml").string()) + " --junit-surefire " + quote((dir / "sf").string()));
+  command_result r = run_conform("run " + shell_word(page.string()) + " --target " + server.url() +
+                                 " --rerun-failures 2 --json " + shell_word((dir / "r.json").string()) +
+                                 " --junit " + shell_word((dir / "j.xml").string()) + " --junit-surefire " +
+                                 shell_word((dir / "sf").string()));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_EQ(server.requests("/v1.0/flaky"), 2);
   EXPECT_EQ(server.requests("/v1.0/broken"), 3);
@@ -265,10 +239,10 @@ TEST(CiRerun, SuiteKeyReranAndOutOfRangeIsAUsageError) {
       [](const std::string&, int nth) { return answer(nth == 1 ? 500 : 200, R"({"id":"x"})"); });
   std::ofstream(dir / "s.json") << R"({"paths": ["things.md"], "rerun_failures": 1, "target": ")" +
                                        server.url() + R"("})";
-  result r = conform("run --suite " + quote((dir / "s.json").string()));
+  command_result r = run_conform("run --suite " + shell_word((dir / "s.json").string()));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("(flaky: passed on run 2 of 2)"), std::string::npos) << r.output;
-  result bad = conform("run " + quote(page.string()) + " --rerun-failures 21");
+  command_result bad = run_conform("run " + shell_word(page.string()) + " --rerun-failures 21");
   EXPECT_EQ(bad.exit_code, 3) << bad.output;
   EXPECT_NE(bad.output.find("--rerun-failures must be between 0 and 20, got 21"), std::string::npos)
       << bad.output;
@@ -298,9 +272,10 @@ TEST(CiWaivers, WaivedFailureDoesNotFailTheRunExpiredAndUnusedWaiversAreSaid) {
         {"fixture": "nothing/*", "reason": "rotten"}]})";
   };
   suite("2999-12-31");
-  result r = conform("run --suite " + quote((dir / "s.json").string()) + " --json " +
-                     quote((dir / "r.json").string()) + " --junit " + quote((dir / "j.xml").string()) +
-                     " --junit-surefire " + quote((dir / "sf").string()));
+  command_result r =
+      run_conform("run --suite " + shell_word((dir / "s.json").string()) + " --json " +
+                  shell_word((dir / "r.json").string()) + " --junit " + shell_word((dir / "j.xml").string()) +
+                  " --junit-surefire " + shell_word((dir / "sf").string()));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("WAIVED things/get_known"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("  waived: bug 42 (until 2999-12-31)"), std::string::npos) << r.output;
@@ -328,7 +303,7 @@ TEST(CiWaivers, WaivedFailureDoesNotFailTheRunExpiredAndUnusedWaiversAreSaid) {
 
   // Once the waiver has expired the failure fails the run again, and says why.
   suite("2000-01-02");
-  result expired = conform("run --suite " + quote((dir / "s.json").string()));
+  command_result expired = run_conform("run --suite " + shell_word((dir / "s.json").string()));
   EXPECT_EQ(expired.exit_code, 1) << expired.output;
   EXPECT_NE(expired.output.find("FAIL things/get_known"), std::string::npos) << expired.output;
   EXPECT_NE(
@@ -352,13 +327,14 @@ TEST(CiDiff, DiffOfTwoNightsAndARunAgainstABaseline) {
     if (path == "/v1.0/mended") return answer(second ? 200 : 503, ok);
     return answer(200, ok);
   });
-  const std::string run = "run " + quote(page.string()) + " --target " + server.url() + " --json ";
-  EXPECT_EQ(conform(run + quote((dir / "old.json").string())).exit_code, 1);
+  const std::string run = "run " + shell_word(page.string()) + " --target " + server.url() + " --json ";
+  EXPECT_EQ(run_conform(run + shell_word((dir / "old.json").string())).exit_code, 1);
   night = 2;
-  EXPECT_EQ(conform(run + quote((dir / "new.json").string())).exit_code, 1);
+  EXPECT_EQ(run_conform(run + shell_word((dir / "new.json").string())).exit_code, 1);
 
-  result d = conform("diff " + quote((dir / "old.json").string()) + " " + quote((dir / "new.json").string()) +
-                     " --json " + quote((dir / "diff.json").string()));
+  command_result d = run_conform("diff " + shell_word((dir / "old.json").string()) + " " +
+                                 shell_word((dir / "new.json").string()) + " --json " +
+                                 shell_word((dir / "diff.json").string()));
   EXPECT_EQ(d.exit_code, 1) << "a new failure: " << d.output;
   EXPECT_NE(d.output.find("New failures (1):\n  things/get_broke  passed -> failed: [status] "),
             std::string::npos)
@@ -369,26 +345,27 @@ TEST(CiDiff, DiffOfTwoNightsAndARunAgainstABaseline) {
   EXPECT_NE(d.output.find("1 new failures, 1 fixed, 1 still failing, 0 new, 0 removed"), std::string::npos);
   json::value dj = json::parse(read_file(dir / "diff.json"));
   EXPECT_EQ(dj.at("new_failures").as_array()[0].at("id").as_string(), "things/get_broke");
-  EXPECT_EQ(conform("diff " + quote((dir / "new.json").string()) + " " + quote((dir / "new.json").string()))
+  EXPECT_EQ(run_conform("diff " + shell_word((dir / "new.json").string()) + " " +
+                        shell_word((dir / "new.json").string()))
                 .exit_code,
             0);
-  result unreadable =
-      conform("diff " + quote((dir / "nope.json").string()) + " " + quote((dir / "new.json").string()));
+  command_result unreadable = run_conform("diff " + shell_word((dir / "nope.json").string()) + " " +
+                                          shell_word((dir / "new.json").string()));
   EXPECT_EQ(unreadable.exit_code, 2) << unreadable.output;
   EXPECT_NE(unreadable.output.find("nope.json: cannot read the report"), std::string::npos)
       << unreadable.output;
 
   // Against the first night: get_still fails in both (known), get_broke is new -> exit 1.
-  result b =
-      conform(run + quote((dir / "b.json").string()) + " --baseline " + quote((dir / "old.json").string()));
+  command_result b = run_conform(run + shell_word((dir / "b.json").string()) + " --baseline " +
+                                 shell_word((dir / "old.json").string()));
   EXPECT_EQ(b.exit_code, 1) << b.output;
   EXPECT_NE(b.output.find("1 new failures, 1 known (failing in the baseline too), 1 fixed"),
             std::string::npos)
       << b.output;
   EXPECT_NE(b.output.find("Known failures (1):\n  things/get_still  failed"), std::string::npos) << b.output;
   // Against the second night nothing is new: the failures are known and the run passes.
-  result known =
-      conform(run + quote((dir / "k.json").string()) + " --baseline " + quote((dir / "new.json").string()));
+  command_result known = run_conform(run + shell_word((dir / "k.json").string()) + " --baseline " +
+                                     shell_word((dir / "new.json").string()));
   EXPECT_EQ(known.exit_code, 0) << known.output;
   json::value kj = json::parse(read_file(dir / "k.json"));
   EXPECT_NE(property(kj, "baseline").find("0 new failures, 2 known"), std::string::npos)
@@ -396,8 +373,8 @@ TEST(CiDiff, DiffOfTwoNightsAndARunAgainstABaseline) {
   // A baseline that cannot be read stops the run before anything is sent.
   const int before = server.requests("/v1.0/steady");
   std::ofstream(dir / "bad.json") << "{\"cases\": 3}";
-  result bad =
-      conform(run + quote((dir / "x.json").string()) + " --baseline " + quote((dir / "bad.json").string()));
+  command_result bad = run_conform(run + shell_word((dir / "x.json").string()) + " --baseline " +
+                                   shell_word((dir / "bad.json").string()));
   EXPECT_EQ(bad.exit_code, 3) << bad.output;
   EXPECT_NE(bad.output.find("--baseline "), std::string::npos) << bad.output;
   EXPECT_EQ(server.requests("/v1.0/steady"), before);
@@ -419,11 +396,12 @@ TEST(CiShard, ShardsSplitTheFixturesStablyAndTogetherRunThemAll) {
   for (int i = 0; i < 24; ++i) names.push_back("item" + std::to_string(i));
   fs::path page = page_of_gets(dir, "items", names);
   scripted_server server([](const std::string&, int) { return answer(200, R"({"id":"x"})"); });
-  const std::string run = "run " + quote(page.string()) + " --target " + server.url();
+  const std::string run = "run " + shell_word(page.string()) + " --target " + server.url();
   std::vector<std::string> all;
   for (int k = 1; k <= 3; ++k) {
     const fs::path out = dir / ("s" + std::to_string(k) + ".json");
-    result r = conform(run + " --shard " + std::to_string(k) + "/3 --json " + quote(out.string()));
+    command_result r =
+        run_conform(run + " --shard " + std::to_string(k) + "/3 --json " + shell_word(out.string()));
     EXPECT_EQ(r.exit_code, 0) << r.output;
     std::vector<std::string> ids = case_ids(out);
     EXPECT_FALSE(ids.empty()) << "shard " << k;
@@ -431,7 +409,8 @@ TEST(CiShard, ShardsSplitTheFixturesStablyAndTogetherRunThemAll) {
     EXPECT_EQ(property(json::parse(read_file(out)), "shard"), std::to_string(k) + "/3");
     // The same shard again selects the same fixtures.
     const fs::path again = dir / ("again" + std::to_string(k) + ".json");
-    EXPECT_EQ(conform(run + " --shard " + std::to_string(k) + "/3 --json " + quote(again.string())).exit_code,
+    EXPECT_EQ(run_conform(run + " --shard " + std::to_string(k) + "/3 --json " + shell_word(again.string()))
+                  .exit_code,
               0);
     EXPECT_EQ(case_ids(again), ids);
   }
@@ -440,7 +419,7 @@ TEST(CiShard, ShardsSplitTheFixturesStablyAndTogetherRunThemAll) {
   EXPECT_EQ(all.size(), names.size()) << "every fixture ran in one shard";
   for (int i = 0; i < 24; ++i) EXPECT_EQ(server.requests("/v1.0/item" + std::to_string(i)), 2);
 
-  result bad = conform(run + " --shard 4/3");
+  command_result bad = run_conform(run + " --shard 4/3");
   EXPECT_EQ(bad.exit_code, 3) << bad.output;
   EXPECT_NE(bad.output.find("--shard K/N needs 1 <= K <= N"), std::string::npos) << bad.output;
   fs::remove_all(dir);
@@ -450,8 +429,8 @@ TEST(CiGuard, FiltersThatSelectNothingFailAndTheEmbeddedServerSaysSoFirst) {
   fs::path dir = temp_dir("guard");
   fs::path page = page_of_gets(dir, "things", {"one"});
   scripted_server server([](const std::string&, int) { return answer(200, R"({"id":"x"})"); });
-  result none = conform("run " + quote(page.string()) + " --target " + server.url() +
-                        " --filter 'nothing/*' --json " + quote((dir / "r.json").string()));
+  command_result none = run_conform("run " + shell_word(page.string()) + " --target " + server.url() +
+                                    " --filter 'nothing/*' --json " + shell_word((dir / "r.json").string()));
   EXPECT_EQ(none.exit_code, 3) << none.output;
   EXPECT_NE(none.output.find("no fixture selected: --filter/--exclude kept none of the 1 fixture(s) found"),
             std::string::npos)
@@ -459,12 +438,12 @@ TEST(CiGuard, FiltersThatSelectNothingFailAndTheEmbeddedServerSaysSoFirst) {
   EXPECT_EQ(server.requests("/v1.0/one"), 0);
   EXPECT_FALSE(fs::exists(dir / "r.json"));
 
-  result embedded = conform("run " + quote(page.string()));
+  command_result embedded = run_conform("run " + shell_word(page.string()));
   EXPECT_EQ(embedded.exit_code, 0) << embedded.output;
   EXPECT_EQ(embedded.output.rfind("conform: no --target: replaying against the embedded reference server", 0),
             0u)
       << embedded.output;
-  result real = conform("run " + quote(page.string()) + " --target " + server.url());
+  command_result real = run_conform("run " + shell_word(page.string()) + " --target " + server.url());
   EXPECT_EQ(real.output.find("embedded reference server"), std::string::npos) << real.output;
   fs::remove_all(dir);
 }
@@ -497,16 +476,16 @@ TEST(CiMerge, MergedShardsEqualTheUnshardedRun) {
     return answer(200, R"({"id":"x"})");
   });
   const std::string run =
-      "run " + quote(dir.string()) + " --target " + server.url() + " --max-body 200 --json ";
-  EXPECT_EQ(conform(run + quote((dir / "all.json").string())).exit_code, 2);
+      "run " + shell_word(dir.string()) + " --target " + server.url() + " --max-body 200 --json ";
+  EXPECT_EQ(run_conform(run + shell_word((dir / "all.json").string())).exit_code, 2);
   std::string shards;
   for (int k = 1; k <= 3; ++k) {
     const fs::path out = dir / ("shard" + std::to_string(k) + ".json");
-    conform(run + quote(out.string()) + " --shard " + std::to_string(k) + "/3");
-    shards += " " + quote(out.string());
+    run_conform(run + shell_word(out.string()) + " --shard " + std::to_string(k) + "/3");
+    shards += " " + shell_word(out.string());
   }
-  result m = conform("merge" + shards + " --json " + quote((dir / "merged.json").string()) + " --junit " +
-                     quote((dir / "merged.xml").string()));
+  command_result m = run_conform("merge" + shards + " --json " + shell_word((dir / "merged.json").string()) +
+                                 " --junit " + shell_word((dir / "merged.xml").string()));
   EXPECT_EQ(m.exit_code, 2) << "as the unsharded run: " << m.output;
   EXPECT_NE(m.output.find("Merged 3 reports: 24 cases"), std::string::npos) << m.output;
   EXPECT_EQ(cases_without_times(dir / "merged.json"), cases_without_times(dir / "all.json"));
@@ -516,10 +495,10 @@ TEST(CiMerge, MergedShardsEqualTheUnshardedRun) {
   EXPECT_EQ(property(merged, "shard"), "");
   EXPECT_EQ(schema_errors(schemas / "jenkins-junit-10.xsd", dir / "merged.xml"), "");
 
-  result overlap = conform("merge" + shards + " " + quote((dir / "shard1.json").string()));
+  command_result overlap = run_conform("merge" + shards + " " + shell_word((dir / "shard1.json").string()));
   EXPECT_EQ(overlap.exit_code, 3) << overlap.output;
   EXPECT_NE(overlap.output.find(" is in both "), std::string::npos) << overlap.output;
-  result unreadable = conform("merge " + quote((dir / "none.json").string()));
+  command_result unreadable = run_conform("merge " + shell_word((dir / "none.json").string()));
   EXPECT_EQ(unreadable.exit_code, 3) << unreadable.output;
   fs::remove_all(dir);
 }
@@ -533,17 +512,17 @@ TEST(CiMerge, CorpusShardsMergedEqualTheUnshardedRunAgainstConformServe) {
                                       "status@*user*", "--fault", "bad-enum@*group*"});
   ASSERT_FALSE(serve.url().empty());
   fs::path dir = temp_dir("corpus-merge");
-  const std::string run = "run " + quote(corpus.string()) + " --target " + serve.url() +
+  const std::string run = "run " + shell_word(corpus.string()) + " --target " + serve.url() +
                           " --fill-placeholders --concurrency 8 --json ";
-  result all = conform(run + quote((dir / "all.json").string()));
+  command_result all = run_conform(run + shell_word((dir / "all.json").string()));
   EXPECT_EQ(all.exit_code, 1) << all.output.substr(0, 2000);
   std::string shards;
   for (int k = 1; k <= 4; ++k) {
     const fs::path out = dir / ("shard" + std::to_string(k) + ".json");
-    conform(run + quote(out.string()) + " --shard " + std::to_string(k) + "/4");
-    shards += " " + quote(out.string());
+    run_conform(run + shell_word(out.string()) + " --shard " + std::to_string(k) + "/4");
+    shards += " " + shell_word(out.string());
   }
-  result m = conform("merge" + shards + " --json " + quote((dir / "merged.json").string()));
+  command_result m = run_conform("merge" + shards + " --json " + shell_word((dir / "merged.json").string()));
   EXPECT_EQ(m.exit_code, 1) << m.output;
   // What a case found; substituted timestamps (and so bodies and curl lines) are the time of each run.
   auto verdicts = [](const fs::path& report) {
@@ -586,8 +565,9 @@ TEST(CiFailFast, MaxFailuresStopsSendingSkipsTheRestAndStillExitsOne) {
     ++sent;
     return answer(500, R"({"error":"down"})");
   });
-  result r = conform("run " + quote(page.string()) + " --target " + server.url() +
-                     " --concurrency 1 --max-failures 3 --json " + quote((dir / "r.json").string()));
+  command_result r =
+      run_conform("run " + shell_word(page.string()) + " --target " + server.url() +
+                  " --concurrency 1 --max-failures 3 --json " + shell_word((dir / "r.json").string()));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_GE(sent.load(), 3);
   EXPECT_LT(sent.load(), 20) << "sending stopped";
@@ -612,17 +592,18 @@ TEST(CiFailFast, MaxFailuresStopsSendingSkipsTheRestAndStillExitsOne) {
     ++refused;
     return answer(200, std::string(300, 'x'));
   });
-  result f = conform("run " + quote(page.string()) + " --target " + slow.url() +
-                     " --concurrency 1 --max-body 100 --fail-fast");
+  command_result f = run_conform("run " + shell_word(page.string()) + " --target " + slow.url() +
+                                 " --concurrency 1 --max-body 100 --fail-fast");
   EXPECT_EQ(f.exit_code, 2) << f.output;
   EXPECT_LT(refused.load(), 20);
   EXPECT_NE(f.output.find("Interrupted: --fail-fast reached"), std::string::npos) << f.output;
 
   // Without the limit every case runs.
   sent = 0;
-  EXPECT_EQ(conform("run " + quote(page.string()) + " --target " + server.url()).exit_code, 1);
+  EXPECT_EQ(run_conform("run " + shell_word(page.string()) + " --target " + server.url()).exit_code, 1);
   EXPECT_EQ(sent.load(), 20);
-  EXPECT_EQ(conform("run " + quote(page.string()) + " --max-failures 0").exit_code, 3) << "out of range";
+  EXPECT_EQ(run_conform("run " + shell_word(page.string()) + " --max-failures 0").exit_code, 3)
+      << "out of range";
   fs::remove_all(dir);
 }
 
@@ -632,17 +613,10 @@ TEST(CiFailFast, MaxFailuresStopsSendingSkipsTheRestAndStillExitsOne) {
 std::string chromium_dom(const std::string& url) {
   if (std::system("command -v chromium >/dev/null 2>&1") != 0) return "";
   const fs::path profile = temp_dir("chromium-profile");
-  result r;
-  FILE* p =
-      popen(("chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
-             "--disable-background-networking --disable-component-update --disable-sync --user-data-dir=" +
-             quote(profile.string()) + " --dump-dom " + quote(url) + " 2>/dev/null")
-                .c_str(),
-            "r");
-  if (p == nullptr) return "";
-  char buf[4096];
-  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.output.append(buf, n);
-  pclose(p);
+  const command_result r = run_captured(
+      "chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+      "--disable-background-networking --disable-component-update --disable-sync --user-data-dir=" +
+      shell_word(profile.string()) + " --dump-dom " + shell_word(url) + " 2>/dev/null");
   fs::remove_all(profile);
   return r.output;
 }
@@ -700,8 +674,8 @@ TEST(CiHtml, ReportRendersInHeadlessChromiumWithEveryFailureAndWorkingFilters) {
     return answer(200, R"({"id":"x"})");
   });
   const fs::path html = dir / "out" / "report.html";
-  result r = conform("run " + quote(dir.string()) + " --target " + server.url() +
-                     " --max-body 200 --rerun-failures 1 --html " + quote(html.string()));
+  command_result r = run_conform("run " + shell_word(dir.string()) + " --target " + server.url() +
+                                 " --max-body 200 --rerun-failures 1 --html " + shell_word(html.string()));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   const std::string text = read_file(html);
   ASSERT_FALSE(text.empty());
@@ -754,12 +728,12 @@ TEST(CiHtml, MergeWritesHtmlAndSurefireAndAPathThatIsNotAFileIsRefused) {
   std::string shards;
   for (int k = 1; k <= 2; ++k) {
     const fs::path out = dir / ("s" + std::to_string(k) + ".json");
-    conform("run " + quote(page.string()) + " --target " + server.url() + " --shard " + std::to_string(k) +
-            "/2 --json " + quote(out.string()));
-    shards += " " + quote(out.string());
+    run_conform("run " + shell_word(page.string()) + " --target " + server.url() + " --shard " +
+                std::to_string(k) + "/2 --json " + shell_word(out.string()));
+    shards += " " + shell_word(out.string());
   }
-  result m = conform("merge" + shards + " --html " + quote((dir / "m.html").string()) + " --junit-surefire " +
-                     quote((dir / "sf").string()));
+  command_result m = run_conform("merge" + shards + " --html " + shell_word((dir / "m.html").string()) +
+                                 " --junit-surefire " + shell_word((dir / "sf").string()));
   EXPECT_EQ(m.exit_code, 1) << m.output;
   const std::string html = read_file(dir / "m.html");
   for (const char* id : {"things/get_a", "things/get_b", "things/get_c", "things/get_d"})
@@ -769,11 +743,11 @@ TEST(CiHtml, MergeWritesHtmlAndSurefireAndAPathThatIsNotAFileIsRefused) {
   EXPECT_NE(read_file(dir / "sf" / "TEST-things.xml").find("failures=\"1\""), std::string::npos);
   // A directory where the HTML file should go is a configuration error before anything is written.
   fs::create_directories(dir / "taken.html");
-  result bad = conform("merge" + shards + " --html " + quote((dir / "taken.html").string()));
+  command_result bad = run_conform("merge" + shards + " --html " + shell_word((dir / "taken.html").string()));
   EXPECT_EQ(bad.exit_code, 3) << bad.output;
   EXPECT_TRUE(fs::is_directory(dir / "taken.html"));
-  result run_bad = conform("run " + quote(page.string()) + " --target " + server.url() + " --html " +
-                           quote((dir / "taken.html").string()));
+  command_result run_bad = run_conform("run " + shell_word(page.string()) + " --target " + server.url() +
+                                       " --html " + shell_word((dir / "taken.html").string()));
   EXPECT_EQ(run_bad.exit_code, 3) << run_bad.output;
   fs::remove_all(dir);
 }
@@ -784,11 +758,11 @@ TEST(CiHtml, MergeWritesHtmlAndSurefireAndAPathThatIsNotAFileIsRefused) {
 // not.
 std::string json_schema_errors(const fs::path& report) {
   const fs::path schema = fs::path(CONFORM_SOURCE_DIR) / "docs" / "report.schema.json";
-  result r;
+  command_result r;
   FILE* p = popen(("python3 -c 'import json,sys,jsonschema; s=json.load(open(sys.argv[1])); "
                    "jsonschema.Draft202012Validator.check_schema(s); "
                    "jsonschema.Draft202012Validator(s).validate(json.load(open(sys.argv[2])))' " +
-                   quote(schema.string()) + " " + quote(report.string()) + " 2>&1")
+                   shell_word(schema.string()) + " " + shell_word(report.string()) + " 2>&1")
                       .c_str(),
                   "r");
   if (p == nullptr) return "python3 could not be started";
@@ -804,9 +778,9 @@ TEST(CiSchema, SeedFailingAndMergedReportsValidateAgainstTheSchema) {
   fs::path dir = temp_dir("schema");
   // The seeds against the embedded reference server (passed and skipped cases).
   const fs::path root = CONFORM_SOURCE_DIR;
-  result seeds = conform("run " + quote((root / "fixtures").string()) + " --suite " +
-                         quote((root / "suites" / "seeds.json").string()) + " --json " +
-                         quote((dir / "seeds.json").string()));
+  command_result seeds = run_conform("run " + shell_word((root / "fixtures").string()) + " --suite " +
+                                     shell_word((root / "suites" / "seeds.json").string()) + " --json " +
+                                     shell_word((dir / "seeds.json").string()));
   EXPECT_EQ(seeds.exit_code, 0) << seeds.output;
   EXPECT_EQ(json_schema_errors(dir / "seeds.json"), "");
   EXPECT_EQ(json::parse(read_file(dir / "seeds.json")).at("schema_version"), 1);
@@ -826,9 +800,10 @@ TEST(CiSchema, SeedFailingAndMergedReportsValidateAgainstTheSchema) {
     if (path == "/v1.0/things") return answer(200, R"({"value": []})");
     return answer(200, R"({"id":"x"})");
   });
-  const std::string run = "run " + quote(dir.string()) + " --suite " + quote((dir / "suite.json").string()) +
-                          " --target " + server.url() + " --max-body 200 --rerun-failures 1 --json ";
-  EXPECT_EQ(conform(run + quote((dir / "all.json").string())).exit_code, 2);
+  const std::string run = "run " + shell_word(dir.string()) + " --suite " +
+                          shell_word((dir / "suite.json").string()) + " --target " + server.url() +
+                          " --max-body 200 --rerun-failures 1 --json ";
+  EXPECT_EQ(run_conform(run + shell_word((dir / "all.json").string())).exit_code, 2);
   EXPECT_EQ(json_schema_errors(dir / "all.json"), "");
   const auto summary = json::parse(read_file(dir / "all.json")).at("summary");
   for (const char* outcome : {"passed", "failed", "errors", "waived", "inconclusive"})
@@ -838,10 +813,11 @@ TEST(CiSchema, SeedFailingAndMergedReportsValidateAgainstTheSchema) {
   std::string shards;
   for (int k = 1; k <= 2; ++k) {
     const fs::path out = dir / ("s" + std::to_string(k) + ".json");
-    conform(run + quote(out.string()) + " --shard " + std::to_string(k) + "/2");
-    shards += " " + quote(out.string());
+    run_conform(run + shell_word(out.string()) + " --shard " + std::to_string(k) + "/2");
+    shards += " " + shell_word(out.string());
   }
-  EXPECT_EQ(conform("merge" + shards + " --json " + quote((dir / "merged.json").string())).exit_code, 2);
+  EXPECT_EQ(run_conform("merge" + shards + " --json " + shell_word((dir / "merged.json").string())).exit_code,
+            2);
   EXPECT_EQ(json_schema_errors(dir / "merged.json"), "");
 
   // The schema is not lenient: an unknown outcome, or an error case without its error, fails it.
@@ -865,33 +841,28 @@ TEST(CiConsole, ColourOnlyOnATerminalOrWhenAskedAndNeverWithNoColorInAuto) {
   scripted_server server([](const std::string& path, int) {
     return path == "/v1.0/bad" ? answer(500, "{}") : answer(200, R"({"id":"x"})");
   });
-  const std::string run = "run " + quote(page.string()) + " --target " + server.url();
-  result piped = conform(run);
+  const std::string run = "run " + shell_word(page.string()) + " --target " + server.url();
+  command_result piped = run_conform(run);
   EXPECT_EQ(piped.exit_code, 1);
   EXPECT_EQ(piped.output.find('\x1b'), std::string::npos) << "piped: no escapes";
   EXPECT_NE(piped.output.find("FAIL things/get_bad"), std::string::npos) << piped.output;
-  result always = conform(run + " --color always", "NO_COLOR=1");
+  command_result always = run_conform(run + " --color always", "NO_COLOR=1");
   EXPECT_NE(always.output.find("\x1b[1;31mFAIL\x1b[0m things/get_bad"), std::string::npos) << always.output;
   EXPECT_NE(always.output.find("\x1b[32mPASS\x1b[0m things/get_ok"), std::string::npos) << always.output;
   // A terminal (script(1) gives the run one) gets colour and the live line's times, unless NO_COLOR.
   if (std::system("command -v script >/dev/null 2>&1") == 0) {
     const std::string bin = conform_bin;
-    FILE* p = popen(("script -q -e -c " + quote(quote(bin) + " " + run) + " /dev/null 2>&1").c_str(), "r");
-    std::string tty;
-    char buf[4096];
-    for (std::size_t n; p != nullptr && (n = fread(buf, 1, sizeof buf, p)) > 0;) tty.append(buf, n);
-    if (p != nullptr) pclose(p);
+    const std::string tty =
+        run_captured("script -q -e -c " + shell_word(shell_word(bin) + " " + run) + " /dev/null 2>&1").output;
     EXPECT_NE(tty.find("\x1b[1;31mFAIL"), std::string::npos) << tty;
     EXPECT_NE(tty.find(" elapsed"), std::string::npos) << tty;
-    p = popen(("NO_COLOR=1 script -q -e -c " + quote(quote(bin) + " " + run) + " /dev/null 2>&1").c_str(),
-              "r");
-    std::string plain_tty;
-    for (std::size_t n; p != nullptr && (n = fread(buf, 1, sizeof buf, p)) > 0;) plain_tty.append(buf, n);
-    if (p != nullptr) pclose(p);
+    const std::string plain_tty = run_captured("NO_COLOR=1 script -q -e -c " +
+                                               shell_word(shell_word(bin) + " " + run) + " /dev/null 2>&1")
+                                      .output;
     EXPECT_EQ(plain_tty.find("\x1b[1;31m"), std::string::npos) << plain_tty;
     EXPECT_NE(plain_tty.find("FAIL things/get_bad"), std::string::npos) << plain_tty;
   }
-  EXPECT_EQ(conform(run + " --color sometimes").exit_code, 3);
+  EXPECT_EQ(run_conform(run + " --color sometimes").exit_code, 3);
   fs::remove_all(dir);
 }
 
@@ -905,23 +876,23 @@ TEST(CiIds, TwoTreesWithTheSamePageNamesGiveUniqueStableIdsAndOneTreeKeepsItsOwn
   page_of_gets(dir / "beta" / "api", "user-get", {"user", "manager"});
   scripted_server server([](const std::string&, int) { return answer(200, R"({"id":"x"})"); });
   const std::string target = " --target " + server.url();
-  EXPECT_EQ(conform("run " + quote((dir / "v1.0").string()) + target + " --json " +
-                    quote((dir / "one.json").string()))
+  EXPECT_EQ(run_conform("run " + shell_word((dir / "v1.0").string()) + target + " --json " +
+                        shell_word((dir / "one.json").string()))
                 .exit_code,
             0);
   EXPECT_EQ(case_ids(dir / "one.json"), (std::vector<std::string>{"user-get/get_user", "user-get/get_me"}))
       << "one tree: today's ids";
   const std::string both =
-      "run " + quote((dir / "v1.0").string()) + " " + quote((dir / "beta").string()) + target;
-  result r = conform(both + " --json " + quote((dir / "both.json").string()) + " --junit-surefire " +
-                     quote((dir / "sf").string()));
+      "run " + shell_word((dir / "v1.0").string()) + " " + shell_word((dir / "beta").string()) + target;
+  command_result r = run_conform(both + " --json " + shell_word((dir / "both.json").string()) +
+                                 " --junit-surefire " + shell_word((dir / "sf").string()));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   const std::vector<std::string> expected{"v1.0/user-get/get_user", "v1.0/user-get/get_me",
                                           "beta/user-get/get_user", "beta/user-get/get_manager"};
   EXPECT_EQ(case_ids(dir / "both.json"), expected);
   // The same trees the other way round, and again: the same ids.
-  conform("run " + quote((dir / "beta").string()) + " " + quote((dir / "v1.0").string()) + target +
-          " --json " + quote((dir / "again.json").string()));
+  run_conform("run " + shell_word((dir / "beta").string()) + " " + shell_word((dir / "v1.0").string()) +
+              target + " --json " + shell_word((dir / "again.json").string()));
   std::vector<std::string> again = case_ids(dir / "again.json");
   std::sort(again.begin(), again.end());
   std::vector<std::string> sorted = expected;
@@ -930,7 +901,9 @@ TEST(CiIds, TwoTreesWithTheSamePageNamesGiveUniqueStableIdsAndOneTreeKeepsItsOwn
   // One Surefire file per tree's page, and filters see the new ids.
   EXPECT_TRUE(fs::exists(dir / "sf" / "TEST-v1.0_user-get.xml"));
   EXPECT_TRUE(fs::exists(dir / "sf" / "TEST-beta_user-get.xml"));
-  EXPECT_EQ(conform(both + " --filter 'beta/*' --json " + quote((dir / "beta.json").string())).exit_code, 0);
+  EXPECT_EQ(
+      run_conform(both + " --filter 'beta/*' --json " + shell_word((dir / "beta.json").string())).exit_code,
+      0);
   EXPECT_EQ(case_ids(dir / "beta.json"),
             (std::vector<std::string>{"beta/user-get/get_user", "beta/user-get/get_manager"}));
   fs::remove_all(dir);

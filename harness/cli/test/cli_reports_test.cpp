@@ -25,36 +25,16 @@
 namespace {
 
 namespace fs = std::filesystem;
+using conform::test::command_result;
 using conform::test::conform_bin;
 using conform::test::conform_process;
 using conform::test::read_file;
+using conform::test::run_conform;
 using conform::test::serve_process;
+using conform::test::shell_word;
 
 const fs::path jenkins_xsd =
     fs::path(CONFORM_SOURCE_DIR) / "harness" / "report" / "test" / "schemas" / "jenkins-junit-10.xsd";
-
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-struct result {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-result conform(const std::string& args) {
-  result r;
-  std::string cmd = quote(conform_bin) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.output.append(buf, n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
 
 class scratch_dir {
  public:
@@ -112,8 +92,8 @@ bool is_full_device(const fs::path& path) {
 // xmllint's verdict on `file` against the Jenkins schema: "" when valid (or when xmllint is absent).
 std::string jenkins_schema_errors(const fs::path& file) {
   if (std::system("command -v xmllint >/dev/null 2>&1") != 0) return "";
-  std::string cmd = "xmllint --noout --schema " + quote(jenkins_xsd.string()) + " " + quote(file.string()) +
-                    " >/dev/null 2>&1";
+  std::string cmd = "xmllint --noout --schema " + shell_word(jenkins_xsd.string()) + " " +
+                    shell_word(file.string()) + " >/dev/null 2>&1";
   return std::system(cmd.c_str()) == 0 ? "" : "not valid against the Jenkins schema:\n" + read_file(file);
 }
 
@@ -168,8 +148,8 @@ TEST(CliReports, FailedReportWriteNamesTheReportAndExits4) {
   fs::path docs = pages(dir, {"item"});
   fs::path full = dir.path() / "full";
   if (!make_full_device(full)) GTEST_SKIP() << "cannot make a device node here (needs root, no nodev mount)";
-  result r = conform("run " + quote(docs.string()) + " --junit " + quote(full.string()) + " --json " +
-                     quote(dir / "r.json"));
+  command_result r = run_conform("run " + shell_word(docs.string()) + " --junit " +
+                                 shell_word(full.string()) + " --json " + shell_word(dir / "r.json"));
   EXPECT_EQ(r.exit_code, 4) << r.output;
   EXPECT_NE(r.output.find("cannot write the --junit report " + full.string() + ": No space left on device"),
             std::string::npos)
@@ -184,7 +164,7 @@ TEST(CliReports, ExtractOutputThatCannotBeWrittenExits4) {
   fs::path docs = pages(dir, {"item"});
   fs::path full = dir.path() / "full";
   if (!make_full_device(full)) GTEST_SKIP() << "cannot make a device node here (needs root, no nodev mount)";
-  result r = conform("extract " + quote(docs.string()) + " -o " + quote(full.string()));
+  command_result r = run_conform("extract " + shell_word(docs.string()) + " -o " + shell_word(full.string()));
   EXPECT_EQ(r.exit_code, 4) << r.output;
   EXPECT_NE(r.output.find("cannot write " + full.string() + ": No space left on device"), std::string::npos)
       << r.output;
@@ -196,7 +176,7 @@ TEST(CliReports, StdoutDescriptorGetsTheReportAfterTheConsoleLines) {
   fs::path docs = pages(dir, {"item"});
   // /proc/self/fd/1 is what /dev/stdout leads to (the real /dev/stdout is not named: a broken writer would
   // replace it for the whole machine).
-  result r = conform("run " + quote(docs.string()) + " --junit /proc/self/fd/1");
+  command_result r = run_conform("run " + shell_word(docs.string()) + " --junit /proc/self/fd/1");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   std::size_t summary = r.output.find("1 passed, 0 failed, 0 errors, 0 skipped\n");
   std::size_t report = r.output.find("<testsuites");
@@ -212,25 +192,27 @@ TEST(CliReports, ReportPathsAreCheckedBeforeAnythingIsSent) {
   std::ofstream(dir / "suite.json")
       << "{\"json\": \"file/r.json\"}";  // resolved against the suite's directory
   silent_listener server;
-  const std::string run = "run " + quote(docs.string()) + " --target " + server.url() + " --timeout 2000 ";
+  const std::string run =
+      "run " + shell_word(docs.string()) + " --target " + server.url() + " --timeout 2000 ";
   struct bad_path {
     std::string args, named;
   } cases[] = {
-      {"--junit " + quote(dir / "file/junit.xml"), "--junit " + dir / "file/junit.xml"},
-      {"--junit " + quote(dir.path().string()), "--junit " + dir.path().string()},
-      {"--junit-surefire " + quote(dir / "file"), "--junit-surefire " + dir / "file"},
-      {"--junit-surefire " + quote(dir / "file/deeper"), "--junit-surefire " + dir / "file/deeper"},
-      {"--suite " + quote(dir / "suite.json"), "--json " + dir / "file/r.json"},
+      {"--junit " + shell_word(dir / "file/junit.xml"), "--junit " + dir / "file/junit.xml"},
+      {"--junit " + shell_word(dir.path().string()), "--junit " + dir.path().string()},
+      {"--junit-surefire " + shell_word(dir / "file"), "--junit-surefire " + dir / "file"},
+      {"--junit-surefire " + shell_word(dir / "file/deeper"), "--junit-surefire " + dir / "file/deeper"},
+      {"--suite " + shell_word(dir / "suite.json"), "--json " + dir / "file/r.json"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.args);
-    result r = conform(run + c.args);
+    command_result r = run_conform(run + c.args);
     EXPECT_EQ(r.exit_code, 3) << r.output;
     EXPECT_NE(r.output.find(c.named), std::string::npos) << r.output;
     EXPECT_EQ(server.connections(), 0) << "a request was sent before the report path was found unusable";
   }
   // A report in directories still to be made is fine: they are made when it is written.
-  result ok = conform("run " + quote(docs.string()) + " --junit " + quote(dir / "new/deeper/junit.xml"));
+  command_result ok = run_conform("run " + shell_word(docs.string()) + " --junit " +
+                                  shell_word(dir / "new/deeper/junit.xml"));
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
   EXPECT_TRUE(fs::is_regular_file(dir / "new/deeper/junit.xml"));
 }
@@ -238,7 +220,8 @@ TEST(CliReports, ReportPathsAreCheckedBeforeAnythingIsSent) {
 TEST(CliReports, SurefireFilesOfLookalikePagesDoNotOverwriteEachOther) {
   scratch_dir dir;
   fs::path docs = pages(dir, {"op a", "op_a", "op:a"});
-  result r = conform("run " + quote(docs.string()) + " --junit-surefire " + quote(dir / "surefire"));
+  command_result r =
+      run_conform("run " + shell_word(docs.string()) + " --junit-surefire " + shell_word(dir / "surefire"));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   std::string all;
   std::size_t files = 0;

@@ -26,17 +26,17 @@
 namespace {
 
 namespace fs = std::filesystem;
+using conform::test::command_result;
+using conform::test::conform_bin;
+using conform::test::fresh_dir;
+using conform::test::read_file;
+using conform::test::run_captured;
+using conform::test::run_conform;
 using conform::test::serve_process;
+using conform::test::shell_word;
 
-const std::string conform_bin = std::string(CONFORM_BINARY_DIR) + "/bin/conform";
 const fs::path seeds_dir = fs::path(CONFORM_SHARED_DIR) / "seeds";
 const std::string suite_file = std::string(CONFORM_SOURCE_DIR) + "/suites/seeds.json";
-
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 // The seed pages are .txt: directories are walked for *.md only, so name each file.
 std::vector<std::string> seed_args() {
@@ -49,41 +49,14 @@ std::vector<std::string> seed_args() {
 
 std::string seed_files() {
   std::string out;
-  for (const auto& f : seed_args()) out += " " + quote(f);
+  for (const auto& f : seed_args()) out += " " + shell_word(f);
   return out;
 }
 
-struct result {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-result conform_command(const std::string& cmd) {
-  result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-result conform(const std::string& args) {
-  return conform_command(quote(conform_bin) + " " + args + " 2>&1");
-}
-
 // `conform ARGS` run by sh after `setup` (e.g. "ulimit -n 64 &&"), stdout and stderr together.
-result conform_in_shell(const std::string& setup, const std::string& args) {
-  return conform_command("sh -c " + quote(setup + " exec " + quote(conform_bin) + " " + args) + " 2>&1");
-}
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+command_result conform_in_shell(const std::string& setup, const std::string& args) {
+  return run_captured("sh -c " + shell_word(setup + " exec " + shell_word(conform_bin) + " " + args) +
+                      " 2>&1");
 }
 
 bool have_xmllint() {
@@ -91,10 +64,7 @@ bool have_xmllint() {
 }
 
 fs::path temp_dir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("conform-cli-" + name + "-" + std::to_string(getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
+  return fresh_dir("conform-cli-" + name);
 }
 
 // A port nothing listens on: bound, read, released (no one else binds ports on loopback in the test run).
@@ -155,22 +125,22 @@ extract_document read_document(const std::string& text) {
   return d;
 }
 
-result extract_to(const fs::path& page, const fs::path& out) {
-  return conform("extract " + quote(page.string()) + " -o " + quote(out.string()));
+command_result extract_to(const fs::path& page, const fs::path& out) {
+  return run_conform("extract " + shell_word(page.string()) + " -o " + shell_word(out.string()));
 }
 
 TEST(CliExtract, DocumentationErrorExits1AndTheDocumentIsStillWhole) {
   fs::path dir = temp_dir("extract-error");
   fs::path page = write_page(dir, "get-me.md", exchange_page("{\"id\": \"1\", \"displayName\": }"));
   fs::path out = dir / "fixtures.json";
-  result r = extract_to(page, out);
+  command_result r = extract_to(page, out);
   EXPECT_EQ(r.exit_code, 1) << r.output;
   extract_document d = read_document(read_file(out));
   ASSERT_TRUE(d.parsed) << read_file(out);
   EXPECT_EQ(d.fixtures, 1u);
   EXPECT_EQ(d.errors, std::vector<std::string>{"invalid-json-body"});
 
-  result to_stdout = conform("extract " + quote(page.string()));
+  command_result to_stdout = run_conform("extract " + shell_word(page.string()));
   EXPECT_EQ(to_stdout.exit_code, 1) << to_stdout.output;
   EXPECT_EQ(read_document(to_stdout.output).errors, std::vector<std::string>{"invalid-json-body"})
       << to_stdout.output;
@@ -180,7 +150,7 @@ TEST(CliExtract, CleanPageExits0AndWarningsAloneDoNotFail) {
   fs::path dir = temp_dir("extract-clean");
   fs::path page = write_page(dir, "get-me.md", exchange_page("{\"id\": \"1\"}"));
   fs::path out = dir / "fixtures.json";
-  result r = extract_to(page, out);
+  command_result r = extract_to(page, out);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   extract_document d = read_document(read_file(out));
   ASSERT_TRUE(d.parsed) << read_file(out);
@@ -189,7 +159,7 @@ TEST(CliExtract, CleanPageExits0AndWarningsAloneDoNotFail) {
 
   // A trailing comma is repaired with a warning: the page is still free of errors.
   fs::path repaired = write_page(dir, "repaired.md", exchange_page("{\"id\": \"1\",}"));
-  result w = extract_to(repaired, out);
+  command_result w = extract_to(repaired, out);
   EXPECT_EQ(w.exit_code, 0) << w.output;
   EXPECT_EQ(read_document(read_file(out)).warnings, std::vector<std::string>{"json-repaired"});
 }
@@ -197,12 +167,12 @@ TEST(CliExtract, CleanPageExits0AndWarningsAloneDoNotFail) {
 TEST(CliExtract, UsageErrorsExit2) {
   fs::path dir = temp_dir("extract-usage");
   fs::path page = write_page(dir, "get-me.md", exchange_page("{\"id\": \"1\"}"));
-  EXPECT_EQ(conform("extract").exit_code, 2);
-  EXPECT_EQ(conform("extract --no-such-flag " + quote(page.string())).exit_code, 2);
-  EXPECT_EQ(conform("extract /no/such/dir/page.md").exit_code, 2);
+  EXPECT_EQ(run_conform("extract").exit_code, 2);
+  EXPECT_EQ(run_conform("extract --no-such-flag " + shell_word(page.string())).exit_code, 2);
+  EXPECT_EQ(run_conform("extract /no/such/dir/page.md").exit_code, 2);
   // A page with an error does not hide a usage error: the output cannot be written below a file.
   fs::path broken = write_page(dir, "broken.md", exchange_page("{\"id\": }"));
-  result r = extract_to(broken, page / "x.json");
+  command_result r = extract_to(broken, page / "x.json");
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("cannot write"), std::string::npos) << r.output;
 }
@@ -212,9 +182,9 @@ TEST(CliRun, SeedsWithSuitePassAndJunitValidatesAgainstJenkinsSchema) {
   fs::path dir = temp_dir("junit");
   fs::path junit = dir / "reports" / "junit.xml";
   fs::path json = dir / "report.json";
-  result r =
-      conform("run" + seed_files() + " --suite " + quote(suite_file) + " --junit " + quote(junit.string()) +
-              " --json " + quote(json.string()) + " --junit-surefire " + quote((dir / "surefire").string()));
+  command_result r = run_conform("run" + seed_files() + " --suite " + shell_word(suite_file) + " --junit " +
+                                 shell_word(junit.string()) + " --json " + shell_word(json.string()) +
+                                 " --junit-surefire " + shell_word((dir / "surefire").string()));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("4 passed, 0 failed, 0 errors, 1 skipped"), std::string::npos) << r.output;
   ASSERT_TRUE(fs::exists(junit));
@@ -223,21 +193,22 @@ TEST(CliRun, SeedsWithSuitePassAndJunitValidatesAgainstJenkinsSchema) {
   fs::path xsd =
       fs::path(CONFORM_SOURCE_DIR) / "harness" / "report" / "test" / "schemas" / "jenkins-junit-10.xsd";
   if (!have_xmllint() || !fs::exists(xsd)) GTEST_SKIP() << "xmllint or the Jenkins XSD is absent";
-  std::string cmd =
-      "xmllint --noout --schema " + quote(xsd.string()) + " " + quote(junit.string()) + " >/dev/null 2>&1";
+  std::string cmd = "xmllint --noout --schema " + shell_word(xsd.string()) + " " +
+                    shell_word(junit.string()) + " >/dev/null 2>&1";
   EXPECT_EQ(std::system(cmd.c_str()), 0) << read_file(junit);
   fs::remove_all(dir);
 }
 
 TEST(CliRun, SuitePathsAloneAreEnough) {
-  result r = conform("run --suite " + quote(suite_file));  // its paths name the repo's fixtures/
+  command_result r =
+      run_conform("run --suite " + shell_word(suite_file));  // its paths name the repo's fixtures/
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("4 passed"), std::string::npos) << r.output;
 }
 
 TEST(CliRun, UnboundPlaceholdersAreErrorsExit2) {
   REQUIRE_SEEDS();
-  result r = conform("run" + seed_files());
+  command_result r = run_conform("run" + seed_files());
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("{callId}"), std::string::npos) << r.output;
 }
@@ -247,9 +218,9 @@ TEST(CliRun, EnvironmentAndFlagsBindVariables) {
   setenv("CONFORM_VAR_callId", "env-call-1", 1);
   setenv("CONFORM_VAR_usersId", "env-user-1", 1);
   fs::path dir = temp_dir("vars");
-  result r =
-      conform("run" + seed_files() + " --var usersId=flag-user-1 --var managedAppRegistrationId=m-1 --json " +
-              quote((dir / "r.json").string()));
+  command_result r = run_conform("run" + seed_files() +
+                                 " --var usersId=flag-user-1 --var managedAppRegistrationId=m-1 --json " +
+                                 shell_word((dir / "r.json").string()));
   unsetenv("CONFORM_VAR_callId");
   unsetenv("CONFORM_VAR_usersId");
   EXPECT_EQ(r.exit_code, 0) << r.output;
@@ -260,12 +231,12 @@ TEST(CliRun, EnvironmentAndFlagsBindVariables) {
 }
 
 TEST(CliRun, UnknownFlagExits3) {
-  result r = conform("run --no-such-flag x.md");
+  command_result r = run_conform("run --no-such-flag x.md");
   EXPECT_EQ(r.exit_code, 3) << r.output;
 }
 
 TEST(CliRun, MissingPathExits3WithOneLine) {
-  result r = conform("run /no/such/dir/page.md");
+  command_result r = run_conform("run /no/such/dir/page.md");
   EXPECT_EQ(r.exit_code, 3) << r.output;
   EXPECT_NE(r.output.find("/no/such/dir/page.md"), std::string::npos) << r.output;
   EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
@@ -275,18 +246,18 @@ TEST(CliRun, BadSuiteAndBadVarExit3) {
   REQUIRE_SEEDS();
   fs::path dir = temp_dir("badsuite");
   std::ofstream(dir / "s.json") << "{\"varibles\": {}}";
-  result r = conform("run" + seed_files() + " --suite " + quote((dir / "s.json").string()));
+  command_result r = run_conform("run" + seed_files() + " --suite " + shell_word((dir / "s.json").string()));
   EXPECT_EQ(r.exit_code, 3) << r.output;
   EXPECT_NE(r.output.find("varibles"), std::string::npos) << r.output;
-  EXPECT_EQ(conform("run" + seed_files() + " --var novalue").exit_code, 3);
-  EXPECT_EQ(conform("run" + seed_files() + " --bearer-env CONFORM_TEST_SURELY_UNSET").exit_code, 3);
+  EXPECT_EQ(run_conform("run" + seed_files() + " --var novalue").exit_code, 3);
+  EXPECT_EQ(run_conform("run" + seed_files() + " --bearer-env CONFORM_TEST_SURELY_UNSET").exit_code, 3);
 }
 
 TEST(CliRun, RefusedPortExits2) {
   REQUIRE_SEEDS();
   std::string target = "http://127.0.0.1:" + std::to_string(refused_port());
-  result r = conform("run" + seed_files() + " --suite " + quote(suite_file) + " --target " + target +
-                     " --connect-timeout 2000");
+  command_result r = run_conform("run" + seed_files() + " --suite " + shell_word(suite_file) + " --target " +
+                                 target + " --connect-timeout 2000");
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("connect"), std::string::npos) << r.output;
 }
@@ -296,11 +267,11 @@ TEST(CliRun, BearerTokenNeverPrintedOrReported) {
   fs::path dir = temp_dir("bearer");
   const std::string token = "cli-secret-token-4242";
   setenv("CONFORM_TEST_TOKEN", token.c_str(), 1);
-  result r =
-      conform("run" + seed_files() + " --suite " + quote(suite_file) +
-              " --bearer-env CONFORM_TEST_TOKEN --verbose --header 'X-Api-Key: k-31337' --secret-header "
-              "X-Api-Key --junit " +
-              quote((dir / "j.xml").string()) + " --json " + quote((dir / "j.json").string()));
+  command_result r =
+      run_conform("run" + seed_files() + " --suite " + shell_word(suite_file) +
+                  " --bearer-env CONFORM_TEST_TOKEN --verbose --header 'X-Api-Key: k-31337' --secret-header "
+                  "X-Api-Key --junit " +
+                  shell_word((dir / "j.xml").string()) + " --json " + shell_word((dir / "j.json").string()));
   unsetenv("CONFORM_TEST_TOKEN");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   for (const std::string& text : {r.output, read_file(dir / "j.xml"), read_file(dir / "j.json")}) {
@@ -339,18 +310,19 @@ TEST(CliRun, RateAndRetryUnsafeAreRunProperties) {
   fs::path dir = temp_dir("rate");
   fs::path page = items_page(dir, 3);
   fs::path json = dir / "r.json";
-  result r =
-      conform("run " + quote(page.string()) + " --rate 1000 --retry-unsafe --json " + quote(json.string()));
+  command_result r = run_conform("run " + shell_word(page.string()) + " --rate 1000 --retry-unsafe --json " +
+                                 shell_word(json.string()));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(property(read_file(json), "rate"), "1000/s");
   EXPECT_NE(property(read_file(json), "retry-unsafe").find("true"), std::string::npos);
 
   std::ofstream(dir / "s.json") << R"({"paths": ["items.md"], "rate": 500, "retry_unsafe": true})";
-  r = conform("run --suite " + quote((dir / "s.json").string()) + " --json " + quote(json.string()));
+  r = run_conform("run --suite " + shell_word((dir / "s.json").string()) + " --json " +
+                  shell_word(json.string()));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(property(read_file(json), "rate"), "500/s");
   EXPECT_NE(property(read_file(json), "retry-unsafe").find("true"), std::string::npos);
-  EXPECT_EQ(conform("run " + quote(page.string()) + " --rate -1").exit_code, 3);
+  EXPECT_EQ(run_conform("run " + shell_word(page.string()) + " --rate -1").exit_code, 3);
   fs::remove_all(dir);
 }
 
@@ -361,9 +333,9 @@ TEST(CliRun, ConcurrencyFitsTheOpenFileLimit) {
   fs::path dir = temp_dir("nofile");
   fs::path page = items_page(dir, 100);
   fs::path json = dir / "r.json";
-  result r = conform_in_shell(
-      "ulimit -n 64 &&",
-      "run " + quote(page.string()) + " --concurrency 1024 --timeout 3000 --json " + quote(json.string()));
+  command_result r = conform_in_shell("ulimit -n 64 &&", "run " + shell_word(page.string()) +
+                                                             " --concurrency 1024 --timeout 3000 --json " +
+                                                             shell_word(json.string()));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("100 passed"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("--concurrency 1024 lowered to"), std::string::npos) << r.output;
@@ -381,9 +353,9 @@ TEST(CliRun, RaisesTheSoftOpenFileLimit) {
   fs::path dir = temp_dir("nofile-soft");
   fs::path page = items_page(dir, 100);
   fs::path json = dir / "r.json";
-  result r = conform_in_shell(
-      "ulimit -Sn 64 &&",
-      "run " + quote(page.string()) + " --concurrency 100 --timeout 3000 --json " + quote(json.string()));
+  command_result r = conform_in_shell("ulimit -Sn 64 &&", "run " + shell_word(page.string()) +
+                                                              " --concurrency 100 --timeout 3000 --json " +
+                                                              shell_word(json.string()));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("100 passed"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("lowered"), std::string::npos) << r.output;
@@ -398,8 +370,8 @@ TEST(CliServe, PrintsPortAnswersAndStopsOnSigterm) {
   serve_process serve(args);
   int port = serve.port();
   ASSERT_GT(port, 0);
-  result r = conform("run" + seed_files() + " --suite " + quote(suite_file) +
-                     " --target http://127.0.0.1:" + std::to_string(port));
+  command_result r = run_conform("run" + seed_files() + " --suite " + shell_word(suite_file) +
+                                 " --target http://127.0.0.1:" + std::to_string(port));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   // One log line per exchange, written before the answer: all four are there once the run is over.
   std::string log;
@@ -418,8 +390,8 @@ TEST(CliServe, FaultMakesTheRunFailExit1) {
   serve_process serve(args);
   int port = serve.port();
   ASSERT_GT(port, 0);
-  result r = conform("run" + seed_files() + " --suite " + quote(suite_file) +
-                     " --target http://127.0.0.1:" + std::to_string(port));
+  command_result r = run_conform("run" + seed_files() + " --suite " + shell_word(suite_file) +
+                                 " --target http://127.0.0.1:" + std::to_string(port));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("FAIL 004_4075fbbf3047755e/create_commsoperation_from_"), std::string::npos)
       << r.output;
@@ -433,7 +405,7 @@ TEST(CliServe, PortInUseExits3) {
   serve_process first(args);
   int port = first.port();
   ASSERT_GT(port, 0);
-  result r = conform("serve --port " + std::to_string(port) + seed_files());
+  command_result r = run_conform("serve --port " + std::to_string(port) + seed_files());
   EXPECT_EQ(r.exit_code, 3) << r.output;
   EXPECT_NE(r.output.find("cannot listen on 127.0.0.1:" + std::to_string(port)), std::string::npos)
       << r.output;
@@ -442,7 +414,8 @@ TEST(CliServe, PortInUseExits3) {
 
 TEST(CliServe, NothingRunnableExits3) {
   REQUIRE_SEEDS();
-  result r = conform("serve --port 0 " + quote((seeds_dir / "002_5b201cfe4641fe6d.txt").string()));
+  command_result r =
+      run_conform("serve --port 0 " + shell_word((seeds_dir / "002_5b201cfe4641fe6d.txt").string()));
   EXPECT_EQ(r.exit_code, 3) << r.output;
   EXPECT_NE(r.output.find("nothing to serve"), std::string::npos) << r.output;
 }

@@ -152,24 +152,65 @@ inline std::string shell_word(const std::string& s) {
   return out + "'";
 }
 
+// A fresh, empty directory `name`-PID in the system's temporary directory (whatever was there is removed).
+inline fs::path fresh_dir(const std::string& name) {
+  const fs::path d = fs::temp_directory_path() / (name + "-" + std::to_string(getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
 struct command_result {
   int exit_code = -1;
-  std::string output;  // stdout, and stderr too when `with_stderr`
+  std::string output;  // stdout, and stderr too when the command sends it there
 };
 
-// `env conform ARGS` through the shell (ARGS already quoted), waiting for it to end.
-inline command_result run_conform(const std::string& args, const std::string& env = "",
-                                  bool with_stderr = true) {
+// `cmd` through the shell, waiting for it to end: its exit code (-1 when a signal ended it) and its stdout.
+inline command_result run_captured(const std::string& cmd) {
   command_result r;
-  FILE* p = popen(
-      (env + " " + shell_word(conform_bin) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null")).c_str(),
-      "r");
+  FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return r;
   char buf[4096];
   for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.output.append(buf, n);
   const int status = pclose(p);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
+}
+
+// `env conform ARGS` through the shell (ARGS already quoted), waiting for it to end; stderr joins stdout in
+// `output` when `with_stderr`, else it is dropped.
+inline command_result run_conform(const std::string& args, const std::string& env = "",
+                                  bool with_stderr = true) {
+  return run_captured(env + " " + shell_word(conform_bin) + " " + args +
+                      (with_stderr ? " 2>&1" : " 2>/dev/null"));
+}
+
+// run_conform with the proxies of the machine running the tests unset (http_proxy, HTTPS_PROXY, NO_PROXY, ...
+// in both cases), so that only the proxies a test names in `env` or ARGS take part.
+inline command_result run_conform_without_proxies(const std::string& args, const std::string& env = "") {
+  return run_conform(
+      args,
+      "env -u http_proxy -u https_proxy -u HTTP_PROXY -u HTTPS_PROXY -u all_proxy -u ALL_PROXY "
+      "-u no_proxy -u NO_PROXY " +
+          env);
+}
+
+struct split_result {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+// `conform ARGS` through the shell (ARGS already quoted) with stdout and stderr apart: for diagnostics that
+// must reach stderr whatever stdout is.
+inline split_result run_conform_split(const std::string& args) {
+  static int n = 0;
+  const fs::path err =
+      fs::temp_directory_path() / ("conform-stderr-" + std::to_string(getpid()) + "-" + std::to_string(++n));
+  const command_result r =
+      run_captured(shell_word(conform_bin) + " " + args + " 2>" + shell_word(err.string()));
+  split_result s{r.exit_code, r.output, read_file(err)};
+  fs::remove(err);
+  return s;
 }
 
 }  // namespace conform::test

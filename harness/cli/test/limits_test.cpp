@@ -26,42 +26,14 @@
 namespace {
 
 namespace fs = std::filesystem;
-using conform::test::conform_bin;
-
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-struct result {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-// stdout and stderr apart: diagnostics must reach stderr whatever stdout is.
-result conform(const std::string& args) {
-  static int n = 0;
-  fs::path err = fs::temp_directory_path() /
-                 ("conform-limits-err-" + std::to_string(getpid()) + "-" + std::to_string(++n));
-  result r;
-  FILE* p = popen((quote(conform_bin) + " " + args + " 2>" + quote(err.string())).c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  std::size_t got;
-  while ((got = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, got);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = conform::test::read_file(err);
-  fs::remove(err);
-  return r;
-}
+using conform::test::fresh_dir;
+using conform::test::read_file;
+using conform::test::run_conform_split;
+using conform::test::shell_word;
+using conform::test::split_result;
 
 fs::path temp_dir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("conform-limits-" + name + "-" + std::to_string(getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
+  return fresh_dir("conform-limits-" + name);
 }
 
 // One documented exchange that needs no variables.
@@ -111,7 +83,8 @@ TEST(Limits, SuiteValueOutOfRangeExits3AndSendsNothing) {
   for (const std::string& setting :
        {std::string("\"connect_timeout\": 9223372036854775807"), std::string("\"retries\": 1000000")}) {
     fs::path suite = write(dir / "s.json", "{\"target\": \"" + server.url() + "\", " + setting + "}");
-    result r = conform("run " + quote(page.string()) + " --suite " + quote(suite.string()));
+    split_result r =
+        run_conform_split("run " + shell_word(page.string()) + " --suite " + shell_word(suite.string()));
     EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
     EXPECT_NE(r.err.find(setting.substr(0, setting.find(':')) + " must be between "), std::string::npos)
         << r.err;
@@ -126,7 +99,8 @@ TEST(Limits, FlagValueOutOfRangeExits3AndSendsNothing) {
   listener server;
   for (const std::string& flag : {std::string("--retries 21"), std::string("--connect-timeout 0"),
                                   std::string("--timeout 86400001"), std::string("--concurrency 0")}) {
-    result r = conform("run " + quote(page.string()) + " --target " + server.url() + " " + flag);
+    split_result r =
+        run_conform_split("run " + shell_word(page.string()) + " --target " + server.url() + " " + flag);
     EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
     EXPECT_NE(r.err.find(flag.substr(0, flag.find(' ')) + " must be between "), std::string::npos) << r.err;
     EXPECT_FALSE(server.connected()) << flag;
@@ -164,7 +138,7 @@ TEST(Limits, RunOverAFolderWithAPageOverTheSizeLimitSaysSoAndExits3) {
   std::ofstream(dir / "huge.md").put('#');
   fs::resize_file(dir / "huge.md", (64u << 20) + 1);  // sparse: nothing is written
   listener server;
-  result r = conform("run " + quote(dir.string()) + " --target " + server.url());
+  split_result r = run_conform_split("run " + shell_word(dir.string()) + " --target " + server.url());
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_NE(r.err.find("huge.md: error: file-too-large: file is 67108865 bytes"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("1 page(s) could not be read"), std::string::npos) << r.err;
@@ -178,25 +152,25 @@ TEST(Limits, PageThatCannotBeOpenedFailsRunLintAndExtractOnStderr) {
   fs::path page = write(dir / "get-me.md", page_text);
   fs::path sock = dir / "page.md";
   socket_file unreadable(sock);
-  const std::string pages = quote(sock.string()) + " " + quote(page.string());
+  const std::string pages = shell_word(sock.string()) + " " + shell_word(page.string());
   const std::string said = sock.string() + ": error: unreadable-file: cannot read the file";
 
-  result run = conform("run " + pages);
+  split_result run = run_conform_split("run " + pages);
   EXPECT_EQ(run.exit_code, 3) << run.out << run.err;
   EXPECT_NE(run.err.find(said), std::string::npos) << run.err;
   EXPECT_EQ(run.out.find("passed"), std::string::npos) << run.out;
 
-  result lint = conform("lint " + pages);
+  split_result lint = run_conform_split("lint " + pages);
   EXPECT_EQ(lint.exit_code, 2) << lint.out << lint.err;
   EXPECT_NE(lint.err.find(said), std::string::npos) << lint.err;
 
   // The document is still written whole for the page that was read.
-  result extract = conform("extract " + pages);
+  split_result extract = run_conform_split("extract " + pages);
   EXPECT_EQ(extract.exit_code, 2) << extract.err;
   EXPECT_NE(extract.err.find(said), std::string::npos) << extract.err;
   EXPECT_NE(extract.out.find("\"get-me/get_me\""), std::string::npos) << extract.out;
 
-  result only = conform("extract " + quote(sock.string()));
+  split_result only = run_conform_split("extract " + shell_word(sock.string()));
   EXPECT_EQ(only.exit_code, 2) << only.err;
   EXPECT_NE(only.err.find(said), std::string::npos) << only.err;
   EXPECT_NE(only.err.find("no page could be read"), std::string::npos) << only.err;
@@ -286,20 +260,20 @@ TEST(Limits, SecretStraddlingTheCutShowsNoPrefixInAnyReport) {
            std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
   });
   setenv("CONFORM_TEST_STRADDLING_TOKEN", token.c_str(), 1);
-  result r = conform("run " + quote(page.string()) + " --target " + server.url() +
-                     " --bearer-env CONFORM_TEST_STRADDLING_TOKEN -v --junit " +
-                     quote((dir / "j.xml").string()) + " --json " + quote((dir / "r.json").string()) +
-                     " --junit-surefire " + quote((dir / "surefire").string()));
+  split_result r = run_conform_split("run " + shell_word(page.string()) + " --target " + server.url() +
+                                     " --bearer-env CONFORM_TEST_STRADDLING_TOKEN -v --junit " +
+                                     shell_word((dir / "j.xml").string()) + " --json " +
+                                     shell_word((dir / "r.json").string()) + " --junit-surefire " +
+                                     shell_word((dir / "surefire").string()));
   unsetenv("CONFORM_TEST_STRADDLING_TOKEN");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("2 failed"), std::string::npos) << r.out;
-  std::vector<std::pair<std::string, std::string>> reports = {
-      {"stdout", r.out},
-      {"stderr", r.err},
-      {"junit", conform::test::read_file(dir / "j.xml")},
-      {"json", conform::test::read_file(dir / "r.json")}};
+  std::vector<std::pair<std::string, std::string>> reports = {{"stdout", r.out},
+                                                              {"stderr", r.err},
+                                                              {"junit", read_file(dir / "j.xml")},
+                                                              {"json", read_file(dir / "r.json")}};
   for (const auto& e : fs::directory_iterator(dir / "surefire"))
-    reports.emplace_back(e.path().filename().string(), conform::test::read_file(e.path()));
+    reports.emplace_back(e.path().filename().string(), read_file(e.path()));
   for (const auto& [name, text] : reports) {
     ASSERT_FALSE(name != "stderr" && text.empty()) << name;
     for (std::size_t n = 4; n <= token.size(); ++n)

@@ -24,28 +24,16 @@ using namespace conform::test;
 
 const fs::path data_dir = fs::path(CONFORM_SOURCE_DIR) / "harness" / "cli" / "test" / "data" / "lint";
 
-struct lint_output {
-  int exit_code = -1;
-  std::string text;
-};
-
-std::string quote(const std::string& s) {
-  return "'" + s + "'";
+// "lint ARGS", each of ARGS one shell word.
+std::string lint_args(const std::vector<std::string>& args) {
+  std::string words = "lint";
+  for (const auto& a : args) words += " " + shell_word(a);
+  return words;
 }
 
-lint_output lint(const std::vector<std::string>& args) {
-  std::string cmd = quote(conform_bin) + " lint";
-  for (const auto& a : args) cmd += " " + quote(a);
-  cmd += " 2>/dev/null";
-  lint_output out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.text.append(buf, n);
-  int st = pclose(p);
-  out.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return out;
+// `conform lint ARGS`: stdout alone.
+command_result lint(const std::vector<std::string>& args) {
+  return run_conform(lint_args(args), "", false);
 }
 
 struct diag {
@@ -89,17 +77,7 @@ std::vector<diag> with_code(const std::vector<diag>& all, const std::string& cod
 }
 
 fs::path temp_dir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("conform-lint-" + name + "-" + std::to_string(getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return fresh_dir("conform-lint-" + name);
 }
 
 void replace_once(std::string& s, const std::string& from, const std::string& to) {
@@ -112,16 +90,16 @@ void replace_once(std::string& s, const std::string& from, const std::string& to
 // response "completed" (line 111) where the page's table lists notRecording, recording, failed.
 TEST(ExampleLint, RequestAndResponseEnumsAgainstThePageTable) {
   const auto out = lint({(data_dir / "call-updaterecordingstatus.md").string()});
-  const auto all = parse(out.text);
+  const auto all = parse(out.output);
   const auto req = with_code(all, "example-request-enum");
-  ASSERT_EQ(req.size(), 1u) << out.text;
+  ASSERT_EQ(req.size(), 1u) << out.output;
   EXPECT_EQ(req[0].line, 69);
   EXPECT_EQ(req[0].severity, "warning");
   EXPECT_NE(req[0].message.find("/status"), std::string::npos);
   EXPECT_NE(req[0].message.find("call-updaterecordingstatus.md:45"), std::string::npos)
       << "names the table row";
   const auto resp = with_code(all, "example-enum");
-  ASSERT_EQ(resp.size(), 1u) << out.text;
+  ASSERT_EQ(resp.size(), 1u) << out.output;
   EXPECT_EQ(resp[0].line, 111);
   EXPECT_NE(resp[0].message.find("\"completed\""), std::string::npos);
   EXPECT_EQ(out.exit_code, 0) << "warnings do not fail lint";
@@ -130,7 +108,7 @@ TEST(ExampleLint, RequestAndResponseEnumsAgainstThePageTable) {
 // contact-update.md: "birthday": "1974-07-22" (request line 112, response line 152) where the table says
 // DateTimeOffset; the table says String for categories, which the response shows as an array (line 150).
 TEST(ExampleLint, TypesOfRequestAndResponseValues) {
-  const auto all = parse(lint({(data_dir / "contact-update.md").string()}).text);
+  const auto all = parse(lint({(data_dir / "contact-update.md").string()}).output);
   const auto req = with_code(all, "example-request-type");
   ASSERT_EQ(req.size(), 1u);
   EXPECT_EQ(req[0].line, 112);
@@ -147,12 +125,12 @@ TEST(ExampleLint, TypesOfRequestAndResponseValues) {
 // must name its type (OData's rule): one example-odata-type per item without @odata.type, at its own line.
 TEST(ExampleLint, OdataTypeAtEachItem) {
   const auto all =
-      parse_json(lint({(data_dir / "user-list-mailfolders.md").string(), "--format", "json"}).text);
+      parse_json(lint({(data_dir / "user-list-mailfolders.md").string(), "--format", "json"}).output);
   const auto found = with_code(all, "example-odata-type");
   ASSERT_EQ(found.size(), 8u);
   EXPECT_EQ(found.front().line, 112);
   EXPECT_EQ(found.back().line, 187);
-  const std::string page = read_text(data_dir / "user-list-mailfolders.md");
+  const std::string page = read_file(data_dir / "user-list-mailfolders.md");
   std::vector<std::string> lines;
   std::istringstream in(page);
   for (std::string l; std::getline(in, l);) lines.push_back(l);
@@ -165,15 +143,15 @@ TEST(ExampleLint, OdataTypeAtEachItem) {
 // type failures they cause ("Boolean" for a Boolean) are not said twice.
 TEST(ExampleLint, PlaceholdersAreNotes) {
   const auto out = lint({(data_dir / "riskyuser-get.md").string()});
-  const auto all = parse(out.text);
+  const auto all = parse(out.output);
   const auto ph = with_code(all, "example-placeholder-value");
-  ASSERT_EQ(ph.size(), 8u) << out.text;
+  ASSERT_EQ(ph.size(), 8u) << out.output;
   for (std::size_t i = 0; i < ph.size(); ++i) {
     EXPECT_EQ(ph[i].line, 81 + static_cast<int>(i));
     EXPECT_EQ(ph[i].severity, "note");
   }
-  EXPECT_TRUE(with_code(all, "example-type").empty()) << out.text;
-  EXPECT_NE(out.text.find("0 errors, 0 warnings, 8 notes"), std::string::npos) << out.text;
+  EXPECT_TRUE(with_code(all, "example-type").empty()) << out.output;
+  EXPECT_NE(out.output.find("0 errors, 0 warnings, 8 notes"), std::string::npos) << out.output;
   EXPECT_EQ(out.exit_code, 0);
 }
 
@@ -182,16 +160,16 @@ TEST(ExampleLint, PlaceholdersAreNotes) {
 // lacks sharedShift and userId, said at the line of the object lacking them.
 TEST(ExampleLint, MissingRequiredPropertyOnlyInCompleteExamples) {
   const auto clean =
-      parse(lint({(data_dir / "shift-get.md").string(), (data_dir / "shift.md").string()}).text);
+      parse(lint({(data_dir / "shift-get.md").string(), (data_dir / "shift.md").string()}).output);
   EXPECT_TRUE(with_code(clean, "example-missing-property").empty());
 
   const fs::path dir = temp_dir("missing");
-  std::string page = read_text(data_dir / "shift-get.md");
+  std::string page = read_file(data_dir / "shift-get.md");
   replace_once(page, "\"truncated\": true,", "\"truncated\": false,");
   replace_once(page, "\t\"userId\": \"a7b0c8c4-3f5c-492f-ab13-40f0e0f0ffa8\",\n", "");
   std::ofstream(dir / "shift-get.md") << page;
   fs::copy_file(data_dir / "shift.md", dir / "shift.md");
-  const auto all = parse(lint({(dir / "shift-get.md").string(), (dir / "shift.md").string()}).text);
+  const auto all = parse(lint({(dir / "shift-get.md").string(), (dir / "shift.md").string()}).output);
   const auto missing = with_code(all, "example-missing-property");
   ASSERT_EQ(missing.size(), 2u);
   for (const auto& d : missing) {
@@ -224,7 +202,7 @@ TEST(ExampleLint, NullWhereTheTableSaysNotNullable) {
          "<!-- { \"blockType\": \"response\", \"truncated\": true } -->\n"
          "```http\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n"
          "{\n  \"officeLocation\": null,\n  \"usageLocation\": null\n}\n```\n";
-  const auto all = parse(lint({(dir / "get-me.md").string()}).text);
+  const auto all = parse(lint({(dir / "get-me.md").string()}).output);
   const auto found = with_code(all, "example-nullable");
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].line, 22);
@@ -249,7 +227,7 @@ struct serve_with_stderr {
 };
 
 int run_against(const std::string& url, const fs::path& page) {
-  return run_command(quote(conform_bin) + " run " + quote(page.string()) + " --target " + url +
+  return run_command(shell_word(conform_bin) + " run " + shell_word(page.string()) + " --target " + url +
                      " >/dev/null 2>&1");
 }
 
@@ -264,15 +242,15 @@ TEST(ServeRepairs, SaidAtStartAndVerbatimServesTheDocsAsWritten) {
     serve_with_stderr s({"serve", page.string(), "--port", "0", "--quiet"}, dir / "err.txt");
     const std::string url = s.process->url();
     ASSERT_FALSE(url.empty());
-    const auto said = parse(read_text(dir / "err.txt"));
+    const auto said = parse(read_file(dir / "err.txt"));
     const auto ph = with_code(said, "example-placeholder-value");
-    ASSERT_EQ(ph.size(), 3u) << read_text(dir / "err.txt");
+    ASSERT_EQ(ph.size(), 3u) << read_file(dir / "err.txt");
     for (std::size_t i = 0; i < ph.size(); ++i) {
       EXPECT_EQ(ph[i].line, 81 + static_cast<int>(i));
       EXPECT_EQ(ph[i].severity, "note");
       EXPECT_NE(ph[i].message.find("served"), std::string::npos);
     }
-    EXPECT_NE(read_text(dir / "err.txt").find("--verbatim"), std::string::npos);
+    EXPECT_NE(read_file(dir / "err.txt").find("--verbatim"), std::string::npos);
     EXPECT_EQ(run_against(url, page), 0) << "the repaired answer passes its own checks";
     EXPECT_EQ(s.process->stop(), 0);
   }
@@ -280,7 +258,7 @@ TEST(ServeRepairs, SaidAtStartAndVerbatimServesTheDocsAsWritten) {
     serve_with_stderr s({"serve", page.string(), "--port", "0", "--quiet", "--verbatim"}, dir / "err.txt");
     const std::string url = s.process->url();
     ASSERT_FALSE(url.empty());
-    EXPECT_TRUE(parse(read_text(dir / "err.txt")).empty()) << "nothing is repaired, so nothing is said";
+    EXPECT_TRUE(parse(read_file(dir / "err.txt")).empty()) << "nothing is repaired, so nothing is said";
     EXPECT_EQ(run_against(url, page), 1) << "the documented placeholders fail the documented types";
     EXPECT_EQ(s.process->stop(), 0);
   }
@@ -291,12 +269,12 @@ TEST(ServeRepairs, SaidAtStartAndVerbatimServesTheDocsAsWritten) {
 // diagnostics the text shows.
 TEST(LintFormat, JsonHoldsTheSameDiagnostics) {
   const fs::path page = data_dir / "call-updaterecordingstatus.md";
-  const auto text = parse(lint({page.string()}).text);
+  const auto text = parse(lint({page.string()}).output);
   const auto out = lint({page.string(), "--format", "json"});
   EXPECT_EQ(out.exit_code, 0);
   boost::system::error_code ec;
-  const auto doc = boost::json::parse(out.text, ec);
-  ASSERT_FALSE(ec) << out.text;
+  const auto doc = boost::json::parse(out.output, ec);
+  ASSERT_FALSE(ec) << out.output;
   const auto& ds = doc.at("diagnostics").as_array();
   ASSERT_EQ(ds.size(), text.size());
   for (std::size_t i = 0; i < ds.size(); ++i) {
@@ -324,15 +302,15 @@ TEST(LintFormat, SarifValidatesAgainstTheSchema) {
   const fs::path dir = temp_dir("sarif");
   fs::copy_file(data_dir / "riskyuser-get.md", dir / "risky user.md");
   fs::copy_file(data_dir / "call-updaterecordingstatus.md", dir / "call.md");
-  ASSERT_EQ(run_command("cd " + quote(dir.string()) + " && " + quote(conform_bin) +
+  ASSERT_EQ(run_command("cd " + shell_word(dir.string()) + " && " + shell_word(conform_bin) +
                         " lint call.md --format json >baseline.json 2>/dev/null"),
             0);
   const std::string cmd =
-      "cd " + quote(dir.string()) + " && " + quote(conform_bin) +
+      "cd " + shell_word(dir.string()) + " && " + shell_word(conform_bin) +
       " lint 'risky user.md' call.md --error example-enum --format sarif --baseline baseline.json"
       " >out.sarif 2>/dev/null";
   EXPECT_EQ(run_command(cmd), 0) << "the only error is in the baseline";
-  const std::string sarif = read_text(dir / "out.sarif");
+  const std::string sarif = read_file(dir / "out.sarif");
   const auto doc = boost::json::parse(sarif);
   EXPECT_EQ(doc.at("version").as_string(), "2.1.0");
   const auto& results = doc.at("runs").as_array().at(0).at("results").as_array();
@@ -354,7 +332,7 @@ TEST(LintFormat, SarifValidatesAgainstTheSchema) {
   const std::string validate =
       "python3 -c 'import json,sys,jsonschema; jsonschema.Draft4Validator(json.load(open(sys.argv[1])))"
       ".validate(json.load(open(sys.argv[2])))' " +
-      quote(schema.string()) + " " + quote((dir / "out.sarif").string());
+      shell_word(schema.string()) + " " + shell_word((dir / "out.sarif").string());
   EXPECT_EQ(run_command(validate), 0) << sarif;
   // The validator is not lenient: a result without a message fails it.
   std::string broken = sarif;
@@ -364,7 +342,7 @@ TEST(LintFormat, SarifValidatesAgainstTheSchema) {
       run_command(
           "python3 -c 'import json,sys,jsonschema; jsonschema.Draft4Validator(json.load(open(sys.argv[1])))"
           ".validate(json.load(open(sys.argv[2])))' " +
-          quote(schema.string()) + " " + quote((dir / "broken.sarif").string()) + " 2>/dev/null"),
+          shell_word(schema.string()) + " " + shell_word((dir / "broken.sarif").string()) + " 2>/dev/null"),
       0);
   fs::remove_all(dir);
 }
@@ -373,16 +351,16 @@ TEST(LintFormat, SarifValidatesAgainstTheSchema) {
 TEST(LintFormat, IgnoreErrorWarning) {
   const fs::path page = data_dir / "call-updaterecordingstatus.md";
   const auto ignored = lint({page.string(), "--ignore", "example-enum"});
-  EXPECT_TRUE(with_code(parse(ignored.text), "example-enum").empty());
-  EXPECT_EQ(with_code(parse(ignored.text), "example-request-enum").size(), 1u);
+  EXPECT_TRUE(with_code(parse(ignored.output), "example-enum").empty());
+  EXPECT_EQ(with_code(parse(ignored.output), "example-request-enum").size(), 1u);
   const auto raised = lint({page.string(), "--error", "example-enum"});
   EXPECT_EQ(raised.exit_code, 1);
-  const auto e = with_code(parse(raised.text), "example-enum");
+  const auto e = with_code(parse(raised.output), "example-enum");
   ASSERT_EQ(e.size(), 1u);
   EXPECT_EQ(e[0].severity, "error");
   const auto notes =
       lint({(data_dir / "riskyuser-get.md").string(), "--warning", "example-placeholder-value"});
-  for (const auto& d : parse(notes.text)) EXPECT_EQ(d.severity, "warning");
+  for (const auto& d : parse(notes.output)) EXPECT_EQ(d.severity, "warning");
   EXPECT_EQ(lint({page.string(), "--format", "yaml"}).exit_code, 2);
 }
 
@@ -394,14 +372,14 @@ TEST(LintFormat, BaselineOnlyNewDiagnosticsDecide) {
   fs::copy_file(data_dir / "call-updaterecordingstatus.md", page);
   const auto first = lint({page.string(), "--error", "example-enum", "--format", "json"});
   EXPECT_EQ(first.exit_code, 1);
-  std::ofstream(dir / "baseline.json") << first.text;
-  std::string text = read_text(page);
+  std::ofstream(dir / "baseline.json") << first.output;
+  std::string text = read_file(page);
   text.insert(0, "\n\n\n");  // every line moves
   std::ofstream(page, std::ios::trunc) << text;
   const auto again =
       lint({page.string(), "--error", "example-enum", "--baseline", (dir / "baseline.json").string()});
-  EXPECT_EQ(again.exit_code, 0) << again.text;
-  EXPECT_NE(again.text.find("(2 in the baseline, 0 new errors)"), std::string::npos) << again.text;
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("(2 in the baseline, 0 new errors)"), std::string::npos) << again.output;
   replace_once(text, "\"status\": \"completed\"", "\"status\": \"Running\"");  // a new contradiction
   std::ofstream(page, std::ios::trunc) << text;
   EXPECT_EQ(lint({page.string(), "--error", "example-enum", "--baseline", (dir / "baseline.json").string()})
@@ -414,7 +392,7 @@ TEST(LintFormat, BaselineOnlyNewDiagnosticsDecide) {
 // False alarms of issue 12, each on the real page it was found on.
 
 std::vector<diag> codes_of(const std::string& page, const std::string& code) {
-  return with_code(parse(lint({(data_dir / page).string()}).text), code);
+  return with_code(parse(lint({(data_dir / page).string()}).output), code);
 }
 
 // Alternate responses to one request: permission-grant.md shows two 200s, site-follow.md a 200 and a 207,
@@ -429,11 +407,11 @@ TEST(FalseAlarms, AlternateResponsesAreNotUnpaired) {
 // response.
 TEST(FalseAlarms, TheResponseARedirectLeadsToIsNotUnpaired) {
   const fs::path dir = temp_dir("redirect");
-  std::string page = read_text(data_dir / "reportroot-getonedriveusagefilecounts.md");
+  std::string page = read_file(data_dir / "reportroot-getonedriveusagefilecounts.md");
   replace_once(page, "<!-- { \"blockType\": \"ignored\" } --> \n", "\n");
   std::ofstream(dir / "report.md") << page;
-  const auto all = parse(lint({(dir / "report.md").string()}).text);
-  EXPECT_TRUE(with_code(all, "unpaired-response").empty()) << lint({(dir / "report.md").string()}).text;
+  const auto all = parse(lint({(dir / "report.md").string()}).output);
+  EXPECT_TRUE(with_code(all, "unpaired-response").empty()) << lint({(dir / "report.md").string()}).output;
   fs::remove_all(dir);
 }
 
@@ -442,11 +420,12 @@ TEST(FalseAlarms, TheResponseARedirectLeadsToIsNotUnpaired) {
 TEST(FalseAlarms, CallbacksToOtherHostsAreNotUnpairedRequests) {
   EXPECT_TRUE(codes_of("call-answer.md", "unpaired-request").empty());
   const fs::path dir = temp_dir("callback");
-  std::string page = read_text(data_dir / "call-answer.md");
+  std::string page = read_file(data_dir / "call-answer.md");
   replace_once(page, "POST https://bot.contoso.com/api/calls",
                "POST https://graph.microsoft.com/v1.0/communications/calls");
   std::ofstream(dir / "call-answer.md") << page;
-  EXPECT_EQ(with_code(parse(lint({(dir / "call-answer.md").string()}).text), "unpaired-request").size(), 1u);
+  EXPECT_EQ(with_code(parse(lint({(dir / "call-answer.md").string()}).output), "unpaired-request").size(),
+            1u);
   fs::remove_all(dir);
 }
 
@@ -462,8 +441,8 @@ TEST(FalseAlarms, RequestTemplatesAreNotUnpairedRequests) {
 // "ignored"): still the example its response answers.
 TEST(FalseAlarms, AnExampleUnderAnHttpRequestHeadingStaysAnExample) {
   const auto out = lint({(data_dir / "todotask-delta.md").string()});
-  EXPECT_NE(out.text.find("1 fixtures (1 runnable)"), std::string::npos) << out.text;
-  EXPECT_TRUE(with_code(parse(out.text), "unpaired-response").empty());
+  EXPECT_NE(out.output.find("1 fixtures (1 runnable)"), std::string::npos) << out.output;
+  EXPECT_TRUE(with_code(parse(out.output), "unpaired-response").empty());
 }
 
 // channel-get-members.md, a page of the v1.0 docs, shows its example as /beta/: in the documentation set
@@ -472,7 +451,7 @@ TEST(FalseAlarms, AnExampleUnderAnHttpRequestHeadingStaysAnExample) {
 TEST(UrlChecks, VersionDifferingFromTheDocumentationSets) {
   const fs::path corpus = fs::path(CONFORM_SHARED_DIR) / "corpus" / "graph-docs-v1.0";
   if (!fs::exists(corpus)) GTEST_SKIP() << "corpus not found at " << corpus;
-  const auto found = with_code(parse(lint({corpus.string()}).text), "url-version-mismatch");
+  const auto found = with_code(parse(lint({corpus.string()}).output), "url-version-mismatch");
   ASSERT_FALSE(found.empty());
   bool channel = false;
   for (const auto& d : found) {
@@ -486,12 +465,12 @@ TEST(UrlChecks, VersionDifferingFromTheDocumentationSets) {
 // one): the page's own majority decides, whatever the set.
 TEST(UrlChecks, VersionDifferingFromThePages) {
   const fs::path dir = temp_dir("version");
-  std::ofstream(dir / "mixed.md") << read_text(data_dir / "contact-update.md")
-                                  << read_text(data_dir / "shift-get.md")
-                                  << read_text(data_dir / "channel-get-members.md");
-  const auto found = with_code(parse(lint({(dir / "mixed.md").string()}).text), "url-version-mismatch");
+  std::ofstream(dir / "mixed.md") << read_file(data_dir / "contact-update.md")
+                                  << read_file(data_dir / "shift-get.md")
+                                  << read_file(data_dir / "channel-get-members.md");
+  const auto found = with_code(parse(lint({(dir / "mixed.md").string()}).output), "url-version-mismatch");
   ASSERT_EQ(found.size(), 1u);
-  const std::string before = read_text(data_dir / "contact-update.md") + read_text(data_dir / "shift-get.md");
+  const std::string before = read_file(data_dir / "contact-update.md") + read_file(data_dir / "shift-get.md");
   EXPECT_EQ(found[0].line, static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 63)
       << "channel-get-members' request line";
   EXPECT_NE(found[0].message.find("the page's other examples name v1.0"), std::string::npos)
@@ -504,21 +483,22 @@ TEST(UrlChecks, VersionDifferingFromThePages) {
 // Graph's own host and unrelated hosts are not.
 TEST(UrlChecks, LookAlikeHosts) {
   const fs::path dir = temp_dir("host");
-  const std::string page = read_text(data_dir / "contact-update.md");
+  const std::string page = read_file(data_dir / "contact-update.md");
   for (const std::string host :
        {"https://graph/microsoft.com", "https://graph.microsft.com", "https://Graph.Microsoft.con"}) {
     std::string bent = page;
     replace_once(bent, "PATCH https://graph.microsoft.com/v1.0/me/contacts/{id}",
                  "PATCH " + host + "/v1.0/me/contacts/{id}");
     std::ofstream(dir / "contact-update.md", std::ios::trunc) << bent;
-    const auto found = with_code(parse(lint({(dir / "contact-update.md").string()}).text), "look-alike-host");
+    const auto found =
+        with_code(parse(lint({(dir / "contact-update.md").string()}).output), "look-alike-host");
     ASSERT_EQ(found.size(), 1u) << host;
     EXPECT_EQ(found[0].line, 101);
   }
   EXPECT_TRUE(
-      with_code(parse(lint({(data_dir / "contact-update.md").string()}).text), "look-alike-host").empty());
+      with_code(parse(lint({(data_dir / "contact-update.md").string()}).output), "look-alike-host").empty());
   EXPECT_TRUE(
-      with_code(parse(lint({(data_dir / "call-answer.md").string()}).text), "look-alike-host").empty())
+      with_code(parse(lint({(data_dir / "call-answer.md").string()}).output), "look-alike-host").empty())
       << "bot.contoso.com is another host, not a look-alike";
   fs::remove_all(dir);
 }
@@ -526,19 +506,8 @@ TEST(UrlChecks, LookAlikeHosts) {
 // Settings from files (issue 12): the nearest .conform-lint.json at or above the page's folder, a suite's
 // "lint" object, the flags; each later one wins.
 
-lint_output lint_all(const std::vector<std::string>& args) {  // stdout and stderr
-  std::string cmd = quote(conform_bin) + " lint";
-  for (const auto& a : args) cmd += " " + quote(a);
-  cmd += " 2>&1";
-  lint_output out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.text.append(buf, n);
-  int st = pclose(p);
-  out.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return out;
+command_result lint_all(const std::vector<std::string>& args) {  // stdout and stderr
+  return run_conform(lint_args(args));
 }
 
 // call-updaterecordingstatus.md has one example-request-enum (line 69) and one example-enum (line 111).
@@ -552,31 +521,31 @@ TEST(LintConfig, NearestFileAboveThePageDecidesAndFlagsWin) {
       << "// the docs team's choices\n{\"ignore\": [\"example-enum\"], \"error\": "
          "\"example-request-enum\",}\n";
   auto out = lint({page.string()});
-  auto all = parse(out.text);
-  EXPECT_TRUE(with_code(all, "example-enum").empty()) << out.text;
+  auto all = parse(out.output);
+  EXPECT_TRUE(with_code(all, "example-enum").empty()) << out.output;
   auto req = with_code(all, "example-request-enum");
-  ASSERT_EQ(req.size(), 1u) << "the nearest file wins whole, the one above it is not read: " << out.text;
+  ASSERT_EQ(req.size(), 1u) << "the nearest file wins whole, the one above it is not read: " << out.output;
   EXPECT_EQ(req[0].severity, "error");
   EXPECT_EQ(out.exit_code, 1);
   // The folder named instead of the page: the same file applies.
   EXPECT_EQ(lint({(dir / "docs").string()}).exit_code, 1);
   // Flags win over the file, code by code.
   out = lint({page.string(), "--warning", "example-request-enum", "--error", "example-enum"});
-  all = parse(out.text);
+  all = parse(out.output);
   ASSERT_EQ(with_code(all, "example-request-enum").size(), 1u);
   EXPECT_EQ(with_code(all, "example-request-enum")[0].severity, "warning");
   ASSERT_EQ(with_code(all, "example-enum").size(), 1u) << "--error brings back a code the file ignores";
   EXPECT_EQ(out.exit_code, 1);
   // format and baseline (relative to the file that names it).
-  std::ofstream(dir / "docs" / "old.json") << lint({page.string(), "--format", "json"}).text;
+  std::ofstream(dir / "docs" / "old.json") << lint({page.string(), "--format", "json"}).output;
   std::ofstream(dir / "docs" / ".conform-lint.json", std::ios::trunc)
       << "{\"error\": [\"example-request-enum\"], \"baseline\": \"old.json\", \"format\": \"json\"}";
   out = lint({page.string()});
   boost::system::error_code ec;
-  boost::json::parse(out.text, ec);
-  EXPECT_FALSE(ec) << "format from the file: " << out.text;
+  boost::json::parse(out.output, ec);
+  EXPECT_FALSE(ec) << "format from the file: " << out.output;
   EXPECT_EQ(out.exit_code, 0) << "the error is in the baseline the file names";
-  EXPECT_EQ(lint({page.string(), "--format", "text"}).text.find("{\"diagnostics\""), std::string::npos);
+  EXPECT_EQ(lint({page.string(), "--format", "text"}).output.find("{\"diagnostics\""), std::string::npos);
   fs::remove_all(dir);
 }
 
@@ -588,11 +557,11 @@ TEST(LintConfig, UnknownKeysAndBadValuesNameTheFile) {
     std::ofstream(dir / ".conform-lint.json", std::ios::trunc) << bad;
     const auto out = lint_all({(dir / "call.md").string()});
     EXPECT_EQ(out.exit_code, 2) << bad;
-    EXPECT_NE(out.text.find((dir / ".conform-lint.json").string()), std::string::npos) << bad << out.text;
+    EXPECT_NE(out.output.find((dir / ".conform-lint.json").string()), std::string::npos) << bad << out.output;
   }
   std::ofstream(dir / ".conform-lint.json", std::ios::trunc) << "{\"ingore\": [\"example-enum\"]}";
   const auto out = lint_all({(dir / "call.md").string()});
-  EXPECT_NE(out.text.find("unknown lint setting \"ingore\""), std::string::npos) << out.text;
+  EXPECT_NE(out.output.find("unknown lint setting \"ingore\""), std::string::npos) << out.output;
   fs::remove_all(dir);
 }
 
@@ -607,8 +576,8 @@ TEST(LintConfig, SuiteLintObject) {
                                        " \"lint\": {\"warning\": [\"example-enum\"], \"ignore\": "
                                        "[\"example-request-enum\"]}}";
   auto out = lint({"--suite", (dir / "suite.json").string()});
-  auto all = parse(out.text);
-  ASSERT_EQ(with_code(all, "example-enum").size(), 1u) << out.text;
+  auto all = parse(out.output);
+  ASSERT_EQ(with_code(all, "example-enum").size(), 1u) << out.output;
   EXPECT_EQ(with_code(all, "example-enum")[0].severity, "warning") << "the suite wins over the file";
   EXPECT_TRUE(with_code(all, "example-request-enum").empty());
   EXPECT_EQ(out.exit_code, 0);
@@ -618,8 +587,8 @@ TEST(LintConfig, SuiteLintObject) {
       << "{\"paths\": [\"docs\"], \"lint\": {\"ignored\": []}}";
   out = lint_all({"--suite", (dir / "suite.json").string()});
   EXPECT_EQ(out.exit_code, 2);
-  EXPECT_NE(out.text.find((dir / "suite.json").string()), std::string::npos) << out.text;
-  EXPECT_NE(out.text.find("\"ignored\""), std::string::npos) << out.text;
+  EXPECT_NE(out.output.find((dir / "suite.json").string()), std::string::npos) << out.output;
+  EXPECT_NE(out.output.find("\"ignored\""), std::string::npos) << out.output;
   fs::remove_all(dir);
 }
 
@@ -627,28 +596,28 @@ TEST(LintConfig, SuiteLintObject) {
 // enum contradiction four times) reads once in text, with the lines of the others; JSON keeps each.
 TEST(LintText, RepeatedCauseCollapsed) {
   const fs::path dir = temp_dir("collapse");
-  const std::string page = read_text(data_dir / "call-updaterecordingstatus.md");
+  const std::string page = read_file(data_dir / "call-updaterecordingstatus.md");
   const std::size_t from = page.find("## Example");
   ASSERT_NE(from, std::string::npos);
   std::string text = page;
   for (int i = 0; i < 3; ++i) text += "\n" + page.substr(from);
   std::ofstream(dir / "call.md") << text;
   const auto out = lint({(dir / "call.md").string()});
-  const auto shown = with_code(parse(out.text), "example-enum");
-  ASSERT_EQ(shown.size(), 1u) << out.text;
+  const auto shown = with_code(parse(out.output), "example-enum");
+  ASSERT_EQ(shown.size(), 1u) << out.output;
   EXPECT_EQ(shown[0].line, 111);
   const std::size_t per_copy = std::count(page.begin() + static_cast<long>(from), page.end(), '\n') + 1;
   std::string more = "    ...and 3 more like this on lines ";
   for (int i = 1; i <= 3; ++i)
     more += (i > 1 ? ", " : "") + std::to_string(111 + per_copy * static_cast<std::size_t>(i));
-  EXPECT_NE(out.text.find(more), std::string::npos) << out.text << "\nexpected: " << more;
-  const auto json = boost::json::parse(lint({(dir / "call.md").string(), "--format", "json"}).text);
+  EXPECT_NE(out.output.find(more), std::string::npos) << out.output << "\nexpected: " << more;
+  const auto json = boost::json::parse(lint({(dir / "call.md").string(), "--format", "json"}).output);
   std::size_t enums = 0;
   for (const auto& d : json.at("diagnostics").as_array()) enums += d.at("code").as_string() == "example-enum";
   EXPECT_EQ(enums, 4u);
   // A pair is not a pattern: both shown.
   std::ofstream(dir / "call.md", std::ios::trunc) << page << "\n" << page.substr(from);
-  EXPECT_EQ(with_code(parse(lint({(dir / "call.md").string()}).text), "example-enum").size(), 2u);
+  EXPECT_EQ(with_code(parse(lint({(dir / "call.md").string()}).output), "example-enum").size(), 2u);
   fs::remove_all(dir);
 }
 
@@ -660,11 +629,11 @@ TEST(LinkChecks, MissingFilesAndAnchors) {
   fs::create_directories(dir / "api");
   fs::create_directories(dir / "resources");
   fs::copy_file(data_dir / "shift.md", dir / "resources" / "shift.md");
-  std::string page = read_text(data_dir / "shift-get.md");
+  std::string page = read_file(data_dir / "shift-get.md");
   std::ofstream(dir / "api" / "shift-get.md") << page;
   auto links = [&] {
     std::vector<diag> out;
-    for (const auto& d : parse_json(lint({dir.string(), "--format", "json"}).text))
+    for (const auto& d : parse_json(lint({dir.string(), "--format", "json"}).output))
       if (d.file == "shift-get.md" &&
           (d.code == "broken-link" || d.code == "broken-anchor" || d.code == "link-case-mismatch"))
         out.push_back(d);
@@ -679,7 +648,7 @@ TEST(LinkChecks, MissingFilesAndAnchors) {
       "[self](#http-request) [tab](#tab/http)");
   std::ofstream(dir / "api" / "shift-get.md", std::ios::trunc) << page;
   auto found = links();
-  ASSERT_EQ(found.size(), 2u) << lint({dir.string()}).text;
+  ASSERT_EQ(found.size(), 2u) << lint({dir.string()}).output;
   EXPECT_EQ(found[0].code, "broken-link");
   EXPECT_EQ(found[0].line, 14);
   EXPECT_EQ(found[0].message, "link to ../resources/shifts.md: no such file");
@@ -696,13 +665,14 @@ TEST(LinkChecks, MissingFilesAndAnchors) {
   EXPECT_EQ(found[0].code, "link-case-mismatch");
   EXPECT_EQ(found[0].line, 14);
   // Only the page named: its folder is the docs tree, so ../resources is outside it.
-  EXPECT_TRUE(with_code(parse_json(lint({(dir / "api" / "shift-get.md").string(), "--format", "json"}).text),
-                        "broken-anchor")
-                  .empty());
+  EXPECT_TRUE(
+      with_code(parse_json(lint({(dir / "api" / "shift-get.md").string(), "--format", "json"}).output),
+                "broken-anchor")
+          .empty());
   // With a .conform-lint.json above, its folder is the docs tree: the links of a page named alone (a pull
   // request's changed page) into the rest of it are checked, anchors from the text of pages not read.
   std::ofstream(dir / ".conform-lint.json") << "{}";
-  const auto alone = parse_json(lint({(dir / "api" / "shift-get.md").string(), "--format", "json"}).text);
+  const auto alone = parse_json(lint({(dir / "api" / "shift-get.md").string(), "--format", "json"}).output);
   ASSERT_EQ(with_code(alone, "broken-anchor").size(), 1u);
   EXPECT_EQ(with_code(alone, "broken-anchor")[0].line, 50);
   EXPECT_NE(with_code(alone, "broken-anchor")[0].message.find("did you mean #properties?"),
@@ -710,10 +680,10 @@ TEST(LinkChecks, MissingFilesAndAnchors) {
   EXPECT_EQ(with_code(alone, "link-case-mismatch").size(), 1u);
   // extract's document has none of lint's page checks (its diagnostics are the same as before them).
   const fs::path doc = dir / "fixtures.json";
-  std::system(
-      (quote(conform_bin) + " extract " + quote(dir.string()) + " -o " + quote(doc.string()) + " 2>/dev/null")
-          .c_str());
-  const std::string extracted = read_text(doc);
+  std::system((shell_word(conform_bin) + " extract " + shell_word(dir.string()) + " -o " +
+               shell_word(doc.string()) + " 2>/dev/null")
+                  .c_str());
+  const std::string extracted = read_file(doc);
   ASSERT_NE(extracted.find("\"fixtures\""), std::string::npos);
   EXPECT_EQ(extracted.find("broken-anchor"), std::string::npos);
   EXPECT_EQ(extracted.find("link-case-mismatch"), std::string::npos);
@@ -732,9 +702,9 @@ TEST(LinkChecks, HeadingIdsAsTheSiteMakesThem) {
          "[3](b.md#example-1-get-b) [4](b.md#example-1-get-b-1) [5](b.md#custom-anchor)\n"
          "[6](b.md#x--ys) [7](B.md#Relationships--more)\n"
          "[8](b.md#example-1-get-b-2)\n";
-  const auto all = parse_json(lint({dir.string(), "--format", "json"}).text);
+  const auto all = parse_json(lint({dir.string(), "--format", "json"}).output);
   const auto anchors = with_code(all, "broken-anchor");
-  ASSERT_EQ(anchors.size(), 1u) << lint({dir.string()}).text;
+  ASSERT_EQ(anchors.size(), 1u) << lint({dir.string()}).output;
   EXPECT_EQ(anchors[0].line, 4);
   EXPECT_EQ(with_code(all, "link-case-mismatch").size(), 1u);
   fs::remove_all(dir);
@@ -744,7 +714,7 @@ TEST(LinkChecks, HeadingIdsAsTheSiteMakesThem) {
 TEST(LinkChecks, RealDefectsInTheCorpus) {
   const fs::path corpus = fs::path(CONFORM_SHARED_DIR) / "corpus" / "graph-docs-v1.0";
   if (!fs::exists(corpus)) GTEST_SKIP() << "corpus not found at " << corpus;
-  const auto all = parse_json(lint({corpus.string(), "--format", "json"}).text);
+  const auto all = parse_json(lint({corpus.string(), "--format", "json"}).output);
   auto has = [&](const std::string& code, const std::string& file, int line) {
     return std::any_of(all.begin(), all.end(),
                        [&](const diag& d) { return d.code == code && d.file == file && d.line == line; });
@@ -763,7 +733,7 @@ TEST(LinkChecks, RealDefectsInTheCorpus) {
 // page's examples are still checked.
 TEST(FrontMatter, WhatDoesNotParseIsSaidAtItsLine) {
   const fs::path dir = temp_dir("front");
-  const std::string page = read_text(data_dir / "contact-update.md");
+  const std::string page = read_file(data_dir / "contact-update.md");
   ASSERT_TRUE(page.starts_with("---\ntitle: \"Update contact\"\n")) << page.substr(0, 60);
   struct bent {
     std::string from, to;
@@ -784,23 +754,24 @@ TEST(FrontMatter, WhatDoesNotParseIsSaidAtItsLine) {
     replace_once(text, b.from, b.to);
     std::ofstream(dir / "contact-update.md", std::ios::trunc) << text;
     const auto out = lint({(dir / "contact-update.md").string()});
-    const auto found = with_code(parse(out.text), "invalid-front-matter");
-    ASSERT_EQ(found.size(), 1u) << b.to << "\n" << out.text;
+    const auto found = with_code(parse(out.output), "invalid-front-matter");
+    ASSERT_EQ(found.size(), 1u) << b.to << "\n" << out.output;
     EXPECT_EQ(found[0].line, b.line) << b.to;
     EXPECT_EQ(found[0].severity, "error");
     EXPECT_NE(found[0].message.find(b.says), std::string::npos) << found[0].message;
     EXPECT_EQ(out.exit_code, 1);
-    EXPECT_FALSE(with_code(parse(out.text), "example-request-type").empty()) << "lint goes on";
+    EXPECT_FALSE(with_code(parse(out.output), "example-request-type").empty()) << "lint goes on";
   }
   std::string open = page;
   replace_once(open, "doc_type: apiPageType\n---", "doc_type: apiPageType\n");
   std::ofstream(dir / "contact-update.md", std::ios::trunc) << open;
   const auto found =
-      with_code(parse(lint({(dir / "contact-update.md").string()}).text), "invalid-front-matter");
+      with_code(parse(lint({(dir / "contact-update.md").string()}).output), "invalid-front-matter");
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].line, 1);
-  EXPECT_TRUE(with_code(parse(lint({(data_dir / "contact-update.md").string()}).text), "invalid-front-matter")
-                  .empty());
+  EXPECT_TRUE(
+      with_code(parse(lint({(data_dir / "contact-update.md").string()}).output), "invalid-front-matter")
+          .empty());
   fs::remove_all(dir);
 }
 
@@ -808,13 +779,13 @@ TEST(FrontMatter, WhatDoesNotParseIsSaidAtItsLine) {
 // the real page is fine, and so is a member shown alone ("body": {...}, as chatmessagemention.md does).
 TEST(ResourceJson, InvalidJsonBlocksOfResourcePages) {
   const fs::path dir = temp_dir("resource-json");
-  std::string page = read_text(data_dir / "shift.md");
-  EXPECT_TRUE(with_code(parse(lint({(data_dir / "shift.md").string()}).text), "invalid-json-body").empty());
+  std::string page = read_file(data_dir / "shift.md");
+  EXPECT_TRUE(with_code(parse(lint({(data_dir / "shift.md").string()}).output), "invalid-json-body").empty());
   replace_once(page, "  \"createdDateTime\": \"2019-03-14T04:32:51.451Z\",",
                "  \"createdDateTime: \"2019-03-14T04:32:51.451Z\",");
   page += "\n```json\n\"body\": {\n  \"contentType\": \"html\"\n}\n```\n";
   std::ofstream(dir / "shift.md") << page;
-  const auto found = with_code(parse(lint({(dir / "shift.md").string()}).text), "invalid-json-body");
+  const auto found = with_code(parse(lint({(dir / "shift.md").string()}).output), "invalid-json-body");
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].line, 51);
   EXPECT_EQ(found[0].severity, "error");
@@ -825,17 +796,17 @@ TEST(ResourceJson, InvalidJsonBlocksOfResourcePages) {
 // it is an example its response answers (the last unpaired-response of the corpus); it stays a template too.
 TEST(FalseAlarms, AnnotatedRequestInTheHttpRequestSectionIsAnExample) {
   const auto out = lint({(data_dir / "site-getbypath.md").string()});
-  EXPECT_TRUE(with_code(parse(out.text), "unpaired-response").empty()) << out.text;
-  EXPECT_NE(out.text.find("1 fixtures (1 runnable)"), std::string::npos) << out.text;
+  EXPECT_TRUE(with_code(parse(out.output), "unpaired-response").empty()) << out.output;
+  EXPECT_NE(out.output.find("1 fixtures (1 runnable)"), std::string::npos) << out.output;
   // Without the annotation the block is a template again and the response is unpaired.
   const fs::path dir = temp_dir("template");
-  std::string page = read_text(data_dir / "site-getbypath.md");
+  std::string page = read_file(data_dir / "site-getbypath.md");
   replace_once(page,
                "<!-- { \"blockType\": \"request\", \"name\": \"get-site-by-hostname-and-path\", \"scopes\": "
                "\"sites.read.all\", \"tags\": \"service.sharepoint\" } -->",
                "");
   std::ofstream(dir / "site-getbypath.md") << page;
-  EXPECT_EQ(with_code(parse(lint({(dir / "site-getbypath.md").string()}).text), "unpaired-response").size(),
+  EXPECT_EQ(with_code(parse(lint({(dir / "site-getbypath.md").string()}).output), "unpaired-response").size(),
             1u);
   fs::remove_all(dir);
 }
@@ -845,13 +816,13 @@ TEST(FalseAlarms, AnnotatedRequestInTheHttpRequestSectionIsAnExample) {
 // request, which is no unpaired request; the fixtures keep their ids.
 TEST(FalseAlarms, ResponseAnswersTheAnnotatedRequestNotAnIgnoredVariant) {
   const fs::path page = data_dir / "onlinemeeting-get.md";
-  EXPECT_TRUE(with_code(parse(lint({page.string()}).text), "unpaired-request").empty());
+  EXPECT_TRUE(with_code(parse(lint({page.string()}).output), "unpaired-request").empty());
   const fs::path out = temp_dir("ignored-variant") / "fixtures.json";
-  ASSERT_EQ(std::system((quote(conform_bin) + " extract " + quote(page.string()) + " -o " +
-                         quote(out.string()) + " 2>/dev/null")
+  ASSERT_EQ(std::system((shell_word(conform_bin) + " extract " + shell_word(page.string()) + " -o " +
+                         shell_word(out.string()) + " 2>/dev/null")
                             .c_str()),
             0);
-  const auto doc = boost::json::parse(read_text(out));
+  const auto doc = boost::json::parse(read_file(out));
   std::map<std::string, std::string> url_of;
   for (const auto& f : doc.at("fixtures").as_array())
     url_of[std::string(f.at("id").as_string())] = std::string(f.at("request").at("url").as_string());
@@ -871,13 +842,13 @@ TEST(FalseAlarms, ResponseAnswersTheAnnotatedRequestNotAnIgnoredVariant) {
 // not.
 TEST(ExampleLint, RequestLacksARequiredProperty) {
   const fs::path page = data_dir / "application-removepassword.md";
-  EXPECT_TRUE(with_code(parse(lint({page.string()}).text), "example-request-missing-property").empty());
+  EXPECT_TRUE(with_code(parse(lint({page.string()}).output), "example-request-missing-property").empty());
   const fs::path dir = temp_dir("request-required");
-  std::string text = read_text(page);
+  std::string text = read_file(page);
   replace_once(text, "\"keyId\": \"f0b0b335-1d71-4883-8f98-567911bfdca6\"", "\"displayName\": \"x\"");
   std::ofstream(dir / "removepassword.md") << text;
-  const auto found =
-      with_code(parse(lint({(dir / "removepassword.md").string()}).text), "example-request-missing-property");
+  const auto found = with_code(parse(lint({(dir / "removepassword.md").string()}).output),
+                               "example-request-missing-property");
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].line, 69);
   EXPECT_NE(found[0].message.find("lacks \"keyId\""), std::string::npos) << found[0].message;
@@ -885,9 +856,9 @@ TEST(ExampleLint, RequestLacksARequiredProperty) {
   replace_once(text, "The unique identifier for the password. Required.",
                "The unique identifier for the password. Required if the password has one.");
   std::ofstream(dir / "removepassword.md", std::ios::trunc) << text;
-  EXPECT_TRUE(
-      with_code(parse(lint({(dir / "removepassword.md").string()}).text), "example-request-missing-property")
-          .empty());
+  EXPECT_TRUE(with_code(parse(lint({(dir / "removepassword.md").string()}).output),
+                        "example-request-missing-property")
+                  .empty());
   fs::remove_all(dir);
 }
 
@@ -897,7 +868,7 @@ TEST(ExampleLint, RequestLacksARequiredPropertyInTheCorpus) {
   const fs::path corpus = fs::path(CONFORM_SHARED_DIR) / "corpus" / "graph-docs-v1.0";
   if (!fs::exists(corpus)) GTEST_SKIP() << "corpus not found at " << corpus;
   const auto found =
-      with_code(parse(lint({(corpus / "api" / "accessreviewscheduledefinition-post.md").string()}).text),
+      with_code(parse(lint({(corpus / "api" / "accessreviewscheduledefinition-post.md").string()}).output),
                 "example-request-missing-property");
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].line, 409);
@@ -909,7 +880,7 @@ TEST(ExampleLint, RequestLacksARequiredPropertyInTheCorpus) {
 TEST(LintText, ExactRepeatsOnALineAreSaidOnce) {
   const fs::path dir = temp_dir("dedup");
   std::ofstream(dir / "a.md") << "# a\n\n[x](missing.md) and [again](missing.md)\n\n[x](missing.md)\n";
-  const auto json = parse_json(lint({(dir / "a.md").string(), "--format", "json"}).text);
+  const auto json = parse_json(lint({(dir / "a.md").string(), "--format", "json"}).output);
   const auto found = with_code(json, "broken-link");
   ASSERT_EQ(found.size(), 2u);
   EXPECT_EQ(found[0].line, 3);

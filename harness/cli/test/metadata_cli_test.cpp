@@ -19,33 +19,9 @@ using namespace conform::test;
 
 const std::string excerpt = source_dir + "/harness/csdl/test/data/graph-excerpt.csdl";
 
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-struct result {
-  int exit_code = -1;
-  std::string output;
-};
-
-result conform(const std::string& args, const std::string& env = "") {
-  result r;
-  FILE* p = popen((env + " " + quote(conform_bin) + " " + args + " 2>&1").c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
 // A docs tree with one device page and one example, the property spelled as the docs do.
 fs::path device_docs() {
-  const fs::path d = fs::temp_directory_path() / ("conform-metadata-cli-" + std::to_string(getpid()));
-  fs::remove_all(d);
+  const fs::path d = fresh_dir("conform-metadata-cli");
   fs::create_directories(d / "resources");
   fs::create_directories(d / "api");
   std::ofstream(d / "resources" / "device.md") << R"(# device resource type
@@ -85,8 +61,7 @@ Content-type: application/json
 class metadata_server {
  public:
   explicit metadata_server(int status = 200) : status_(status) {
-    std::ifstream in(excerpt);
-    body_.assign(std::istreambuf_iterator<char>(in), {});
+    body_ = read_file(excerpt);
     conform::transport::server_options so;
     so.host = "127.0.0.1";
     server_ = std::make_unique<conform::transport::http_server>(so, [this](const conform::http_request& req) {
@@ -127,14 +102,14 @@ class metadata_server {
 
 TEST(CliMetadata, LintSaysWhereTheDocsDisagreeWithTheCsdl) {
   const fs::path d = device_docs();
-  result r = conform("lint " + quote(d.string()) + " --metadata " + quote(excerpt));
+  command_result r = run_conform("lint " + shell_word(d.string()) + " --metadata " + shell_word(excerpt));
   EXPECT_EQ(r.exit_code, 0) << r.output;  // disagreements are warnings
   EXPECT_NE(r.output.find((d / "resources" / "device.md").string() + ":8: warning: csdl-name-case"),
             std::string::npos)
       << r.output;
   EXPECT_NE(r.output.find("1 of 1 fixture URLs resolved"), std::string::npos) << r.output;
   // Without --metadata, no csdl-* diagnostic.
-  EXPECT_EQ(conform("lint " + quote(d.string())).output.find("csdl-"), std::string::npos);
+  EXPECT_EQ(run_conform("lint " + shell_word(d.string())).output.find("csdl-"), std::string::npos);
   fs::remove_all(d);
 }
 
@@ -142,14 +117,14 @@ TEST(CliMetadata, RunFetchesAUrlWithTheRunsTokenAndNamesItInTheReport) {
   const fs::path d = device_docs();
   metadata_server server;
   const fs::path json = d / "report.json";
-  result r = conform("run " + quote(d.string()) + " --metadata " + quote("v1.0=" + server.url()) +
-                         " --bearer-env CONFORM_TEST_TOKEN --json " + quote(json.string()),
-                     "CONFORM_TEST_TOKEN=s3cr3t-token");
+  command_result r =
+      run_conform("run " + shell_word(d.string()) + " --metadata " + shell_word("v1.0=" + server.url()) +
+                      " --bearer-env CONFORM_TEST_TOKEN --json " + shell_word(json.string()),
+                  "CONFORM_TEST_TOKEN=s3cr3t-token");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(server.authorization(), "Bearer s3cr3t-token");
   EXPECT_EQ(server.targets(), "/v1.0/$metadata\n");  // fetched once
-  std::ifstream in(json);
-  const std::string report((std::istreambuf_iterator<char>(in)), {});
+  const std::string report = read_file(json);
   EXPECT_NE(report.find("\"name\":\"metadata\""), std::string::npos) << report;
   EXPECT_NE(report.find(R"(\"manufacturer\")"), std::string::npos) << report;  // the case's note
   EXPECT_EQ(report.find("s3cr3t"), std::string::npos);
@@ -161,7 +136,7 @@ TEST(CliMetadata, SuiteMetadataIsReadRelativeToTheSuite) {
   const fs::path d = device_docs();
   fs::copy_file(excerpt, d / "graph.csdl");
   std::ofstream(d / "suite.json") << R"({ "paths": ["api", "resources"], "metadata": "graph.csdl" })";
-  result r = conform("run --suite " + quote((d / "suite.json").string()));
+  command_result r = run_conform("run --suite " + shell_word((d / "suite.json").string()));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("$metadata " + (d / "graph.csdl").string()), std::string::npos) << r.output;
   fs::remove_all(d);
@@ -169,17 +144,20 @@ TEST(CliMetadata, SuiteMetadataIsReadRelativeToTheSuite) {
 
 TEST(CliMetadata, DocumentsThatCannotBeReadStopTheRunBeforeAnythingIsSent) {
   const fs::path d = device_docs();
-  result missing = conform("run " + quote(d.string()) + " --metadata " + quote((d / "nope.csdl").string()));
+  command_result missing =
+      run_conform("run " + shell_word(d.string()) + " --metadata " + shell_word((d / "nope.csdl").string()));
   EXPECT_EQ(missing.exit_code, 3) << missing.output;
   EXPECT_NE(missing.output.find("nope.csdl"), std::string::npos) << missing.output;
 
   std::ofstream(d / "page.html") << "<html><body>not metadata</body></html>";
-  result html = conform("lint " + quote(d.string()) + " --metadata " + quote((d / "page.html").string()));
+  command_result html =
+      run_conform("lint " + shell_word(d.string()) + " --metadata " + shell_word((d / "page.html").string()));
   EXPECT_EQ(html.exit_code, 2) << html.output;
   EXPECT_NE(html.output.find("not a CSDL document"), std::string::npos) << html.output;
 
   metadata_server refusing(401);
-  result refused = conform("run " + quote(d.string()) + " --metadata " + quote(refusing.url()));
+  command_result refused =
+      run_conform("run " + shell_word(d.string()) + " --metadata " + shell_word(refusing.url()));
   EXPECT_EQ(refused.exit_code, 3) << refused.output;
   EXPECT_NE(refused.output.find("answered 401"), std::string::npos) << refused.output;
   fs::remove_all(d);
@@ -188,11 +166,11 @@ TEST(CliMetadata, DocumentsThatCannotBeReadStopTheRunBeforeAnythingIsSent) {
 TEST(CliMetadata, OdataTypeModesAreFlagsAndOdataIsTheDefault) {
   const fs::path d = device_docs();
   const fs::path json = d / "r.json";
-  EXPECT_EQ(conform("run " + quote(d.string()) + " --json " + quote(json.string())).exit_code, 0);
-  std::ifstream in(json);
-  const std::string report((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(run_conform("run " + shell_word(d.string()) + " --json " + shell_word(json.string())).exit_code,
+            0);
+  const std::string report = read_file(json);
   EXPECT_NE(report.find(R"({"name":"odata-type","value":"odata"})"), std::string::npos) << report;
-  EXPECT_EQ(conform("run " + quote(d.string()) + " --odata-type bogus").exit_code, 3);
+  EXPECT_EQ(run_conform("run " + shell_word(d.string()) + " --odata-type bogus").exit_code, 3);
   fs::remove_all(d);
 }
 
