@@ -121,7 +121,7 @@ TEST(CliAuth, OAuth2TokenIsFetchedRenewedRetriedOnA401AndNeverShown) {
       "run " + shell_word(d.string()) + " --target http://127.0.0.1:" + std::to_string(target.port()) +
           " --concurrency 1 --oauth2-token-url http://127.0.0.1:" + std::to_string(endpoint.port()) +
           "/tenant/oauth2/v2.0/token --client-id app --client-secret-env CONFORM_TEST_SECRET"
-          " --scope https://graph.microsoft.com/.default --json " +
+          " --scope https://graph.microsoft.com/.default -v --json " +
           shell_word(json.string()) + " --junit " + shell_word(junit.string()),
       "CONFORM_TEST_SECRET=" + secret);
   EXPECT_EQ(r.exit_code, 1) << r.output;            // 000-333's 500 fails; the others pass
@@ -136,6 +136,8 @@ TEST(CliAuth, OAuth2TokenIsFetchedRenewedRetriedOnA401AndNeverShown) {
   // The failed case's curl line names the variable, and the echoed token is gone from its evidence.
   EXPECT_NE(report.find(R"(-H \"Authorization: Bearer $CONFORM_TOKEN\")"), std::string::npos) << report;
   EXPECT_NE(report.find(R"(\"echo\":\"Bearer ***\")"), std::string::npos) << report;
+  // -v shows each request as sent: the Authorization header the transport adds is there, named, not shown.
+  EXPECT_NE(r.output.find("  > Authorization: Bearer $CONFORM_TOKEN\n"), std::string::npos) << r.output;
   expect_no_secrets("json", report);
   expect_no_secrets("junit", xml);
   expect_no_secrets("console", r.output);
