@@ -554,7 +554,8 @@ std::vector<std::string> keys_in(std::string_view sent, const resource_path& doc
 // Executes a run plan over the transport: a step is sent once its group may start and its producers have
 // answered; a producer's answer gives its consumers their keys; a step whose producer produced nothing is
 // skipped with the reason; reruns go straight back into the queue; a DELETE is followed by a GET that must
-// not find the item; what the run created and did not delete is deleted at the end, newest first.
+// not find the item; what the run created and did not delete is deleted at the end, what is under an item
+// before it.
 class plan_runner final : public transport::request_source {
  public:
   plan_runner(const fixture_set& set, const options& opts, const run_plan& rp, case_book& book,
@@ -955,20 +956,7 @@ class plan_runner final : public transport::request_source {
   void extra_answered(std::size_t e, transport::exchange_result& x) {
     extra& ex = extras_[e];
     if (ex.what == extra::kind::fresh) return fresh_answered(ex.index, x);
-    if (ex.what == extra::kind::cleanup) {
-      created_resource& c = created_[ex.index];
-      if (x.ok && success(x.response.status)) {
-        c.fate = "cleaned up (" + std::to_string(x.response.status) + ")";
-      } else if (x.ok && (x.response.status == 404 || x.response.status == 410)) {
-        // Gone already: deleted with what it was made under, or by the service itself.
-        c.fate = "already gone (" + std::to_string(x.response.status) + ")";
-      } else {
-        c.left_behind = true;
-        c.fate = x.ok ? "cleanup failed: DELETE answered " + std::to_string(x.response.status)
-                      : "cleanup failed: " + redact_(x.error_message);
-      }
-      return next_cleanup();
-    }
+    if (ex.what == extra::kind::cleanup) return cleanup_answered(ex.index, x);
     step_state& s = steps_[ex.index];
     case_result c = std::move(*s.held);
     s.held.reset();
@@ -1073,20 +1061,71 @@ class plan_runner final : public transport::request_source {
         c.fate = "kept: the run may not send DELETE (--methods)";
         c.left_behind = true;
       } else {
-        cleanup_.push_back(n);
+        cleanup_.push_back({n});
       }
     }
-    next_cleanup();
+    for (std::size_t p = 0; p < cleanup_.size(); ++p) cleanup_at_[created_[cleanup_[p].created].url].push_back(p);
+    for (std::size_t q = 0; q < cleanup_.size(); ++q)
+      for_each_enclosing(q, [&](cleanup_item& outer) { ++outer.nested_left; });
+    for (std::size_t p = 0; p < cleanup_.size(); ++p) send_cleanup(p);
   }
 
-  // One at a time, newest first: a nested item goes before the resource it is in.
-  void next_cleanup() {
-    if (cleanup_next_ >= cleanup_.size() || stopping()) return;
-    const std::size_t n = cleanup_[cleanup_next_++];
-    extra e{extra::kind::cleanup, n, {"DELETE", created_[n].url, created_headers_[n], ""}};
+  // Each cleanup position whose URL encloses position q's ("/groups/a" encloses "/groups/a/threads/b").
+  template <class F>
+  void for_each_enclosing(std::size_t q, F f) {
+    std::string_view url = created_[cleanup_[q].created].url;
+    for (std::size_t slash = url.rfind('/'); slash != std::string_view::npos && slash > 0;
+         slash = url.rfind('/', slash - 1)) {
+      const auto it = cleanup_at_.find(std::string(url.substr(0, slash)));
+      if (it != cleanup_at_.end())
+        for (std::size_t p : it->second) f(cleanup_[p]);
+    }
+  }
+
+  // What the run made is deleted concurrently, except that an item goes only once the items the run made
+  // under it are answered (a thread before its group).
+  void send_cleanup(std::size_t p) {
+    cleanup_item& item = cleanup_[p];
+    if (item.sent || item.nested_left > 0 || stopping()) return;
+    item.sent = true;
+    const std::size_t n = item.created;
+    extra e{extra::kind::cleanup, p, {"DELETE", created_[n].url, created_headers_[n], ""}};
     std::erase_if(e.request.headers, [](const header& h) { return iequals(h.name, "Content-Type"); });
     extras_.push_back(std::move(e));
     ready_.push(steps_.size() + extras_.size() - 1);
+  }
+
+  // A refused cleanup DELETE is tried once more after every other one is answered: what refused may have
+  // been held by something deleted since (a group still named in an assignment).
+  void cleanup_answered(std::size_t p, transport::exchange_result& x) {
+    cleanup_item& item = cleanup_[p];
+    created_resource& c = created_[item.created];
+    ++cleanup_answered_;
+    if (x.ok && success(x.response.status)) {
+      c.fate = "cleaned up (" + std::to_string(x.response.status) + ")";
+      c.left_behind = false;
+    } else if (x.ok && (x.response.status == 404 || x.response.status == 410)) {
+      // Gone already: deleted with what it was made under, or by the service itself.
+      c.fate = "already gone (" + std::to_string(x.response.status) + ")";
+      c.left_behind = false;
+    } else {
+      c.left_behind = true;
+      c.fate = x.ok ? "cleanup failed: DELETE answered " + std::to_string(x.response.status)
+                    : "cleanup failed: " + redact_(x.error_message);
+      if (!item.retried) cleanup_refused_.push_back(p);
+    }
+    for_each_enclosing(p, [&](cleanup_item& outer) { --outer.nested_left; });
+    for (std::size_t q = 0; q < cleanup_.size(); ++q) send_cleanup(q);
+    if (cleanup_answered_ == cleanup_.size() + cleanup_retries_ && !cleanup_refused_.empty()) {
+      std::vector<std::size_t> again = std::move(cleanup_refused_);
+      cleanup_refused_.clear();
+      cleanup_retries_ += again.size();
+      for (std::size_t q : again) {
+        cleanup_[q].sent = false;
+        cleanup_[q].retried = true;
+        send_cleanup(q);
+      }
+    }
   }
 
   bool stopping() const { return opts_.stop_reason && !opts_.stop_reason().empty(); }
@@ -1108,8 +1147,15 @@ class plan_runner final : public transport::request_source {
   std::size_t done_ = 0, in_flight_ = 0;
   std::vector<created_resource> created_;
   std::vector<header_list> created_headers_;  // the create's request headers (auth), for its cleanup
-  std::vector<std::size_t> cleanup_;
-  std::size_t cleanup_next_ = 0;
+  struct cleanup_item {
+    std::size_t created = 0;      // index into created_
+    std::size_t nested_left = 0;  // cleanup DELETEs of items under this one not yet answered
+    bool sent = false, retried = false;
+  };
+  std::vector<cleanup_item> cleanup_;  // newest first
+  std::unordered_map<std::string, std::vector<std::size_t>> cleanup_at_;  // URL -> cleanup positions
+  std::vector<std::size_t> cleanup_refused_;
+  std::size_t cleanup_answered_ = 0, cleanup_retries_ = 0;
   bool cleanup_started_ = false;
   std::map<std::string, std::size_t> unbound_;  // placeholder -> fixtures that needed it
   std::string unbound_list_;
