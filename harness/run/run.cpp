@@ -501,6 +501,7 @@ std::string plan_json(const fixture_set& set, const run_plan& p) {
       if (from_producer(b)) jb["producer"] = set.fixtures[b.producer].id;
       if (b.from == binding::source::capture || b.from == binding::source::discovery) jb["pointer"] = b.pointer;
       if (b.from == binding::source::parent) jb["key"] = b.parent_item;
+      if (b.fresh) jb["fresh"] = true;
       if (b.from == binding::source::literal)
         jb["unbound"] = !b.documented.empty() && b.documented.front() == '{';
       bindings.push_back(std::move(jb));

@@ -32,6 +32,7 @@ const fs::path api = fs::path(CONFORM_SHARED_DIR) / "corpus" / "graph-docs-v1.0"
 class groups_service {
  public:
   int fail_create_with = 0;        // answer POST /groups with this status instead
+  int creates_allowed = -1;        // after this many, POST /groups answers 500 (-1: no limit)
   bool delete_keeps_item = false;  // DELETE answers 204 and deletes nothing
   std::vector<std::string> existing;
 
@@ -82,6 +83,8 @@ class groups_service {
     if (rest.empty() || rest == "/") {
       if (req.method == "POST") {
         if (fail_create_with != 0) return answer(fail_create_with, json::object{{"error", "refused"}});
+        if (creates_allowed >= 0 && made_ >= creates_allowed)
+          return answer(500, json::object{{"error", "no more"}});
         const std::string id = "g-" + std::to_string(++made_);
         json::object g = json::parse(req.body.empty() ? "{}" : req.body).as_object();
         g["id"] = id;
@@ -202,6 +205,51 @@ TEST(Schedule, CreatedIdsFlowIntoLaterRequestsAndNothingIsLeftBehind) {
   }
   ASSERT_EQ(cleaned.size(), 2u);
   for (const std::string& line : cleaned) EXPECT_LT(index_of(log, line, del + 1), log.size()) << line;
+}
+
+// The group pages with a second documented delete of the same group.
+fixture_set with_second_delete() {
+  fixture_set set = group_family();
+  for (const fixture& f : set.fixtures)
+    if (f.id == "group-delete/delete_group") {
+      fixture again = f;
+      again.id += "_again";
+      set.fixtures.push_back(std::move(again));
+      break;
+    }
+  return set;
+}
+
+TEST(Schedule, ASecondDeleteOfOneItemDeletesANewOne) {
+  if (!fs::exists(api)) GTEST_SKIP() << "no corpus at " << api;
+  const fixture_set set = with_second_delete();
+  groups_service svc;
+  svc.start();
+  const run_result r = run_fixtures(set, base_options(svc));
+  const std::vector<std::string> log = svc.log();
+  SCOPED_TRACE(joined(log));
+  const case_result &first = find_case(r, "group-delete/delete_group"),
+                    &second = find_case(r, "group-delete/delete_group_again");
+  EXPECT_EQ(first.outcome, verdict::passed) << first.skip_reason;
+  EXPECT_EQ(second.outcome, verdict::passed) << second.skip_reason;
+  EXPECT_NE(first.url, second.url);  // each deleted its own group
+  EXPECT_EQ(std::count(log.begin(), log.end(), "POST /v1.0/groups"), 4);  // three documented creates, one again
+  EXPECT_EQ(svc.count(), 0u);
+  for (const created_resource& c : r.created) EXPECT_FALSE(c.left_behind) << c.url << " " << c.fate;
+}
+
+TEST(Schedule, ASecondDeleteWhoseNewItemIsRefusedIsSkippedSayingWhy) {
+  if (!fs::exists(api)) GTEST_SKIP() << "no corpus at " << api;
+  const fixture_set set = with_second_delete();
+  groups_service svc;
+  svc.creates_allowed = 3;
+  svc.start();
+  const run_result r = run_fixtures(set, base_options(svc));
+  EXPECT_EQ(find_case(r, "group-delete/delete_group").outcome, verdict::passed);
+  const case_result& second = find_case(r, "group-delete/delete_group_again");
+  EXPECT_EQ(second.outcome, verdict::skipped);
+  EXPECT_EQ(second.skip_reason, "depends on a new item from group-post-groups/create_group, whose create answered 500");
+  EXPECT_EQ(svc.count(), 0u);
 }
 
 TEST(Schedule, DependentsOfAFailedProducerAreSkippedNotErrors) {
