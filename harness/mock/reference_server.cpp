@@ -518,7 +518,7 @@ reply reference_server::answer(const http_request& req) const {
   const std::string method = upper(req.method);
   const route* on_route = nullptr;
   const fixture* chosen = choose(req, body, out, &on_route);
-  if (chosen == nullptr) return out;
+  if (chosen == nullptr) return answer_stored(req).value_or(std::move(out));
   // Only the runner's check after its own DELETE sees what was deleted: other requests are answered as
   // documented, so one run's deletes never change the next run's answers.
   if (!store_ && method == "GET" && find_header(req.headers, after_delete_header) != nullptr) {

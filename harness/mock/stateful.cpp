@@ -136,6 +136,53 @@ std::uint64_t parse_u64(std::string_view s, std::uint64_t fallback) {
 
 }  // namespace
 
+std::optional<reference_server::store::item_ref> reference_server::store::find_item(
+    const std::vector<std::string>& segments) {
+  if (segments.empty()) return std::nullopt;
+  auto c = collections.find(lower_path(segments, segments.size() - 1));
+  if (c == collections.end()) return std::nullopt;
+  auto it = c->second.items.find(to_lower(segments.back()));
+  if (it == c->second.items.end()) return std::nullopt;
+  return item_ref{c, it};
+}
+
+void reference_server::store::erase(item_ref ref) {
+  const std::string item_path = ref.in->first + "/" + ref.item->first;
+  auto lo = collections.lower_bound(item_path + "/"), hi = collections.lower_bound(item_path + "0");
+  for (auto n = lo; n != hi; ++n) {
+    count -= n->second.items.size();
+    for (const auto& [id, nested] : n->second.items) bytes -= nested.bytes;
+  }
+  collections.erase(lo, hi);
+  --count;
+  bytes -= ref.item->second.bytes;
+  collection& c = ref.in->second;
+  c.order.erase(ref.item->second.seq);
+  c.items.erase(ref.item);
+  if (c.items.empty()) collections.erase(ref.in);
+}
+
+std::optional<reply> reference_server::answer_stored(const http_request& req) const {
+  const std::string method = upper(req.method);
+  if (!store_ || (method != "GET" && method != "DELETE")) return std::nullopt;
+  const std::vector<std::string> segs = detail::split_request_path(detail::url_path(req.target, false));
+  std::lock_guard<std::mutex> lock(store_->mutex);
+  const std::optional<store::item_ref> ref = store_->find_item(segs);
+  if (!ref) return std::nullopt;
+  reply out;
+  if (method == "DELETE") {
+    store_->erase(*ref);
+    out.response.status = 204;
+    out.response.reason = "No Content";
+    return out;
+  }
+  out.response.status = 200;
+  out.response.reason = "OK";
+  out.response.headers.push_back({"Content-Type", "application/json"});
+  out.response.body = json::serialize(ref->item->second.fields);
+  return out;
+}
+
 std::size_t reference_server::stored_count() const {
   if (!store_) return 0;
   std::lock_guard<std::mutex> lock(store_->mutex);
@@ -183,25 +230,10 @@ std::optional<reply> reference_server::apply_state(const http_request& req, cons
   }
 
   if (item) {
-    const std::string coll_path = lower_path(segs, segs.size() - 1);
-    auto c = st.collections.find(coll_path);
-    auto it = c->second.items.find(to_lower(segs.back()));
-    store::entity& e = it->second;
+    const store::item_ref ref = *st.find_item(segs);  // the key checks above found it
+    store::entity& e = ref.item->second;
     if (method == "DELETE") {
-      if (!ok) return std::nullopt;
-      // The item and every collection under it ("v1.0/groups/<id>/threads") go.
-      const std::string item_path = coll_path + "/" + it->first;
-      auto lo = st.collections.lower_bound(item_path + "/"), hi = st.collections.lower_bound(item_path + "0");
-      for (auto n = lo; n != hi; ++n) {
-        st.count -= n->second.items.size();
-        for (const auto& [id, nested] : n->second.items) st.bytes -= nested.bytes;
-      }
-      st.collections.erase(lo, hi);
-      --st.count;
-      st.bytes -= e.bytes;
-      c->second.order.erase(e.seq);
-      c->second.items.erase(it);
-      if (c->second.items.empty()) st.collections.erase(c);
+      if (ok) st.erase(ref);
       return std::nullopt;
     }
     if ((method == "PATCH" || method == "PUT") && ok && body && body->is_object()) {

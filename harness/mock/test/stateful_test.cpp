@@ -2,6 +2,7 @@
 // delete meet the same store, ids the server never made are 404, and the store is bounded and thread-safe.
 #include "extract/extract.hpp"
 #include "mock/reference_server.hpp"
+#include "test_fixtures.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -166,6 +167,28 @@ TEST(StatefulServer, NestedRequestsNeedTheirParent) {
   EXPECT_EQ(server.handle(request("DELETE", "/v1.0/groups/" + id)).response.status, 204);
   EXPECT_EQ(server.handle(request("POST", "/v1.0/groups/" + id + "/members/$ref", member)).response.status,
             404);
+}
+
+TEST(StatefulServer, StoredItemsWithoutDocumentedReadOrDeleteAreReadAndDeleted) {
+  // commsOperation documents only its create: a run's cleanup still deletes what it made, and a read of it
+  // shows what is stored, instead of the 404 for an undocumented route.
+  const fixture_set set = test::with_types({test::comms_operation()});
+  reference_server server(set, stateful());
+  reply created = server.handle(request("POST", test::comms_target, test::valid_comms_body));
+  ASSERT_EQ(created.response.status, 201) << created.response.body;
+  const std::string item =
+      std::string(test::comms_target) + "/" + std::string(body_of(created).at("id").as_string());
+
+  reply got = server.handle(request("GET", item));
+  ASSERT_EQ(got.response.status, 200) << got.response.body;
+  EXPECT_EQ(body_of(got).at("clientContext"), "mine");
+  EXPECT_EQ(server.handle(request("PATCH", item, R"({"status": "Failed"})")).response.status, 404);
+  reply deleted = server.handle(request("DELETE", item));
+  EXPECT_EQ(deleted.response.status, 204) << deleted.response.body;
+  EXPECT_TRUE(deleted.response.body.empty());
+  EXPECT_EQ(server.stored_count(), 0u);
+  EXPECT_EQ(server.handle(request("GET", item)).response.status, 404);
+  EXPECT_EQ(server.handle(request("DELETE", item)).response.status, 404);
 }
 
 TEST(StatefulServer, ListsPageThroughNextLinkAndCount) {

@@ -130,6 +130,9 @@ class reference_server {
                                    const std::optional<boost::json::value>& body,
                                    std::optional<boost::json::value>& doc,
                                    std::optional<std::string>& text) const;
+  // Stateful mode, when no documented route takes a request: a GET or DELETE of a stored item still meets
+  // it (a run deletes what it created even where the docs show no DELETE); nullopt for anything else.
+  std::optional<reply> answer_stored(const http_request& req) const;
   // Whether a documented POST on a route matching `segments` answers 201: a collection that creates.
   bool creates_at(const std::vector<std::string>& segments) const;
   std::optional<boost::json::value> documented_body(const fixture& f, std::string_view method, int status,
