@@ -520,8 +520,9 @@ reply reference_server::answer(const http_request& req) const {
   const fixture* chosen = choose(req, body, out, &on_route);
   if (chosen == nullptr) return answer_stored(req).value_or(std::move(out));
   // Only the runner's check after its own DELETE sees what was deleted: other requests are answered as
-  // documented, so one run's deletes never change the next run's answers.
-  if (!store_ && method == "GET" && find_header(req.headers, after_delete_header) != nullptr) {
+  // documented, so one run's deletes never change the next run's answers. The stateful server does the same
+  // for what its store does not hold (a documented literal id, a collection the docs show no create for).
+  if (method == "GET" && find_header(req.headers, after_delete_header) != nullptr) {
     const std::string path(detail::url_path(req.target, false));
     std::lock_guard lock(tombstone_mutex_);
     if (auto t = tombstones_.find(path); t != tombstones_.end()) {
@@ -557,7 +558,7 @@ reply reference_server::answer(const http_request& req) const {
   apply_reply_faults(active, fin, out, fault_headers);
   for (header& h : fault_headers) res.headers.push_back(std::move(h));
   res.headers.push_back({std::string(fixture_header), f.id});
-  if (!store_ && method == "DELETE" && res.status >= 200 && res.status < 300) {
+  if (method == "DELETE" && res.status >= 200 && res.status < 300) {
     std::lock_guard lock(tombstone_mutex_);
     const std::string path(detail::url_path(req.target, false));
     if (auto t = tombstones_.find(path); t != tombstones_.end())

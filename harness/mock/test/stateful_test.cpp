@@ -191,6 +191,31 @@ TEST(StatefulServer, StoredItemsWithoutDocumentedReadOrDeleteAreReadAndDeleted) 
   EXPECT_EQ(server.handle(request("DELETE", item)).response.status, 404);
 }
 
+TEST(StatefulServer, ADocumentedDeleteOfWhatIsNotStoredIsGoneForTheCheckAfterIt) {
+  // No create is documented for /me/things: the id is the docs' literal and the store holds nothing there.
+  fixture del =
+      test::get_fixture("thing-delete/delete_thing", "https://graph.microsoft.com/v1.0/me/things/{id}");
+  del.request.method = "DELETE";
+  del.response.status = 204;
+  del.response.body.clear();
+  del.response.json.reset();
+  const fixture_set set = test::with_types(
+      {test::get_fixture("thing-get/get_thing", "https://graph.microsoft.com/v1.0/me/things/{id}"), del});
+  reference_server server(set, stateful());
+  const std::string item = "/v1.0/me/things/b320ee12-b1cd-4cca-b648-a437be61c5cd";
+  http_request check = request("GET", item);
+  check.headers.push_back({std::string(after_delete_header), "1"});
+
+  EXPECT_EQ(server.handle(check).response.status, 200);  // nothing deleted yet
+  EXPECT_EQ(server.handle(request("DELETE", item)).response.status, 204);
+  reply gone = server.handle(check);
+  EXPECT_EQ(gone.response.status, 404) << gone.response.body;
+  EXPECT_EQ(body_of(gone).at("error").at("code"), "Request_ResourceNotFound");
+  // Like the stateless server: one DELETE, one check; other reads are answered as documented.
+  EXPECT_EQ(server.handle(check).response.status, 200);
+  EXPECT_EQ(server.handle(request("GET", item)).response.status, 200);
+}
+
 TEST(StatefulServer, ListsPageThroughNextLinkAndCount) {
   SKIP_WITHOUT_CORPUS();
   options o = stateful();

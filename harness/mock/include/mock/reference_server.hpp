@@ -146,9 +146,11 @@ class reference_server {
   std::uint64_t guid_base_ = 0;
   mutable std::atomic<std::uint64_t> guid_counter_{0};
   std::unique_ptr<store> store_;  // stateful mode only
-  // Without a store: paths a DELETE was answered 2xx for, one count per DELETE, until the runner's GET after
-  // it (marked with after_delete_header) is answered 404; no other request sees them, so a stateless server
-  // answers every run alike. Bounded: at tombstone_limit the unchecked ones are forgotten.
+  // Paths a DELETE was answered 2xx for, one count per DELETE, until the runner's GET after it (marked with
+  // after_delete_header) is answered 404; no other request sees them, so a stateless server answers every
+  // run alike. The stateful one keeps them too: a documented DELETE of what the store does not hold (a
+  // literal id, a collection nobody creates in) is gone for that check as well. Bounded: at tombstone_limit
+  // the unchecked ones are forgotten.
   static constexpr std::size_t tombstone_limit = 10'000;
   mutable std::mutex tombstone_mutex_;
   mutable std::unordered_map<std::string, std::size_t> tombstones_;  // path -> DELETEs not yet seen by a GET
