@@ -330,6 +330,7 @@ reference_server::reference_server(const fixture_set& fixtures, options opts)
   std::unordered_map<std::string, std::size_t> by_key;  // route key -> index in routes_
   for (std::size_t i = 0; i < fixtures_.fixtures.size(); ++i) {
     const fixture& f = fixtures_.fixtures[i];
+    fixture_by_id_.try_emplace(f.id, i);  // ids are unique in a set; by hand the first one wins, as before
     if (!f.runnable || f.request.method.empty()) continue;
     route r = detail::make_route(f);
     if (r.segments.empty()) continue;
@@ -420,14 +421,15 @@ const fixture* reference_server::choose(const http_request& req, const std::opti
                  return fixtures_.fixtures[f].id == h->value;
                });
       });
-      if (!on_a_route)
-        for (const fixture& f : fixtures_.fixtures)
-          if (f.id == h->value && f.runnable &&
-              upper(f.request.method.empty() ? "GET" : f.request.method) == method &&
-              same_but_keys(f, segments)) {
-            if (chosen_route != nullptr) *chosen_route = nullptr;
-            return &f;
-          }
+      auto named = on_a_route ? fixture_by_id_.end() : fixture_by_id_.find(h->value);
+      if (named != fixture_by_id_.end()) {
+        const fixture& f = fixtures_.fixtures[named->second];
+        if (f.runnable && upper(f.request.method.empty() ? "GET" : f.request.method) == method &&
+            same_but_keys(f, segments)) {
+          if (chosen_route != nullptr) *chosen_route = nullptr;
+          return &f;
+        }
+      }
     }
   if (on_path.empty()) {
     refusal =

@@ -143,6 +143,8 @@ class reference_server {
   std::vector<detail::route> routes_;  // most specific first
   std::unique_ptr<detail::route_index> index_;
   std::vector<char> creates_;  // per route: a POST documented to answer 201 (not $ref)
+  // Index into fixtures_.fixtures by fixture id, for the fixture a request names (X-Conform-Fixture).
+  std::unordered_map<std::string_view, std::size_t> fixture_by_id_;
   std::uint64_t guid_base_ = 0;
   mutable std::atomic<std::uint64_t> guid_counter_{0};
   std::unique_ptr<store> store_;  // stateful mode only
