@@ -84,8 +84,48 @@ std::vector<std::string> select_list(std::string_view target) {
   return out;
 }
 
+std::string_view odata_type(const json::object& o) {
+  const json::value* t = o.if_contains("@odata.type");
+  return t != nullptr && t->is_string() ? std::string_view(t->get_string()) : std::string_view();
+}
+
+// The documented element a stored object goes over: the one of its own @odata.type (a stored
+// countryNamedLocation over the documented countryNamedLocation, not over the ipNamedLocation listed first),
+// else the first, whose documented members the checks ask of every item; nullptr when there is none.
+const json::object* element_shape(const json::array& documented, const json::object& stored) {
+  const json::object* first = nullptr;
+  for (const json::value& v : documented) {
+    if (!v.is_object()) continue;
+    const json::object& o = v.get_object();
+    if (!odata_type(stored).empty() && !odata_type(o).empty() && same_type(odata_type(o), odata_type(stored)))
+      return &o;
+    if (first == nullptr) first = &o;
+  }
+  return first;
+}
+
+void overlay(json::object& shape, const json::object& fields, const std::vector<std::string>& select);
+
+// Stored array items over the documented ones, item by item, as the create's echo laid what the client sent
+// over them: chat members stored as the binds the client sent keep the documented member's id and name.
+json::array overlay_items(const json::array& documented, const json::array& stored) {
+  json::array out;
+  for (const json::value& v : stored) {
+    const json::object* shape = v.is_object() ? element_shape(documented, v.get_object()) : nullptr;
+    if (shape == nullptr) {
+      out.push_back(v);
+      continue;
+    }
+    json::object one = *shape;
+    overlay(one, v.get_object(), {});
+    out.emplace_back(std::move(one));
+  }
+  return out;
+}
+
 // Stored fields over a documented shape. The shape's @odata.context stays (it names this URL); under
-// $select only the selected members (and the key) come over.
+// $select only the selected members (and the key) come over. The documented members the stored value lacks
+// stay, in nested objects and array items too.
 void overlay(json::object& shape, const json::object& fields, const std::vector<std::string>& select) {
   for (const auto& m : fields) {
     if (m.key() == "@odata.context") continue;
@@ -93,8 +133,10 @@ void overlay(json::object& shape, const json::object& fields, const std::vector<
         std::none_of(select.begin(), select.end(), [&](const std::string& s) { return iequals(s, m.key()); }))
       continue;
     json::value& here = shape[m.key()];
-    if (here.is_object() && m.value().is_object())  // the documented members the stored value lacks stay
+    if (here.is_object() && m.value().is_object())
       overlay(here.get_object(), m.value().get_object(), {});
+    else if (here.is_array() && m.value().is_array())
+      here = overlay_items(here.get_array(), m.value().get_array());
     else
       here = m.value();
   }
@@ -284,9 +326,6 @@ std::optional<reply> reference_server::apply_state(const http_request& req, cons
     // a page at a time ($top, at most options::list_page), the rest through @odata.nextLink.
     auto c = st.collections.find(lower_path(segs, segs.size()));
     const json::array& documented = answer["value"].get_array();
-    const json::object shape = !documented.empty() && documented.front().is_object()
-                                   ? documented.front().get_object()
-                                   : json::object{};
     std::size_t limit = opts_.list_page;
     limit = static_cast<std::size_t>(
         std::min<std::uint64_t>(limit, parse_u64(query_value(req.target, "$top"), limit)));
@@ -299,8 +338,10 @@ std::optional<reply> reference_server::apply_state(const http_request& req, cons
           next = o->first;
           break;
         }
-        json::object one = shape;
-        overlay(one, c->second.items.at(o->second).fields, {});
+        const json::object& fields = c->second.items.at(o->second).fields;
+        const json::object* shape = element_shape(documented, fields);
+        json::object one = shape != nullptr ? *shape : json::object{};
+        overlay(one, fields, {});
         items.emplace_back(std::move(one));
       }
     if (answer.contains("@odata.count"))

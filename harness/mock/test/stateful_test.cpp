@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 #include <thread>
@@ -214,6 +215,82 @@ TEST(StatefulServer, ADocumentedDeleteOfWhatIsNotStoredIsGoneForTheCheckAfterIt)
   // Like the stateless server: one DELETE, one check; other reads are answered as documented.
   EXPECT_EQ(server.handle(check).response.status, 200);
   EXPECT_EQ(server.handle(request("GET", item)).response.status, 200);
+}
+
+fixture documented(std::string id, std::string method, std::string path, int status, std::string body) {
+  fixture f = test::get_fixture(std::move(id), "https://graph.microsoft.com/v1.0" + path);
+  f.request.method = std::move(method);
+  f.response.status = status;
+  test::set_response_body(f, std::move(body));
+  f.properties.clear();
+  return f;
+}
+
+// Named locations in miniature: two derived types in one collection, a list showing both and a GET showing
+// one.
+fixture_set derived_things() {
+  return test::with_types({
+      documented("thing-post/ip", "POST", "/things", 201,
+                 R"({"@odata.type": "#microsoft.graph.ipThing", "id": "1", "name": "ip",
+                     "ipRanges": [{"cidrAddress": "12.34.221.11/22"}]})"),
+      documented("thing-post/country", "POST", "/things", 201,
+                 R"({"@odata.type": "#microsoft.graph.countryThing", "id": "2", "name": "country",
+                     "countries": ["US"]})"),
+      documented("thing-post/other", "POST", "/things", 201,
+                 R"({"@odata.type": "#microsoft.graph.otherThing", "id": "3", "name": "other"})"),
+      documented("thing-list/list", "GET", "/things", 200,
+                 R"({"value": [{"@odata.type": "#microsoft.graph.ipThing", "id": "1", "name": "ip",
+                                "isTrusted": true, "ipRanges": [{"@odata.type": "#microsoft.graph.iPv4CidrRange",
+                                                                 "cidrAddress": "12.34.221.11/22"}]},
+                               {"@odata.type": "#microsoft.graph.countryThing", "id": "2", "name": "country",
+                                "countries": ["US"], "includeUnknown": false}]})"),
+      documented("thing-get/get", "GET", "/things/{id}", 200,
+                 R"({"@odata.type": "#microsoft.graph.ipThing", "id": "1", "name": "ip", "isTrusted": true,
+                     "ipRanges": [{"@odata.type": "#microsoft.graph.iPv4CidrRange", "cidrAddress": "1.2.3.4/32"}]})"),
+  });
+}
+
+std::string create_thing(const reference_server& server, const std::string& fixture_id,
+                         const std::string& body) {
+  http_request req = request("POST", "/v1.0/things", body);
+  req.headers.push_back({std::string(fixture_header), fixture_id});
+  reply r = server.handle(req);
+  EXPECT_EQ(r.response.status, 201) << r.response.body;
+  return r.response.status == 201 ? std::string(body_of(r).at("id").as_string()) : std::string();
+}
+
+TEST(StatefulServer, StoredItemsKeepTheShapeOfTheirOwnType) {
+  const fixture_set set = derived_things();
+  reference_server server(set, stateful());
+  const std::string ip = create_thing(server, "thing-post/ip",
+                                      R"({"name": "mine", "ipRanges": [{"cidrAddress": "10.0.0.0/8"}]})");
+  const std::string country = create_thing(server, "thing-post/country", R"({"name": "here"})");
+  const std::string other = create_thing(server, "thing-post/other", R"({"name": "else"})");
+
+  std::map<std::string, json::object> listed;
+  const json::object list = body_of(server.handle(request("GET", "/v1.0/things")));
+  for (const json::value& v : list.at("value").as_array())
+    listed[std::string(v.at("id").as_string())] = v.as_object();
+  ASSERT_EQ(listed.size(), 3u);
+  // Each item over the documented element of its own type, none over another type's.
+  EXPECT_EQ(listed[ip].at("@odata.type"), "#microsoft.graph.ipThing");
+  EXPECT_TRUE(listed[ip].contains("isTrusted"));
+  EXPECT_FALSE(listed[ip].contains("includeUnknown"));
+  EXPECT_EQ(listed[country].at("@odata.type"), "#microsoft.graph.countryThing");
+  EXPECT_TRUE(listed[country].contains("includeUnknown"));
+  EXPECT_FALSE(listed[country].contains("isTrusted"));
+  EXPECT_FALSE(listed[country].contains("ipRanges"));
+  // A type the list does not show goes over the first element, whose members the checks ask of every item.
+  EXPECT_EQ(listed[other].at("@odata.type"), "#microsoft.graph.otherThing");
+  EXPECT_TRUE(listed[other].contains("isTrusted"));
+
+  // Array items go over the documented items: the range keeps its documented @odata.type, with the address
+  // that was sent.
+  const json::object got = body_of(server.handle(request("GET", "/v1.0/things/" + ip)));
+  const json::object& range = got.at("ipRanges").as_array().at(0).as_object();
+  EXPECT_EQ(range.at("cidrAddress"), "10.0.0.0/8");
+  EXPECT_EQ(range.at("@odata.type"), "#microsoft.graph.iPv4CidrRange");
+  EXPECT_EQ(listed[ip].at("ipRanges").as_array().at(0).at("@odata.type"), "#microsoft.graph.iPv4CidrRange");
 }
 
 TEST(StatefulServer, ListsPageThroughNextLinkAndCount) {
