@@ -399,6 +399,17 @@ bool same_but_keys(const fixture& f, const std::vector<std::string>& segments) {
 }
 }  // namespace
 
+const fixture* reference_server::named_fixture(const http_request& req,
+                                               const std::vector<std::string>& segments) const {
+  const header* h = find_header(req.headers, fixture_header);
+  if (h == nullptr) return nullptr;
+  auto named = fixture_by_id_.find(h->value);
+  if (named == fixture_by_id_.end()) return nullptr;
+  const fixture& f = fixtures_.fixtures[named->second];
+  const bool same_method = upper(f.request.method.empty() ? "GET" : f.request.method) == upper(req.method);
+  return f.runnable && same_method && same_but_keys(f, segments) ? &f : nullptr;
+}
+
 // The fixture that answers: the one the runner names (X-Conform-Fixture), else the best documented match on
 // the most specific route. Nullptr with `refusal` set (404, or 405 with Allow) when no documented route takes
 // it.
@@ -414,21 +425,16 @@ const fixture* reference_server::choose(const http_request& req, const std::opti
   // and no route is that literal any more: the fixture the runner names answers, if its method is this one.
   // (Stateful mode decides about ids itself.)
   if (!store_)
-    if (const header* h = find_header(req.headers, fixture_header)) {
+    if (const fixture* named = named_fixture(req, segments)) {
       const bool on_a_route = std::any_of(on_path.begin(), on_path.end(), [&](std::size_t i) {
         const route& r = routes_[i];
         return r.method == method && std::any_of(r.fixtures.begin(), r.fixtures.end(), [&](std::size_t f) {
-                 return fixtures_.fixtures[f].id == h->value;
+                 return fixtures_.fixtures[f].id == named->id;
                });
       });
-      auto named = on_a_route ? fixture_by_id_.end() : fixture_by_id_.find(h->value);
-      if (named != fixture_by_id_.end()) {
-        const fixture& f = fixtures_.fixtures[named->second];
-        if (f.runnable && upper(f.request.method.empty() ? "GET" : f.request.method) == method &&
-            same_but_keys(f, segments)) {
-          if (chosen_route != nullptr) *chosen_route = nullptr;
-          return &f;
-        }
+      if (!on_a_route) {
+        if (chosen_route != nullptr) *chosen_route = nullptr;
+        return named;
       }
     }
   if (on_path.empty()) {

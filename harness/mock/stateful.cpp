@@ -208,9 +208,17 @@ std::optional<reply> reference_server::answer_stored(const http_request& req) co
   const std::string method = upper(req.method);
   if (!store_ || (method != "GET" && method != "DELETE")) return std::nullopt;
   const std::vector<std::string> segs = detail::split_request_path(detail::url_path(req.target, false));
+  // An id in a collection that creates, which the store does not hold (never made, or gone with its
+  // parent): 404, like a documented route's key position, rather than the refusal of an undocumented route.
+  const bool key = segs.size() >= 2 && looks_like_key(segs.back()) &&
+                   creates_at(std::vector<std::string>(segs.begin(), segs.end() - 1));
+  // The documented GET whose literal ids no route takes for this one ("/education/me/rubrics/ceb3...").
+  const fixture* named = method == "GET" ? named_fixture(req, segs) : nullptr;
+  std::optional<json::value> doc;
+  if (named != nullptr) doc = documented_body(*named, method, 200, std::nullopt);
   std::lock_guard<std::mutex> lock(store_->mutex);
   const std::optional<store::item_ref> ref = store_->find_item(segs);
-  if (!ref) return std::nullopt;
+  if (!ref) return key ? std::optional<reply>(not_found(segs.back())) : std::nullopt;
   reply out;
   if (method == "DELETE") {
     store_->erase(*ref);
@@ -221,7 +229,15 @@ std::optional<reply> reference_server::answer_stored(const http_request& req) co
   out.response.status = 200;
   out.response.reason = "OK";
   out.response.headers.push_back({"Content-Type", "application/json"});
-  out.response.body = json::serialize(ref->item->second.fields);
+  const json::object& fields = ref->item->second.fields;
+  if (doc && doc->is_object()) {
+    overlay(doc->get_object(), fields, select_list(req.target));
+    out.response.body = json::serialize(*doc);
+    out.fixture_id = named->id;
+    out.response.headers.push_back({std::string(fixture_header), named->id});
+  } else {
+    out.response.body = json::serialize(fields);
+  }
   return out;
 }
 
