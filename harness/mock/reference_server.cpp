@@ -423,20 +423,19 @@ const fixture* reference_server::choose(const http_request& req, const std::opti
   std::vector<std::size_t> on_path = index_->find(segments);
   // A run plan puts the id a create answered where the docs show a literal one ("/chats/19:abc@thread.v2"),
   // and no route is that literal any more: the fixture the runner names answers, if its method is this one.
-  // (Stateful mode decides about ids itself.)
-  if (!store_)
-    if (const fixture* named = named_fixture(req, segments)) {
-      const bool on_a_route = std::any_of(on_path.begin(), on_path.end(), [&](std::size_t i) {
-        const route& r = routes_[i];
-        return r.method == method && std::any_of(r.fixtures.begin(), r.fixtures.end(), [&](std::size_t f) {
-                 return fixtures_.fixtures[f].id == named->id;
-               });
-      });
-      if (!on_a_route) {
-        if (chosen_route != nullptr) *chosen_route = nullptr;
-        return named;
-      }
+  // (Stateful mode then checks those ids against the store on the fixture's own route, see answer.)
+  if (const fixture* named = named_fixture(req, segments)) {
+    const bool on_a_route = std::any_of(on_path.begin(), on_path.end(), [&](std::size_t i) {
+      const route& r = routes_[i];
+      return r.method == method && std::any_of(r.fixtures.begin(), r.fixtures.end(), [&](std::size_t f) {
+               return fixtures_.fixtures[f].id == named->id;
+             });
+    });
+    if (!on_a_route) {
+      if (chosen_route != nullptr) *chosen_route = nullptr;
+      return named;
     }
+  }
   if (on_path.empty()) {
     refusal =
         odata_error(404, "ResourceNotFound", "No documented route matches '" + std::string(path) + "'.");
@@ -527,6 +526,13 @@ reply reference_server::answer(const http_request& req) const {
   const route* on_route = nullptr;
   const fixture* chosen = choose(req, body, out, &on_route);
   if (chosen == nullptr) return answer_stored(req).value_or(std::move(out));
+  // A fixture named for its path with other keys answers off the routes: its documented path is its route,
+  // where the store finds the key positions (a literal id the docs show) as on any other.
+  detail::route named_route;
+  if (store_ && on_route == nullptr) {
+    named_route = detail::make_route(*chosen);
+    on_route = &named_route;
+  }
   // Only the runner's check after its own DELETE sees what was deleted: other requests are answered as
   // documented, so one run's deletes never change the next run's answers. The stateful server does the same
   // for what its store does not hold (a documented literal id, a collection the docs show no create for).

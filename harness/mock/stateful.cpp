@@ -212,10 +212,6 @@ std::optional<reply> reference_server::answer_stored(const http_request& req) co
   // parent): 404, like a documented route's key position, rather than the refusal of an undocumented route.
   const bool key = segs.size() >= 2 && looks_like_key(segs.back()) &&
                    creates_at(std::vector<std::string>(segs.begin(), segs.end() - 1));
-  // The documented GET whose literal ids no route takes for this one ("/education/me/rubrics/ceb3...").
-  const fixture* named = method == "GET" ? named_fixture(req, segs) : nullptr;
-  std::optional<json::value> doc;
-  if (named != nullptr) doc = documented_body(*named, method, 200, std::nullopt);
   std::lock_guard<std::mutex> lock(store_->mutex);
   const std::optional<store::item_ref> ref = store_->find_item(segs);
   if (!ref) return key ? std::optional<reply>(not_found(segs.back())) : std::nullopt;
@@ -229,15 +225,7 @@ std::optional<reply> reference_server::answer_stored(const http_request& req) co
   out.response.status = 200;
   out.response.reason = "OK";
   out.response.headers.push_back({"Content-Type", "application/json"});
-  const json::object& fields = ref->item->second.fields;
-  if (doc && doc->is_object()) {
-    overlay(doc->get_object(), fields, select_list(req.target));
-    out.response.body = json::serialize(*doc);
-    out.fixture_id = named->id;
-    out.response.headers.push_back({std::string(fixture_header), named->id});
-  } else {
-    out.response.body = json::serialize(fields);
-  }
+  out.response.body = json::serialize(ref->item->second.fields);
   return out;
 }
 

@@ -308,6 +308,8 @@ TEST(StatefulServer, AStoredItemReadThroughADocumentedLiteralIdHasTheDocumentedS
       documented("thing-get/literal", "GET", "/things/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d", 200,
                  R"({"@odata.type": "#microsoft.graph.ipThing", "id": "ceb3863e-6912-4ea9-ac41-3c2bb7b6672d",
                      "name": "ip", "isTrusted": true})"),
+      documented("part-post/literal", "POST", "/things/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d/parts", 201,
+                 R"({"id": "1", "name": "part"})"),
   });
   reference_server server(set, stateful());
   const std::string id = create_thing(server, "thing-post/ip", R"({"name": "mine"})");
@@ -324,6 +326,15 @@ TEST(StatefulServer, AStoredItemReadThroughADocumentedLiteralIdHasTheDocumentedS
   const json::object plain = body_of(server.handle(request("GET", "/v1.0/things/" + id)));
   EXPECT_EQ(plain.at("name"), "mine");
   EXPECT_FALSE(plain.contains("isTrusted"));
+
+  // A write under it the same way (chat-post-members): the parent must be stored, as on a routed request.
+  for (const auto& [thing, status] :
+       {std::pair{id, 201}, std::pair{std::string("b320ee12-b1cd-4cca-b648-a437be61c5cd"), 404}}) {
+    http_request post = request("POST", "/v1.0/things/" + thing + "/parts", R"({"name": "wheel"})");
+    post.headers.push_back({std::string(fixture_header), "part-post/literal"});
+    reply r = server.handle(post);
+    EXPECT_EQ(r.response.status, status) << thing << ' ' << r.response.body;
+  }
 }
 
 TEST(StatefulServer, ListsPageThroughNextLinkAndCount) {

@@ -135,9 +135,7 @@ class reference_server {
   // and no route is that literal; nullptr otherwise.
   const fixture* named_fixture(const http_request& req, const std::vector<std::string>& segments) const;
   // Stateful mode, when no documented route takes a request: a GET or DELETE of a stored item still meets
-  // it (a run deletes what it created even where the docs show no DELETE; a GET shows it over the documented
-  // body of the fixture the runner names, when that is a GET of this path with other keys); nullopt for
-  // anything else.
+  // it (a run deletes what it created even where the docs show no DELETE); nullopt for anything else.
   std::optional<reply> answer_stored(const http_request& req) const;
   // Whether a documented POST on a route matching `segments` answers 201: a collection that creates.
   bool creates_at(const std::vector<std::string>& segments) const;
