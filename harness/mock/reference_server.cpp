@@ -330,6 +330,7 @@ reference_server::reference_server(const fixture_set& fixtures, options opts)
   std::unordered_map<std::string, std::size_t> by_key;  // route key -> index in routes_
   for (std::size_t i = 0; i < fixtures_.fixtures.size(); ++i) {
     const fixture& f = fixtures_.fixtures[i];
+    fixture_by_id_.try_emplace(f.id, i);  // ids are unique in a set; by hand the first one wins, as before
     if (!f.runnable || f.request.method.empty()) continue;
     route r = detail::make_route(f);
     if (r.segments.empty()) continue;
@@ -398,6 +399,17 @@ bool same_but_keys(const fixture& f, const std::vector<std::string>& segments) {
 }
 }  // namespace
 
+const fixture* reference_server::named_fixture(const http_request& req,
+                                               const std::vector<std::string>& segments) const {
+  const header* h = find_header(req.headers, fixture_header);
+  if (h == nullptr) return nullptr;
+  auto named = fixture_by_id_.find(h->value);
+  if (named == fixture_by_id_.end()) return nullptr;
+  const fixture& f = fixtures_.fixtures[named->second];
+  const bool same_method = upper(f.request.method.empty() ? "GET" : f.request.method) == upper(req.method);
+  return f.runnable && same_method && same_but_keys(f, segments) ? &f : nullptr;
+}
+
 // The fixture that answers: the one the runner names (X-Conform-Fixture), else the best documented match on
 // the most specific route. Nullptr with `refusal` set (404, or 405 with Allow) when no documented route takes
 // it.
@@ -411,24 +423,19 @@ const fixture* reference_server::choose(const http_request& req, const std::opti
   std::vector<std::size_t> on_path = index_->find(segments);
   // A run plan puts the id a create answered where the docs show a literal one ("/chats/19:abc@thread.v2"),
   // and no route is that literal any more: the fixture the runner names answers, if its method is this one.
-  // (Stateful mode decides about ids itself.)
-  if (!store_)
-    if (const header* h = find_header(req.headers, fixture_header)) {
-      const bool on_a_route = std::any_of(on_path.begin(), on_path.end(), [&](std::size_t i) {
-        const route& r = routes_[i];
-        return r.method == method && std::any_of(r.fixtures.begin(), r.fixtures.end(), [&](std::size_t f) {
-                 return fixtures_.fixtures[f].id == h->value;
-               });
-      });
-      if (!on_a_route)
-        for (const fixture& f : fixtures_.fixtures)
-          if (f.id == h->value && f.runnable &&
-              upper(f.request.method.empty() ? "GET" : f.request.method) == method &&
-              same_but_keys(f, segments)) {
-            if (chosen_route != nullptr) *chosen_route = nullptr;
-            return &f;
-          }
+  // (Stateful mode then checks those ids against the store on the fixture's own route, see answer.)
+  if (const fixture* named = named_fixture(req, segments)) {
+    const bool on_a_route = std::any_of(on_path.begin(), on_path.end(), [&](std::size_t i) {
+      const route& r = routes_[i];
+      return r.method == method && std::any_of(r.fixtures.begin(), r.fixtures.end(), [&](std::size_t f) {
+               return fixtures_.fixtures[f].id == named->id;
+             });
+    });
+    if (!on_a_route) {
+      if (chosen_route != nullptr) *chosen_route = nullptr;
+      return named;
     }
+  }
   if (on_path.empty()) {
     refusal =
         odata_error(404, "ResourceNotFound", "No documented route matches '" + std::string(path) + "'.");
@@ -518,10 +525,18 @@ reply reference_server::answer(const http_request& req) const {
   const std::string method = upper(req.method);
   const route* on_route = nullptr;
   const fixture* chosen = choose(req, body, out, &on_route);
-  if (chosen == nullptr) return out;
+  if (chosen == nullptr) return answer_stored(req).value_or(std::move(out));
+  // A fixture named for its path with other keys answers off the routes: its documented path is its route,
+  // where the store finds the key positions (a literal id the docs show) as on any other.
+  detail::route named_route;
+  if (store_ && on_route == nullptr) {
+    named_route = detail::make_route(*chosen);
+    on_route = &named_route;
+  }
   // Only the runner's check after its own DELETE sees what was deleted: other requests are answered as
-  // documented, so one run's deletes never change the next run's answers.
-  if (!store_ && method == "GET" && find_header(req.headers, after_delete_header) != nullptr) {
+  // documented, so one run's deletes never change the next run's answers. The stateful server does the same
+  // for what its store does not hold (a documented literal id, a collection the docs show no create for).
+  if (method == "GET" && find_header(req.headers, after_delete_header) != nullptr) {
     const std::string path(detail::url_path(req.target, false));
     std::lock_guard lock(tombstone_mutex_);
     if (auto t = tombstones_.find(path); t != tombstones_.end()) {
@@ -557,7 +572,7 @@ reply reference_server::answer(const http_request& req) const {
   apply_reply_faults(active, fin, out, fault_headers);
   for (header& h : fault_headers) res.headers.push_back(std::move(h));
   res.headers.push_back({std::string(fixture_header), f.id});
-  if (!store_ && method == "DELETE" && res.status >= 200 && res.status < 300) {
+  if (method == "DELETE" && res.status >= 200 && res.status < 300) {
     std::lock_guard lock(tombstone_mutex_);
     const std::string path(detail::url_path(req.target, false));
     if (auto t = tombstones_.find(path); t != tombstones_.end())

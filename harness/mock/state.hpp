@@ -12,8 +12,10 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace conform::mock {
 
@@ -28,10 +30,23 @@ struct reference_server::store {
     std::map<std::uint64_t, std::string> order;     // seq -> id
   };
 
+  using collection_map = std::map<std::string, collection, std::less<>>;
+
+  // The item `segments` name ("v1.0/groups/<id>"), as an iterator into its collection; nullopt when it is not
+  // stored. Call with `mutex` held.
+  struct item_ref {
+    collection_map::iterator in;
+    std::unordered_map<std::string, entity>::iterator item;
+  };
+  std::optional<item_ref> find_item(const std::vector<std::string>& segments);
+  // Removes the item and every collection nested under it ("v1.0/groups/<id>/threads"). Call with `mutex`
+  // held.
+  void erase(item_ref ref);
+
   std::mutex mutex;  // guards everything below; handlers run on several threads
   // By lower-case path of the collection without a leading '/', "v1.0/groups", "v1.0/groups/<id>/threads":
   // ordered, so deleting an item removes the collections nested under it as one range.
-  std::map<std::string, collection, std::less<>> collections;
+  collection_map collections;
   std::size_t count = 0;
   std::size_t bytes = 0;
   std::uint64_t next_seq = 1;

@@ -75,8 +75,48 @@ std::vector<std::string> select_list(std::string_view target) {
   return out;
 }
 
+std::string_view odata_type(const json::object& o) {
+  const json::value* t = o.if_contains("@odata.type");
+  return t != nullptr && t->is_string() ? std::string_view(t->get_string()) : std::string_view();
+}
+
+// The documented element a stored object goes over: the one of its own @odata.type (a stored
+// countryNamedLocation over the documented countryNamedLocation, not over the ipNamedLocation listed first),
+// else the first, whose documented members the checks ask of every item; nullptr when there is none.
+const json::object* element_shape(const json::array& documented, const json::object& stored) {
+  const json::object* first = nullptr;
+  for (const json::value& v : documented) {
+    if (!v.is_object()) continue;
+    const json::object& o = v.get_object();
+    if (!odata_type(stored).empty() && !odata_type(o).empty() && same_type(odata_type(o), odata_type(stored)))
+      return &o;
+    if (first == nullptr) first = &o;
+  }
+  return first;
+}
+
+void overlay(json::object& shape, const json::object& fields, const std::vector<std::string>& select);
+
+// Stored array items over the documented ones, item by item, as the create's echo laid what the client sent
+// over them: chat members stored as the binds the client sent keep the documented member's id and name.
+json::array overlay_items(const json::array& documented, const json::array& stored) {
+  json::array out;
+  for (const json::value& v : stored) {
+    const json::object* shape = v.is_object() ? element_shape(documented, v.get_object()) : nullptr;
+    if (shape == nullptr) {
+      out.push_back(v);
+      continue;
+    }
+    json::object one = *shape;
+    overlay(one, v.get_object(), {});
+    out.emplace_back(std::move(one));
+  }
+  return out;
+}
+
 // Stored fields over a documented shape. The shape's @odata.context stays (it names this URL); under
-// $select only the selected members (and the key) come over.
+// $select only the selected members (and the key) come over. The documented members the stored value lacks
+// stay, in nested objects and array items too.
 void overlay(json::object& shape, const json::object& fields, const std::vector<std::string>& select) {
   for (const auto& m : fields) {
     if (m.key() == "@odata.context") continue;
@@ -84,8 +124,10 @@ void overlay(json::object& shape, const json::object& fields, const std::vector<
         std::none_of(select.begin(), select.end(), [&](const std::string& s) { return iequals(s, m.key()); }))
       continue;
     json::value& here = shape[m.key()];
-    if (here.is_object() && m.value().is_object())  // the documented members the stored value lacks stay
+    if (here.is_object() && m.value().is_object())
       overlay(here.get_object(), m.value().get_object(), {});
+    else if (here.is_array() && m.value().is_array())
+      here = overlay_items(here.get_array(), m.value().get_array());
     else
       here = m.value();
   }
@@ -126,6 +168,57 @@ std::uint64_t parse_u64(std::string_view s, std::uint64_t fallback) {
 }
 
 }  // namespace
+
+std::optional<reference_server::store::item_ref> reference_server::store::find_item(
+    const std::vector<std::string>& segments) {
+  if (segments.empty()) return std::nullopt;
+  auto c = collections.find(lower_path(segments, segments.size() - 1));
+  if (c == collections.end()) return std::nullopt;
+  auto it = c->second.items.find(to_lower(segments.back()));
+  if (it == c->second.items.end()) return std::nullopt;
+  return item_ref{c, it};
+}
+
+void reference_server::store::erase(item_ref ref) {
+  const std::string item_path = ref.in->first + "/" + ref.item->first;
+  auto lo = collections.lower_bound(item_path + "/"), hi = collections.lower_bound(item_path + "0");
+  for (auto n = lo; n != hi; ++n) {
+    count -= n->second.items.size();
+    for (const auto& [id, nested] : n->second.items) bytes -= nested.bytes;
+  }
+  collections.erase(lo, hi);
+  --count;
+  bytes -= ref.item->second.bytes;
+  collection& c = ref.in->second;
+  c.order.erase(ref.item->second.seq);
+  c.items.erase(ref.item);
+  if (c.items.empty()) collections.erase(ref.in);
+}
+
+std::optional<reply> reference_server::answer_stored(const http_request& req) const {
+  const std::string method = upper(req.method);
+  if (!store_ || (method != "GET" && method != "DELETE")) return std::nullopt;
+  const std::vector<std::string> segs = detail::split_request_path(detail::url_path(req.target, false));
+  // An id in a collection that creates, which the store does not hold (never made, or gone with its
+  // parent): 404, like a documented route's key position, rather than the refusal of an undocumented route.
+  const bool key = segs.size() >= 2 && looks_like_key(segs.back()) &&
+                   creates_at(std::vector<std::string>(segs.begin(), segs.end() - 1));
+  std::lock_guard<std::mutex> lock(store_->mutex);
+  const std::optional<store::item_ref> ref = store_->find_item(segs);
+  if (!ref) return key ? std::optional<reply>(not_found(segs.back())) : std::nullopt;
+  reply out;
+  if (method == "DELETE") {
+    store_->erase(*ref);
+    out.response.status = 204;
+    out.response.reason = "No Content";
+    return out;
+  }
+  out.response.status = 200;
+  out.response.reason = "OK";
+  out.response.headers.push_back({"Content-Type", "application/json"});
+  out.response.body = json::serialize(ref->item->second.fields);
+  return out;
+}
 
 std::size_t reference_server::stored_count() const {
   if (!store_) return 0;
@@ -174,25 +267,10 @@ std::optional<reply> reference_server::apply_state(const http_request& req, cons
   }
 
   if (item) {
-    const std::string coll_path = lower_path(segs, segs.size() - 1);
-    auto c = st.collections.find(coll_path);
-    auto it = c->second.items.find(to_lower(segs.back()));
-    store::entity& e = it->second;
+    const store::item_ref ref = *st.find_item(segs);  // the key checks above found it
+    store::entity& e = ref.item->second;
     if (method == "DELETE") {
-      if (!ok) return std::nullopt;
-      // The item and every collection under it ("v1.0/groups/<id>/threads") go.
-      const std::string item_path = coll_path + "/" + it->first;
-      auto lo = st.collections.lower_bound(item_path + "/"), hi = st.collections.lower_bound(item_path + "0");
-      for (auto n = lo; n != hi; ++n) {
-        st.count -= n->second.items.size();
-        for (const auto& [id, nested] : n->second.items) st.bytes -= nested.bytes;
-      }
-      st.collections.erase(lo, hi);
-      --st.count;
-      st.bytes -= e.bytes;
-      c->second.order.erase(e.seq);
-      c->second.items.erase(it);
-      if (c->second.items.empty()) st.collections.erase(c);
+      if (ok) st.erase(ref);
       return std::nullopt;
     }
     if ((method == "PATCH" || method == "PUT") && ok && body && body->is_object()) {
@@ -243,9 +321,6 @@ std::optional<reply> reference_server::apply_state(const http_request& req, cons
     // a page at a time ($top, at most options::list_page), the rest through @odata.nextLink.
     auto c = st.collections.find(lower_path(segs, segs.size()));
     const json::array& documented = answer["value"].get_array();
-    const json::object shape = !documented.empty() && documented.front().is_object()
-                                   ? documented.front().get_object()
-                                   : json::object{};
     std::size_t limit = opts_.list_page;
     limit = static_cast<std::size_t>(
         std::min<std::uint64_t>(limit, parse_u64(query_value(req.target, "$top"), limit)));
@@ -258,8 +333,10 @@ std::optional<reply> reference_server::apply_state(const http_request& req, cons
           next = o->first;
           break;
         }
-        json::object one = shape;
-        overlay(one, c->second.items.at(o->second).fields, {});
+        const json::object& fields = c->second.items.at(o->second).fields;
+        const json::object* shape = element_shape(documented, fields);
+        json::object one = shape != nullptr ? *shape : json::object{};
+        overlay(one, fields, {});
         items.emplace_back(std::move(one));
       }
     if (answer.contains("@odata.count"))

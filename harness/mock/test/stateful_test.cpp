@@ -2,6 +2,7 @@
 // delete meet the same store, ids the server never made are 404, and the store is bounded and thread-safe.
 #include "extract/extract.hpp"
 #include "mock/reference_server.hpp"
+#include "test_fixtures.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -9,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 #include <thread>
@@ -166,6 +168,173 @@ TEST(StatefulServer, NestedRequestsNeedTheirParent) {
   EXPECT_EQ(server.handle(request("DELETE", "/v1.0/groups/" + id)).response.status, 204);
   EXPECT_EQ(server.handle(request("POST", "/v1.0/groups/" + id + "/members/$ref", member)).response.status,
             404);
+}
+
+TEST(StatefulServer, StoredItemsWithoutDocumentedReadOrDeleteAreReadAndDeleted) {
+  // commsOperation documents only its create: a run's cleanup still deletes what it made, and a read of it
+  // shows what is stored, instead of the 404 for an undocumented route.
+  const fixture_set set = test::with_types({test::comms_operation()});
+  reference_server server(set, stateful());
+  reply created = server.handle(request("POST", test::comms_target, test::valid_comms_body));
+  ASSERT_EQ(created.response.status, 201) << created.response.body;
+  const std::string item =
+      std::string(test::comms_target) + "/" + std::string(body_of(created).at("id").as_string());
+
+  reply got = server.handle(request("GET", item));
+  ASSERT_EQ(got.response.status, 200) << got.response.body;
+  EXPECT_EQ(body_of(got).at("clientContext"), "mine");
+  EXPECT_EQ(server.handle(request("PATCH", item, R"({"status": "Failed"})")).response.status, 404);
+  reply deleted = server.handle(request("DELETE", item));
+  EXPECT_EQ(deleted.response.status, 204) << deleted.response.body;
+  EXPECT_TRUE(deleted.response.body.empty());
+  EXPECT_EQ(server.stored_count(), 0u);
+  // Gone, or never made: 404 like a documented route's unknown id, not the 404/405 of an undocumented route.
+  for (const std::string& target :
+       {item, std::string(test::comms_target) + "/b320ee12-b1cd-4cca-b648-a437be61c5cd"})
+    for (const char* method : {"GET", "DELETE"}) {
+      reply gone = server.handle(request(method, target));
+      EXPECT_EQ(gone.response.status, 404) << method << ' ' << target;
+      EXPECT_EQ(body_of(gone).at("error").at("code"), "Request_ResourceNotFound") << method << ' ' << target;
+    }
+}
+
+TEST(StatefulServer, ADocumentedDeleteOfWhatIsNotStoredIsGoneForTheCheckAfterIt) {
+  // No create is documented for /me/things: the id is the docs' literal and the store holds nothing there.
+  fixture del =
+      test::get_fixture("thing-delete/delete_thing", "https://graph.microsoft.com/v1.0/me/things/{id}");
+  del.request.method = "DELETE";
+  del.response.status = 204;
+  del.response.body.clear();
+  del.response.json.reset();
+  const fixture_set set = test::with_types(
+      {test::get_fixture("thing-get/get_thing", "https://graph.microsoft.com/v1.0/me/things/{id}"), del});
+  reference_server server(set, stateful());
+  const std::string item = "/v1.0/me/things/b320ee12-b1cd-4cca-b648-a437be61c5cd";
+  http_request check = request("GET", item);
+  check.headers.push_back({std::string(after_delete_header), "1"});
+
+  EXPECT_EQ(server.handle(check).response.status, 200);  // nothing deleted yet
+  EXPECT_EQ(server.handle(request("DELETE", item)).response.status, 204);
+  reply gone = server.handle(check);
+  EXPECT_EQ(gone.response.status, 404) << gone.response.body;
+  EXPECT_EQ(body_of(gone).at("error").at("code"), "Request_ResourceNotFound");
+  // Like the stateless server: one DELETE, one check; other reads are answered as documented.
+  EXPECT_EQ(server.handle(check).response.status, 200);
+  EXPECT_EQ(server.handle(request("GET", item)).response.status, 200);
+}
+
+fixture documented(std::string id, std::string method, std::string path, int status, std::string body) {
+  fixture f = test::get_fixture(std::move(id), "https://graph.microsoft.com/v1.0" + path);
+  f.request.method = std::move(method);
+  f.response.status = status;
+  test::set_response_body(f, std::move(body));
+  f.properties.clear();
+  return f;
+}
+
+// Named locations in miniature: two derived types in one collection, a list showing both and a GET showing
+// one.
+fixture_set derived_things() {
+  return test::with_types({
+      documented("thing-post/ip", "POST", "/things", 201,
+                 R"({"@odata.type": "#microsoft.graph.ipThing", "id": "1", "name": "ip",
+                     "ipRanges": [{"cidrAddress": "12.34.221.11/22"}]})"),
+      documented("thing-post/country", "POST", "/things", 201,
+                 R"({"@odata.type": "#microsoft.graph.countryThing", "id": "2", "name": "country",
+                     "countries": ["US"]})"),
+      documented("thing-post/other", "POST", "/things", 201,
+                 R"({"@odata.type": "#microsoft.graph.otherThing", "id": "3", "name": "other"})"),
+      documented("thing-list/list", "GET", "/things", 200,
+                 R"({"value": [{"@odata.type": "#microsoft.graph.ipThing", "id": "1", "name": "ip",
+                                "isTrusted": true, "ipRanges": [{"@odata.type": "#microsoft.graph.iPv4CidrRange",
+                                                                 "cidrAddress": "12.34.221.11/22"}]},
+                               {"@odata.type": "#microsoft.graph.countryThing", "id": "2", "name": "country",
+                                "countries": ["US"], "includeUnknown": false}]})"),
+      documented("thing-get/get", "GET", "/things/{id}", 200,
+                 R"({"@odata.type": "#microsoft.graph.ipThing", "id": "1", "name": "ip", "isTrusted": true,
+                     "ipRanges": [{"@odata.type": "#microsoft.graph.iPv4CidrRange", "cidrAddress": "1.2.3.4/32"}]})"),
+  });
+}
+
+std::string create_thing(const reference_server& server, const std::string& fixture_id,
+                         const std::string& body) {
+  http_request req = request("POST", "/v1.0/things", body);
+  req.headers.push_back({std::string(fixture_header), fixture_id});
+  reply r = server.handle(req);
+  EXPECT_EQ(r.response.status, 201) << r.response.body;
+  return r.response.status == 201 ? std::string(body_of(r).at("id").as_string()) : std::string();
+}
+
+TEST(StatefulServer, StoredItemsKeepTheShapeOfTheirOwnType) {
+  const fixture_set set = derived_things();
+  reference_server server(set, stateful());
+  const std::string ip = create_thing(server, "thing-post/ip",
+                                      R"({"name": "mine", "ipRanges": [{"cidrAddress": "10.0.0.0/8"}]})");
+  const std::string country = create_thing(server, "thing-post/country", R"({"name": "here"})");
+  const std::string other = create_thing(server, "thing-post/other", R"({"name": "else"})");
+
+  std::map<std::string, json::object> listed;
+  const json::object list = body_of(server.handle(request("GET", "/v1.0/things")));
+  for (const json::value& v : list.at("value").as_array())
+    listed[std::string(v.at("id").as_string())] = v.as_object();
+  ASSERT_EQ(listed.size(), 3u);
+  // Each item over the documented element of its own type, none over another type's.
+  EXPECT_EQ(listed[ip].at("@odata.type"), "#microsoft.graph.ipThing");
+  EXPECT_TRUE(listed[ip].contains("isTrusted"));
+  EXPECT_FALSE(listed[ip].contains("includeUnknown"));
+  EXPECT_EQ(listed[country].at("@odata.type"), "#microsoft.graph.countryThing");
+  EXPECT_TRUE(listed[country].contains("includeUnknown"));
+  EXPECT_FALSE(listed[country].contains("isTrusted"));
+  EXPECT_FALSE(listed[country].contains("ipRanges"));
+  // A type the list does not show goes over the first element, whose members the checks ask of every item.
+  EXPECT_EQ(listed[other].at("@odata.type"), "#microsoft.graph.otherThing");
+  EXPECT_TRUE(listed[other].contains("isTrusted"));
+
+  // Array items go over the documented items: the range keeps its documented @odata.type, with the address
+  // that was sent.
+  const json::object got = body_of(server.handle(request("GET", "/v1.0/things/" + ip)));
+  const json::object& range = got.at("ipRanges").as_array().at(0).as_object();
+  EXPECT_EQ(range.at("cidrAddress"), "10.0.0.0/8");
+  EXPECT_EQ(range.at("@odata.type"), "#microsoft.graph.iPv4CidrRange");
+  EXPECT_EQ(listed[ip].at("ipRanges").as_array().at(0).at("@odata.type"), "#microsoft.graph.iPv4CidrRange");
+}
+
+TEST(StatefulServer, AStoredItemReadThroughADocumentedLiteralIdHasTheDocumentedShape) {
+  // The docs' GET shows a literal id and no template: no route takes another id, but the runner names the
+  // fixture, and the stored item is shown over its documented body as a routed GET would be.
+  const fixture_set set = test::with_types({
+      documented("thing-post/ip", "POST", "/things", 201,
+                 R"({"@odata.type": "#microsoft.graph.ipThing", "id": "1", "name": "ip"})"),
+      documented("thing-get/literal", "GET", "/things/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d", 200,
+                 R"({"@odata.type": "#microsoft.graph.ipThing", "id": "ceb3863e-6912-4ea9-ac41-3c2bb7b6672d",
+                     "name": "ip", "isTrusted": true})"),
+      documented("part-post/literal", "POST", "/things/ceb3863e-6912-4ea9-ac41-3c2bb7b6672d/parts", 201,
+                 R"({"id": "1", "name": "part"})"),
+  });
+  reference_server server(set, stateful());
+  const std::string id = create_thing(server, "thing-post/ip", R"({"name": "mine"})");
+  http_request get = request("GET", "/v1.0/things/" + id);
+  get.headers.push_back({std::string(fixture_header), "thing-get/literal"});
+  reply got = server.handle(get);
+  ASSERT_EQ(got.response.status, 200) << got.response.body;
+  const json::object g = body_of(got);
+  EXPECT_EQ(g.at("id"), id.c_str());
+  EXPECT_EQ(g.at("name"), "mine");
+  EXPECT_EQ(g.at("isTrusted"), true);
+  EXPECT_EQ(got.fixture_id, "thing-get/literal");
+  // Without the fixture named, what is stored.
+  const json::object plain = body_of(server.handle(request("GET", "/v1.0/things/" + id)));
+  EXPECT_EQ(plain.at("name"), "mine");
+  EXPECT_FALSE(plain.contains("isTrusted"));
+
+  // A write under it the same way (chat-post-members): the parent must be stored, as on a routed request.
+  for (const auto& [thing, status] :
+       {std::pair{id, 201}, std::pair{std::string("b320ee12-b1cd-4cca-b648-a437be61c5cd"), 404}}) {
+    http_request post = request("POST", "/v1.0/things/" + thing + "/parts", R"({"name": "wheel"})");
+    post.headers.push_back({std::string(fixture_header), "part-post/literal"});
+    reply r = server.handle(post);
+    EXPECT_EQ(r.response.status, status) << thing << ' ' << r.response.body;
+  }
 }
 
 TEST(StatefulServer, ListsPageThroughNextLinkAndCount) {

@@ -130,6 +130,13 @@ class reference_server {
                                    const std::optional<boost::json::value>& body,
                                    std::optional<boost::json::value>& doc,
                                    std::optional<std::string>& text) const;
+  // The fixture the runner names (X-Conform-Fixture) when the request is its documented path with other keys
+  // in it: a run plan puts the id a create answered where the docs show a literal one ("/chats/19:abc@..."),
+  // and no route is that literal; nullptr otherwise.
+  const fixture* named_fixture(const http_request& req, const std::vector<std::string>& segments) const;
+  // Stateful mode, when no documented route takes a request: a GET or DELETE of a stored item still meets
+  // it (a run deletes what it created even where the docs show no DELETE); nullopt for anything else.
+  std::optional<reply> answer_stored(const http_request& req) const;
   // Whether a documented POST on a route matching `segments` answers 201: a collection that creates.
   bool creates_at(const std::vector<std::string>& segments) const;
   std::optional<boost::json::value> documented_body(const fixture& f, std::string_view method, int status,
@@ -140,12 +147,16 @@ class reference_server {
   std::vector<detail::route> routes_;  // most specific first
   std::unique_ptr<detail::route_index> index_;
   std::vector<char> creates_;  // per route: a POST documented to answer 201 (not $ref)
+  // Index into fixtures_.fixtures by fixture id, for the fixture a request names (X-Conform-Fixture).
+  std::unordered_map<std::string_view, std::size_t> fixture_by_id_;
   std::uint64_t guid_base_ = 0;
   mutable std::atomic<std::uint64_t> guid_counter_{0};
   std::unique_ptr<store> store_;  // stateful mode only
-  // Without a store: paths a DELETE was answered 2xx for, one count per DELETE, until the runner's GET after
-  // it (marked with after_delete_header) is answered 404; no other request sees them, so a stateless server
-  // answers every run alike. Bounded: at tombstone_limit the unchecked ones are forgotten.
+  // Paths a DELETE was answered 2xx for, one count per DELETE, until the runner's GET after it (marked with
+  // after_delete_header) is answered 404; no other request sees them, so a stateless server answers every
+  // run alike. The stateful one keeps them too: a documented DELETE of what the store does not hold (a
+  // literal id, a collection nobody creates in) is gone for that check as well. Bounded: at tombstone_limit
+  // the unchecked ones are forgotten.
   static constexpr std::size_t tombstone_limit = 10'000;
   mutable std::mutex tombstone_mutex_;
   mutable std::unordered_map<std::string, std::size_t> tombstones_;  // path -> DELETEs not yet seen by a GET
