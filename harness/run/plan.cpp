@@ -131,10 +131,42 @@ constexpr std::size_t nested_phase = 3;
 
 }  // namespace
 
-resource_path read_resource_path(std::string_view url) {
+namespace {
+
+// Which segments of an example URL the page's "## HTTP request" templates show as placeholders
+// ("GET /identityProviders/{id}" makes "Amazon-OAuth" in /identityProviders/Amazon-OAuth a key): the first
+// template with as many segments, whose names agree with the URL's, decides.
+std::vector<bool> template_keys(const std::vector<std::string_view>& segs, const std::vector<std::string>& templates) {
+  for (const std::string& raw : templates) {
+    std::string_view t = trim(raw);
+    if (auto sp = t.find(' '); sp != std::string_view::npos &&
+                               std::all_of(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(sp),
+                                           [](char c) { return c >= 'A' && c <= 'Z'; }))
+      t = trim(t.substr(sp + 1));
+    const std::vector<std::string_view> want = split_path(t);
+    if (want.size() != segs.size()) continue;
+    std::vector<bool> keys(segs.size(), false);
+    bool aligned = true;
+    for (std::size_t i = 0; i < want.size() && aligned; ++i) {
+      if (is_placeholder(want[i]))
+        keys[i] = !is_placeholder(segs[i]);
+      else
+        aligned = is_placeholder(segs[i]) || iequals(want[i], segs[i]);
+    }
+    if (aligned) return keys;
+  }
+  return std::vector<bool>(segs.size(), false);
+}
+
+}  // namespace
+
+resource_path read_resource_path(std::string_view url, const std::vector<std::string>& templates) {
   resource_path p;
   auto offset = [&](std::string_view v) { return static_cast<std::size_t>(v.data() - url.data()); };
-  for (std::string_view seg : split_path(url)) {
+  const std::vector<std::string_view> raw = split_path(url);
+  const std::vector<bool> keyed = template_keys(raw, templates);
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const std::string_view seg = raw[i];
     const bool after_name = !p.segments.empty() && p.segments.back().what == path_segment::kind::name;
     std::string_view name, key;
     if (split_key(seg, name, key)) {
@@ -144,7 +176,7 @@ resource_path read_resource_path(std::string_view url) {
     } else if (after_name && is_placeholder(seg)) {
       p.segments.push_back(
           {std::string(seg), path_segment::kind::item, std::string(seg), offset(seg), seg.size()});
-    } else if (after_name && looks_like_key(seg)) {
+    } else if (after_name && (keyed[i] || looks_like_key(seg))) {
       p.segments.push_back({std::string(seg), path_segment::kind::item, "", offset(seg), seg.size()});
     } else if (seg.front() == '$' || seg.find('(') != std::string_view::npos ||
                istarts_with(seg, "microsoft.") || istarts_with(seg, "graph.")) {
@@ -290,7 +322,7 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
   for (std::size_t i : selected) {
     step s;
     s.fixture = i;
-    s.path = read_resource_path(set.fixtures[i].request.url);
+    s.path = read_resource_path(set.fixtures[i].request.url, set.fixtures[i].endpoint_templates);
     s.role = role_of(set.fixtures[i], s.path);
     out.steps.push_back(std::move(s));
   }

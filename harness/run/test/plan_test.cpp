@@ -35,6 +35,14 @@ TEST(ResourcePath, ReadsKeysInEveryDocumentedForm) {
             "/groups/b320ee12-b1cd-4cca-b648-a437be61c5cd[item]");
   EXPECT_EQ(shape(read_resource_path("/domains/contoso.com")), "/domains/contoso.com[item]");  // a host name
   EXPECT_EQ(shape(read_resource_path("/domains/contoso.com/verify")), "/domains/contoso.com[item]/verify");
+  // A literal that does not look like an id is one where the page's templates show a placeholder.
+  const std::string amazon = "https://graph.microsoft.com/v1.0/identityProviders/Amazon-OAuth";
+  EXPECT_EQ(shape(read_resource_path(amazon)), "/identityProviders/Amazon-OAuth");
+  EXPECT_EQ(shape(read_resource_path(amazon, {"GET /identityProviders/{id}"})),
+            "/identityProviders/Amazon-OAuth[item]");
+  EXPECT_EQ(shape(read_resource_path("/me/mailFolders/inbox/messages",
+                                     {"GET /users/{id}/mailFolders/{id}/messages", "GET /me/mailFolders/{id}/messages"})),
+            "/me/mailFolders/inbox[item]/messages");
   EXPECT_EQ(shape(read_resource_path("/users/a@contoso.com/messages")),
             "/users/a@contoso.com[item]/messages");
   EXPECT_EQ(shape(read_resource_path("/me/messages/delta()")), "/me/messages/delta()[op]");

@@ -48,7 +48,9 @@ struct resource_path {
     return !segments.empty() && segments.back().what == path_segment::kind::item;
   }
 };
-resource_path read_resource_path(std::string_view url);
+// `templates`: the page's "## HTTP request" lines ("GET /identityProviders/{id}"); a literal where an aligned
+// template has a placeholder is a key even when it does not look like one ("Amazon-OAuth").
+resource_path read_resource_path(std::string_view url, const std::vector<std::string>& templates = {});
 
 // What a fixture does to its resource, from its method and path (and, for POST, the documented status).
 enum class step_role { create, read, list, action, update, remove, other };
