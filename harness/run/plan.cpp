@@ -271,6 +271,17 @@ bool answers_with_item(const fixture& f) {
   return f.response.json && f.response.json->is_object();
 }
 
+// The entity type a fixture documents for its item: the @odata.type of its answer, else of its request body
+// (a PATCH of a derived type says which), else its annotation's; "" for collections and when none is named.
+std::string entity_type(const fixture& f) {
+  for (const auto* body : {&f.response.json, &f.request.json})
+    if (*body && (*body)->is_object())
+      if (const auto* t = (*body)->get_object().if_contains("@odata.type"); t != nullptr && t->is_string())
+        return std::string(t->get_string());
+  if (istarts_with(f.response.odata_type, "collection(")) return {};
+  return f.response.odata_type;
+}
+
 // How many leading '-'-separated words two page names share: "user-get" and "user-post-users" 1.
 std::size_t common_words(std::string_view a, std::string_view b) {
   std::size_t words = 0, i = 0;
@@ -334,7 +345,8 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
     if (s.role == step_role::create) creates[s.path.key + "/*"].push_back(k);
     if (s.role == step_role::list && !s.path.ends_with_item()) lists[s.path.key + "/*"].push_back(k);
   }
-  // Of several, the one documented closest to the consumer: the most leading words of the page name in common
+  // Of several, the one that makes the type the consumer documents (a mailSearchFolder's read takes the
+  // mailSearchFolder's create), then the one documented closest to it: the most leading words of the page name in common
   // ("intune-deviceconfig-iosgeneraldeviceconfiguration-get" takes the iOS configuration's create, not the
   // first of thirty derived types', and its delete deletes that one), else the first. Not the consumer
   // itself. `with_item`: only creates documented to answer with the item (one answered without a body gives
@@ -342,15 +354,17 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
   auto closest = [&](const std::vector<std::size_t>& candidates, std::size_t consumer,
                      bool with_item) -> std::optional<std::size_t> {
     std::optional<std::size_t> best;
-    std::size_t best_words = 0;
+    std::pair<bool, std::size_t> best_score{false, 0};
     const std::string& page = set.fixtures[consumer].page;
+    const std::string type = entity_type(set.fixtures[consumer]);
     for (std::size_t k : candidates) {
       const fixture& f = set.fixtures[out.steps[k].fixture];
       if (out.steps[k].fixture == consumer || (with_item && !answers_with_item(f))) continue;
-      const std::size_t words = common_words(page, f.page);
-      if (!best || words > best_words) {
+      const std::pair<bool, std::size_t> score{!type.empty() && same_type(type, entity_type(f)),
+                                               common_words(page, f.page)};
+      if (!best || score > best_score) {
         best = k;
-        best_words = words;
+        best_score = score;
       }
     }
     return best;

@@ -247,6 +247,26 @@ TEST(Plan, OfSeveralCreatesTheOneDocumentedClosestProduces) {
   EXPECT_EQ(checked, 6u);
 }
 
+// message-post-attachments makes a fileAttachment and an itemAttachment on one page: the read documented as an
+// itemAttachment takes the itemAttachment's create, the fileAttachment's read the other.
+TEST(Plan, OfSeveralCreatesTheOneMakingTheDocumentedTypeProduces) {
+  if (!fs::exists(api)) GTEST_SKIP() << "no corpus at " << api;
+  fixture_set set;
+  std::vector<std::string> missing;
+  extract::extract_paths({(api / "message-post-attachments.md").string(), (api / "attachment-get.md").string()},
+                         set, missing);
+  ASSERT_TRUE(missing.empty());
+  const plan p = make_plan(set, all(set), plan_inputs{});
+  const std::pair<const char*, const char*> want[] = {
+      {"attachment-get/get_item_attachment", "message-post-attachments/create_item_attachment_from_message_v1"},
+      {"attachment-get/get_file_attachment_v1", "message-post-attachments/create_file_attachment_from_message_v1"}};
+  for (const auto& [consumer, producer] : want) {
+    const step& s = step_of(set, p, consumer);
+    ASSERT_EQ(s.bindings.size(), 2u) << consumer;
+    EXPECT_EQ(set.fixtures[s.bindings[1].producer].id, producer) << consumer;
+  }
+}
+
 // channel-post-messages comes first in file order and creates under a channel that channel-post creates: the
 // shallower create is planned first, so the message is posted to the new channel.
 TEST(Plan, ACreateUnderAnotherCreatesItemWaitsForIt) {
