@@ -53,11 +53,13 @@ bool looks_like_key(std::string_view s) {
   if (is_lower(s.front()) &&
       std::all_of(s.begin(), s.end(), [&](char c) { return is_lower(c) || is_upper(c) || is_digit(c); })) {
     const bool camel = std::any_of(s.begin(), s.end(), is_upper);
-    const bool hex = std::all_of(s.begin(), s.end(), [&](char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); });
+    const bool hex =
+        std::all_of(s.begin(), s.end(), [&](char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); });
     if (camel || s.size() < 8 || !hex) return false;
     return true;
   }
-  return std::any_of(s.begin(), s.end(), [&](char c) { return is_digit(c) || c == '@' || c == ':' || c == '='; });
+  return std::any_of(s.begin(), s.end(),
+                     [&](char c) { return is_digit(c) || c == '@' || c == ':' || c == '='; });
 }
 
 bool glob_match(std::string_view glob, std::string_view text) {

@@ -136,12 +136,13 @@ namespace {
 // Which segments of an example URL the page's "## HTTP request" templates show as placeholders
 // ("GET /identityProviders/{id}" makes "Amazon-OAuth" in /identityProviders/Amazon-OAuth a key): the first
 // template with as many segments, whose names agree with the URL's, decides.
-std::vector<bool> template_keys(const std::vector<std::string_view>& segs, const std::vector<std::string>& templates) {
+std::vector<bool> template_keys(const std::vector<std::string_view>& segs,
+                                const std::vector<std::string>& templates) {
   for (const std::string& raw : templates) {
     std::string_view t = trim(raw);
-    if (auto sp = t.find(' '); sp != std::string_view::npos &&
-                               std::all_of(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(sp),
-                                           [](char c) { return c >= 'A' && c <= 'Z'; }))
+    if (auto sp = t.find(' ');
+        sp != std::string_view::npos && std::all_of(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(sp),
+                                                    [](char c) { return c >= 'A' && c <= 'Z'; }))
       t = trim(t.substr(sp + 1));
     const std::vector<std::string_view> want = split_path(t);
     if (want.size() != segs.size()) continue;
@@ -300,7 +301,8 @@ void bind_parents(step& s) {
   });
   if (deepest == s.bindings.rend()) return;
   for (binding& b : s.bindings) {
-    if (b.segment == binding::no_segment || b.segment >= deepest->segment || b.from == binding::source::variable)
+    if (b.segment == binding::no_segment || b.segment >= deepest->segment ||
+        b.from == binding::source::variable)
       continue;
     b.from = binding::source::parent;
     b.producer = deepest->producer;
@@ -340,17 +342,20 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
 
   // Producers by the item key they make: creates, else lists of that collection.
   std::unordered_map<std::string, std::vector<std::size_t>> creates, lists;  // item key -> step indexes
+  std::vector<std::string> made_type(out.steps.size());                      // a producer's entity_type
   for (std::size_t k = 0; k < out.steps.size(); ++k) {
     const step& s = out.steps[k];
+    if (s.role == step_role::create || s.role == step_role::list)
+      made_type[k] = entity_type(set.fixtures[s.fixture]);
     if (s.role == step_role::create) creates[s.path.key + "/*"].push_back(k);
     if (s.role == step_role::list && !s.path.ends_with_item()) lists[s.path.key + "/*"].push_back(k);
   }
-  // Of several, the one that makes the type the consumer documents (a mailSearchFolder's read takes the
-  // mailSearchFolder's create), then the one documented closest to it: the most leading words of the page name in common
-  // ("intune-deviceconfig-iosgeneraldeviceconfiguration-get" takes the iOS configuration's create, not the
-  // first of thirty derived types', and its delete deletes that one), else the first. Not the consumer
-  // itself. `with_item`: only creates documented to answer with the item (one answered without a body gives
-  // nothing to capture).
+  // Of several, the one that makes the type the consumer documents (an itemAttachment's read takes the
+  // itemAttachment's create), then the one documented closest to it: the most leading words of the page name
+  // in common ("intune-deviceconfig-iosgeneraldeviceconfiguration-get" takes the iOS configuration's create,
+  // not the first of thirty derived types', and its delete deletes that one), else the first. Not the
+  // consumer itself. `with_item`: only creates documented to answer with the item (one answered without a
+  // body gives nothing to capture).
   auto closest = [&](const std::vector<std::size_t>& candidates, std::size_t consumer,
                      bool with_item) -> std::optional<std::size_t> {
     std::optional<std::size_t> best;
@@ -360,7 +365,7 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
     for (std::size_t k : candidates) {
       const fixture& f = set.fixtures[out.steps[k].fixture];
       if (out.steps[k].fixture == consumer || (with_item && !answers_with_item(f))) continue;
-      const std::pair<bool, std::size_t> score{!type.empty() && same_type(type, entity_type(f)),
+      const std::pair<bool, std::size_t> score{!type.empty() && same_type(type, made_type[k]),
                                                common_words(page, f.page)};
       if (!best || score > best_score) {
         best = k;
@@ -421,8 +426,8 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
       if (explicit_capture && b.from != binding::source::variable) continue;  // bound by name already
       if (b.from != binding::source::variable) {
         const std::string& key = s.path.item_keys[n];
-        // A create that answers with the item, else a list (it finds what a create without an answer made), else a
-        // create all the same (its consumers say why the key stayed as documented).
+        // A create that answers with the item, else a list (it finds what a create without an answer made),
+        // else a create all the same (its consumers say why the key stayed as documented).
         const auto c = creates.find(key);
         const auto l = lists.find(key);
         std::optional<std::size_t> producer;
@@ -476,7 +481,7 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
     keys[k].nested = own ? 0 : nested_order.try_emplace(nested, nested_order.size()).first->second;
     keys[k].nested_phase = own ? 0 : phase_of(s.role);
     keys[k].remove = s.role == step_role::remove;
-    keys[k].depth = keys[k].remove                ? std::numeric_limits<std::size_t>::max() - depth
+    keys[k].depth = keys[k].remove ? std::numeric_limits<std::size_t>::max() - depth
                     : s.role == step_role::create || s.role == step_role::list ? depth
                                                                                : 0;
     keys[k].original = k;
@@ -558,9 +563,8 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
     }
     bind_parents(s);
     std::erase_if(s.depends_on, [&](std::size_t producer) {
-      return std::none_of(s.bindings.begin(), s.bindings.end(), [&](const binding& b) {
-        return b.producer == producer && from_producer(b);
-      });
+      return std::none_of(s.bindings.begin(), s.bindings.end(),
+                          [&](const binding& b) { return b.producer == producer && from_producer(b); });
     });
   }
 

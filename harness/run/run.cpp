@@ -499,7 +499,8 @@ std::string plan_json(const fixture_set& set, const run_plan& p) {
       if (b.from == binding::source::variable || b.segment == binding::no_segment)
         jb["variable"] = b.variable;
       if (from_producer(b)) jb["producer"] = set.fixtures[b.producer].id;
-      if (b.from == binding::source::capture || b.from == binding::source::discovery) jb["pointer"] = b.pointer;
+      if (b.from == binding::source::capture || b.from == binding::source::discovery)
+        jb["pointer"] = b.pointer;
       if (b.from == binding::source::parent) jb["key"] = b.parent_item;
       if (b.fresh) jb["fresh"] = true;
       if (b.from == binding::source::literal)
@@ -546,7 +547,8 @@ std::vector<std::string> keys_in(std::string_view sent, const resource_path& doc
   if (p.segments.size() < want.size()) return {};
   const std::size_t offset = p.segments.size() - want.size();
   for (std::size_t i = 0; i < want.size(); ++i)
-    if (want[i].what == path_segment::kind::name && !iequals(want[i].text, p.segments[offset + i].text)) return {};
+    if (want[i].what == path_segment::kind::name && !iequals(want[i].text, p.segments[offset + i].text))
+      return {};
   std::vector<std::string> keys;
   for (std::size_t at : documented.item_at) keys.push_back(p.segments[offset + at].text);
   return keys;
@@ -662,11 +664,11 @@ class plan_runner final : public transport::request_source {
     transport::outgoing_request request;
     std::vector<std::string> substitutions;
     std::optional<boost::json::value> answer;  // a producer's 2xx body
-    std::vector<std::string> keys_sent;        // a producer's keys as sent, by position ("/teams/{x}/..." -> x)
+    std::vector<std::string> keys_sent;  // a producer's keys as sent, by position ("/teams/{x}/..." -> x)
     // A delete that needs its own item (binding::fresh): its producer's request sent again, and the answer.
     bool fresh_sent = false;
     std::optional<boost::json::value> fresh_answer;
-    std::string fresh_failed;  // why that create gave nothing
+    std::string fresh_failed;        // why that create gave nothing
     std::string no_value;            // a producer that produced nothing: why ("failed (status 500)")
     bool failed = false;             // the producer errored or answered other than 2xx
     std::vector<std::string> notes;  // for the case: keys left as documented, and why
@@ -713,7 +715,9 @@ class plan_runner final : public transport::request_source {
     if (b.from == binding::source::parent) {
       if (b.parent_item < producer.keys_sent.size() && !producer.keys_sent[b.parent_item].empty())
         return producer.keys_sent[b.parent_item];
-      return why = "depends on " + pid + ", which " + (producer.no_value.empty() ? "sent no such key" : producer.no_value), "";
+      return why = "depends on " + pid + ", which " +
+                   (producer.no_value.empty() ? "sent no such key" : producer.no_value),
+             "";
     }
     if (!producer.answer) return why = "depends on " + pid + ", which " + producer.no_value, "";
     return value_at(*producer.answer, b, pid, why);
@@ -799,11 +803,11 @@ class plan_runner final : public transport::request_source {
       for (std::size_t n = 0; n < st.bindings.size(); ++n) {
         const binding& b = st.bindings[n];
         if (values[n].empty() || b.segment == binding::no_segment) continue;
-        p.substitutions.push_back(
-            "url: " + b.documented + " -> " + values[n] + " (" +
-            (b.from == binding::source::parent ? "parent, as sent by "
-                                               : std::string(to_string(b.from)) + " " + b.pointer + " of ") +
-            set_.fixtures[b.producer].id + ")");
+        p.substitutions.push_back("url: " + b.documented + " -> " + values[n] + " (" +
+                                  (b.from == binding::source::parent
+                                       ? "parent, as sent by "
+                                       : std::string(to_string(b.from)) + " " + b.pointer + " of ") +
+                                  set_.fixtures[b.producer].id + ")");
       }
     } else {
       p = prepare_request(f, set_.contract_for(f), *o, opts_.target);
@@ -866,7 +870,8 @@ class plan_runner final : public transport::request_source {
     if (opts_.keep_exchanges) {
       c.request = request_excerpt(c.method, c.url, sent.headers, sent.body, redact_);
       // The transport adds the OAuth2 token; the excerpt says so the way the curl line does, without it.
-      if (opts_.oauth2) put_header(c.request->headers, {"Authorization", "Bearer $" + std::string(oauth2_token_env)});
+      if (opts_.oauth2)
+        put_header(c.request->headers, {"Authorization", "Bearer $" + std::string(oauth2_token_env)});
     }
     if (x.ok && (bad || opts_.keep_exchanges)) c.response = response_excerpt(x.response, redact_);
     return c;
@@ -1065,7 +1070,8 @@ class plan_runner final : public transport::request_source {
         cleanup_.push_back({n});
       }
     }
-    for (std::size_t p = 0; p < cleanup_.size(); ++p) cleanup_at_[created_[cleanup_[p].created].url].push_back(p);
+    for (std::size_t p = 0; p < cleanup_.size(); ++p)
+      cleanup_at_[created_[cleanup_[p].created].url].push_back(p);
     for (std::size_t q = 0; q < cleanup_.size(); ++q)
       for_each_enclosing(q, [&](cleanup_item& outer) { ++outer.nested_left; });
     for (std::size_t p = 0; p < cleanup_.size(); ++p) send_cleanup(p);
@@ -1153,7 +1159,7 @@ class plan_runner final : public transport::request_source {
     std::size_t nested_left = 0;  // cleanup DELETEs of items under this one not yet answered
     bool sent = false, retried = false;
   };
-  std::vector<cleanup_item> cleanup_;  // newest first
+  std::vector<cleanup_item> cleanup_;                                     // newest first
   std::unordered_map<std::string, std::vector<std::size_t>> cleanup_at_;  // URL -> cleanup positions
   std::vector<std::size_t> cleanup_refused_;
   std::size_t cleanup_answered_ = 0, cleanup_retries_ = 0;

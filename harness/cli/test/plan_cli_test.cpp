@@ -150,8 +150,7 @@ TEST(PlanCli, ResourceFamiliesRunAgainstAStatefulServerAndLeaveNothingBehind) {
   ASSERT_FALSE(url.empty());
   const fs::path out = fs::temp_directory_path() / ("conform-families-" + std::to_string(getpid()) + ".json");
   // No variables, nothing generated: every key comes from what the run made or found.
-  const auto r = run_conform("run --target " + url + " --json " +
-                             shell_word(out.string()) + pages_args);
+  const auto r = run_conform("run --target " + url + " --json " + shell_word(out.string()) + pages_args);
   const json::value report = json::parse(read_file(out));
   fs::remove(out);
   std::size_t passed = 0;
@@ -165,11 +164,12 @@ TEST(PlanCli, ResourceFamiliesRunAgainstAStatefulServerAndLeaveNothingBehind) {
   // Every family's create made something, and nothing is left: what a documented delete did not remove, the
   // cleanup did (or it went with its parent).
   const json::array& created = report.at("created").as_array();
-  for (const char* family : {"group-post-groups/", "application-post-applications/", "device-post-devices/",
-                             "domain-post-domains/", "user-post-users/", "serviceprincipal-post-serviceprincipals/"})
-    EXPECT_TRUE(std::any_of(created.begin(), created.end(),
-                            [&](const json::value& c) { return c.at("fixture").as_string().starts_with(family); }))
-        << family;
+  for (const char* family :
+       {"group-post-groups/", "application-post-applications/", "device-post-devices/",
+        "domain-post-domains/", "user-post-users/", "serviceprincipal-post-serviceprincipals/"})
+    EXPECT_TRUE(std::any_of(created.begin(), created.end(), [&](const json::value& c) {
+      return c.at("fixture").as_string().starts_with(family);
+    })) << family;
   for (const json::value& c : created) EXPECT_FALSE(c.at("left_behind").as_bool()) << json::serialize(c);
   EXPECT_EQ(r.exit_code, 0) << r.output.substr(0, 3000);
 }
@@ -200,13 +200,15 @@ TEST(PlanCli, EachDeleteDeletesItsOwnItem) {
     if (c.at("fixture").as_string().starts_with("group-post-threads/"))
       thread_fates.emplace_back(c.at("fate").as_string());
   std::sort(thread_fates.begin(), thread_fates.end());
-  EXPECT_EQ(thread_fates, (std::vector<std::string>{"deleted by conversationthread-delete/delete_conversationthread",
-                                                    "deleted by group-delete-thread/delete_group_thread"}));
+  EXPECT_EQ(thread_fates,
+            (std::vector<std::string>{"deleted by conversationthread-delete/delete_conversationthread",
+                                      "deleted by group-delete-thread/delete_group_thread"}));
   EXPECT_EQ(r.exit_code, 0) << r.output.substr(0, 3000);
 }
 
 // Nothing deletes what the run makes: the cleanup does, side by side, but a thread before the group it is in
-// (deleted after its group it would be "already gone (404)": the server removes what is under a deleted item).
+// (deleted after its group it would be "already gone (404)": the server removes what is under a deleted
+// item).
 TEST(PlanCli, CleanupDeletesWhatIsUnderAnItemBeforeTheItem) {
   if (!fs::exists(api)) GTEST_SKIP() << "no corpus";
   const std::vector<std::string> names = {"group-post-groups.md", "group-post-threads.md"};
@@ -221,7 +223,8 @@ TEST(PlanCli, CleanupDeletesWhatIsUnderAnItemBeforeTheItem) {
   fs::remove(out);
   const json::array& created = report.at("created").as_array();
   ASSERT_EQ(created.size(), 4u) << json::serialize(created);  // three groups, a thread in one of them
-  for (const json::value& c : created) EXPECT_EQ(c.at("fate").as_string(), "cleaned up (204)") << json::serialize(c);
+  for (const json::value& c : created)
+    EXPECT_EQ(c.at("fate").as_string(), "cleaned up (204)") << json::serialize(c);
   EXPECT_EQ(r.exit_code, 0) << r.output.substr(0, 3000);
 }
 

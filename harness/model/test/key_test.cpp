@@ -16,9 +16,9 @@ TEST(LooksLikeKey, IdsOfTheDocsTenantAreKeys) {
 }
 
 TEST(LooksLikeKey, NamesOperationsAndCastsAreNot) {
-  for (const char* s : {"groups", "b2xUserFlows", "oauth2PermissionGrants", "x509CertificateAuthenticationMethodConfiguration",
-                        "oauth2", "delta()", "microsoft.graph.user", "graph.group", "$ref", "$count", "",
-                        "range(address='A1')"})
+  for (const char* s : {"groups", "b2xUserFlows", "oauth2PermissionGrants",
+                        "x509CertificateAuthenticationMethodConfiguration", "oauth2", "delta()",
+                        "microsoft.graph.user", "graph.group", "$ref", "$count", "", "range(address='A1')"})
     EXPECT_FALSE(looks_like_key(s)) << s;
 }
 

@@ -40,9 +40,10 @@ TEST(ResourcePath, ReadsKeysInEveryDocumentedForm) {
   EXPECT_EQ(shape(read_resource_path(amazon)), "/identityProviders/Amazon-OAuth");
   EXPECT_EQ(shape(read_resource_path(amazon, {"GET /identityProviders/{id}"})),
             "/identityProviders/Amazon-OAuth[item]");
-  EXPECT_EQ(shape(read_resource_path("/me/mailFolders/inbox/messages",
-                                     {"GET /users/{id}/mailFolders/{id}/messages", "GET /me/mailFolders/{id}/messages"})),
-            "/me/mailFolders/inbox[item]/messages");
+  EXPECT_EQ(
+      shape(read_resource_path("/me/mailFolders/inbox/messages", {"GET /users/{id}/mailFolders/{id}/messages",
+                                                                  "GET /me/mailFolders/{id}/messages"})),
+      "/me/mailFolders/inbox[item]/messages");
   EXPECT_EQ(shape(read_resource_path("/users/a@contoso.com/messages")),
             "/users/a@contoso.com[item]/messages");
   EXPECT_EQ(shape(read_resource_path("/me/messages/delta()")), "/me/messages/delta()[op]");
@@ -195,10 +196,12 @@ TEST(Plan, TheKeysAboveACapturedItemAreTheOnesItsProducerSent) {
     EXPECT_EQ(team.from, binding::source::parent) << id;
     EXPECT_EQ(team.producer, channel.producer) << id;
     EXPECT_EQ(team.parent_item, 0u);
-    EXPECT_TRUE(set.fixtures[team.producer].id.starts_with("channel-post/")) << set.fixtures[team.producer].id;
+    EXPECT_TRUE(set.fixtures[team.producer].id.starts_with("channel-post/"))
+        << set.fixtures[team.producer].id;
   }
-  EXPECT_NE(plan_text(set, p).find("893075dd-2487-4122-925f-022c42e20265 <- parent, as sent by channel-post/"),
-            std::string::npos)
+  EXPECT_NE(
+      plan_text(set, p).find("893075dd-2487-4122-925f-022c42e20265 <- parent, as sent by channel-post/"),
+      std::string::npos)
       << plan_text(set, p);
 }
 
@@ -247,19 +250,21 @@ TEST(Plan, OfSeveralCreatesTheOneDocumentedClosestProduces) {
   EXPECT_EQ(checked, 6u);
 }
 
-// message-post-attachments makes a fileAttachment and an itemAttachment on one page: the read documented as an
-// itemAttachment takes the itemAttachment's create, the fileAttachment's read the other.
+// message-post-attachments makes a fileAttachment and an itemAttachment on one page: the read documented as
+// an itemAttachment takes the itemAttachment's create, the fileAttachment's read the other.
 TEST(Plan, OfSeveralCreatesTheOneMakingTheDocumentedTypeProduces) {
   if (!fs::exists(api)) GTEST_SKIP() << "no corpus at " << api;
   fixture_set set;
   std::vector<std::string> missing;
-  extract::extract_paths({(api / "message-post-attachments.md").string(), (api / "attachment-get.md").string()},
-                         set, missing);
+  extract::extract_paths(
+      {(api / "message-post-attachments.md").string(), (api / "attachment-get.md").string()}, set, missing);
   ASSERT_TRUE(missing.empty());
   const plan p = make_plan(set, all(set), plan_inputs{});
   const std::pair<const char*, const char*> want[] = {
-      {"attachment-get/get_item_attachment", "message-post-attachments/create_item_attachment_from_message_v1"},
-      {"attachment-get/get_file_attachment_v1", "message-post-attachments/create_file_attachment_from_message_v1"}};
+      {"attachment-get/get_item_attachment",
+       "message-post-attachments/create_item_attachment_from_message_v1"},
+      {"attachment-get/get_file_attachment_v1",
+       "message-post-attachments/create_file_attachment_from_message_v1"}};
   for (const auto& [consumer, producer] : want) {
     const step& s = step_of(set, p, consumer);
     ASSERT_EQ(s.bindings.size(), 2u) << consumer;
@@ -273,8 +278,8 @@ TEST(Plan, ACreateUnderAnotherCreatesItemWaitsForIt) {
   if (!fs::exists(api)) GTEST_SKIP() << "no corpus at " << api;
   fixture_set set;
   std::vector<std::string> missing;
-  extract::extract_paths({(api / "channel-post-messages.md").string(), (api / "channel-post.md").string()}, set,
-                         missing);
+  extract::extract_paths({(api / "channel-post-messages.md").string(), (api / "channel-post.md").string()},
+                         set, missing);
   ASSERT_TRUE(missing.empty());
   const plan p = make_plan(set, all(set), plan_inputs{});
   ASSERT_FALSE(p.steps.empty());

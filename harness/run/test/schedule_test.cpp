@@ -233,7 +233,8 @@ TEST(Schedule, ASecondDeleteOfOneItemDeletesANewOne) {
   EXPECT_EQ(first.outcome, verdict::passed) << first.skip_reason;
   EXPECT_EQ(second.outcome, verdict::passed) << second.skip_reason;
   EXPECT_NE(first.url, second.url);  // each deleted its own group
-  EXPECT_EQ(std::count(log.begin(), log.end(), "POST /v1.0/groups"), 4);  // three documented creates, one again
+  EXPECT_EQ(std::count(log.begin(), log.end(), "POST /v1.0/groups"),
+            4);  // three documented creates, one again
   EXPECT_EQ(svc.count(), 0u);
   for (const created_resource& c : r.created) EXPECT_FALSE(c.left_behind) << c.url << " " << c.fate;
 }
@@ -248,7 +249,8 @@ TEST(Schedule, ASecondDeleteWhoseNewItemIsRefusedIsSkippedSayingWhy) {
   EXPECT_EQ(find_case(r, "group-delete/delete_group").outcome, verdict::passed);
   const case_result& second = find_case(r, "group-delete/delete_group_again");
   EXPECT_EQ(second.outcome, verdict::skipped);
-  EXPECT_EQ(second.skip_reason, "depends on a new item from group-post-groups/create_group, whose create answered 500");
+  EXPECT_EQ(second.skip_reason,
+            "depends on a new item from group-post-groups/create_group, whose create answered 500");
   EXPECT_EQ(svc.count(), 0u);
 }
 

@@ -74,9 +74,10 @@ struct binding {
   // parent: a key above a captured or discovered one takes what that key's producer sent there (a channel
   // made under team A is found under A, whatever team the consumer's page documents).
   enum class source { variable, capture, discovery, literal, parent } from = source::literal;
-  std::string variable;      // source::variable: the bound name; an explicit capture: the name it binds
-  std::size_t producer = 0;  // capture/discovery/parent: index of the producing fixture in fixture_set::fixtures
-  std::string pointer;       // capture: "/id"; discovery: "/value/0/id"
+  std::string variable;  // source::variable: the bound name; an explicit capture: the name it binds
+  std::size_t producer =
+      0;                // capture/discovery/parent: index of the producing fixture in fixture_set::fixtures
+  std::string pointer;  // capture: "/id"; discovery: "/value/0/id"
   std::size_t parent_item = 0;  // parent: which key of the producer's URL (0: its first)
   // capture by a delete whose producer's item an earlier delete removes: the producer's request is sent again
   // for this step, and the key is that new item's (each delete deletes its own).
