@@ -295,24 +295,38 @@ std::optional<reply> reference_server::apply_state(const http_request& req, cons
       text = std::to_string(n);
     return std::nullopt;
   }
-  if (!at_collection || !ok || !doc || !doc->is_object()) return std::nullopt;
-  json::object& answer = doc->get_object();
-
-  if (method == "POST" && status == 201) {
-    if (st.count >= opts_.max_entities) return store_full(opts_);
-    json::object fields = answer;
-    fields.erase("@odata.context");
-    drop_nulls(fields, 0);
+  if (!at_collection || !ok) return std::nullopt;
+  // A create: the entity under its new id; false when the store is full.
+  auto store_new = [&](json::object fields) {
+    if (st.count >= opts_.max_entities) return false;
     fields["id"] = new_id;
     const std::size_t bytes = json::serialize(fields).size();
-    if (st.bytes + bytes > opts_.max_entity_bytes) return store_full(opts_);
-    answer["id"] = new_id;
+    if (st.bytes + bytes > opts_.max_entity_bytes) return false;
     store::collection& c = st.collections[lower_path(segs, segs.size())];
     const std::uint64_t seq = st.next_seq++;
     c.items.emplace(new_id, store::entity{std::move(fields), bytes, seq});
     c.order.emplace(seq, new_id);
     ++st.count;
     st.bytes += bytes;
+    return true;
+  };
+  if ((!doc || !doc->is_object()) && method == "POST" && status == 201) {
+    // Documented without a body (installing an app in a chat): the item exists all the same, made of what was
+    // sent, and a list of the collection finds it.
+    json::object fields;
+    if (body && body->is_object()) merge_into(fields, body->get_object(), 0);
+    if (!store_new(std::move(fields))) return store_full(opts_);
+    return std::nullopt;
+  }
+  if (!doc || !doc->is_object()) return std::nullopt;
+  json::object& answer = doc->get_object();
+
+  if (method == "POST" && status == 201) {
+    json::object fields = answer;
+    fields.erase("@odata.context");
+    drop_nulls(fields, 0);
+    if (!store_new(std::move(fields))) return store_full(opts_);
+    answer["id"] = new_id;
     return std::nullopt;
   }
 

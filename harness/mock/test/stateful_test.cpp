@@ -367,6 +367,30 @@ TEST(StatefulServer, ListsPageThroughNextLinkAndCount) {
   EXPECT_EQ(count.response.body, "5");
 }
 
+// Installing an app in a chat is documented as 201 without a body: the installation exists all the same, and
+// the list of the chat's apps shows it (a run plan discovers it there), made of what was sent.
+TEST(StatefulServer, ACreateDocumentedWithoutABodyIsListed) {
+  if (!fs::exists(corpus / "api" / "chat-post-installedapps.md")) GTEST_SKIP() << "no corpus at " << corpus;
+  fixture_set set;
+  std::vector<std::string> missing;
+  extract::extract_paths({(corpus / "api" / "chat-post-installedapps.md").string(),
+                          (corpus / "api" / "chat-list-installedapps.md").string()},
+                         set, missing);
+  reference_server server(set, stateful());
+  const std::string chat = "/v1.0/chats/19:ea28e88c00e94c7786b065394a61f296@thread.v2/installedApps";
+  reply made = server.handle(request(
+      "POST", chat, R"({"teamsApp@odata.bind": "https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/12345"})"));
+  ASSERT_EQ(made.response.status, 201) << made.response.body;
+  EXPECT_TRUE(made.response.body.empty());  // as documented
+  EXPECT_EQ(server.stored_count(), 1u);
+  reply listed = server.handle(request("GET", chat));
+  ASSERT_EQ(listed.response.status, 200) << listed.response.body;
+  const json::object list = body_of(listed);
+  const json::array& value = list.at("value").as_array();
+  ASSERT_EQ(value.size(), 1u) << listed.response.body;
+  EXPECT_EQ(value[0].as_object().at("id").as_string().size(), 36u);
+}
+
 TEST(StatefulServer, RefusesCreatesBeyondTheEntityCap) {
   SKIP_WITHOUT_CORPUS();
   options o = stateful();
