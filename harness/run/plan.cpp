@@ -2,6 +2,7 @@
 // Linear in the fixtures (one pass to read paths, one to index producers, one sort).
 #include "run/plan.hpp"
 
+#include "model/contract.hpp"
 #include "run/run.hpp"
 
 #include <boost/json.hpp>
@@ -312,6 +313,26 @@ void bind_parents(step& s) {
   }
 }
 
+// A step whose deepest key comes from an item documented as another type than the step's page documents
+// (a mailSearchFolder read bound to the mailFolder a create made) says so.
+void note_other_type(const fixture_set& set, step& s) {
+  auto deepest = std::find_if(s.bindings.rbegin(), s.bindings.rend(), [](const binding& b) {
+    return b.segment != binding::no_segment && b.from == binding::source::capture;
+  });
+  // Only where the URL addresses that item itself (its read, update, delete), whose answer is of its type.
+  if (deepest == s.bindings.rend() || deepest->segment + 1 != s.path.segments.size()) return;
+  const std::string want = entity_type(set.fixtures[s.fixture]);
+  const std::string made = entity_type(set.fixtures[deepest->producer]);
+  if (want.empty() || made.empty() || same_type(want, made) || derives_from(set, made, want)) return;
+  auto name = [](std::string_view t) {  // "#microsoft.graph.mailFolder" -> "mailFolder"
+    t = t.substr(t.find_first_not_of('#') == std::string_view::npos ? t.size() : t.find_first_not_of('#'));
+    return std::string(t.substr(t.rfind('.') == std::string_view::npos ? 0 : t.rfind('.') + 1));
+  };
+  if (iequals(name(made), name(want))) return;  // "ConversationThread": the same, spelt otherwise
+  s.note = "the item is the one " + set.fixtures[deepest->producer].id + " made, documented as " +
+           name(made) + "; this page documents " + name(want) + ", and no create of it runs in this run";
+}
+
 }  // namespace
 
 bool from_producer(const binding& b) {
@@ -562,6 +583,7 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
       b.pointer.clear();
     }
     bind_parents(s);
+    note_other_type(set, s);
     std::erase_if(s.depends_on, [&](std::size_t producer) {
       return std::none_of(s.bindings.begin(), s.bindings.end(),
                           [&](const binding& b) { return b.producer == producer && from_producer(b); });

@@ -746,6 +746,8 @@ class plan_runner final : public transport::request_source {
     const step& st = plan_.steps[k];
     const fixture& f = fixture_of(k);
     if (needs_fresh_item(k)) return;
+    if (!st.note.empty() && std::find(s.notes.begin(), s.notes.end(), st.note) == s.notes.end())
+      s.notes.push_back(st.note);
     std::vector<std::string> values(st.bindings.size());
     std::map<std::string, std::string, std::less<>> captured;
     for (std::size_t n = 0; n < st.bindings.size(); ++n) {

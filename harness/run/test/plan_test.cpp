@@ -272,6 +272,23 @@ TEST(Plan, OfSeveralCreatesTheOneMakingTheDocumentedTypeProduces) {
   }
 }
 
+// mailSearchFolders are created under childFolders, not /me/mailFolders: the read documented as one is bound
+// to the mailFolder user-post-mailfolders makes, and its case will say so.
+TEST(Plan, AnItemOfAnotherTypeThanThePageDocumentsIsNoted) {
+  if (!fs::exists(api)) GTEST_SKIP() << "no corpus at " << api;
+  fixture_set set;
+  std::vector<std::string> missing;
+  extract::extract_paths({(api / "user-post-mailfolders.md").string(), (api / "mailfolder-get.md").string()},
+                         set, missing);
+  ASSERT_TRUE(missing.empty());
+  const plan p = make_plan(set, all(set), plan_inputs{});
+  EXPECT_EQ(
+      step_of(set, p, "mailfolder-get/get_mailSearchfolder").note,
+      "the item is the one user-post-mailfolders/create_mailfolder_from_user made, documented as mailFolder; "
+      "this page documents mailSearchFolder, and no create of it runs in this run");
+  EXPECT_EQ(step_of(set, p, "mailfolder-get/get_mailfolder").note, "");
+}
+
 // channel-post-messages comes first in file order and creates under a channel that channel-post creates: the
 // shallower create is planned first, so the message is posted to the new channel.
 TEST(Plan, ACreateUnderAnotherCreatesItemWaitsForIt) {

@@ -95,6 +95,9 @@ struct step {
   std::vector<binding> bindings;
   std::vector<std::size_t> depends_on;  // producers this step needs (skipped when one failed)
   std::size_t group = 0;                // index into plan::groups
+  // Said on the case: the item bound is documented as another type than this page documents (no create of
+  // that type runs), so a type check of the answer is about the plan's choice as much as the server.
+  std::string note;
 };
 
 // Steps that may run at the same time: one phase (create, reads, ...) of one resource, or of one nested
