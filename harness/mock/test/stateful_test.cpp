@@ -378,8 +378,9 @@ TEST(StatefulServer, ACreateDocumentedWithoutABodyIsListed) {
                          set, missing);
   reference_server server(set, stateful());
   const std::string chat = "/v1.0/chats/19:ea28e88c00e94c7786b065394a61f296@thread.v2/installedApps";
-  reply made = server.handle(request(
-      "POST", chat, R"({"teamsApp@odata.bind": "https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/12345"})"));
+  reply made = server.handle(
+      request("POST", chat,
+              R"({"teamsApp@odata.bind": "https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/12345"})"));
   ASSERT_EQ(made.response.status, 201) << made.response.body;
   EXPECT_TRUE(made.response.body.empty());  // as documented
   EXPECT_EQ(server.stored_count(), 1u);
