@@ -1,7 +1,11 @@
 // Test helpers: run the built `conform` binary as a child process.
 #pragma once
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -211,6 +215,44 @@ inline split_result run_conform_split(const std::string& args) {
   split_result s{r.exit_code, r.output, read_file(err)};
   fs::remove(err);
   return s;
+}
+
+// What one plain HTTP/1.1 exchange answered: status 0 and no body when no whole answer came within 5 s.
+struct http_answer {
+  int status = 0;
+  std::string body;
+};
+
+// One request to 127.0.0.1:`port` on its own connection (Connection: close), with extra header lines
+// ("Name: value"); a body goes as application/json.
+inline http_answer http_exchange(int port, const std::string& method, const std::string& target,
+                                 const std::string& body = {}, const std::vector<std::string>& headers = {}) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval tv{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return {};
+  }
+  std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  for (const std::string& h : headers) req += h + "\r\n";
+  if (!body.empty())
+    req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  req += "\r\n" + body;
+  std::string got;
+  if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size())) {
+    char chunk[8192];
+    for (ssize_t n; (n = recv(fd, chunk, sizeof chunk, 0)) > 0;)
+      got.append(chunk, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  auto end = got.find("\r\n\r\n");
+  if (got.rfind("HTTP/1.1 ", 0) != 0 || end == std::string::npos) return {};
+  return {std::atoi(got.c_str() + 9), got.substr(end + 4)};
 }
 
 }  // namespace conform::test

@@ -70,37 +70,6 @@ TEST(CliServe, AnUnreadStdoutNeverFreezesServing) {
   EXPECT_EQ(server.stop(), 0);
 }
 
-// One request on its own connection (Connection: close): the status and the body, or {0, ""} when no whole
-// answer came within 5 s.
-std::pair<int, std::string> exchange(int port, const std::string& method, const std::string& target,
-                                     const std::string& body = {}) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval tv{5, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return {0, ""};
-  }
-  std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
-  if (!body.empty())
-    req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
-  req += "\r\n" + body;
-  std::string got;
-  if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size())) {
-    char chunk[8192];
-    for (ssize_t n; (n = recv(fd, chunk, sizeof chunk, 0)) > 0;)
-      got.append(chunk, static_cast<std::size_t>(n));
-  }
-  close(fd);
-  auto end = got.find("\r\n\r\n");
-  if (got.rfind("HTTP/1.1 ", 0) != 0 || end == std::string::npos) return {0, ""};
-  return {std::atoi(got.c_str() + 9), got.substr(end + 4)};
-}
-
 TEST(CliServe, StatefulKeepsWhatIsCreatedOnLoopback) {
   const std::filesystem::path corpus =
       std::filesystem::path(CONFORM_SHARED_DIR) / "corpus" / "graph-docs-v1.0";
@@ -113,29 +82,29 @@ TEST(CliServe, StatefulKeepsWhatIsCreatedOnLoopback) {
   const int port = server.port();
   ASSERT_GT(port, 0);
 
-  auto [created, created_body] = exchange(port, "POST", "/v1.0/groups",
-                                          R"({"displayName": "Library Assist", "mailEnabled": true,
+  auto [created, created_body] = http_exchange(port, "POST", "/v1.0/groups",
+                                               R"({"displayName": "Library Assist", "mailEnabled": true,
                                               "mailNickname": "library", "securityEnabled": false,
                                               "groupTypes": ["Unified"], "description": "library"})");
   ASSERT_EQ(created, 201) << created_body;
   const std::string id(boost::json::parse(created_body).at("id").as_string());
   const std::string item = "/v1.0/groups/" + id;
 
-  auto [got, got_body] = exchange(port, "GET", item);
+  auto [got, got_body] = http_exchange(port, "GET", item);
   ASSERT_EQ(got, 200) << got_body;
   EXPECT_EQ(boost::json::parse(got_body).at("displayName"), "Library Assist");
-  EXPECT_EQ(exchange(port, "PATCH", item, R"({"displayName": "Patched"})").first, 204);
-  EXPECT_EQ(boost::json::parse(exchange(port, "GET", item).second).at("displayName"), "Patched");
-  EXPECT_NE(exchange(port, "GET", "/v1.0/groups").second.find(id), std::string::npos);
-  EXPECT_EQ(exchange(port, "DELETE", item).first, 204);
-  auto [gone, gone_body] = exchange(port, "GET", item);
+  EXPECT_EQ(http_exchange(port, "PATCH", item, R"({"displayName": "Patched"})").status, 204);
+  EXPECT_EQ(boost::json::parse(http_exchange(port, "GET", item).body).at("displayName"), "Patched");
+  EXPECT_NE(http_exchange(port, "GET", "/v1.0/groups").body.find(id), std::string::npos);
+  EXPECT_EQ(http_exchange(port, "DELETE", item).status, 204);
+  auto [gone, gone_body] = http_exchange(port, "GET", item);
   EXPECT_EQ(gone, 404);
   EXPECT_EQ(boost::json::parse(gone_body).at("error").at("code"), "Request_ResourceNotFound");
-  auto [listed, list_body] = exchange(port, "GET", "/v1.0/groups");
+  auto [listed, list_body] = http_exchange(port, "GET", "/v1.0/groups");
   EXPECT_EQ(listed, 200);
   EXPECT_EQ(list_body.find(id), std::string::npos);
   EXPECT_TRUE(boost::json::parse(list_body).at("value").as_array().empty()) << list_body;
-  EXPECT_EQ(exchange(port, "GET", "/v1.0/groups/b320ee12-b1cd-4cca-b648-a437be61c5cd").first, 404);
+  EXPECT_EQ(http_exchange(port, "GET", "/v1.0/groups/b320ee12-b1cd-4cca-b648-a437be61c5cd").status, 404);
   EXPECT_EQ(server.stop(), 0);
 }
 
