@@ -293,14 +293,30 @@ std::size_t common_words(std::string_view a, std::string_view b) {
   return words + (i > 0 && word_ends ? 1 : 0);
 }
 
-// The keys above the deepest captured or discovered key take what its producer sent in those positions: the
-// item exists under the parents it was made (or found) under, whoever made them. Variables still win.
-void bind_parents(step& s) {
+// The deepest key of the URL bound from a producer's answer (a capture or a discovery); nullptr when none is.
+binding* deepest_produced(step& s) {
   auto deepest = std::find_if(s.bindings.rbegin(), s.bindings.rend(), [](const binding& b) {
     return b.segment != binding::no_segment &&
            (b.from == binding::source::capture || b.from == binding::source::discovery);
   });
-  if (deepest == s.bindings.rend()) return;
+  return deepest == s.bindings.rend() ? nullptr : &*deepest;
+}
+
+// The key of the item the URL addresses itself ("/groups/{id}", not the group of "/groups/{id}/members"),
+// when a create's answer binds it; nullptr otherwise. (After bind_parents no shallower key is a capture.)
+binding* captured_item(step& s) {
+  binding* deepest = deepest_produced(s);
+  return deepest != nullptr && deepest->from == binding::source::capture &&
+                 deepest->segment + 1 == s.path.segments.size()
+             ? deepest
+             : nullptr;
+}
+
+// The keys above the deepest captured or discovered key take what its producer sent in those positions: the
+// item exists under the parents it was made (or found) under, whoever made them. Variables still win.
+void bind_parents(step& s) {
+  const binding* deepest = deepest_produced(s);
+  if (deepest == nullptr) return;
   for (binding& b : s.bindings) {
     if (b.segment == binding::no_segment || b.segment >= deepest->segment ||
         b.from == binding::source::variable)
@@ -316,11 +332,9 @@ void bind_parents(step& s) {
 // A step whose deepest key comes from an item documented as another type than the step's page documents
 // (a mailSearchFolder read bound to the mailFolder a create made) says so.
 void note_other_type(const fixture_set& set, step& s) {
-  auto deepest = std::find_if(s.bindings.rbegin(), s.bindings.rend(), [](const binding& b) {
-    return b.segment != binding::no_segment && b.from == binding::source::capture;
-  });
   // Only where the URL addresses that item itself (its read, update, delete), whose answer is of its type.
-  if (deepest == s.bindings.rend() || deepest->segment + 1 != s.path.segments.size()) return;
+  const binding* deepest = captured_item(s);
+  if (deepest == nullptr) return;
   const std::string want = entity_type(set.fixtures[s.fixture]);
   const std::string made = entity_type(set.fixtures[deepest->producer]);
   if (want.empty() || made.empty() || same_type(want, made) || derives_from(set, made, want)) return;
@@ -594,11 +608,8 @@ plan make_plan(const fixture_set& set, const std::vector<std::size_t>& selected,
   std::unordered_map<std::size_t, std::size_t> deleted_by;  // producer -> the first delete of its item
   for (step& s : out.steps) {
     if (s.role != step_role::remove) continue;
-    auto deepest = std::find_if(s.bindings.rbegin(), s.bindings.rend(), [](const binding& b) {
-      return b.segment != binding::no_segment && b.from == binding::source::capture;
-    });
-    if (deepest == s.bindings.rend() || deepest->segment + 1 != s.path.segments.size()) continue;
-    if (!deleted_by.emplace(deepest->producer, s.fixture).second) deepest->fresh = true;
+    binding* item = captured_item(s);
+    if (item != nullptr && !deleted_by.emplace(item->producer, s.fixture).second) item->fresh = true;
   }
   return out;
 }
