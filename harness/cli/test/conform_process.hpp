@@ -223,10 +223,8 @@ struct http_answer {
   std::string body;
 };
 
-// One request to 127.0.0.1:`port` on its own connection (Connection: close), with extra header lines
-// ("Name: value"); a body goes as application/json.
-inline http_answer http_exchange(int port, const std::string& method, const std::string& target,
-                                 const std::string& body = {}, const std::vector<std::string>& headers = {}) {
+// A TCP connection to 127.0.0.1:`port` whose receives wait at most 5 s; -1 when it cannot be made.
+inline int loopback_connect(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -236,8 +234,17 @@ inline http_answer http_exchange(int port, const std::string& method, const std:
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     close(fd);
-    return {};
+    return -1;
   }
+  return fd;
+}
+
+// One request to 127.0.0.1:`port` on its own connection (Connection: close), with extra header lines
+// ("Name: value"); a body goes as application/json.
+inline http_answer http_exchange(int port, const std::string& method, const std::string& target,
+                                 const std::string& body = {}, const std::vector<std::string>& headers = {}) {
+  const int fd = loopback_connect(port);
+  if (fd < 0) return {};
   std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   for (const std::string& h : headers) req += h + "\r\n";
   if (!body.empty())

@@ -1,10 +1,7 @@
 // `conform serve` as a script uses it: the port line read, stdout then never read again.
 #include "conform_process.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <boost/json/parse.hpp>
@@ -21,17 +18,8 @@ namespace {
 // One keep-alive connection sending GETs one after another; how many got a whole response (a receive that
 // waits 5 s ends the count, so a frozen server fails the test instead of hanging it).
 int answered(int port, int requests) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval tv{5, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return 0;
-  }
+  const int fd = loopback_connect(port);
+  if (fd < 0) return 0;
   const std::string req = "GET /v1.0/nothing/documented/here HTTP/1.1\r\nHost: x\r\n\r\n";
   std::string buf;
   int done = 0;
